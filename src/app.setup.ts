@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import {
+  FastifyAdapter,
+  type NestFastifyApplication,
+} from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
+import type { Logger } from 'pino';
+import { OpenAiExceptionFilter } from './common/errors/openai-exception.filter.js';
+import { ValidateBodyPipe } from './common/http/validate-body.pipe.js';
+import { PinoNestLogger } from './common/logging/pino-nest-logger.js';
+import { createLogger } from './common/logging/create-logger.js';
+import { readEnvironment } from './config/read-environment.js';
+
+const REQUEST_ID_HEADER = 'x-request-id';
+
+/** A request id is echoed only when it is short and printable (no header injection). */
+const SAFE_REQUEST_ID = /^[\w.:@-]{1,128}$/;
+
+/**
+ * The Fastify adapter with the settings that must exist before Nest starts:
+ * body limit, request ids and the shared pino logger.
+ */
+export function createFastifyAdapter(logger: Logger): FastifyAdapter {
+  const env = readEnvironment();
+  return new FastifyAdapter({
+    bodyLimit: env.server.BODY_LIMIT_BYTES,
+    loggerInstance: logger,
+    // One debug line per request comes from the onResponse hook instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: (req: IncomingMessage) => {
+      const incoming = req.headers[REQUEST_ID_HEADER];
+      return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming)
+        ? incoming
+        : randomUUID();
+    },
+    // Streams may legitimately run for many minutes.
+    requestTimeout: 0,
+    return503OnClosing: true,
+  });
+}
+
+/** The logger the gateway uses, at the configured level. */
+export function createGatewayLogger(): Logger {
+  return createLogger(readEnvironment().server.LOG_LEVEL);
+}
+
+/**
+ * Everything main.ts and the e2e tests share: error rendering, body
+ * validation, request-id echo and shutdown hooks.
+ */
+export function configureApp(
+  app: NestFastifyApplication,
+  logger: Logger,
+): void {
+  app.useLogger(new PinoNestLogger(logger));
+  app.useGlobalFilters(new OpenAiExceptionFilter());
+  app.useGlobalPipes(new ValidateBodyPipe());
+  app.enableShutdownHooks();
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    request.log.debug(
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: reply.elapsedTime,
+      },
+      'request completed',
+    );
+    done();
+  });
+}

@@ -1,0 +1,36 @@
+import {
+  Catch,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { toOpenAiError } from './gateway.exception.js';
+import { normalizeError } from './normalize-error.js';
+
+/**
+ * Renders every error as `{"error":{"message","type","param","code"}}`.
+ * Registered once, globally, by configureApp.
+ */
+@Catch()
+export class OpenAiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(OpenAiExceptionFilter.name);
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const exception = normalizeError(error);
+    const { status, body } = toOpenAiError(exception);
+    if (status >= 500) {
+      this.logger.error(
+        { err: exception.options.cause ?? exception, status },
+        exception.message,
+      );
+    }
+    // A stream that already started reports its errors in-band; the socket
+    // may also be gone. Either way, there is nothing left to write here.
+    if (reply.sent || reply.raw.headersSent || reply.raw.destroyed) {
+      return;
+    }
+    void reply.status(status).send(body);
+  }
+}

@@ -1,0 +1,45 @@
+import type { LoggerService } from '@nestjs/common';
+import type { Logger } from 'pino';
+
+/**
+ * Nest's LoggerService on top of pino, so Nest's own messages are JSON lines
+ * too. Nest passes the context (class name) as the last string argument.
+ */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly pino: Logger) {}
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.write('info', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.write('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.write('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.write('trace', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.write('fatal', message, rest);
+  }
+
+  private write(
+    level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal',
+    message: unknown,
+    rest: unknown[],
+  ): void {
+    const context =
+      typeof rest[rest.length - 1] === 'string' ? rest.pop() : undefined;
+    if (message !== null && typeof message === 'object') {
+      // Logger.error({ err, ... }, 'text') style: merge the object fields.
+      const text = typeof rest[0] === 'string' ? rest[0] : undefined;
+      this.pino[level]({ context, ...message }, text);
+      return;
+    }
+    this.pino[level]({ context }, String(message));
+  }
+}

@@ -1,0 +1,147 @@
+import type { FastifyReply } from 'fastify';
+import type { Observable, Subscription } from 'rxjs';
+import { GatewayException } from '../errors/gateway.exception.js';
+import { normalizeError } from '../errors/normalize-error.js';
+import { FlowControl } from './flow-control.js';
+
+/** How one endpoint puts its events on the wire. */
+export interface SseFormat<T> {
+  /** One complete SSE frame (ending in a blank line) for an event. */
+  frame(event: T): string;
+  /** The final frame for an error that happens after the first byte. */
+  errorFrame(error: GatewayException): string;
+  /** Written after the last event of a stream that completed, e.g. `data: [DONE]`. */
+  trailer?: string;
+}
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  // nginx and most ingresses buffer responses unless told not to.
+  'x-accel-buffering': 'no',
+};
+
+/**
+ * Writes an Observable to the client as Server-Sent Events.
+ *
+ * - Nothing is written until the first event: an error before it rejects the
+ *   returned promise, so the exception filter answers with a normal HTTP error.
+ * - After that the reply is hijacked; writes honour backpressure through
+ *   `flow` (paused when the socket buffer is full, resumed on 'drain').
+ * - A client disconnect is seen on the raw response's 'close' (the request's
+ *   'close' fires as soon as the body is read) and unsubscribes, which aborts
+ *   the upstream request.
+ *
+ * Resolves when the stream has ended, however it ended.
+ */
+export function writeSse<T>(
+  reply: FastifyReply,
+  events$: Observable<T>,
+  format: SseFormat<T>,
+  flow: FlowControl = new FlowControl(),
+): Promise<void> {
+  const raw = reply.raw;
+  return new Promise<void>((resolve, reject) => {
+    let started = false;
+    let finished = false;
+    // Assigned after subscribe() returns; a synchronous source may finish first.
+    const handle: { subscription?: Subscription } = {};
+
+    const finish = (): void => {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      raw.off('close', onClose);
+      raw.off('drain', onDrain);
+      flow.resume();
+      handle.subscription?.unsubscribe();
+      resolve();
+    };
+    const onClose = (): void => {
+      // The client went away: unsubscribing tears down the upstream call.
+      finish();
+    };
+    const onDrain = (): void => flow.resume();
+    const write = (text: string): void => {
+      if (!raw.destroyed && !raw.write(text)) {
+        flow.pause();
+      }
+    };
+    const start = (): void => {
+      started = true;
+      reply.hijack();
+      raw.writeHead(200, { ...headersSetSoFar(reply), ...SSE_HEADERS });
+      raw.flushHeaders();
+    };
+
+    raw.on('close', onClose);
+    raw.on('drain', onDrain);
+    handle.subscription = events$.subscribe({
+      next: (event) => {
+        if (finished) {
+          return;
+        }
+        if (!started) {
+          start();
+        }
+        write(format.frame(event));
+      },
+      error: (error: unknown) => {
+        if (finished) {
+          return;
+        }
+        if (!started) {
+          finished = true;
+          raw.off('close', onClose);
+          raw.off('drain', onDrain);
+          reject(error instanceof Error ? error : normalizeError(error));
+          return;
+        }
+        write(format.errorFrame(normalizeError(error)));
+        raw.end();
+        finish();
+      },
+      complete: () => {
+        if (finished) {
+          return;
+        }
+        if (!started) {
+          start();
+        }
+        if (format.trailer) {
+          write(format.trailer);
+        }
+        raw.end();
+        finish();
+      },
+    });
+    if (finished) {
+      handle.subscription.unsubscribe();
+    }
+  });
+}
+
+/** Headers set on the reply before hijack (request id, CORS…), kept on the stream. */
+function headersSetSoFar(
+  reply: FastifyReply,
+): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined) {
+      headers[name] = Array.isArray(value) ? value : String(value);
+    }
+  }
+  return headers;
+}
+
+/** A `data: <json>` frame, the Chat Completions style. */
+export function dataFrame(json: unknown): string {
+  return `data: ${JSON.stringify(json)}\n\n`;
+}
+
+/** An `event: <type>` + `data: <json>` frame, the Responses API style. */
+export function namedFrame(type: string, json: unknown): string {
+  return `event: ${type}\ndata: ${JSON.stringify(json)}\n\n`;
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { conversationConfig } from './conversation.config.js';
+import { validateEnvironment } from './read-environment.js';
+import { serverConfig } from './server.config.js';
+import { upstreamConfig } from './upstream.config.js';
+
+/**
+ * Global typed configuration. Inject a namespace with
+ * `@Inject(upstreamConfig.KEY) cfg: ConfigType<typeof upstreamConfig>`.
+ */
+@Module({
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      cache: true,
+      validate: validateEnvironment,
+      load: [serverConfig, upstreamConfig, conversationConfig],
+    }),
+  ],
+})
+export class GatewayConfigModule {}

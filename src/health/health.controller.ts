@@ -1,0 +1,66 @@
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { LlmClientService } from '../llm-client/llm-client.service.js';
+import { LifecycleStateService } from './lifecycle-state.service.js';
+import { packageInfo } from './package-info.js';
+
+/** How long one readiness probe of the upstream may take. */
+const UPSTREAM_PROBE_TIMEOUT_MS = 2_000;
+/** Probes are cached briefly so frequent /ready calls do not load the upstream. */
+const UPSTREAM_PROBE_CACHE_MS = 2_000;
+
+export const GATEWAY_ENDPOINTS = [
+  'POST /v1/responses',
+  'POST /v1/chat/completions',
+  'ANY /v1/* (pass-through)',
+  'GET /health',
+  'GET /ready',
+] as const;
+
+@Controller()
+export class HealthController {
+  private lastProbe: { at: number; ok: boolean } | null = null;
+
+  constructor(
+    private readonly llm: LlmClientService,
+    private readonly lifecycle: LifecycleStateService,
+  ) {}
+
+  /** Liveness: 200 while the process runs. */
+  @Get('health')
+  health(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: 200 when the upstream answers, 503 while draining or when it does not. */
+  @Get('ready')
+  async ready(
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ status: string; upstream: string }> {
+    if (this.lifecycle.draining) {
+      reply.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return { status: 'draining', upstream: 'unknown' };
+    }
+    const reachable = await this.probeUpstream();
+    reply.status(reachable ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return {
+      status: reachable ? 'ready' : 'not_ready',
+      upstream: reachable ? 'reachable' : 'unreachable',
+    };
+  }
+
+  @Get()
+  root(): { name: string; version: string; endpoints: readonly string[] } {
+    return { ...packageInfo, endpoints: GATEWAY_ENDPOINTS };
+  }
+
+  private async probeUpstream(): Promise<boolean> {
+    const now = Date.now();
+    if (this.lastProbe && now - this.lastProbe.at < UPSTREAM_PROBE_CACHE_MS) {
+      return this.lastProbe.ok;
+    }
+    const ok = await this.llm.isReachable(UPSTREAM_PROBE_TIMEOUT_MS);
+    this.lastProbe = { at: Date.now(), ok };
+    return ok;
+  }
+}

@@ -1,0 +1,100 @@
+import { createParser, type EventSourceParser } from 'eventsource-parser';
+import { GatewayException } from '../common/errors/gateway.exception.js';
+import type { ChatCompletionChunk } from './chat-completion.types.js';
+
+/**
+ * Incremental reader of a Chat Completions SSE body. Feed it bytes split
+ * anywhere; it calls `onChunk` for every complete `data:` event, handles
+ * multi-line data and comments, and records the `[DONE]` terminator.
+ */
+export class ChatSseParser {
+  private readonly decoder = new TextDecoder();
+  private readonly parser: EventSourceParser;
+  private done = false;
+  private finishSeen = false;
+  private failure: GatewayException | null = null;
+
+  constructor(
+    private readonly onChunk: (chunk: ChatCompletionChunk) => void,
+    private readonly upstreamName: string,
+  ) {
+    this.parser = createParser({
+      onEvent: (event) => this.handleData(event.data),
+    });
+  }
+
+  /** True once `data: [DONE]` arrived. */
+  get sawDone(): boolean {
+    return this.done;
+  }
+
+  /** True once any choice carried a finish_reason. */
+  get sawFinish(): boolean {
+    return this.finishSeen;
+  }
+
+  /** Feeds raw bytes; throws the first malformed event as a GatewayException. */
+  feed(bytes: Uint8Array): void {
+    this.parser.feed(this.decoder.decode(bytes, { stream: true }));
+    this.throwIfFailed();
+  }
+
+  /** Flushes the decoder at the end of the body. */
+  end(): void {
+    this.parser.feed(this.decoder.decode());
+    this.throwIfFailed();
+  }
+
+  private handleData(data: string): void {
+    if (this.done || this.failure) {
+      return;
+    }
+    if (data.trim() === '[DONE]') {
+      this.done = true;
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      this.failure = this.malformed(
+        `a stream event is not JSON: ${data.slice(0, 200)}`,
+      );
+      return;
+    }
+    const chunk = parsed as Partial<ChatCompletionChunk> & { error?: unknown };
+    if (chunk.error !== undefined) {
+      // Some backends (vLLM, OpenAI) report mid-stream failures in-band.
+      const error = chunk.error as { message?: unknown };
+      this.failure = new GatewayException(
+        'upstream_error',
+        `The upstream '${this.upstreamName}' failed mid-stream: ${typeof error?.message === 'string' ? error.message : JSON.stringify(chunk.error)}`,
+        { status: 502, openAiCode: 'upstream_error' },
+      );
+      return;
+    }
+    if (!Array.isArray(chunk.choices)) {
+      // A chunk without choices (e.g. a bare usage chunk from some servers) is
+      // normalised rather than dropped, so its usage survives.
+      chunk.choices = [];
+    }
+    if (chunk.choices.some((c) => c?.finish_reason)) {
+      this.finishSeen = true;
+    }
+    this.onChunk(chunk as ChatCompletionChunk);
+  }
+
+  private malformed(detail: string): GatewayException {
+    return new GatewayException(
+      'upstream_bad_response',
+      `The upstream '${this.upstreamName}' sent an invalid stream: ${detail}`,
+      { openAiCode: 'upstream_bad_response' },
+    );
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) {
+      throw this.failure;
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import {
+  GatewayException,
+  type OpenAiErrorBody,
+} from '../common/errors/gateway.exception.js';
+
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
+
+/** True for the error an AbortSignal produces: our own cancellation. */
+export function isAbortError(error: unknown): boolean {
+  const e = error as { name?: unknown; code?: unknown } | null;
+  return (
+    e?.name === 'AbortError' ||
+    e?.code === 'UND_ERR_ABORTED' ||
+    e?.code === 'ABORT_ERR'
+  );
+}
+
+/** Maps a transport failure towards the upstream onto a GatewayException. */
+export function toUpstreamException(
+  error: unknown,
+  upstreamName: string,
+): GatewayException {
+  if (error instanceof GatewayException) {
+    return error;
+  }
+  const code = errorCode(error);
+  if (code && TIMEOUT_CODES.has(code)) {
+    return new GatewayException(
+      'upstream_timeout',
+      `The upstream '${upstreamName}' did not answer in time (${code}).`,
+      { cause: error, openAiCode: 'upstream_timeout' },
+    );
+  }
+  if (code && UNREACHABLE_CODES.has(code)) {
+    return new GatewayException(
+      'upstream_unreachable',
+      `The upstream '${upstreamName}' could not be reached (${code}).`,
+      { cause: error, openAiCode: 'upstream_unreachable' },
+    );
+  }
+  return new GatewayException(
+    'upstream_unreachable',
+    `The request to the upstream '${upstreamName}' failed: ${errorMessage(error)}`,
+    { cause: error, openAiCode: 'upstream_unreachable' },
+  );
+}
+
+/**
+ * The error for a non-2xx upstream answer: same status, and the upstream's own
+ * body when it is already OpenAI-shaped.
+ */
+export function upstreamStatusException(
+  status: number,
+  bodyText: string,
+  upstreamName: string,
+): GatewayException {
+  const body = parseOpenAiError(bodyText);
+  const message =
+    body?.error.message ??
+    `The upstream '${upstreamName}' answered HTTP ${status}${bodyText ? `: ${bodyText.slice(0, 500)}` : '.'}`;
+  return new GatewayException('upstream_error', message, {
+    status,
+    upstreamBody: body ?? undefined,
+    openAiCode: status === 429 ? 'rate_limit_exceeded' : 'upstream_error',
+  });
+}
+
+function parseOpenAiError(text: string): OpenAiErrorBody | null {
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown };
+    const error = parsed.error as Record<string, unknown> | undefined;
+    if (
+      error &&
+      typeof error === 'object' &&
+      typeof error.message === 'string'
+    ) {
+      return {
+        error: {
+          ...error,
+          message: error.message,
+          type: typeof error.type === 'string' ? error.type : 'upstream_error',
+          param: typeof error.param === 'string' ? error.param : null,
+          code:
+            typeof error.code === 'string' || typeof error.code === 'number'
+              ? error.code
+              : null,
+        },
+      };
+    }
+  } catch {
+    // Not JSON: the caller describes the raw text instead.
+  }
+  return null;
+}
+
+function errorCode(error: unknown): string | undefined {
+  const e = error as { code?: unknown; cause?: { code?: unknown } } | null;
+  if (typeof e?.code === 'string') {
+    return e.code;
+  }
+  return typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

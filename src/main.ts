@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module.js';
+import {
+  configureApp,
+  createFastifyAdapter,
+  createGatewayLogger,
+} from './app.setup.js';
+import {
+  InvalidEnvironmentError,
+  readEnvironment,
+} from './config/read-environment.js';
+
+async function bootstrap(): Promise<void> {
+  let env;
+  try {
+    env = readEnvironment();
+  } catch (error) {
+    if (error instanceof InvalidEnvironmentError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createGatewayLogger();
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule,
+    createFastifyAdapter(logger),
+    { bufferLogs: true },
+  );
+  configureApp(app, logger);
+  await app.listen(env.server.API_ADAPTER_PORT, env.server.API_ADAPTER_HOST);
+  logger.info({ url: await app.getUrl() }, 'open-responses-gateway listening');
+}
+
+void bootstrap();

@@ -1,0 +1,199 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  completion,
+  textStream,
+  toolCallStream,
+} from '../support/chat-chunks.js';
+import { FakeUpstream } from '../support/fake-upstream.js';
+import {
+  startGateway,
+  type RunningGateway,
+} from '../support/gateway-harness.js';
+
+describe('chat completions and pass-through', () => {
+  let upstream: FakeUpstream;
+  let gateway: RunningGateway;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    upstream = await FakeUpstream.start();
+    gateway = await startGateway({
+      OPENAI_BASE_URL_INTERNAL: upstream.baseUrl,
+      OPENAI_API_KEY: 'sk-upstream-secret',
+    });
+    client = new OpenAI({
+      baseURL: `${gateway.url}/v1`,
+      apiKey: 'sk-client',
+      maxRetries: 0,
+    });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await upstream.close();
+  });
+  beforeEach(() => upstream.reset());
+
+  it('returns a non-streaming completion through the openai client', async () => {
+    upstream.enqueue({
+      kind: 'json',
+      body: completion({ content: 'hello there' }),
+    });
+    const result = await client.chat.completions.create({
+      model: 'fake-model',
+      messages: [{ role: 'user', content: 'hi' }],
+      temperature: 0.2,
+    });
+    expect(result.choices[0]!.message.content).toBe('hello there');
+    const sent = upstream.chatRequests[0]!;
+    expect(sent.body).toMatchObject({
+      model: 'fake-model',
+      temperature: 0.2,
+      stream: false,
+    });
+    expect(sent.headers.authorization).toBe('Bearer sk-upstream-secret');
+  });
+
+  it('streams a completion chunk by chunk through the openai client', async () => {
+    upstream.enqueue({
+      kind: 'stream',
+      chunks: textStream(['Hel', 'lo', ' world']),
+    });
+    const stream = await client.chat.completions.create({
+      model: 'fake-model',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+    });
+    const pieces: string[] = [];
+    for await (const part of stream) {
+      expect(part.usage ?? null).toBeNull();
+      pieces.push(part.choices[0]?.delta.content ?? '');
+    }
+    expect(pieces.join('')).toBe('Hello world');
+    expect(upstream.chatRequests[0]!.body.stream_options).toEqual({
+      include_usage: true,
+    });
+  });
+
+  it('keeps the usage chunk when the client asks for it, and tool_calls untouched', async () => {
+    upstream.enqueue({
+      kind: 'stream',
+      chunks: toolCallStream([
+        { name: 'get_weather', arguments: '{"city":"Paris"}' },
+      ]),
+    });
+    const stream = client.chat.completions.stream({
+      model: 'fake-model',
+      messages: [{ role: 'user', content: 'weather?' }],
+      stream_options: { include_usage: true },
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'get_weather', parameters: { type: 'object' } },
+        },
+      ],
+    });
+    const final = await stream.finalChatCompletion();
+    const call = final.choices[0]!.message.tool_calls![0]!;
+    expect(call.type === 'function' && call.function).toEqual({
+      name: 'get_weather',
+      arguments: '{"city":"Paris"}',
+    });
+    expect(final.choices[0]!.finish_reason).toBe('tool_calls');
+    expect(final.usage?.total_tokens).toBe(30);
+  });
+
+  it('lists models through the pass-through proxy', async () => {
+    const models = await client.models.list();
+    expect(models.data.map((m) => m.id)).toEqual([
+      'fake-model',
+      'fake-model-2',
+    ]);
+    expect(upstream.requests[0]!.url).toBe('/v1/models');
+  });
+
+  it('forwards any method and path with its query, replacing the client key', async () => {
+    const response = await fetch(
+      `${gateway.url}/v1/embeddings?dims=3&x=a%20b`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: 'Bearer sk-client',
+          connection: 'keep-alive',
+        },
+        body: JSON.stringify({
+          model: 'e',
+          input: 'text',
+          unknown_field: [1, 2],
+        }),
+      },
+    );
+    expect(response.status).toBe(200);
+    const echoed = (await response.json()) as any;
+    expect(echoed.url).toBe('/v1/embeddings?dims=3&x=a%20b');
+    expect(JSON.parse(echoed.body)).toEqual({
+      model: 'e',
+      input: 'text',
+      unknown_field: [1, 2],
+    });
+    expect(echoed.headers.authorization).toBe('Bearer sk-upstream-secret');
+  });
+
+  it('streams proxied SSE bodies without buffering', async () => {
+    const response = await fetch(`${gateway.url}/v1/echo-stream`);
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    // The first event arrives long before the upstream finishes (5 × 20 ms).
+    expect(new TextDecoder().decode(first.value)).toContain('data: {"n":0}');
+    let rest = '';
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      rest += new TextDecoder().decode(r.value);
+    }
+    expect(rest).toContain('data: [DONE]');
+  });
+
+  it('returns the upstream status and its OpenAI-shaped error body', async () => {
+    upstream.enqueue({
+      kind: 'error',
+      status: 429,
+      body: {
+        error: {
+          message: 'slow down',
+          type: 'rate_limit_error',
+          param: null,
+          code: 'rate_limit_exceeded',
+        },
+      },
+    });
+    const error = await client.chat.completions
+      .create({
+        model: 'fake-model',
+        messages: [{ role: 'user', content: 'hi' }],
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    expect((error as InstanceType<typeof OpenAI.APIError>).message).toContain(
+      'slow down',
+    );
+  });
+
+  it('echoes an incoming x-request-id and generates one otherwise', async () => {
+    const given = await fetch(`${gateway.url}/health`, {
+      headers: { 'x-request-id': 'req-abc-123' },
+    });
+    expect(given.headers.get('x-request-id')).toBe('req-abc-123');
+    const generated = await fetch(`${gateway.url}/health`);
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves health, readiness and the root document', async () => {
+    expect((await fetch(`${gateway.url}/health`)).status).toBe(200);
+    const ready = await fetch(`${gateway.url}/ready`);
+    expect(ready.status).toBe(200);
+    const root = (await (await fetch(`${gateway.url}/`)).json()) as any;
+    expect(root.name).toBe('open-responses-gateway');
+    expect(root.endpoints).toContain('POST /v1/chat/completions');
+  });
+});
