@@ -3,14 +3,20 @@ import { ChatCompletionsModule } from './chat-completions/chat-completions.modul
 import { GatewayConfigModule } from './config/gateway-config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LlmClientModule } from './llm-client/llm-client.module.js';
+import { McpModule } from './mcp/mcp.module.js';
+import { ModelsModule } from './models/models.module.js';
 import { ProxyModule } from './proxy/proxy.module.js';
+import { ResponsesModule } from './responses/responses.module.js';
 
 @Module({
   imports: [
     GatewayConfigModule,
     LlmClientModule,
+    McpModule,
     HealthModule,
     ChatCompletionsModule,
+    ResponsesModule,
+    ModelsModule,
     ProxyModule,
   ],
 })

@@ -56,7 +56,9 @@ export function configureApp(
   app.useLogger(new PinoNestLogger(logger));
   app.useGlobalFilters(new OpenAiExceptionFilter());
   app.useGlobalPipes(new ValidateBodyPipe());
-  app.enableShutdownHooks();
+  // process.exit(0) once closed: Nest's default re-raises the signal, so a
+  // clean SIGTERM would end as "killed by SIGTERM" instead of exit code 0.
+  app.enableShutdownHooks([], { useProcessExit: true });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);

@@ -9,12 +9,14 @@ import {
 } from './app.setup.js';
 import {
   InvalidEnvironmentError,
+  loadDotEnvFile,
   readEnvironment,
 } from './config/read-environment.js';
 
 async function bootstrap(): Promise<void> {
   let env;
   try {
+    loadDotEnvFile();
     env = readEnvironment();
   } catch (error) {
     if (error instanceof InvalidEnvironmentError) {

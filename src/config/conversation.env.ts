@@ -1,4 +1,8 @@
-import { IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
+import {
+  MCP_TOOL_NAME_PREFIXES,
+  type McpToolNamePrefix,
+} from '../mcp/mcp.types.js';
 
 /** Settings of stored conversations and the MCP tool loop. */
 export class ConversationEnvironment {
@@ -10,15 +14,24 @@ export class ConversationEnvironment {
   /** Seconds between two refreshes of the MCP tool cache. */
   @IsInt()
   @Min(1)
-  MCP_TOOL_REFRESH_INTERVAL = 10;
+  MCP_TOOL_REFRESH_INTERVAL: number = 10;
+
+  /** Default MCP tool-call timeout; a server's `toolTimeoutMs` overrides it. */
+  @IsInt()
+  @Min(1)
+  MCP_TOOL_TIMEOUT_MS: number = 60_000;
+
+  /** When MCP tools are offered as `<server>__<tool>`: always, on-conflict or never. */
+  @IsIn(MCP_TOOL_NAME_PREFIXES)
+  MCP_TOOL_NAME_PREFIX: McpToolNamePrefix = 'on-conflict';
 
   /** How many responses the in-memory store keeps; the oldest is evicted first. */
   @IsInt()
   @Min(1)
-  MAX_CONVERSATION_HISTORY = 100;
+  MAX_CONVERSATION_HISTORY: number = 100;
 
   /** Rounds of server-side tool calls before a response ends incomplete. */
   @IsInt()
   @Min(1)
-  MAX_TOOL_CALL_ITERATIONS = 25;
+  MAX_TOOL_CALL_ITERATIONS: number = 25;
 }

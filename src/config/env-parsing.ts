@@ -7,6 +7,9 @@ export type RawEnvironment = Record<string, string | undefined>;
 /**
  * Turns the raw environment into one validated instance of `schema`.
  * Empty strings count as unset, so `FOO=` in a .env file falls back to the default.
+ * Numeric and boolean properties need an explicit annotation (`PORT: number = 80`):
+ * implicit conversion follows the emitted `design:type`, which is `Object`
+ * for an unannotated initializer, and the text would then fail `@IsInt()`.
  */
 export function parseEnvironment<T extends object>(
   schema: ClassConstructor<T>,
@@ -30,8 +33,20 @@ function describeError(error: ValidationError): string {
   return `${error.property}: ${reasons}`;
 }
 
-/** Reads a boolean env flag written as true/false/1/0/yes/no. */
-export function toBoolean({ value }: { value: unknown }): unknown {
+/**
+ * Reads a boolean env flag written as true/false/1/0/yes/no. Use it with
+ * `@Transform(toBoolean)` on a property typed `boolean`.
+ */
+export function toBoolean({
+  key,
+  obj,
+}: {
+  key: string;
+  obj: Record<string, unknown>;
+}): unknown {
+  // The raw text, not `value`: implicit conversion has already turned
+  // 'false' into Boolean('false') === true.
+  const value = obj[key];
   if (typeof value === 'boolean') {
     return value;
   }

@@ -4,6 +4,7 @@ import { conversationConfig } from './conversation.config.js';
 import { validateEnvironment } from './read-environment.js';
 import { serverConfig } from './server.config.js';
 import { upstreamConfig } from './upstream.config.js';
+import { upstreamsConfig } from './upstreams.config.js';
 
 /**
  * Global typed configuration. Inject a namespace with
@@ -15,7 +16,7 @@ import { upstreamConfig } from './upstream.config.js';
       isGlobal: true,
       cache: true,
       validate: validateEnvironment,
-      load: [serverConfig, upstreamConfig, conversationConfig],
+      load: [serverConfig, upstreamConfig, conversationConfig, upstreamsConfig],
     }),
   ],
 })

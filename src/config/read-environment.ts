@@ -1,13 +1,16 @@
+import { existsSync } from 'node:fs';
 import { ConversationEnvironment } from './conversation.env.js';
 import { parseEnvironment, type RawEnvironment } from './env-parsing.js';
 import { ServerEnvironment } from './server.env.js';
 import { UpstreamEnvironment } from './upstream.env.js';
+import { UpstreamsEnvironment } from './upstreams.env.js';
 
 /** Every environment group, validated. Add a group here when a feature adds settings. */
 export interface GatewayEnvironment {
   server: ServerEnvironment;
   upstream: UpstreamEnvironment;
   conversation: ConversationEnvironment;
+  upstreams: UpstreamsEnvironment;
 }
 
 /** Thrown once at start-up, naming every bad key at once. */
@@ -15,6 +18,17 @@ export class InvalidEnvironmentError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid environment variables: ${problems.join(', ')}`);
     this.name = InvalidEnvironmentError.name;
+  }
+}
+
+/**
+ * Loads `.env` from the working directory into `process.env`, never
+ * overriding a variable that is already set (ConfigModule's rule too). main.ts
+ * calls it first, so one check reports a bad key from either source.
+ */
+export function loadDotEnvFile(path = '.env'): void {
+  if (existsSync(path)) {
+    process.loadEnvFile(path);
   }
 }
 
@@ -28,10 +42,12 @@ export function readEnvironment(
   const server = parseEnvironment(ServerEnvironment, raw);
   const upstream = parseEnvironment(UpstreamEnvironment, raw);
   const conversation = parseEnvironment(ConversationEnvironment, raw);
+  const upstreams = parseEnvironment(UpstreamsEnvironment, raw);
   const problems = [
     ...server.errors,
     ...upstream.errors,
     ...conversation.errors,
+    ...upstreams.errors,
   ];
   if (problems.length > 0) {
     throw new InvalidEnvironmentError(problems);
@@ -40,6 +56,7 @@ export function readEnvironment(
     server: server.value,
     upstream: upstream.value,
     conversation: conversation.value,
+    upstreams: upstreams.value,
   };
 }
 

@@ -28,7 +28,7 @@ export class ServerEnvironment {
   @IsInt()
   @Min(0)
   @Max(65535)
-  API_ADAPTER_PORT = 8080;
+  API_ADAPTER_PORT: number = 8080;
 
   /** The gateway's own public URL, for docs and links only. */
   @IsOptional()
@@ -41,14 +41,14 @@ export class ServerEnvironment {
   /** Largest accepted request body; requests carry images, so the default is generous. */
   @IsInt()
   @Min(1024)
-  BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+  BODY_LIMIT_BYTES: number = 32 * 1024 * 1024;
 
   /** Seconds of upstream silence after which a `keepalive` stream event goes out. */
   @IsInt()
   @Min(1)
-  KEEPALIVE_INTERVAL = 15;
+  KEEPALIVE_INTERVAL: number = 15;
 
   @Transform(toBoolean)
   @IsIn([true, false])
-  FORWARD_CLIENT_AUTH = false;
+  FORWARD_CLIENT_AUTH: boolean = false;
 }

@@ -13,7 +13,7 @@ export class UpstreamEnvironment {
 
   @IsInt()
   @Min(1)
-  UPSTREAM_CONNECT_TIMEOUT_MS = 10_000;
+  UPSTREAM_CONNECT_TIMEOUT_MS: number = 10_000;
 
   /**
    * Idle time allowed between two bytes from the upstream (and before its headers).
@@ -21,5 +21,5 @@ export class UpstreamEnvironment {
    */
   @IsInt()
   @Min(1)
-  UPSTREAM_READ_TIMEOUT_MS = 600_000;
+  UPSTREAM_READ_TIMEOUT_MS: number = 600_000;
 }

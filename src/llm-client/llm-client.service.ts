@@ -11,24 +11,37 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import type { FlowControl } from '../common/sse/flow-control.js';
 import { upstreamConfig } from '../config/upstream.config.js';
+import { upstreamsConfig } from '../config/upstreams.config.js';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
 } from './chat-completion.types.js';
 import { ChatSseParser } from './chat-sse.parser.js';
+import { toolTurnsAsText } from './tool-turns.mapper.js';
 import {
   isAbortError,
   toUpstreamException,
-  upstreamStatusException,
+  upstreamCall,
 } from './upstream-errors.js';
-import { upstreamUrl, type UpstreamTarget } from './upstream-target.js';
+import { UpstreamRegistry } from './upstream-registry.service.js';
+import { ensureOk, readJsonBody } from './upstream-response.js';
+import {
+  retryMessage,
+  sendWithRetries,
+  type RetryResult,
+} from './upstream-retry.js';
+import {
+  authHeaders,
+  upstreamUrl,
+  type UpstreamTarget,
+} from './upstream-target.js';
 
 /** Options every upstream call takes. */
 export interface UpstreamCallOptions {
   /** Cancels the upstream request; the client's disconnect feeds it. */
   signal?: AbortSignal;
-  /** Which upstream; the default upstream when omitted. */
+  /** Which upstream (see UpstreamRouter); the default upstream when omitted. */
   target?: UpstreamTarget;
   /** Extra request headers, e.g. a forwarded client Authorization. */
   headers?: Record<string, string>;
@@ -41,18 +54,21 @@ export interface ForwardRequest {
   method: Dispatcher.HttpMethod;
   /** Path and query below the version segment, e.g. `/models?limit=2`. */
   pathAndQuery: string;
+  /**
+   * The client's end-to-end headers. forward() adds the target's own headers
+   * and its API key, unless `keepClientAuth` passes the client's Authorization.
+   */
   headers: Record<string, string | string[]>;
+  keepClientAuth?: boolean;
   body?: Readable | null;
 }
-
-/** Largest upstream error body the gateway reads to build its message. */
-const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 /**
  * The only component that talks to Chat Completions upstreams.
  * One undici Agent holds a keep-alive pool per upstream origin; every call
  * takes an AbortSignal, and streams are cold Observables whose teardown
- * aborts the request.
+ * aborts the request. Requests that can be replayed are retried on refused
+ * connections and 429/502/503, then tried once on the fallback upstream.
  */
 @Injectable()
 export class LlmClientService implements OnApplicationShutdown {
@@ -63,7 +79,16 @@ export class LlmClientService implements OnApplicationShutdown {
 
   constructor(
     @Inject(upstreamConfig.KEY)
-    private readonly config: ConfigType<typeof upstreamConfig>,
+    config: Pick<
+      ConfigType<typeof upstreamConfig>,
+      'connectTimeoutMs' | 'readTimeoutMs'
+    >,
+    @Inject(upstreamsConfig.KEY)
+    private readonly upstreams: Pick<
+      ConfigType<typeof upstreamsConfig>,
+      'maxRetries'
+    >,
+    private readonly registry: UpstreamRegistry,
   ) {
     this.agent = new Agent({
       connect: { timeout: config.connectTimeoutMs },
@@ -72,11 +97,7 @@ export class LlmClientService implements OnApplicationShutdown {
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 600_000,
     });
-    this.defaultTarget = {
-      name: 'default',
-      baseUrl: config.baseUrl,
-      apiKey: config.apiKey,
-    };
+    this.defaultTarget = registry.defaultTarget;
   }
 
   /** A non-streaming chat completion. */
@@ -84,55 +105,47 @@ export class LlmClientService implements OnApplicationShutdown {
     body: ChatCompletionRequest,
     options: UpstreamCallOptions = {},
   ): Promise<ChatCompletion> {
-    const target = options.target ?? this.defaultTarget;
-    const response = await this.send(target, '/chat/completions', {
-      body: { ...body, stream: false },
+    const { response, target } = await this.send(
+      options.target ?? this.defaultTarget,
+      { ...body, stream: false },
       options,
-    });
-    try {
-      return (await response.body.json()) as ChatCompletion;
-    } catch (error) {
-      throw isAbortError(error)
-        ? error
-        : new GatewayException(
-            'upstream_bad_response',
-            `The upstream '${target.name}' sent a body that is not JSON.`,
-            { cause: error, openAiCode: 'upstream_bad_response' },
-          );
-    }
+    );
+    return (await readJsonBody(response, target)) as ChatCompletion;
   }
 
   /**
    * A streaming chat completion. Nothing is sent until subscription; the
    * first chunk arrives only after a 2xx status, so an upstream error before
-   * the first byte surfaces as an error before any emission. Unsubscribing
-   * aborts the upstream request. `stream_options.include_usage` is always
-   * requested so usage is never lost.
+   * the first byte surfaces as an error before any emission (and only then is
+   * it retried). Unsubscribing aborts the upstream request.
+   * `stream_options.include_usage` is always requested so usage is never lost.
    */
   streamChatCompletion(
     body: ChatCompletionRequest,
     options: UpstreamCallOptions = {},
   ): Observable<ChatCompletionChunk> {
-    const target = options.target ?? this.defaultTarget;
     return new Observable<ChatCompletionChunk>((subscriber) => {
       const abort = new AbortController();
       const signal = options.signal
         ? AbortSignal.any([abort.signal, options.signal])
         : abort.signal;
+      let target = options.target ?? this.defaultTarget;
       const run = async (): Promise<void> => {
-        const response = await this.send(target, '/chat/completions', {
-          body: {
+        const answer = await this.send(
+          target,
+          {
             ...body,
             stream: true,
             stream_options: { ...body.stream_options, include_usage: true },
           },
-          options: { ...options, signal },
-        });
+          { ...options, signal },
+        );
+        target = answer.target;
         const parser = new ChatSseParser(
           (chunk) => subscriber.next(chunk),
           target.name,
         );
-        for await (const bytes of response.body) {
+        for await (const bytes of answer.response.body) {
           parser.feed(bytes as Buffer);
           if (subscriber.closed) {
             return;
@@ -163,26 +176,63 @@ export class LlmClientService implements OnApplicationShutdown {
 
   /**
    * Forwards a raw request and returns the upstream's answer unread, for the
-   * pass-through proxy. Any status is returned as it is.
+   * pass-through proxy. Any final status is returned as it is. Only a request
+   * without a body is retried: a streamed body can be read once.
    */
   async forward(
     req: ForwardRequest,
     signal: AbortSignal,
     target: UpstreamTarget = this.defaultTarget,
   ): Promise<Dispatcher.ResponseData> {
-    try {
-      return await request(upstreamUrl(target, req.pathAndQuery), {
+    const send = (to: UpstreamTarget): Promise<Dispatcher.ResponseData> =>
+      request(upstreamUrl(to, req.pathAndQuery), {
         dispatcher: this.agent,
         method: req.method,
-        headers: req.headers,
+        headers: {
+          ...req.headers,
+          ...(req.keepClientAuth ? to.headers : authHeaders(to)),
+        },
         body: req.body ?? null,
         signal,
       });
-    } catch (error) {
-      throw isAbortError(error)
-        ? error
-        : toUpstreamException(error, target.name);
+    if (req.body) {
+      return upstreamCall(target, send(target));
     }
+    const { response } = await this.withRetries(
+      target,
+      undefined,
+      signal,
+      send,
+    );
+    return response;
+  }
+
+  /**
+   * GETs a JSON document from `target` once, without retries (e.g. its model
+   * list). `headers` replace the target's own, e.g. a forwarded Authorization.
+   * @throws GatewayException for a transport failure, a non-2xx status or a body that is not JSON.
+   */
+  async getJson(
+    target: UpstreamTarget,
+    pathAndQuery: string,
+    signal: AbortSignal,
+    headers: Record<string, string> = {},
+  ): Promise<unknown> {
+    const response = await upstreamCall(
+      target,
+      request(upstreamUrl(target, pathAndQuery), {
+        dispatcher: this.agent,
+        method: 'GET',
+        headers: {
+          accept: 'application/json',
+          ...authHeaders(target),
+          ...headers,
+        },
+        signal,
+      }),
+    );
+    await ensureOk(response, target);
+    return readJsonBody(response, target);
   }
 
   /** True when the upstream answers HTTP at all; used by /ready. */
@@ -194,7 +244,7 @@ export class LlmClientService implements OnApplicationShutdown {
       const response = await request(upstreamUrl(target, '/models'), {
         dispatcher: this.agent,
         method: 'GET',
-        headers: this.authHeaders(target),
+        headers: authHeaders(target),
         signal: AbortSignal.timeout(timeoutMs),
       });
       await response.body.dump();
@@ -210,64 +260,48 @@ export class LlmClientService implements OnApplicationShutdown {
     });
   }
 
-  /** Headers that authenticate to `target`. */
-  authHeaders(target: UpstreamTarget): Record<string, string> {
-    return {
-      ...target.headers,
-      ...(target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {}),
-    };
-  }
-
+  /** POSTs a chat completion, rewritten for a backend without a tool role. */
   private async send(
     target: UpstreamTarget,
-    path: string,
-    call: { body: unknown; options: UpstreamCallOptions },
-  ): Promise<Dispatcher.ResponseData> {
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await request(upstreamUrl(target, path), {
-        dispatcher: this.agent,
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          ...this.authHeaders(target),
-          ...call.options.headers,
-        },
-        body: JSON.stringify(call.body),
-        signal: call.options.signal,
-      });
-    } catch (error) {
-      throw isAbortError(error)
-        ? error
-        : toUpstreamException(error, target.name);
-    }
-    if (response.statusCode < 200 || response.statusCode >= 300) {
-      const text = await readLimited(response.body, MAX_ERROR_BODY_BYTES);
-      throw upstreamStatusException(response.statusCode, text, target.name);
-    }
-    return response;
+    body: ChatCompletionRequest,
+    options: UpstreamCallOptions,
+  ): Promise<RetryResult> {
+    const result = await this.withRetries(
+      target,
+      body.model,
+      options.signal,
+      (to) =>
+        request(upstreamUrl(to, '/chat/completions'), {
+          dispatcher: this.agent,
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            ...authHeaders(to),
+            ...options.headers,
+          },
+          body: JSON.stringify(
+            to.supportsToolRole === false ? toolTurnsAsText(body) : body,
+          ),
+          signal: options.signal,
+        }),
+    );
+    await ensureOk(result.response, result.target);
+    return result;
   }
-}
 
-async function readLimited(
-  body: Dispatcher.ResponseData['body'],
-  limit: number,
-): Promise<string> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const part of body) {
-      const buffer = part as Buffer;
-      parts.push(buffer);
-      size += buffer.length;
-      if (size >= limit) {
-        body.destroy();
-        break;
-      }
-    }
-  } catch {
-    // A body that breaks off still leaves the status to report.
+  private withRetries(
+    target: UpstreamTarget,
+    model: string | undefined,
+    signal: AbortSignal | undefined,
+    send: (to: UpstreamTarget) => Promise<Dispatcher.ResponseData>,
+  ): Promise<RetryResult> {
+    return sendWithRetries({
+      targets: [target, this.registry.fallbackFor(target, model)],
+      maxRetries: this.upstreams.maxRetries,
+      signal,
+      send,
+      onRetry: (event) => this.logger.warn(event, retryMessage(event)),
+    });
   }
-  return Buffer.concat(parts).toString('utf8').slice(0, limit);
 }

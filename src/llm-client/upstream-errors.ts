@@ -22,6 +22,25 @@ const TIMEOUT_CODES = new Set([
   'ETIMEDOUT',
 ]);
 
+/**
+ * Failures before the request reached the upstream, so it is safe to send
+ * again: nothing was processed there.
+ */
+const CONNECT_FAILURE_CODES = new Set([
+  'ECONNREFUSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/** The code of a failure to connect (safe to retry), else undefined. */
+export function connectFailureCode(error: unknown): string | undefined {
+  const code = errorCode(error);
+  return code && CONNECT_FAILURE_CODES.has(code) ? code : undefined;
+}
+
 /** True for the error an AbortSignal produces: our own cancellation. */
 export function isAbortError(error: unknown): boolean {
   const e = error as { name?: unknown; code?: unknown } | null;
@@ -30,6 +49,21 @@ export function isAbortError(error: unknown): boolean {
     e?.code === 'UND_ERR_ABORTED' ||
     e?.code === 'ABORT_ERR'
   );
+}
+
+/**
+ * Awaits one request to `target`, mapping a transport failure onto a
+ * GatewayException; our own abort passes through as it is.
+ */
+export async function upstreamCall<T>(
+  target: { name: string },
+  call: Promise<T>,
+): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    throw isAbortError(error) ? error : toUpstreamException(error, target.name);
+  }
 }
 
 /** Maps a transport failure towards the upstream onto a GatewayException. */
@@ -41,10 +75,11 @@ export function toUpstreamException(
     return error;
   }
   const code = errorCode(error);
-  if (code && TIMEOUT_CODES.has(code)) {
+  // AbortSignal.timeout() rejects with a DOMException named TimeoutError.
+  if ((code && TIMEOUT_CODES.has(code)) || isTimeoutError(error)) {
     return new GatewayException(
       'upstream_timeout',
-      `The upstream '${upstreamName}' did not answer in time (${code}).`,
+      `The upstream '${upstreamName}' did not answer in time (${code ?? 'timeout'}).`,
       { cause: error, openAiCode: 'upstream_timeout' },
     );
   }
@@ -108,6 +143,10 @@ function parseOpenAiError(text: string): OpenAiErrorBody | null {
     // Not JSON: the caller describes the raw text instead.
   }
   return null;
+}
+
+function isTimeoutError(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'TimeoutError';
 }
 
 function errorCode(error: unknown): string | undefined {

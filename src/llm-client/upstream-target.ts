@@ -8,6 +8,26 @@ export interface UpstreamTarget {
   readonly apiKey?: string;
   /** Extra headers sent on every request. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * False for a backend whose chat template rejects `role: "tool"` and
+   * assistant `tool_calls`; the request is then rewritten into plain text
+   * turns before it is sent. Absent means true.
+   */
+  readonly supportsToolRole?: boolean;
+  /**
+   * How the backend's models write tool calls as text: `auto`, `none`, a
+   * family name or `START,END` markers. Absent means `auto`. The gateway's
+   * tool-call parsers read it; the client only carries it.
+   */
+  readonly toolCallFormat?: string;
+}
+
+/** Headers that authenticate to `target`: its own headers and its key. */
+export function authHeaders(target: UpstreamTarget): Record<string, string> {
+  return {
+    ...target.headers,
+    ...(target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {}),
+  };
 }
 
 /**

@@ -40,8 +40,12 @@ export function clientResponseHeaders(
 function copyEndToEnd(
   source: Record<string, string | string[] | undefined>,
 ): Record<string, string | string[]> {
+  const connection = Object.entries(source)
+    .filter(([name]) => name.toLowerCase() === 'connection')
+    .map(([, value]) => String(value ?? ''))
+    .join(',');
   const listedInConnection = new Set(
-    String(source.connection ?? '')
+    connection
       .split(',')
       .map((name) => name.trim().toLowerCase())
       .filter(Boolean),

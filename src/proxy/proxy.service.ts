@@ -3,11 +3,18 @@ import type { ConfigType } from '@nestjs/config';
 import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
-import { toOpenAiError } from '../common/errors/gateway.exception.js';
+import {
+  GatewayException,
+  toOpenAiError,
+} from '../common/errors/gateway.exception.js';
 import { normalizeError } from '../common/errors/normalize-error.js';
 import { serverConfig } from '../config/server.config.js';
 import { LlmClientService } from '../llm-client/llm-client.service.js';
-import { pathBelowVersion } from '../llm-client/upstream-target.js';
+import { UpstreamRegistry } from '../llm-client/upstream-registry.service.js';
+import {
+  pathBelowVersion,
+  type UpstreamTarget,
+} from '../llm-client/upstream-target.js';
 import { isAbortError } from '../llm-client/upstream-errors.js';
 import {
   clientResponseHeaders,
@@ -15,7 +22,8 @@ import {
 } from './forward-headers.js';
 
 /**
- * Forwards any /v1 request no feature module handles. Bodies stream in both
+ * Forwards any /v1 request no feature module handles, to the default upstream
+ * or, for `/{upstream}/v1/...`, to the named one. Bodies stream in both
  * directions, never buffered, so upstream SSE reaches the client chunk by chunk.
  */
 @Injectable()
@@ -24,11 +32,30 @@ export class ProxyService {
 
   constructor(
     private readonly llm: LlmClientService,
+    private readonly registry: UpstreamRegistry,
     @Inject(serverConfig.KEY)
     private readonly server: ConfigType<typeof serverConfig>,
   ) {}
 
-  async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  /** Forwards one request; `upstreamName` comes from a `/{upstream}/v1/*` path. */
+  async handle(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    upstreamName?: string,
+  ): Promise<void> {
+    const destination = this.destination(request.url, upstreamName);
+    if (!destination) {
+      const { status, body } = toOpenAiError(
+        new GatewayException(
+          'not_found',
+          `The upstream '${upstreamName}' does not exist.`,
+          { openAiCode: 'upstream_not_found' },
+        ),
+      );
+      await reply.status(status).send(body);
+      return;
+    }
+    const { target, pathAndQuery } = destination;
     const abort = new AbortController();
     // The client going away destroys the upstream request too.
     reply.raw.once('close', () => {
@@ -41,14 +68,16 @@ export class ProxyService {
       upstream = await this.llm.forward(
         {
           method: request.method,
-          pathAndQuery: pathBelowVersion(request.url),
+          pathAndQuery,
+          // forward() adds the target's key, unless the client's is forwarded.
           headers: upstreamRequestHeaders(request.headers, {
-            upstreamApiKey: this.llm.defaultTarget.apiKey,
             forwardClientAuth: this.server.forwardClientAuth,
           }),
+          keepClientAuth: this.server.forwardClientAuth,
           body: bodyStream(request),
         },
         abort.signal,
+        target,
       );
     } catch (error) {
       if (isAbortError(error)) {
@@ -68,6 +97,27 @@ export class ProxyService {
       .status(upstream.statusCode)
       .headers(clientResponseHeaders(upstream.headers))
       .send(upstream.body);
+  }
+
+  private destination(
+    url: string,
+    upstreamName: string | undefined,
+  ): { target: UpstreamTarget; pathAndQuery: string } | undefined {
+    if (upstreamName === undefined) {
+      return {
+        target: this.registry.defaultTarget,
+        pathAndQuery: pathBelowVersion(url),
+      };
+    }
+    const target = this.registry.target(upstreamName);
+    if (!target) {
+      return undefined;
+    }
+    // Drop the `/{upstream}` segment as the client wrote it (percent-encoded).
+    return {
+      target,
+      pathAndQuery: pathBelowVersion(url.replace(/^\/[^/?]*/, '')),
+    };
   }
 }
 

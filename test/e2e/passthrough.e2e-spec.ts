@@ -21,6 +21,9 @@ describe('chat completions and pass-through', () => {
     gateway = await startGateway({
       OPENAI_BASE_URL_INTERNAL: upstream.baseUrl,
       OPENAI_API_KEY: 'sk-upstream-secret',
+      // Upstream errors pass through here as they are; retries are covered
+      // by routing.e2e-spec.ts and llm-client.service.spec.ts.
+      UPSTREAM_MAX_RETRIES: '0',
     });
     client = new OpenAI({
       baseURL: `${gateway.url}/v1`,

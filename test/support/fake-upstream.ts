@@ -27,6 +27,8 @@ export type FakeReply =
       stallAfter?: number;
       /** After this many chunks, destroy the socket. */
       disconnectAfter?: number;
+      /** Pause once, before the chunk at `index`, for `ms`. */
+      pauseBefore?: { index: number; ms: number };
     }
   | {
       kind: 'error';
@@ -47,6 +49,8 @@ export interface RecordedRequest {
   body: any;
   /** True when the client closed the connection before the answer ended. */
   aborted: boolean;
+  /** Date.now() when the request's body had arrived. */
+  at: number;
 }
 
 type Handler = (request: RecordedRequest) => FakeReply;
@@ -63,6 +67,7 @@ export class FakeUpstream {
   private handler: Handler | null = null;
   private readonly sockets = new Set<Socket>();
   private readonly abortWaiters: (() => void)[] = [];
+  private peak = 0;
   private server!: Server;
   models = ['fake-model', 'fake-model-2'];
 
@@ -93,6 +98,11 @@ export class FakeUpstream {
     return this.sockets.size;
   }
 
+  /** The most connections open at once since start (or the last reset). */
+  get peakSockets(): number {
+    return this.peak;
+  }
+
   enqueue(...replies: FakeReply[]): this {
     this.queue.push(...replies);
     return this;
@@ -107,6 +117,7 @@ export class FakeUpstream {
     this.queue.length = 0;
     this.requests.length = 0;
     this.handler = null;
+    this.peak = this.sockets.size;
   }
 
   /** Resolves once at least `count` requests were aborted by the client. */
@@ -123,6 +134,13 @@ export class FakeUpstream {
     }
   }
 
+  /** Destroys every open connection, as a crashing upstream would; keeps listening. */
+  dropConnections(): void {
+    for (const socket of this.sockets) {
+      socket.destroy();
+    }
+  }
+
   async close(): Promise<void> {
     for (const socket of this.sockets) {
       socket.destroy();
@@ -131,9 +149,13 @@ export class FakeUpstream {
   }
 
   private async listen(): Promise<void> {
-    this.server = createServer((req, res) => void this.onRequest(req, res));
+    this.server = createServer((req, res) => {
+      // A client that aborts its upload mid-body fails readBody: drop it.
+      this.onRequest(req, res).catch(() => res.destroy());
+    });
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
+      this.peak = Math.max(this.peak, this.sockets.size);
       socket.on('close', () => this.sockets.delete(socket));
     });
     await new Promise<void>((resolve) =>
@@ -152,6 +174,7 @@ export class FakeUpstream {
       headers: req.headers,
       body: parseMaybeJson(raw),
       aborted: false,
+      at: Date.now(),
     };
     this.requests.push(record);
     res.on('close', () => {
@@ -180,10 +203,16 @@ export class FakeUpstream {
       return;
     }
     if (record.url.startsWith('/v1/echo-stream')) {
+      // `?count=N&intervalMs=M` make a longer or slower stream (default 5 × 20 ms);
+      // `delayMs=D` holds the headers back that long.
+      const query = new URL(record.url, 'http://fake').searchParams;
+      const count = Number(query.get('count') ?? 5);
+      const intervalMs = Number(query.get('intervalMs') ?? 20);
+      await sleepWhileOpen(res, Number(query.get('delayMs') ?? 0));
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      for (let i = 0; i < 5; i++) {
+      for (let i = 0; i < count && !res.destroyed; i++) {
         res.write(`data: {"n":${i}}\n\n`);
-        await sleep(20);
+        await sleepWhileOpen(res, intervalMs);
       }
       res.end('data: [DONE]\n\n');
       return;
@@ -213,7 +242,7 @@ export class FakeUpstream {
     switch (reply.kind) {
       case 'json':
         if (reply.delayMs) {
-          await sleep(reply.delayMs);
+          await sleepWhileOpen(res, reply.delayMs);
         }
         sendJson(res, reply.status ?? 200, reply.body, reply.headers);
         return;
@@ -265,6 +294,9 @@ export class FakeUpstream {
         res.socket?.destroy();
         return;
       }
+      if (reply.pauseBefore?.index === sent) {
+        await sleep(reply.pauseBefore.ms);
+      }
       res.write(
         typeof item === 'string' ? item : `data: ${JSON.stringify(item)}\n\n`,
       );
@@ -274,6 +306,11 @@ export class FakeUpstream {
       }
     }
     if (reply.stallAfter !== undefined && sent >= reply.stallAfter) {
+      return;
+    }
+    // disconnectAfter equal to the number of chunks: every chunk, then no end.
+    if (reply.disconnectAfter !== undefined && sent >= reply.disconnectAfter) {
+      res.socket?.destroy();
       return;
     }
     res.end(reply.done === false ? undefined : 'data: [DONE]\n\n');
@@ -334,4 +371,20 @@ function parseMaybeJson(raw: Buffer): unknown {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Sleeps `ms`, or less when the client goes away first (no timer outlives it). */
+function sleepWhileOpen(res: ServerResponse, ms: number): Promise<void> {
+  if (res.destroyed) {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      res.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    res.once('close', done);
+  });
 }

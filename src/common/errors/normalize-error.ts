@@ -39,6 +39,11 @@ export function normalizeError(error: unknown): GatewayException {
     return error;
   }
   if (error instanceof HttpException) {
+    // Nest's Fastify adapter wraps body-parser errors; their code says more.
+    const parserError = fromFastifyCode(error.cause);
+    if (parserError) {
+      return parserError;
+    }
     const code = HTTP_STATUS_CODES[error.getStatus()] ?? 'invalid_request';
     return new GatewayException(
       error.getStatus() >= 500 ? 'internal' : code,
@@ -54,15 +59,11 @@ export function normalizeError(error: unknown): GatewayException {
       { cause: error },
     );
   }
-  const fastify = error as FastifyLikeError | null;
-  if (fastify && typeof fastify.code === 'string') {
-    const mapped = FASTIFY_CODES[fastify.code];
-    if (mapped) {
-      return new GatewayException(mapped, describeFastify(mapped, fastify), {
-        cause: error,
-      });
-    }
+  const parserError = fromFastifyCode(error);
+  if (parserError) {
+    return parserError;
   }
+  const fastify = error as FastifyLikeError | null;
   if (
     fastify &&
     typeof fastify.statusCode === 'number' &&
@@ -80,6 +81,19 @@ export function normalizeError(error: unknown): GatewayException {
     'The gateway failed to process the request.',
     { cause: error },
   );
+}
+
+/** A Fastify request error with a known `FST_ERR_*` code, else null. */
+function fromFastifyCode(error: unknown): GatewayException | null {
+  const fastify = error as FastifyLikeError | null | undefined;
+  const mapped =
+    typeof fastify?.code === 'string' ? FASTIFY_CODES[fastify.code] : undefined;
+  if (!fastify || !mapped) {
+    return null;
+  }
+  return new GatewayException(mapped, describeFastify(mapped, fastify), {
+    cause: error,
+  });
 }
 
 function describeFastify(code: GatewayErrorCode, error: FastifyLikeError) {

@@ -1,4 +1,9 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import {
+  pino,
+  type DestinationStream,
+  type Logger,
+  type LoggerOptions,
+} from 'pino';
 
 /**
  * Header and field paths that may hold credentials. pino replaces their
@@ -24,13 +29,20 @@ export const REDACTED_PATHS = [
   'api_key',
 ];
 
-/** The one pino instance that Fastify and Nest both log through. */
-export function createLogger(level: LoggerOptions['level']): Logger {
-  return pino({
+/**
+ * The one pino instance that Fastify and Nest both log through. It writes to
+ * stdout unless given another `destination` (tests capture lines this way).
+ */
+export function createLogger(
+  level: LoggerOptions['level'],
+  destination?: DestinationStream,
+): Logger {
+  const options: LoggerOptions = {
     level,
     base: { service: 'open-responses-gateway' },
     redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
     formatters: { level: (label) => ({ level: label }) },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -1,0 +1,141 @@
+/**
+ * The bench scenarios, as data. Add a scenario by adding an entry; run.mjs,
+ * measure.mjs and report.mjs need no change. Fields:
+ *
+ * - id, title: how the scenario is named in the table and in BENCH_ONLY.
+ * - method, path, body (an object, sent as JSON; omit for GET).
+ * - connections: concurrent connections autocannon keeps busy.
+ * - chunksPerRequest: stream chunks one answer holds (0 when not streaming);
+ *   turns req/s into chunks/s and is checked on a sample request before load.
+ * - countChunks(text): how the sample answer's chunks are counted.
+ * - runs: who serves it: 'direct' (the fake upstream), 'baseline' (the
+ *   minimal proxy) or 'gateway', or `{ name, process, path?, body? }` to give
+ *   a run its own label, path or body (e.g. /v1/responses on the gateway
+ *   against /v1/chat/completions on the baseline).
+ * - compare: [subject, reference] run-name pairs; report.mjs prints the
+ *   subject ÷ reference ratio of req/s, chunks/s and CPU per request.
+ * - addedLatency: [subject, reference] pairs whose p50 difference is reported in ms.
+ * - goals: targets from the issue, marked pass/miss in RESULTS.md:
+ *   `{ kind: 'ratio', metric: 'rps' | 'chunksPerSec', subject, reference, min }`
+ *   or `{ kind: 'addedP50', subject, reference, maxMs }`.
+ */
+
+const CHAT_MESSAGES = [
+  { role: 'system', content: 'You are a helpful assistant.' },
+  { role: 'user', content: 'Say hello in five words.' },
+];
+
+/** Content chunks of a Chat Completions stream: `data:` lines with at least one choice. */
+export function countChatChunks(text) {
+  let count = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('data:')) {
+      continue;
+    }
+    const payload = line.slice(5).trim();
+    if (payload === '[DONE]') {
+      continue;
+    }
+    const chunk = JSON.parse(payload);
+    if (Array.isArray(chunk.choices) && chunk.choices.length > 0) {
+      count += 1;
+    }
+  }
+  return count;
+}
+
+/** Every `data:` line except `[DONE]`, for streams of named events. */
+export function countDataLines(text) {
+  return text
+    .split('\n')
+    .filter(
+      (line) => line.startsWith('data:') && line.slice(5).trim() !== '[DONE]',
+    ).length;
+}
+
+const ALL_THREE = ['direct', 'baseline', 'gateway'];
+
+/** @type {ReadonlyArray<Record<string, unknown>>} */
+export const SCENARIOS = [
+  {
+    id: 'chat-c1',
+    title: 'Chat completion, non-streaming, concurrency 1 (latency)',
+    method: 'POST',
+    path: '/v1/chat/completions',
+    body: { model: 'bench-model', messages: CHAT_MESSAGES },
+    connections: 1,
+    chunksPerRequest: 0,
+    runs: ALL_THREE,
+    compare: [['gateway', 'baseline']],
+    addedLatency: [
+      ['gateway', 'direct'],
+      ['baseline', 'direct'],
+    ],
+    goals: [
+      { kind: 'addedP50', subject: 'gateway', reference: 'direct', maxMs: 1 },
+    ],
+  },
+  {
+    id: 'chat-c32',
+    title: 'Chat completion, non-streaming, concurrency 32 (throughput)',
+    method: 'POST',
+    path: '/v1/chat/completions',
+    body: { model: 'bench-model', messages: CHAT_MESSAGES },
+    connections: 32,
+    chunksPerRequest: 0,
+    runs: ALL_THREE,
+    compare: [['gateway', 'baseline']],
+    addedLatency: [],
+    goals: [
+      {
+        kind: 'ratio',
+        metric: 'rps',
+        subject: 'gateway',
+        reference: 'baseline',
+        min: 0.8,
+      },
+    ],
+  },
+  {
+    id: 'chat-stream-200',
+    title: 'Chat completion, streaming 200 chunks, concurrency 8',
+    method: 'POST',
+    path: '/v1/chat/completions',
+    // include_usage so both paths carry the same frames (the gateway drops the
+    // usage chunk when the client did not ask for it).
+    body: {
+      model: 'bench-model',
+      messages: CHAT_MESSAGES,
+      stream: true,
+      stream_options: { include_usage: true },
+      bench_chunks: 200,
+    },
+    connections: 8,
+    chunksPerRequest: 200,
+    countChunks: countChatChunks,
+    runs: ALL_THREE,
+    compare: [['gateway', 'baseline']],
+    addedLatency: [],
+    goals: [
+      {
+        kind: 'ratio',
+        metric: 'chunksPerSec',
+        subject: 'gateway',
+        reference: 'baseline',
+        min: 0.8,
+      },
+    ],
+  },
+  {
+    id: 'models-c32',
+    title: 'GET /v1/models, concurrency 32',
+    method: 'GET',
+    path: '/v1/models',
+    connections: 32,
+    chunksPerRequest: 0,
+    runs: ALL_THREE,
+    compare: [['gateway', 'baseline']],
+    addedLatency: [],
+    goals: [],
+  },
+];

@@ -1,0 +1,229 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Observable, of, Subject, throwError } from 'rxjs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  GatewayException,
+  toOpenAiError,
+} from '../errors/gateway.exception.js';
+import { FlowControl } from './flow-control.js';
+import {
+  dataFrame,
+  namedFrame,
+  writeSse,
+  type SseFormat,
+} from './sse-writer.js';
+
+const format: SseFormat<unknown> = {
+  frame: (event) => dataFrame(event),
+  errorFrame: (error) => dataFrame(toOpenAiError(error).body),
+  trailer: 'data: [DONE]\n\n',
+};
+
+/** What the next request to /sse streams, and what came of it. */
+interface Scenario {
+  events$: Observable<unknown>;
+  flow: FlowControl;
+  result?: Promise<void>;
+}
+
+describe(writeSse.name, () => {
+  let app: FastifyInstance;
+  let url: string;
+  let scenario: Scenario;
+
+  beforeAll(async () => {
+    app = Fastify();
+    app.addHook('onRequest', (_request, reply, done) => {
+      void reply.header('x-request-id', 'req-1');
+      done();
+    });
+    app.get('/sse', async (_request, reply) => {
+      scenario.result = writeSse(
+        reply,
+        scenario.events$,
+        format,
+        scenario.flow,
+      );
+      try {
+        await scenario.result;
+      } catch (error) {
+        // Before the first byte, an error is an ordinary HTTP answer.
+        return reply.status(502).send({ failed: (error as Error).message });
+      }
+      return reply;
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/sse`;
+  });
+  afterAll(() => app.close());
+  beforeEach(() => {
+    scenario = { events$: of(), flow: new FlowControl() };
+  });
+
+  it('writes each event as a frame, then the trailer, with SSE headers', async () => {
+    const source = new Subject<unknown>();
+    scenario.events$ = source;
+    const response = fetch(url);
+    await waitForSubscriber(source);
+    source.next({ n: 1 });
+    source.next({ n: 2 });
+    source.complete();
+    const answer = await response;
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toBe(
+      'text/event-stream; charset=utf-8',
+    );
+    expect(answer.headers.get('cache-control')).toBe('no-cache');
+    expect(answer.headers.get('x-accel-buffering')).toBe('no');
+    // Headers set before the hijack survive it.
+    expect(answer.headers.get('x-request-id')).toBe('req-1');
+    expect(await answer.text()).toBe(
+      'data: {"n":1}\n\ndata: {"n":2}\n\ndata: [DONE]\n\n',
+    );
+    await expect(scenario.result).resolves.toBeUndefined();
+  });
+
+  it('handles a source that completes synchronously', async () => {
+    scenario.events$ = of('a', 'b');
+    const answer = await fetch(url);
+    expect(await answer.text()).toBe(
+      'data: "a"\n\ndata: "b"\n\ndata: [DONE]\n\n',
+    );
+  });
+
+  it('writes only the trailer for an empty stream', async () => {
+    scenario.events$ = of();
+    const answer = await fetch(url);
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toBe('data: [DONE]\n\n');
+  });
+
+  it('rejects before the first event, leaving the reply to the caller', async () => {
+    scenario.events$ = throwError(
+      () => new GatewayException('upstream_unreachable', 'no upstream'),
+    );
+    const answer = await fetch(url);
+    expect(answer.status).toBe(502);
+    expect(answer.headers.get('content-type')).toContain('application/json');
+    expect(await answer.json()).toEqual({ failed: 'no upstream' });
+    await expect(scenario.result).rejects.toBeInstanceOf(GatewayException);
+  });
+
+  it('ends with one error frame, and no trailer, after the first event', async () => {
+    const source = new Subject<unknown>();
+    scenario.events$ = source;
+    const response = fetch(url);
+    await waitForSubscriber(source);
+    source.next({ n: 1 });
+    source.error(new GatewayException('upstream_timeout', 'too slow'));
+    const answer = await response;
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toBe(
+      'data: {"n":1}\n\n' +
+        'data: {"error":{"message":"too slow","type":"upstream_error","param":null,"code":"upstream_timeout"}}\n\n',
+    );
+    await expect(scenario.result).resolves.toBeUndefined();
+  });
+
+  it('renders a non-gateway error after the first event as an internal error', async () => {
+    const source = new Subject<unknown>();
+    scenario.events$ = source;
+    const response = fetch(url);
+    await waitForSubscriber(source);
+    source.next('x');
+    source.error(new Error('secret internals'));
+    const text = await (await response).text();
+    expect(text).toContain('"code":"internal"');
+    expect(text).not.toContain('secret internals');
+  });
+
+  it('unsubscribes when the client goes away, and resolves', async () => {
+    let tornDown!: () => void;
+    const teardown = new Promise<void>((resolve) => (tornDown = resolve));
+    let emit!: (value: unknown) => void;
+    scenario.events$ = new Observable<unknown>((subscriber) => {
+      emit = (value) => subscriber.next(value);
+      subscriber.next({ n: 1 });
+      return tornDown;
+    });
+    const response = await openStream(url);
+    await firstData(response);
+    response.destroy();
+    await teardown;
+    await expect(scenario.result).resolves.toBeUndefined();
+    // Late events from a source that ignores the unsubscribe go nowhere.
+    expect(() => emit({ n: 2 })).not.toThrow();
+  });
+
+  it('pauses the flow when the socket is full and resumes it on drain', async () => {
+    const source = new Subject<unknown>();
+    scenario.events$ = source;
+    const response = await openStreamWith(url, async () => {
+      await waitForSubscriber(source);
+      source.next({ n: 0 });
+    });
+    response.pause();
+    expect(scenario.flow.paused).toBe(false);
+    source.next({ big: 'x'.repeat(4 * 1024 * 1024) });
+    expect(scenario.flow.paused).toBe(true);
+    const ready = scenario.flow.ready();
+    expect(ready).toBeInstanceOf(Promise);
+    // Reading lets the socket drain.
+    const body = readAll(response);
+    await ready;
+    expect(scenario.flow.paused).toBe(false);
+    source.complete();
+    const text = await body;
+    expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+    expect(text.length).toBeGreaterThan(4 * 1024 * 1024);
+  });
+});
+
+/** Resolves once the request reached the route and subscribed. */
+async function waitForSubscriber(source: Subject<unknown>): Promise<void> {
+  while (!source.observed) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** A GET whose response is handed back as soon as its headers arrive. */
+function openStream(url: string): Promise<IncomingMessage> {
+  return openStreamWith(url, () => Promise.resolve());
+}
+
+/** Like openStream; `afterSend` runs once the request is out (headers wait for the first event). */
+function openStreamWith(
+  url: string,
+  afterSend: () => Promise<void>,
+): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { agent: false }, resolve);
+    req.on('error', reject);
+    req.end();
+    afterSend().catch(reject);
+  });
+}
+
+function firstData(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve) =>
+    response.once('data', (chunk: Buffer) => resolve(chunk.toString('utf8'))),
+  );
+}
+
+async function readAll(response: IncomingMessage): Promise<string> {
+  let text = '';
+  for await (const chunk of response) {
+    text += (chunk as Buffer).toString('utf8');
+  }
+  return text;
+}
+
+describe(namedFrame.name, () => {
+  it('writes an event line and a data line', () => {
+    expect(namedFrame('response.created', { a: 1 })).toBe(
+      'event: response.created\ndata: {"a":1}\n\n',
+    );
+  });
+});

@@ -1,0 +1,35 @@
+import { registerAs } from '@nestjs/config';
+import {
+  fallbackProblems,
+  loadUpstreamsConfig,
+  UpstreamsConfigError,
+} from '../llm-client/upstreams-config.parser.js';
+import { readEnvironment } from './read-environment.js';
+
+export const upstreamsConfig = registerAs('upstreams', () => {
+  const env = readEnvironment().upstreams;
+  // Parsed here, the one reader of process.env, so each `api_key_env`
+  // resolves; a bad file fails the start naming the upstream and field.
+  const file = env.UPSTREAMS_CONFIG_PATH
+    ? loadUpstreamsConfig(env.UPSTREAMS_CONFIG_PATH, process.env)
+    : { upstreams: [] };
+  const fallback = env.UPSTREAM_FALLBACK ?? file.fallback;
+  const problems = fallbackProblems(
+    env.UPSTREAM_FALLBACK,
+    file,
+    'UPSTREAM_FALLBACK',
+  );
+  if (problems.length > 0) {
+    throw new UpstreamsConfigError(
+      env.UPSTREAMS_CONFIG_PATH ?? 'environment',
+      problems,
+    );
+  }
+  return {
+    upstreams: file.upstreams,
+    fallback,
+    defaultToolCallFormat: env.TOOL_CALL_FORMAT.trim(),
+    maxRetries: env.UPSTREAM_MAX_RETRIES,
+    modelsCacheMs: env.MODELS_CACHE_SECONDS * 1000,
+  };
+});

@@ -1,0 +1,40 @@
+import {
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+} from 'class-validator';
+
+/** Settings of several upstreams behind one gateway: routing, retries, fallback. */
+export class UpstreamsEnvironment {
+  /** Path of a JSON file listing named upstreams (`{"upstreams": {...}}`). */
+  @IsOptional()
+  @IsString()
+  UPSTREAMS_CONFIG_PATH?: string;
+
+  /**
+   * How the default upstream's models write tool calls as text: `auto`,
+   * `none`, a family name or `START,END`. The tool-call parsers check the name.
+   */
+  @IsString()
+  @IsNotEmpty()
+  TOOL_CALL_FORMAT = 'auto';
+
+  /** Retries of a refused connection or a 429/502/503 before any byte streamed. */
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  UPSTREAM_MAX_RETRIES: number = 2;
+
+  /** Upstream tried once when the retries ran out; overrides the file's `fallback`. */
+  @IsOptional()
+  @IsString()
+  UPSTREAM_FALLBACK?: string;
+
+  /** Seconds the aggregated `GET /v1/models` list is cached; 0 disables the cache. */
+  @IsInt()
+  @Min(0)
+  MODELS_CACHE_SECONDS: number = 10;
+}

@@ -1,0 +1,65 @@
+import type { Dispatcher } from 'undici';
+import { GatewayException } from '../common/errors/gateway.exception.js';
+import { isAbortError, upstreamStatusException } from './upstream-errors.js';
+import type { UpstreamTarget } from './upstream-target.js';
+
+/** Largest upstream error body the gateway reads to build its message. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/**
+ * Throws the upstream's own error for a non-2xx answer, reading at most
+ * 64 KiB of its body for the message.
+ */
+export async function ensureOk(
+  response: Dispatcher.ResponseData,
+  target: UpstreamTarget,
+): Promise<void> {
+  if (response.statusCode < 200 || response.statusCode >= 300) {
+    const text = await readLimited(response.body, MAX_ERROR_BODY_BYTES);
+    throw upstreamStatusException(response.statusCode, text, target.name);
+  }
+}
+
+/** The parsed JSON body; `upstream_bad_response` when it is not JSON. */
+export async function readJsonBody(
+  response: Dispatcher.ResponseData,
+  target: UpstreamTarget,
+): Promise<unknown> {
+  try {
+    return await response.body.json();
+  } catch (error) {
+    throw isAbortError(error)
+      ? error
+      : new GatewayException(
+          'upstream_bad_response',
+          `The upstream '${target.name}' sent a body that is not JSON.`,
+          { cause: error, openAiCode: 'upstream_bad_response' },
+        );
+  }
+}
+
+/**
+ * Reads at most `limit` bytes of an upstream body as text, then drops the
+ * rest; a body that breaks off yields what arrived.
+ */
+async function readLimited(
+  body: Dispatcher.ResponseData['body'],
+  limit: number,
+): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const part of body) {
+      const buffer = part as Buffer;
+      parts.push(buffer);
+      size += buffer.length;
+      if (size >= limit) {
+        body.destroy();
+        break;
+      }
+    }
+  } catch {
+    // A body that breaks off still leaves the status to report.
+  }
+  return Buffer.concat(parts).toString('utf8').slice(0, limit);
+}

@@ -1,0 +1,146 @@
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import {
+  StreamableHTTPClientTransport,
+  StreamableHTTPError,
+} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type {
+  McpHttpServerConfig,
+  McpServerConfig,
+  McpStdioServerConfig,
+} from './mcp-server-config.js';
+import type { McpTransportKind } from './mcp.types.js';
+
+/** A client that finished the MCP handshake. */
+export interface OpenedMcpClient {
+  client: Client;
+  kind: McpTransportKind;
+  /** The stdio child's pid; null for HTTP servers. */
+  pid: number | null;
+}
+
+/** How {@link openMcpClient} connects. */
+export interface OpenMcpClientOptions {
+  /** A fresh client with its handlers set; called once per attempted transport. */
+  newClient: () => Client;
+  /** Skip the streamable HTTP attempt (the server answered as SSE-only before). */
+  preferSse: boolean;
+  /** Bound on the initialize handshake. */
+  connectTimeoutMs: number;
+  /** Each stderr line of a stdio child. */
+  onStderrLine: (line: string) => void;
+  /** Aborting closes the transport being opened (and kills a stdio child). */
+  signal: AbortSignal;
+}
+
+/**
+ * Connects to one MCP server. HTTP servers are tried with streamable HTTP
+ * first and, when they answer like an SSE-only server, over HTTP+SSE (the
+ * backwards-compatibility procedure of the MCP spec).
+ * @throws the connection error; a half-open client is closed first.
+ */
+export async function openMcpClient(
+  config: McpServerConfig,
+  options: OpenMcpClientOptions,
+): Promise<OpenedMcpClient> {
+  if (config.kind === 'stdio') {
+    return openStdio(config, options);
+  }
+  if (config.transport === 'sse' || options.preferSse) {
+    return openSse(config, options);
+  }
+  try {
+    return await connect(
+      options,
+      new StreamableHTTPClientTransport(new URL(config.url), {
+        requestInit: { headers: config.headers },
+      }),
+      'streamable-http',
+    );
+  } catch (error) {
+    if (!answersLikeSseOnlyServer(error) || options.signal.aborted) {
+      throw error;
+    }
+    return openSse(config, options);
+  }
+}
+
+/**
+ * Old HTTP+SSE servers have no POST handler on their URL, so the streamable
+ * HTTP initialize POST fails with a 4xx (typically 404 or 405).
+ */
+export function answersLikeSseOnlyServer(error: unknown): boolean {
+  return (
+    error instanceof StreamableHTTPError &&
+    error.code !== undefined &&
+    error.code >= 400 &&
+    error.code < 500 &&
+    error.code !== 401 &&
+    error.code !== 403
+  );
+}
+
+async function openStdio(
+  config: McpStdioServerConfig,
+  options: OpenMcpClientOptions,
+): Promise<OpenedMcpClient> {
+  const transport = new StdioClientTransport({
+    command: config.command,
+    args: config.args,
+    env: config.env,
+    ...(config.cwd === undefined ? {} : { cwd: config.cwd }),
+    // Piped so the child's logs go through the gateway's logger, not raw to stderr.
+    stderr: 'pipe',
+  });
+  const stderr = transport.stderr;
+  if (stderr instanceof Readable) {
+    createInterface({ input: stderr }).on('line', options.onStderrLine);
+  }
+  const opened = await connect(options, transport, 'stdio');
+  return { ...opened, pid: transport.pid };
+}
+
+function openSse(
+  config: McpHttpServerConfig,
+  options: OpenMcpClientOptions,
+): Promise<OpenedMcpClient> {
+  return connect(
+    options,
+    new SSEClientTransport(new URL(config.url), {
+      requestInit: { headers: config.headers },
+    }),
+    'sse',
+  );
+}
+
+async function connect(
+  options: OpenMcpClientOptions,
+  transport:
+    StdioClientTransport | StreamableHTTPClientTransport | SSEClientTransport,
+  kind: McpTransportKind,
+): Promise<OpenedMcpClient> {
+  const client = options.newClient();
+  let closing: Promise<void> | undefined;
+  // Memoized: a second close() of a stdio transport returns before the child exits.
+  const closeTransport = (): Promise<void> =>
+    (closing ??= transport.close().catch(() => undefined));
+  const onAbort = (): void => void closeTransport();
+  options.signal.throwIfAborted();
+  options.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await client.connect(transport, {
+      timeout: options.connectTimeoutMs,
+      signal: options.signal,
+    });
+  } catch (error) {
+    // A failed handshake may leave a child process or an open stream behind.
+    await closeTransport();
+    throw error;
+  } finally {
+    options.signal.removeEventListener('abort', onAbort);
+  }
+  return { client, kind, pid: null };
+}

@@ -1,0 +1,14 @@
+import { Controller, Get } from '@nestjs/common';
+import { McpManagerService } from './mcp-manager.service.js';
+import type { McpServerStatus } from './mcp.types.js';
+
+/** Operator view of the MCP servers; a static route, so it wins over the /v1/* pass-through. */
+@Controller('v1/mcp')
+export class McpController {
+  constructor(private readonly mcp: McpManagerService) {}
+
+  @Get('servers')
+  servers(): { object: 'list'; data: McpServerStatus[] } {
+    return { object: 'list', data: this.mcp.status() };
+  }
+}

@@ -1,0 +1,146 @@
+import type { ItemSink } from './event-log.js';
+import { newId } from './ids.js';
+import { OutputSegment } from './output.segment.js';
+import type {
+  ItemStatus,
+  OutputMessageItem,
+  OutputTextContent,
+  RefusalContent,
+} from './responses.types.js';
+
+/** The kinds of content part an assistant message streams. */
+export type MessagePartKind = 'output_text' | 'refusal';
+
+interface PartState {
+  kind: MessagePartKind;
+  text: string;
+}
+
+/**
+ * An assistant `message` item: `output_text` parts (content_part.added →
+ * output_text.delta ×N → output_text.done → content_part.done) and `refusal`
+ * parts (refusal.delta/done). A change of kind starts a new part.
+ */
+export class MessageSegment extends OutputSegment {
+  private readonly parts: PartState[] = [];
+
+  // Whitespace alone (e.g. "\n\n" before tool calls) does not make a message.
+  get openable(): boolean {
+    return this.parts.some((part) => part.text.trim() !== '');
+  }
+
+  append(kind: MessagePartKind, delta: string): void {
+    let index = this.parts.length - 1;
+    const last = this.parts[index];
+    const sink = this.live;
+    if (last === undefined || last.kind !== kind) {
+      if (last !== undefined && sink !== undefined) {
+        closePart(sink, index, last);
+      }
+      this.parts.push({ kind, text: '' });
+      index += 1;
+      if (sink !== undefined) {
+        openPart(sink, index, kind);
+      }
+    }
+    const part = this.parts[index];
+    if (part === undefined) {
+      return;
+    }
+    part.text += delta;
+    if (sink !== undefined) {
+      emitDelta(sink, index, part.kind, delta);
+    }
+  }
+
+  protected createId(): string {
+    return newId('msg');
+  }
+
+  protected item(
+    id: string,
+    status: ItemStatus,
+    empty: boolean,
+  ): OutputMessageItem {
+    return {
+      id,
+      type: 'message',
+      status,
+      role: 'assistant',
+      content: empty ? [] : this.parts.map(finalPart),
+    };
+  }
+
+  protected replay(sink: ItemSink): void {
+    this.parts.forEach((part, index) => {
+      openPart(sink, index, part.kind);
+      if (part.text !== '') {
+        emitDelta(sink, index, part.kind, part.text);
+      }
+      if (index < this.parts.length - 1) {
+        closePart(sink, index, part);
+      }
+    });
+  }
+
+  protected finishEvents(sink: ItemSink): void {
+    const index = this.parts.length - 1;
+    const last = this.parts[index];
+    if (last !== undefined) {
+      closePart(sink, index, last);
+    }
+  }
+}
+
+function emptyPart(kind: MessagePartKind): OutputTextContent | RefusalContent {
+  return finalPart({ kind, text: '' });
+}
+
+function finalPart(part: PartState): OutputTextContent | RefusalContent {
+  return part.kind === 'output_text'
+    ? { type: 'output_text', text: part.text, annotations: [], logprobs: [] }
+    : { type: 'refusal', refusal: part.text };
+}
+
+function openPart(sink: ItemSink, index: number, kind: MessagePartKind): void {
+  sink.event('response.content_part.added', {
+    content_index: index,
+    part: emptyPart(kind),
+  });
+}
+
+function emitDelta(
+  sink: ItemSink,
+  index: number,
+  kind: MessagePartKind,
+  delta: string,
+): void {
+  if (kind === 'output_text') {
+    sink.event('response.output_text.delta', {
+      content_index: index,
+      delta,
+      logprobs: [],
+    });
+  } else {
+    sink.event('response.refusal.delta', { content_index: index, delta });
+  }
+}
+
+function closePart(sink: ItemSink, index: number, part: PartState): void {
+  if (part.kind === 'output_text') {
+    sink.event('response.output_text.done', {
+      content_index: index,
+      text: part.text,
+      logprobs: [],
+    });
+  } else {
+    sink.event('response.refusal.done', {
+      content_index: index,
+      refusal: part.text,
+    });
+  }
+  sink.event('response.content_part.done', {
+    content_index: index,
+    part: finalPart(part),
+  });
+}

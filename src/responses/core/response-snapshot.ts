@@ -1,0 +1,167 @@
+import { isRecord } from './request-guards.js';
+import type {
+  CreateResponseRequest,
+  ResponseError,
+  ResponseObject,
+  ResponseOutputItem,
+  ResponseReasoningConfig,
+  ResponseStatus,
+  ResponseTextConfig,
+  ResponseTool,
+  ResponseUsage,
+} from './responses.types.js';
+
+/** What changes while a response is produced. */
+export interface ResponseState {
+  id: string;
+  createdAt: number;
+  status: ResponseStatus;
+  completedAt: number | null;
+  error: ResponseError | null;
+  incompleteReason: 'max_output_tokens' | 'content_filter' | null;
+  output: ResponseOutputItem[];
+  usage: ResponseUsage | null;
+}
+
+/** The request settings a Response echoes, with the API's defaults filled in. */
+export type ResponseEcho = Pick<
+  ResponseObject,
+  | 'background'
+  | 'instructions'
+  | 'max_output_tokens'
+  | 'max_tool_calls'
+  | 'model'
+  | 'parallel_tool_calls'
+  | 'previous_response_id'
+  | 'presence_penalty'
+  | 'frequency_penalty'
+  | 'prompt_cache_key'
+  | 'reasoning'
+  | 'safety_identifier'
+  | 'service_tier'
+  | 'store'
+  | 'temperature'
+  | 'text'
+  | 'tool_choice'
+  | 'tools'
+  | 'top_logprobs'
+  | 'top_p'
+  | 'truncation'
+  | 'user'
+  | 'metadata'
+>;
+
+/** Builds the echo once per response (§2: defaults as in the spec examples). */
+export function responseEcho(
+  request: CreateResponseRequest,
+  previousResponseId?: string | null,
+): ResponseEcho {
+  const echo: ResponseEcho = {
+    background: request.background === true,
+    instructions: request.instructions ?? null,
+    max_output_tokens: numberOrNull(request.max_output_tokens),
+    max_tool_calls: numberOrNull(request.max_tool_calls),
+    model: request.model,
+    parallel_tool_calls: request.parallel_tool_calls ?? true,
+    previous_response_id:
+      previousResponseId ?? request.previous_response_id ?? null,
+    // Not Responses request fields, but Open Responses requires them as numbers.
+    presence_penalty: numberOrNull(request['presence_penalty']) ?? 0,
+    frequency_penalty: numberOrNull(request['frequency_penalty']) ?? 0,
+    prompt_cache_key: stringOrNull(request.prompt_cache_key),
+    reasoning: echoReasoning(request.reasoning),
+    safety_identifier: stringOrNull(request.safety_identifier),
+    // The tier used, as OpenAI reports it; the request default `auto` runs as `default`.
+    service_tier:
+      request.service_tier && request.service_tier !== 'auto'
+        ? request.service_tier
+        : 'default',
+    store: request.store ?? true,
+    temperature: numberOrNull(request.temperature) ?? 1,
+    text: echoText(request.text),
+    tool_choice: request.tool_choice ?? 'auto',
+    tools: (request.tools ?? []).map(echoTool),
+    top_logprobs: numberOrNull(request.top_logprobs) ?? 0,
+    top_p: numberOrNull(request.top_p) ?? 1,
+    truncation: request.truncation ?? 'disabled',
+    metadata: request.metadata ?? {},
+  };
+  // `user` is a plain string in the spec: left out rather than null.
+  if (typeof request.user === 'string') {
+    echo.user = request.user;
+  }
+  return echo;
+}
+
+/** The full Response object, fields in the order of the spec's examples. */
+export function buildResponse(
+  echo: ResponseEcho,
+  state: ResponseState,
+): ResponseObject {
+  const { background, ...settings } = echo;
+  return {
+    id: state.id,
+    object: 'response',
+    created_at: state.createdAt,
+    status: state.status,
+    background,
+    completed_at: state.completedAt,
+    error: state.error,
+    incomplete_details:
+      state.incompleteReason === null
+        ? null
+        : { reason: state.incompleteReason },
+    ...settings,
+    output: state.output,
+    usage: state.usage,
+  };
+}
+
+function echoReasoning(
+  reasoning: ResponseReasoningConfig | null | undefined,
+): ResponseReasoningConfig {
+  return { effort: null, summary: null, ...(reasoning ?? {}) };
+}
+
+// Never `verbosity: null`: only echoed when the client gave it.
+function echoText(
+  text: ResponseTextConfig | null | undefined,
+): ResponseTextConfig {
+  const echo: ResponseTextConfig = { format: text?.format ?? { type: 'text' } };
+  if (typeof text?.verbosity === 'string') {
+    echo.verbosity = text.verbosity;
+  }
+  return echo;
+}
+
+// The specs require `strict`, `parameters` (and, for Open Responses,
+// `description`) on function tools; clients often omit them, so the echo
+// fills in null.
+function echoTool(tool: ResponseTool): ResponseTool {
+  if (!isRecord(tool)) {
+    return tool;
+  }
+  if (tool.type === 'function') {
+    return {
+      ...tool,
+      description: tool['description'] ?? null,
+      parameters: tool['parameters'] ?? null,
+      strict: tool['strict'] ?? null,
+    };
+  }
+  if (tool.type === 'namespace' && Array.isArray(tool['tools'])) {
+    return {
+      ...tool,
+      tools: tool['tools'].map((inner) => echoTool(inner as ResponseTool)),
+    };
+  }
+  return tool;
+}
+
+function numberOrNull(value: unknown): number | null {
+  return typeof value === 'number' ? value : null;
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}

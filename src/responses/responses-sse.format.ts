@@ -1,0 +1,21 @@
+import { toOpenAiError } from '../common/errors/gateway.exception.js';
+import { namedFrame, type SseFormat } from '../common/sse/sse-writer.js';
+import type { ResponseStreamEvent } from './core/responses.types.js';
+
+/**
+ * Responses streams: `event: <type>` + `data: <json>` frames and no `[DONE]`
+ * (the stream ends after its terminal event). The error frame is only a
+ * last resort: failures mid-stream normally arrive as `response.failed`.
+ */
+export const responsesSseFormat: SseFormat<ResponseStreamEvent> = {
+  frame: (event) => namedFrame(event.type, event),
+  errorFrame: (error) => {
+    const { error: body } = toOpenAiError(error).body;
+    return namedFrame('error', {
+      type: 'error',
+      code: body.code === null ? null : String(body.code),
+      message: body.message,
+      param: body.param,
+    });
+  },
+};

@@ -1,0 +1,232 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { Observable } from 'rxjs';
+import { GatewayException } from '../common/errors/gateway.exception.js';
+import { serverConfig } from '../config/server.config.js';
+import {
+  LlmClientService,
+  type UpstreamCallOptions,
+} from '../llm-client/llm-client.service.js';
+import { newId } from './core/ids.js';
+import {
+  completionToChunks,
+  ResponseEventMachine,
+} from './core/response-event-machine.js';
+import type {
+  CreateResponseRequest,
+  ResponseInputItem,
+  ResponseObject,
+  ResponseStreamEvent,
+} from './core/responses.types.js';
+import { toChatRequest, type ChatRequestPlan } from './core/to-chat-request.js';
+import { normalizeInputItems, referencedIds } from './input-items.js';
+import { responseEvents } from './response-stream.js';
+import {
+  pageItems,
+  RESPONSE_STORE,
+  type ItemList,
+  type ItemListQuery,
+  type ResponseStore,
+} from './store/response-store.js';
+
+/** One prepared turn: its mapped chat request and what to store afterwards. */
+interface PreparedTurn {
+  request: CreateResponseRequest;
+  plan: ChatRequestPlan;
+  history: ResponseInputItem[];
+  inputItems: ResponseInputItem[];
+  machine: ResponseEventMachine;
+}
+
+/**
+ * /v1/responses on a Chat Completions upstream: resolves the conversation,
+ * maps the request, runs the event machine over the upstream's chunks, and
+ * stores the result.
+ */
+@Injectable()
+export class ResponsesService {
+  private readonly logger = new Logger(ResponsesService.name);
+
+  constructor(
+    private readonly llm: LlmClientService,
+    @Inject(RESPONSE_STORE) private readonly store: ResponseStore,
+    @Inject(serverConfig.KEY)
+    private readonly server: ConfigType<typeof serverConfig>,
+  ) {}
+
+  /** A streamed turn: Responses events, ending in exactly one terminal event. */
+  async stream(
+    request: CreateResponseRequest,
+    options: UpstreamCallOptions,
+  ): Promise<Observable<ResponseStreamEvent>> {
+    const turn = await this.prepare(request);
+    const chunks$ = this.llm.streamChatCompletion(turn.plan.chat, options);
+    return responseEvents(chunks$, turn.machine, {
+      keepaliveIntervalMs: this.server.keepaliveIntervalMs,
+      onTerminated: () => void this.persist(turn),
+    });
+  }
+
+  /** A non-streamed turn, through the same event machine as a stream. */
+  async create(
+    request: CreateResponseRequest,
+    options: UpstreamCallOptions,
+  ): Promise<ResponseObject> {
+    const turn = await this.prepare(request);
+    const completion = await this.llm.createChatCompletion(
+      turn.plan.chat,
+      options,
+    );
+    turn.machine.start();
+    for (const chunk of completionToChunks(completion)) {
+      turn.machine.onChunk(chunk);
+    }
+    turn.machine.finish();
+    await this.persist(turn);
+    return turn.machine.response;
+  }
+
+  async get(id: string): Promise<ResponseObject> {
+    return (await this.findOrThrow(id)).response;
+  }
+
+  async delete(
+    id: string,
+  ): Promise<{ id: string; object: 'response'; deleted: true }> {
+    if (!(await this.store.delete(id))) {
+      throw notFound(id);
+    }
+    return { id, object: 'response', deleted: true };
+  }
+
+  async inputItems(id: string, query: ItemListQuery): Promise<ItemList> {
+    const entry = await this.findOrThrow(id);
+    return pageItems(entry.inputItems, query);
+  }
+
+  /**
+   * An estimate of the prompt's tokens (about four characters a token over
+   * the mapped chat request): no Chat Completions backend exposes a counter.
+   */
+  async countInputTokens(
+    request: CreateResponseRequest,
+  ): Promise<{ object: 'response.input_tokens'; input_tokens: number }> {
+    const { plan } = await this.prepare({
+      ...request,
+      model: request.model ?? '',
+    });
+    const text =
+      JSON.stringify(plan.chat.messages) +
+      JSON.stringify(plan.chat.tools ?? []);
+    return {
+      object: 'response.input_tokens',
+      input_tokens: Math.ceil(text.length / 4),
+    };
+  }
+
+  private async prepare(request: CreateResponseRequest): Promise<PreparedTurn> {
+    if (request.background === true) {
+      throw new GatewayException(
+        'invalid_request',
+        'Background responses are not supported by this gateway.',
+        { param: 'background', openAiCode: 'unsupported_parameter' },
+      );
+    }
+    const history = await this.historyOf(request.previous_response_id);
+    const inputItems = normalizeInputItems(request.input);
+    const references = await this.resolveReferences(inputItems, history);
+    const plan = toChatRequest(
+      { ...request, input: inputItems },
+      history,
+      (id) => references.get(id),
+    );
+    if (plan.droppedTools.length > 0) {
+      this.logger.log(
+        { dropped: plan.droppedTools },
+        'hosted tools the upstream cannot run were removed from the request',
+      );
+    }
+    const machine = new ResponseEventMachine({
+      id: newId('resp'),
+      createdAt: Math.floor(Date.now() / 1000),
+      request,
+      tools: plan.tools,
+      previousResponseId: request.previous_response_id ?? null,
+    });
+    return { request, plan, history, inputItems, machine };
+  }
+
+  /** The items of every earlier turn, oldest first. */
+  private async historyOf(
+    previousId: string | null | undefined,
+  ): Promise<ResponseInputItem[]> {
+    if (!previousId) {
+      return [];
+    }
+    const previous = await this.store.get(previousId);
+    if (!previous) {
+      throw new GatewayException(
+        'not_found',
+        `Previous response with id '${previousId}' not found.`,
+        {
+          param: 'previous_response_id',
+          openAiCode: 'previous_response_not_found',
+        },
+      );
+    }
+    return [
+      ...previous.history,
+      ...previous.inputItems,
+      ...previous.response.output,
+    ];
+  }
+
+  private async resolveReferences(
+    inputItems: readonly ResponseInputItem[],
+    history: readonly ResponseInputItem[],
+  ): Promise<Map<string, ResponseInputItem>> {
+    const resolved = new Map<string, ResponseInputItem>();
+    for (const id of referencedIds(inputItems)) {
+      const item =
+        history.find((h) => h.id === id) ?? (await this.store.getItem(id));
+      if (item) {
+        resolved.set(id, item);
+      }
+    }
+    return resolved;
+  }
+
+  private async persist(turn: PreparedTurn): Promise<void> {
+    if (turn.request.store === false) {
+      return;
+    }
+    try {
+      await this.store.save({
+        response: turn.machine.response,
+        history: turn.history,
+        inputItems: turn.inputItems,
+      });
+    } catch (error) {
+      this.logger.error({ err: error }, 'saving the response failed');
+    }
+  }
+
+  private async findOrThrow(id: string) {
+    const entry = await this.store.get(id);
+    if (!entry) {
+      throw notFound(id);
+    }
+    return entry;
+  }
+}
+
+function notFound(id: string): GatewayException {
+  return new GatewayException(
+    'not_found',
+    `Response with id '${id}' not found.`,
+    {
+      param: 'response_id',
+      openAiCode: null,
+    },
+  );
+}

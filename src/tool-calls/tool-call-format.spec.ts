@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { resolveToolCallFamilies } from './tool-call-format.js';
+import { ALL_TOOL_CALL_FAMILIES } from './tool-call-families.js';
+import { parseToolCallsFromText } from './parse-tool-calls-from-text.js';
+
+const names = (format: string, model: string) =>
+  resolveToolCallFamilies(format, model).map((f) => f.name);
+
+describe(resolveToolCallFamilies.name, () => {
+  const byModel: Array<[string, string[]]> = [
+    ['Qwen/Qwen3-Coder-30B-A3B-Instruct', ['qwen3-coder-xml', 'hermes-json']],
+    ['Qwen/Qwen3.5-35B-A3B', ['qwen3-coder-xml', 'hermes-json']],
+    ['nvidia/Nemotron-3-Nano-30B', ['qwen3-coder-xml']],
+    ['Qwen/Qwen3-8B', ['hermes-json']],
+    ['NousResearch/Hermes-3-Llama-3.1-8B', ['hermes-json', 'llama3-json']],
+    ['zai-org/GLM-4.6', ['glm']],
+    ['deepseek-ai/DeepSeek-V3.1', ['deepseek']],
+    ['moonshotai/Kimi-K2-Instruct', ['kimi-k2']],
+    ['MiniMaxAI/MiniMax-M2', ['minimax-m2']],
+    ['openai/gpt-oss-20b', ['harmony']],
+    ['mistralai/Devstral-Small-2507', ['mistral']],
+    ['microsoft/Phi-4-mini-instruct', ['phi4-mini']],
+    ['ibm-granite/granite-3.3-8b-instruct', ['granite']],
+    ['google/gemma-4-27b-it', ['gemma4']],
+    ['google/functiongemma-270m-it', ['function-gemma']],
+    ['google/gemma-3-27b-it', ['tool-code']],
+    ['LiquidAI/LFM2-1.2B', ['lfm2']],
+    ['allenai/Olmo-3-7B-Instruct', ['olmo3']],
+    ['CohereLabs/c4ai-command-r7b-12-2024', ['cohere']],
+    ['meta-llama/Llama-3.1-8B-Instruct', ['llama3-json']],
+    ['meta-llama/Llama-3.2-3B-Instruct', ['llama3-json', 'pythonic']],
+    ['meta-llama/Llama-4-Scout-17B-16E', ['pythonic']],
+  ];
+  for (const [model, expected] of byModel) {
+    it(`auto picks ${expected.join(', ')} for ${model}`, () => {
+      expect(names('auto', model)).toEqual(expected);
+    });
+  }
+
+  it('auto falls back to every family for an unknown model', () => {
+    expect(names('auto', 'my-finetune')).toEqual(
+      ALL_TOOL_CALL_FAMILIES.map((f) => f.name),
+    );
+  });
+
+  it('none disables parsing', () => {
+    expect(resolveToolCallFamilies('none', 'Qwen/Qwen3-8B')).toEqual([]);
+  });
+
+  it('a family name selects that family whatever the model', () => {
+    expect(names('glm', 'Qwen/Qwen3-8B')).toEqual(['glm']);
+    expect(names(' Kimi-K2 ', 'x')).toEqual(['kimi-k2']);
+  });
+
+  it('"START,END" builds a custom JSON family', () => {
+    const [sut] = resolveToolCallFamilies('<call>,</call>', 'x');
+    expect(sut?.name).toBe('custom');
+    const tools = new Map([['get_time', undefined]]);
+    expect(
+      parseToolCallsFromText(
+        'a<call>{"name": "get_time", "arguments": {"tz": "UTC"}}</call>b',
+        sut!,
+        { tools },
+      ),
+    ).toEqual({
+      text: 'ab',
+      reasoning: '',
+      toolCalls: [{ name: 'get_time', arguments: '{"tz":"UTC"}' }],
+    });
+  });
+
+  it('rejects an unknown format', () => {
+    expect(() => resolveToolCallFamilies('qwen9', 'x')).toThrow(
+      /Unknown tool-call format/,
+    );
+    expect(() => resolveToolCallFamilies(',</x>', 'x')).toThrow();
+  });
+});
