@@ -46,11 +46,13 @@ export function demoTurn(request: DemoRequest): DemoTurn {
       arguments: JSON.stringify(argumentsFor(userText)),
     };
   }
-  const turns = messages.filter((m) => m.role === 'user').length;
+  const userMessages = messages.filter((m) => m.role === 'user');
+  const firstText = textOf(userMessages[0]?.content);
+  const memory = userMessages.length > 1 ? ` Earlier you said: ${firstText}` : '';
   return {
     kind: 'text',
     reasoning: `The user said "${userText}". I am a demo model, so I echo it.`,
-    text: `[demo model, turn ${turns}] You said: ${userText}`,
+    text: `[demo model, turn ${userMessages.length}] You said: ${userText}${memory}`,
   };
 }
 

@@ -3,6 +3,19 @@ import { GatewayException } from '../common/errors/gateway.exception.js';
 import type { ChatCompletionChunk } from './chat-completion.types.js';
 
 /**
+ * The upstream's own JSON text of each chunk the parser emitted, so a chunk
+ * that reaches the client unchanged is written as it came instead of being
+ * serialised again. Emitted chunks are treated as immutable: a stage that
+ * changes a chunk emits a new object, which has no entry here.
+ */
+const upstreamText = new WeakMap<object, string>();
+
+/** The upstream's JSON text of an unchanged chunk, if the parser produced it. */
+export function upstreamTextOf(chunk: object): string | undefined {
+  return upstreamText.get(chunk);
+}
+
+/**
  * Incremental reader of a Chat Completions SSE body. Feed it bytes split
  * anywhere; it calls `onChunk` for every complete `data:` event, handles
  * multi-line data and comments, and records the `[DONE]` terminator.
@@ -73,7 +86,9 @@ export class ChatSseParser {
       );
       return;
     }
-    if (!Array.isArray(chunk.choices)) {
+    if (Array.isArray(chunk.choices)) {
+      upstreamText.set(chunk, data);
+    } else {
       // A chunk without choices (e.g. a bare usage chunk from some servers) is
       // normalised rather than dropped, so its usage survives.
       chunk.choices = [];

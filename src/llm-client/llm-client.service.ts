@@ -130,6 +130,9 @@ export class LlmClientService implements OnApplicationShutdown {
         ? AbortSignal.any([abort.signal, options.signal])
         : abort.signal;
       let target = options.target ?? this.defaultTarget;
+      // Set once the body was read to its end: aborting then would only cost
+      // an AbortError (with its stack) per stream.
+      let settled = false;
       const run = async (): Promise<void> => {
         const answer = await this.send(
           target,
@@ -160,9 +163,11 @@ export class LlmClientService implements OnApplicationShutdown {
             { openAiCode: 'upstream_bad_response' },
           );
         }
+        settled = true;
         subscriber.complete();
       };
       run().catch((error: unknown) => {
+        settled = true;
         if (subscriber.closed) {
           return;
         }
@@ -170,7 +175,11 @@ export class LlmClientService implements OnApplicationShutdown {
           isAbortError(error) ? error : toUpstreamException(error, target.name),
         );
       });
-      return () => abort.abort();
+      return () => {
+        if (!settled) {
+          abort.abort();
+        }
+      };
     });
   }
 

@@ -1,3 +1,6 @@
+import { isAbortError } from '../common/errors/is-abort-error.js';
+
+export { isAbortError };
 import {
   GatewayException,
   type OpenAiErrorBody,
@@ -39,16 +42,6 @@ const CONNECT_FAILURE_CODES = new Set([
 export function connectFailureCode(error: unknown): string | undefined {
   const code = errorCode(error);
   return code && CONNECT_FAILURE_CODES.has(code) ? code : undefined;
-}
-
-/** True for the error an AbortSignal produces: our own cancellation. */
-export function isAbortError(error: unknown): boolean {
-  const e = error as { name?: unknown; code?: unknown } | null;
-  return (
-    e?.name === 'AbortError' ||
-    e?.code === 'UND_ERR_ABORTED' ||
-    e?.code === 'ABORT_ERR'
-  );
 }
 
 /**

@@ -1,16 +1,14 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, ROOT } from '../support/built-app.js';
 import { FakeUpstream } from '../support/fake-upstream.js';
 import { startGateway } from '../support/gateway-harness.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = join(ROOT, 'dist', 'main.js');
 
 describe('FORWARD_CLIENT_AUTH', () => {
@@ -68,9 +66,7 @@ describe('the built process (node dist/main.js)', () => {
   let workDir: string;
 
   beforeAll(async () => {
-    if (!existsSync(MAIN)) {
-      execFileSync('npx', ['nest', 'build'], { cwd: ROOT, stdio: 'pipe' });
-    }
+    ensureBuilt();
     upstream = await FakeUpstream.start();
     // A cwd of its own, so no stray .env is picked up unless a test writes one.
     workDir = await mkdtemp(join(tmpdir(), 'gateway-config-'));

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { toOpenAiError } from './gateway.exception.js';
+import { isAbortError } from './is-abort-error.js';
 import { normalizeError } from './normalize-error.js';
 
 /**
@@ -18,6 +19,12 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (isAbortError(error) || reply.raw.destroyed) {
+      // The client went away and our upstream call was cancelled with it:
+      // normal, and there is nobody left to answer.
+      this.logger.debug('client disconnected before the answer was ready');
+      return;
+    }
     const exception = normalizeError(error);
     const { status, body } = toOpenAiError(exception);
     if (status >= 500) {

@@ -14,6 +14,9 @@ export interface SseFormat<T> {
   trailer?: string;
 }
 
+/** Coalesced frames are flushed early past this size, to bound the buffer. */
+const MAX_COALESCED_CHARS = 64 * 1024;
+
 const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache',
@@ -27,8 +30,9 @@ const SSE_HEADERS = {
  *
  * - Nothing is written until the first event: an error before it rejects the
  *   returned promise, so the exception filter answers with a normal HTTP error.
- * - After that the reply is hijacked; writes honour backpressure through
- *   `flow` (paused when the socket buffer is full, resumed on 'drain').
+ * - After that the reply is hijacked; frames of one tick are coalesced into
+ *   one write, and writes honour backpressure through `flow` (paused when
+ *   the socket buffer is full, resumed on 'drain').
  * - A client disconnect is seen on the raw response's 'close' (the request's
  *   'close' fires as soon as the body is read) and unsubscribes, which aborts
  *   the upstream request.
@@ -64,10 +68,34 @@ export function writeSse<T>(
       finish();
     };
     const onDrain = (): void => flow.resume();
-    const write = (text: string): void => {
-      if (!raw.destroyed && !raw.write(text)) {
+    // Frames produced in the same tick (one upstream read often carries many
+    // chunks) leave in one socket write: a write per frame costs a syscall each.
+    let pending = '';
+    let flushScheduled = false;
+    const flush = (): void => {
+      flushScheduled = false;
+      if (pending === '' || raw.destroyed) {
+        pending = '';
+        return;
+      }
+      const text = pending;
+      pending = '';
+      if (!raw.write(text)) {
         flow.pause();
       }
+    };
+    const write = (text: string): void => {
+      pending += text;
+      if (pending.length >= MAX_COALESCED_CHARS) {
+        flush();
+      } else if (!flushScheduled) {
+        flushScheduled = true;
+        queueMicrotask(flush);
+      }
+    };
+    const end = (): void => {
+      flush();
+      raw.end();
     };
     const start = (): void => {
       started = true;
@@ -100,7 +128,7 @@ export function writeSse<T>(
           return;
         }
         write(format.errorFrame(normalizeError(error)));
-        raw.end();
+        end();
         finish();
       },
       complete: () => {
@@ -113,7 +141,7 @@ export function writeSse<T>(
         if (format.trailer) {
           write(format.trailer);
         }
-        raw.end();
+        end();
         finish();
       },
     });

@@ -1,0 +1,22 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, ROOT } from '../support/built-app.js';
+
+const run = promisify(execFile);
+
+describe('npm run demo (dist/demo/run-demo.js)', () => {
+  beforeAll(() => ensureBuilt(), 180_000);
+
+  it('streams an answer, runs a tool round trip and follows up by previous_response_id', async () => {
+    const { stdout } = await run(process.execPath, ['dist/demo/run-demo.js'], {
+      cwd: ROOT,
+      timeout: 60_000,
+    });
+    expect(stdout).toContain('[demo model, turn 1] You said: Hello, gateway!');
+    expect(stdout).toMatch(/→ resp_[0-9a-f]+, status completed/);
+    expect(stdout).toContain('the model called get_weather(');
+    expect(stdout).toContain('The tool answered: {"city":"Paris","sky":"clear","celsius":21}');
+    expect(stdout).toContain('Earlier you said: Hello, gateway!');
+  }, 90_000);
+});
