@@ -107,6 +107,13 @@ export function comparisons(scenario, runs) {
   return rows;
 }
 
+const METRIC_NAMES = {
+  rps: 'requests/s',
+  chunksPerSec: 'chunks/s',
+  cpuUsPerChunk: 'CPU per chunk',
+  cpuMsPerRequest: 'CPU per request',
+};
+
 /** Every goal of every scenario with its measured value and pass/miss. */
 export function evaluateGoals(scenarios, results) {
   const rows = [];
@@ -121,12 +128,26 @@ export function evaluateGoals(scenarios, results) {
         const value = valid
           ? ratio(s[goal.metric], r[goal.metric])
           : Number.NaN;
-        const name = goal.metric === 'rps' ? 'requests/s' : 'chunks/s';
+        const name = METRIC_NAMES[goal.metric] ?? goal.metric;
+        // `min` bounds a throughput ratio from below, `max` a cost ratio from above.
+        const bound =
+          goal.max === undefined ? `≥ ${goal.min}` : `≤ ${goal.max}`;
         rows.push({
           scenario: scenario.id,
-          target: `${goal.subject} ${name} ≥ ${goal.min}× ${goal.reference}`,
+          target: `${goal.subject} ${name} ${bound}× ${goal.reference}`,
           measured: `${fixed(value, 2)}×`,
-          pass: value >= goal.min,
+          pass: goal.max === undefined ? value >= goal.min : value <= goal.max,
+        });
+      } else if (goal.kind === 'addedP50PerChunk') {
+        // The p50 difference of whole streams spread over their chunks.
+        const value = valid
+          ? ((s.p50 - r.p50) * 1000) / scenario.chunksPerRequest
+          : Number.NaN;
+        rows.push({
+          scenario: scenario.id,
+          target: `${goal.subject} p50 < ${goal.maxUs} µs per chunk over ${goal.reference}`,
+          measured: `${fixed(value, 2)} µs per chunk`,
+          pass: value < goal.maxUs,
         });
       } else {
         const value = valid ? s.p50 - r.p50 : Number.NaN;

@@ -61,6 +61,7 @@ function resolveRun(scenario, run) {
       ...scenario,
       path: entry.path ?? scenario.path,
       body: entry.body ?? scenario.body,
+      countChunks: entry.countChunks ?? scenario.countChunks,
     },
   };
 }

@@ -16,8 +16,11 @@
  *   subject ÷ reference ratio of req/s, chunks/s and CPU per request.
  * - addedLatency: [subject, reference] pairs whose p50 difference is reported in ms.
  * - goals: targets from the issue, marked pass/miss in RESULTS.md:
- *   `{ kind: 'ratio', metric: 'rps' | 'chunksPerSec', subject, reference, min }`
- *   or `{ kind: 'addedP50', subject, reference, maxMs }`.
+ *   `{ kind: 'ratio', metric: 'rps' | 'chunksPerSec', subject, reference, min }`,
+ *   `{ kind: 'ratio', metric: 'cpuUsPerChunk' | 'cpuMsPerRequest', subject, reference, max }`
+ *   `{ kind: 'addedP50', subject, reference, maxMs }`
+ *   or `{ kind: 'addedP50PerChunk', subject, reference, maxUs }` (the p50
+ *   difference divided by chunksPerRequest).
  */
 
 const CHAT_MESSAGES = [
@@ -53,7 +56,46 @@ export function countDataLines(text) {
     ).length;
 }
 
+/**
+ * Upstream chunks a Responses stream carried: one text delta per content
+ * chunk, plus the final chunk, whose finish_reason holds no text.
+ */
+export function countResponseTextDeltas(text) {
+  const deltas = text
+    .split('\n')
+    .filter((line) => line === 'event: response.output_text.delta').length;
+  return deltas + 1;
+}
+
 const ALL_THREE = ['direct', 'baseline', 'gateway'];
+
+/** A streamed chat request of `chunks` plain-text chunks. */
+function chatStreamBody(chunks, extra = {}) {
+  return {
+    model: 'bench-model',
+    messages: CHAT_MESSAGES,
+    stream: true,
+    stream_options: { include_usage: true },
+    bench_chunks: chunks,
+    ...extra,
+  };
+}
+
+/** Declared tools switch the gateway's text tool-call parser on. */
+const BENCH_TOOLS = [
+  {
+    type: 'function',
+    function: {
+      name: 'get_weather',
+      description: 'The weather in a city',
+      parameters: {
+        type: 'object',
+        properties: { city: { type: 'string' } },
+        required: ['city'],
+      },
+    },
+  },
+];
 
 /** @type {ReadonlyArray<Record<string, unknown>>} */
 export const SCENARIOS = [
@@ -127,8 +169,90 @@ export const SCENARIOS = [
     ],
   },
   {
+    id: 'responses-stream-500',
+    title:
+      'Responses stream of 500 chunks vs the same stream through chat pass-through, concurrency 8',
+    method: 'POST',
+    path: '/v1/chat/completions',
+    // The chunk count rides in the model name: the Responses mapping does not
+    // forward unknown body fields upstream.
+    body: {
+      model: 'bench-chunks-500',
+      messages: CHAT_MESSAGES,
+      stream: true,
+      stream_options: { include_usage: true },
+    },
+    connections: 8,
+    chunksPerRequest: 500,
+    countChunks: countChatChunks,
+    runs: [
+      'gateway',
+      {
+        name: 'gateway-responses',
+        process: 'gateway',
+        path: '/v1/responses',
+        body: {
+          model: 'bench-chunks-500',
+          input: 'Say hello in five words.',
+          stream: true,
+        },
+        countChunks: countResponseTextDeltas,
+      },
+    ],
+    compare: [['gateway-responses', 'gateway']],
+    addedLatency: [],
+    goals: [
+      {
+        kind: 'ratio',
+        metric: 'cpuUsPerChunk',
+        subject: 'gateway-responses',
+        reference: 'gateway',
+        max: 1.3,
+      },
+    ],
+  },
+  {
+    id: 'chat-stream-tools-2000',
+    title:
+      'Chat stream of 2,000 plain-text chunks with tools declared (text tool-call parser on) vs without (pass-through), concurrency 8',
+    method: 'POST',
+    path: '/v1/chat/completions',
+    body: chatStreamBody(2000),
+    connections: 8,
+    chunksPerRequest: 2000,
+    countChunks: countChatChunks,
+    runs: [
+      { name: 'pass-through', process: 'gateway' },
+      {
+        name: 'parser',
+        process: 'gateway',
+        // 'bench-model' matches no family, so `auto` runs every family's parser.
+        body: chatStreamBody(2000, { tools: BENCH_TOOLS }),
+      },
+    ],
+    compare: [['parser', 'pass-through']],
+    addedLatency: [['parser', 'pass-through']],
+    goals: [
+      {
+        kind: 'ratio',
+        metric: 'cpuUsPerChunk',
+        subject: 'parser',
+        reference: 'pass-through',
+        max: 1.1,
+      },
+      {
+        kind: 'addedP50PerChunk',
+        subject: 'parser',
+        reference: 'pass-through',
+        maxUs: 50,
+      },
+    ],
+  },
+  {
     id: 'models-c32',
-    title: 'GET /v1/models, concurrency 32',
+    // Since ModelsModule the gateway answers from its cached, aggregated model
+    // list instead of forwarding, so its figure is not a pass-through cost.
+    title: 'GET /v1/models, concurrency 32 (gateway: cached aggregate list)',
     method: 'GET',
     path: '/v1/models',
     connections: 32,

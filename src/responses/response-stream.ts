@@ -29,24 +29,33 @@ export function responseEvents(
   return new Observable<ResponseStreamEvent>((subscriber) => {
     let started = false;
     let keepalive: NodeJS.Timeout | undefined;
+    let lastEmitAt = 0;
 
-    const armKeepalive = (): void => {
-      clearTimeout(keepalive);
+    // One timer per stream, not one per event: when it fires it checks how
+    // long the stream has really been silent and re-arms for the remainder.
+    const armKeepalive = (delayMs: number): void => {
       keepalive = setTimeout(() => {
-        emit([machine.keepalive()]);
-      }, options.keepaliveIntervalMs);
+        keepalive = undefined;
+        const silentFor = Date.now() - lastEmitAt;
+        if (silentFor >= options.keepaliveIntervalMs) {
+          emit([machine.keepalive()]);
+        } else {
+          armKeepalive(options.keepaliveIntervalMs - silentFor);
+        }
+      }, delayMs);
       keepalive.unref();
     };
     const emit = (events: ResponseStreamEvent[]): void => {
       for (const event of events) {
         subscriber.next(event);
       }
+      lastEmitAt = Date.now();
       if (machine.terminated) {
         clearTimeout(keepalive);
         options.onTerminated?.(machine);
         subscriber.complete();
-      } else if (started) {
-        armKeepalive();
+      } else if (started && keepalive === undefined) {
+        armKeepalive(options.keepaliveIntervalMs);
       }
     };
     const startOnce = (): void => {

@@ -1,6 +1,7 @@
 import { toOpenAiError } from '../common/errors/gateway.exception.js';
 import { namedFrame, type SseFormat } from '../common/sse/sse-writer.js';
 import type { ResponseStreamEvent } from './core/responses.types.js';
+import { textDeltaFrame } from './text-delta-frame.js';
 
 /**
  * Responses streams: `event: <type>` + `data: <json>` frames and no `[DONE]`
@@ -8,7 +9,7 @@ import type { ResponseStreamEvent } from './core/responses.types.js';
  * last resort: failures mid-stream normally arrive as `response.failed`.
  */
 export const responsesSseFormat: SseFormat<ResponseStreamEvent> = {
-  frame: (event) => namedFrame(event.type, event),
+  frame: (event) => textDeltaFrame(event) ?? namedFrame(event.type, event),
   errorFrame: (error) => {
     const { error: body } = toOpenAiError(error).body;
     return namedFrame('error', {

@@ -1,0 +1,47 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { namedFrame } from '../common/sse/sse-writer.js';
+import { textDeltaFrame } from './text-delta-frame.js';
+
+describe(textDeltaFrame.name, () => {
+  it('writes exactly what JSON.stringify writes, for any text', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme' }),
+        fc.nat(),
+        fc.nat(9),
+        (text, sequence, index) => {
+          const event = {
+            type: 'response.output_text.delta',
+            sequence_number: sequence,
+            item_id: 'msg_0a1b2c',
+            output_index: index,
+            content_index: 0,
+            delta: text,
+            logprobs: [],
+          };
+          expect(textDeltaFrame(event)).toBe(namedFrame(event.type, event));
+        },
+      ),
+    );
+  });
+
+  it('leaves other events and unusual deltas to the generic path', () => {
+    expect(
+      textDeltaFrame({ type: 'response.created', sequence_number: 0 }),
+    ).toBeUndefined();
+    const withLogprobs = {
+      type: 'response.output_text.delta',
+      sequence_number: 3,
+      item_id: 'msg_1',
+      output_index: 0,
+      content_index: 0,
+      delta: 'x',
+      logprobs: [{ token: 'x', logprob: -1 }],
+    };
+    expect(textDeltaFrame(withLogprobs)).toBeUndefined();
+    expect(
+      textDeltaFrame({ ...withLogprobs, logprobs: [], obfuscation: 'abc' }),
+    ).toBeUndefined();
+  });
+});

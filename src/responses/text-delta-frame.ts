@@ -1,0 +1,40 @@
+import type { ResponseStreamEvent } from './core/responses.types.js';
+
+/** The event the machine emits once per upstream text chunk: the hot path. */
+interface TextDeltaEvent extends ResponseStreamEvent {
+  type: 'response.output_text.delta';
+  item_id: string;
+  output_index: number;
+  content_index: number;
+  delta: string;
+  logprobs: unknown[];
+}
+
+/**
+ * The SSE frame of an `output_text.delta` event, built from a template with
+ * the same text `JSON.stringify` would produce (the spec test checks that):
+ * only the strings are escaped, which halves the cost of the most frequent
+ * frame. Anything unusual (extra fields, logprobs) takes the generic path.
+ */
+export function textDeltaFrame(event: ResponseStreamEvent): string | undefined {
+  if (event.type !== 'response.output_text.delta') {
+    return undefined;
+  }
+  const delta = event as TextDeltaEvent;
+  if (delta.logprobs.length !== 0 || Object.keys(delta).length !== 7) {
+    return undefined;
+  }
+  return (
+    'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":' +
+    String(delta.sequence_number) +
+    ',"item_id":' +
+    JSON.stringify(delta.item_id) +
+    ',"output_index":' +
+    String(delta.output_index) +
+    ',"content_index":' +
+    String(delta.content_index) +
+    ',"delta":' +
+    JSON.stringify(delta.delta) +
+    ',"logprobs":[]}\n\n'
+  );
+}
