@@ -7,7 +7,9 @@
  * - POST /v1/chat/completions, `"stream": true`: N chat.completion.chunk
  *   frames (the last with finish_reason), a usage chunk, then `data: [DONE]`.
  *   N is the body's `bench_chunks`, else a model named `…chunks-<N>`, else 200.
- *   Each frame is its own write, written as fast as the socket takes it.
+ *   Each frame is its own write, written as fast as the socket takes it,
+ *   unless the body's `bench_interval_ms` or a model named `…paced-<M>-…`
+ *   asks for M ms between two frames (load.mjs: a real model's pace).
  * - GET /v1/models: a model list.
  *
  * Started by run.mjs with an IPC channel: it listens on 127.0.0.1 on a free
@@ -15,6 +17,7 @@
  */
 import { once } from 'node:events';
 import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const DEFAULT_CHUNKS = 200;
 const MAX_CHUNKS = 100_000;
@@ -101,6 +104,17 @@ function streamFrames(model, count) {
   return frames;
 }
 
+/** Milliseconds between two frames: `bench_interval_ms`, else `paced-<M>` in the model, else 0. */
+function frameInterval(request) {
+  const fromBody = Number(request.bench_interval_ms);
+  const fromModel = /paced-(\d+)/.exec(String(request.model ?? ''))?.[1];
+  const interval =
+    Number.isFinite(fromBody) && fromBody > 0
+      ? fromBody
+      : Number(fromModel ?? 0);
+  return Math.min(Math.max(interval, 0), 10_000);
+}
+
 function chunkCount(request) {
   const fromBody = Number(request.bench_chunks);
   const fromModel = /chunks-(\d+)$/.exec(String(request.model ?? ''))?.[1];
@@ -119,7 +133,7 @@ async function readJson(req) {
   return JSON.parse(Buffer.concat(parts).toString('utf8') || '{}');
 }
 
-async function writeStream(res, frames) {
+async function writeStream(res, frames, intervalMs = 0) {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
@@ -130,6 +144,9 @@ async function writeStream(res, frames) {
     }
     if (!res.write(frame)) {
       await once(res, 'drain');
+    }
+    if (intervalMs > 0) {
+      await sleep(intervalMs);
     }
   }
   res.end();
@@ -154,7 +171,11 @@ async function handle(req, res) {
     const model =
       typeof request.model === 'string' ? request.model : 'bench-model';
     if (request.stream === true) {
-      await writeStream(res, streamFrames(model, chunkCount(request)));
+      await writeStream(
+        res,
+        streamFrames(model, chunkCount(request)),
+        frameInterval(request),
+      );
       return;
     }
     sendJson(res, 200, completionBody(model));

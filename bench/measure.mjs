@@ -21,7 +21,7 @@ export function percentile(sorted, p) {
 }
 
 /** Busy time of the whole machine so far (all cores, idle and iowait excluded), in ms. */
-function machineBusyMs() {
+export function machineBusyMs() {
   const [, ...ticks] = readFileSync('/proc/stat', 'utf8')
     .split('\n')[0]
     .trim()

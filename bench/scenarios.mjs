@@ -229,8 +229,18 @@ export const SCENARIOS = [
         // 'bench-model' matches no family, so `auto` runs every family's parser.
         body: chatStreamBody(2000, { tools: BENCH_TOOLS }),
       },
+      {
+        // The same tools with the parser switched off (tool_choice "none"):
+        // what declaring tools costs apart from the parser.
+        name: 'tools-no-parser',
+        process: 'gateway',
+        body: chatStreamBody(2000, { tools: BENCH_TOOLS, tool_choice: 'none' }),
+      },
     ],
-    compare: [['parser', 'pass-through']],
+    compare: [
+      ['parser', 'pass-through'],
+      ['parser', 'tools-no-parser'],
+    ],
     addedLatency: [['parser', 'pass-through']],
     goals: [
       {

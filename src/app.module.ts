@@ -2,8 +2,11 @@ import { Module } from '@nestjs/common';
 import { ChatCompletionsModule } from './chat-completions/chat-completions.module.js';
 import { GatewayConfigModule } from './config/gateway-config.module.js';
 import { HealthModule } from './health/health.module.js';
+import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { LlmClientModule } from './llm-client/llm-client.module.js';
 import { McpModule } from './mcp/mcp.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { ModelCallModule } from './model-call/model-call.module.js';
 import { ModelsModule } from './models/models.module.js';
 import { ProxyModule } from './proxy/proxy.module.js';
 import { ResponsesModule } from './responses/responses.module.js';
@@ -11,7 +14,10 @@ import { ResponsesModule } from './responses/responses.module.js';
 @Module({
   imports: [
     GatewayConfigModule,
+    MetricsModule,
+    LifecycleModule,
     LlmClientModule,
+    ModelCallModule,
     McpModule,
     HealthModule,
     ChatCompletionsModule,

@@ -1,16 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { ConfigType } from '@nestjs/config';
 import {
   FastifyAdapter,
   type NestFastifyApplication,
 } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { apiKeyAuthHook } from './auth/api-key-auth.hook.js';
+import { corsOptions } from './auth/cors-options.js';
 import { OpenAiExceptionFilter } from './common/errors/openai-exception.filter.js';
 import { ValidateBodyPipe } from './common/http/validate-body.pipe.js';
 import { PinoNestLogger } from './common/logging/pino-nest-logger.js';
 import { createLogger } from './common/logging/create-logger.js';
 import { readEnvironment } from './config/read-environment.js';
+import { securityConfig } from './config/security.config.js';
+import { InFlightRequests } from './lifecycle/in-flight-requests.service.js';
+import { MetricsService } from './metrics/metrics.service.js';
 
 const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -47,7 +53,8 @@ export function createGatewayLogger(): Logger {
 
 /**
  * Everything main.ts and the e2e tests share: error rendering, body
- * validation, request-id echo and shutdown hooks.
+ * validation, CORS, request-id echo, in-flight and metrics tracking, and
+ * inbound auth. Shutdown signals are main.ts's (installGracefulShutdown).
  */
 export function configureApp(
   app: NestFastifyApplication,
@@ -56,14 +63,27 @@ export function configureApp(
   app.useLogger(new PinoNestLogger(logger));
   app.useGlobalFilters(new OpenAiExceptionFilter());
   app.useGlobalPipes(new ValidateBodyPipe());
-  // process.exit(0) once closed: Nest's default re-raises the signal, so a
-  // clean SIGTERM would end as "killed by SIGTERM" instead of exit code 0.
-  app.enableShutdownHooks([], { useProcessExit: true });
+  const security = app.get<ConfigType<typeof securityConfig>>(
+    securityConfig.KEY,
+  );
+  if (security.corsOrigins) {
+    // Its hook runs before the ones below, so preflights need no key and
+    // 401 answers carry the CORS headers.
+    app.enableCors(corsOptions(security.corsOrigins));
+  }
+  const inFlight = app.get(InFlightRequests);
+  const httpMetrics = app.get(MetricsService).http;
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+    inFlight.track(reply.raw);
+    httpMetrics.observe(request, reply);
     done();
   });
+  if (security.apiKeys) {
+    // A Fastify hook, not a Nest guard: it covers the /v1/* proxy plugin too.
+    fastify.addHook('onRequest', apiKeyAuthHook(security.apiKeys));
+  }
   fastify.addHook('onResponse', (request, reply, done) => {
     request.log.debug(
       {

@@ -12,6 +12,7 @@ import {
   loadDotEnvFile,
   readEnvironment,
 } from './config/read-environment.js';
+import { installGracefulShutdown } from './lifecycle/graceful-shutdown.js';
 
 async function bootstrap(): Promise<void> {
   let env;
@@ -32,6 +33,7 @@ async function bootstrap(): Promise<void> {
     { bufferLogs: true },
   );
   configureApp(app, logger);
+  installGracefulShutdown(app, logger);
   await app.listen(env.server.API_ADAPTER_PORT, env.server.API_ADAPTER_HOST);
   logger.info({ url: await app.getUrl() }, 'open-responses-gateway listening');
 }

@@ -1,29 +1,62 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Res,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import type { FastifyReply } from 'fastify';
 import { clientAbortSignal } from '../common/http/client-abort.js';
 import { FlowControl } from '../common/sse/flow-control.js';
 import { writeSse } from '../common/sse/sse-writer.js';
+import { serverConfig } from '../config/server.config.js';
 import type { ChatCompletionRequest } from '../llm-client/chat-completion.types.js';
+import { MCP_TOOLS_HEADER } from '../mcp/tool-loop/request-toolset.js';
+import { forwardedAuthHeaders } from '../model-call/forwarded-auth.js';
 import { ChatCompletionRequestDto } from './chat-completion-request.dto.js';
 import { ChatCompletionsService } from './chat-completions.service.js';
 import { chatSseFormat } from './chat-sse.format.js';
 
-@Controller('v1/chat/completions')
+/** `/v1/chat/completions`, and `/{upstream}/v1/chat/completions` for a named upstream. */
+@Controller()
 export class ChatCompletionsController {
-  constructor(private readonly service: ChatCompletionsService) {}
+  constructor(
+    private readonly service: ChatCompletionsService,
+    @Inject(serverConfig.KEY)
+    private readonly server: Pick<
+      ConfigType<typeof serverConfig>,
+      'forwardClientAuth'
+    >,
+  ) {}
 
-  @Post()
+  @Post(['v1/chat/completions', ':upstream/v1/chat/completions'])
   @HttpCode(200)
   async create(
     @Body() body: ChatCompletionRequestDto,
     @Res() reply: FastifyReply,
+    @Headers('authorization') authorization?: string,
+    @Param('upstream') upstreamName?: string,
+    @Headers(MCP_TOOLS_HEADER) mcpTools?: string,
   ): Promise<void> {
     const request = body as unknown as ChatCompletionRequest;
+    const headers = forwardedAuthHeaders(
+      authorization,
+      this.server.forwardClientAuth,
+    );
     if (request.stream === true) {
       const flow = new FlowControl();
       await writeSse(
         reply,
-        this.service.stream(request, { flow }),
+        this.service.stream(request, {
+          flow,
+          upstreamName,
+          headers,
+          mcpTools,
+        }),
         chatSseFormat,
         flow,
       );
@@ -31,6 +64,9 @@ export class ChatCompletionsController {
     }
     const completion = await this.service.complete(request, {
       signal: clientAbortSignal(reply),
+      upstreamName,
+      headers,
+      mcpTools,
     });
     await reply.send(completion);
   }

@@ -1,36 +1,100 @@
 import { Injectable } from '@nestjs/common';
-import { filter, map, type Observable } from 'rxjs';
+import {
+  filter,
+  from,
+  lastValueFrom,
+  map,
+  mergeMap,
+  type Observable,
+  toArray,
+} from 'rxjs';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
 } from '../llm-client/chat-completion.types.js';
 import {
-  LlmClientService,
-  type UpstreamCallOptions,
-} from '../llm-client/llm-client.service.js';
+  toChatChunks,
+  toChatCompletion,
+} from '../mcp/tool-loop/chat-loop-stream.js';
+import {
+  clientToolNames,
+  type McpToolsOption,
+  RequestToolset,
+  wantsMcpTools,
+} from '../mcp/tool-loop/request-toolset.js';
+import { ToolLoopService } from '../mcp/tool-loop/tool-loop.service.js';
+import {
+  ModelCallService,
+  type ModelCallOptions,
+} from '../model-call/model-call.service.js';
+import { completionToChunks } from '../responses/core/completion-to-chunks.js';
 
-/** /v1/chat/completions: for now a faithful pass-through to the upstream. */
+/** Options of one chat completion request. */
+export type ChatCompletionOptions = ModelCallOptions & McpToolsOption;
+
+/**
+ * /v1/chat/completions: the upstream's answer, routed by ModelCallService,
+ * with tool calls written as text turned into real ones when tools are declared.
+ * When MCP servers offer tools, they are added to the request and the shared
+ * tool loop runs their calls server-side: the client sees one completion
+ * (one stream) and only its own tool calls.
+ */
 @Injectable()
 export class ChatCompletionsService {
-  constructor(private readonly llm: LlmClientService) {}
+  constructor(
+    private readonly model: ModelCallService,
+    private readonly toolLoop: ToolLoopService,
+  ) {}
 
   complete(
     request: ChatCompletionRequest,
-    options: UpstreamCallOptions,
+    options: ChatCompletionOptions,
   ): Promise<ChatCompletion> {
-    return this.llm.createChatCompletion(request, options);
+    const toolset = this.toolsetFor(request, options);
+    if (!toolset.active) {
+      return this.model.complete(request, options);
+    }
+    // The same loop as a stream: each round's completion as chunks.
+    const loop$ = this.toolLoop.run(
+      toolset.addTo(request),
+      toolset,
+      (body) =>
+        from(this.model.complete(body, options)).pipe(
+          mergeMap((completion) => completionToChunks(completion)),
+        ),
+      options.signal === undefined ? {} : { signal: options.signal },
+    );
+    return lastValueFrom(
+      toChatChunks(loop$, { includeUsage: true }).pipe(toArray()),
+    ).then(toChatCompletion);
   }
 
   stream(
     request: ChatCompletionRequest,
-    options: UpstreamCallOptions,
+    options: ChatCompletionOptions,
   ): Observable<ChatCompletionChunk> {
     // The client decides whether it wants the usage chunk; the upstream call
     // always asks for it, so drop it here unless the client asked too.
     const wantsUsage = request.stream_options?.include_usage === true;
-    const chunks$ = this.llm.streamChatCompletion(request, options);
+    const toolset = this.toolsetFor(request, options);
+    if (toolset.active) {
+      const loop$ = this.toolLoop.run(toolset.addTo(request), toolset, (body) =>
+        this.model.stream(body, options),
+      );
+      return toChatChunks(loop$, { includeUsage: wantsUsage });
+    }
+    const chunks$ = this.model.stream(request, options);
     return wantsUsage ? chunks$ : withoutUsageOnlyChunks(chunks$);
+  }
+
+  private toolsetFor(
+    request: ChatCompletionRequest,
+    options: McpToolsOption,
+  ): RequestToolset {
+    return wantsMcpTools(options.mcpTools, request['tool_choice'])
+      ? this.toolLoop.toolset(clientToolNames(request.tools))
+      : new RequestToolset([], []);
   }
 }
 

@@ -16,5 +16,9 @@ export const conversationConfig = registerAs('conversation', () => {
       : [],
     maxConversationHistory: env.MAX_CONVERSATION_HISTORY,
     maxToolCallIterations: env.MAX_TOOL_CALL_ITERATIONS,
+    mcpRemoteServersAllowed: (env.MCP_REMOTE_SERVERS_ALLOWED ?? '')
+      .split(',')
+      .map((prefix) => prefix.trim())
+      .filter((prefix) => prefix !== ''),
   };
 });

@@ -1,4 +1,11 @@
-import { IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Min,
+} from 'class-validator';
 import {
   MCP_TOOL_NAME_PREFIXES,
   type McpToolNamePrefix,
@@ -29,6 +36,16 @@ export class ConversationEnvironment {
   @IsInt()
   @Min(1)
   MAX_CONVERSATION_HISTORY: number = 100;
+
+  /**
+   * Comma-separated URL prefixes a Responses request's hosted `mcp` tool may
+   * connect to (e.g. `https://mcp.example.com/`). Unset: hosted MCP is off.
+   */
+  @IsOptional()
+  @Matches(/^\s*https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*\s*,?\s*$/, {
+    message: 'expected a comma-separated list of http(s) URL prefixes',
+  })
+  MCP_REMOTE_SERVERS_ALLOWED?: string;
 
   /** Rounds of server-side tool calls before a response ends incomplete. */
   @IsInt()

@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { conversationConfig } from './conversation.config.js';
+import { lifecycleConfig } from './lifecycle.config.js';
 import { validateEnvironment } from './read-environment.js';
+import { securityConfig } from './security.config.js';
 import { serverConfig } from './server.config.js';
+import { storageConfig } from './storage.config.js';
 import { upstreamConfig } from './upstream.config.js';
 import { upstreamsConfig } from './upstreams.config.js';
 
@@ -16,7 +19,15 @@ import { upstreamsConfig } from './upstreams.config.js';
       isGlobal: true,
       cache: true,
       validate: validateEnvironment,
-      load: [serverConfig, upstreamConfig, conversationConfig, upstreamsConfig],
+      load: [
+        serverConfig,
+        upstreamConfig,
+        conversationConfig,
+        upstreamsConfig,
+        storageConfig,
+        securityConfig,
+        lifecycleConfig,
+      ],
     }),
   ],
 })

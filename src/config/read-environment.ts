@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { ConversationEnvironment } from './conversation.env.js';
 import { parseEnvironment, type RawEnvironment } from './env-parsing.js';
+import { LifecycleEnvironment } from './lifecycle.env.js';
+import { SecurityEnvironment, securityProblems } from './security.env.js';
 import { ServerEnvironment } from './server.env.js';
+import { StorageEnvironment } from './storage.env.js';
 import { UpstreamEnvironment } from './upstream.env.js';
 import { UpstreamsEnvironment } from './upstreams.env.js';
 
@@ -11,6 +14,9 @@ export interface GatewayEnvironment {
   upstream: UpstreamEnvironment;
   conversation: ConversationEnvironment;
   upstreams: UpstreamsEnvironment;
+  storage: StorageEnvironment;
+  security: SecurityEnvironment;
+  lifecycle: LifecycleEnvironment;
 }
 
 /** Thrown once at start-up, naming every bad key at once. */
@@ -43,11 +49,21 @@ export function readEnvironment(
   const upstream = parseEnvironment(UpstreamEnvironment, raw);
   const conversation = parseEnvironment(ConversationEnvironment, raw);
   const upstreams = parseEnvironment(UpstreamsEnvironment, raw);
+  const storage = parseEnvironment(StorageEnvironment, raw);
+  const security = parseEnvironment(SecurityEnvironment, raw);
+  const lifecycle = parseEnvironment(LifecycleEnvironment, raw);
   const problems = [
     ...server.errors,
     ...upstream.errors,
     ...conversation.errors,
     ...upstreams.errors,
+    ...storage.errors,
+    ...security.errors,
+    ...lifecycle.errors,
+    ...securityProblems(
+      security.value,
+      server.value.FORWARD_CLIENT_AUTH === true,
+    ),
   ];
   if (problems.length > 0) {
     throw new InvalidEnvironmentError(problems);
@@ -57,6 +73,9 @@ export function readEnvironment(
     upstream: upstream.value,
     conversation: conversation.value,
     upstreams: upstreams.value,
+    storage: storage.value,
+    security: security.value,
+    lifecycle: lifecycle.value,
   };
 }
 

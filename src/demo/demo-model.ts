@@ -1,7 +1,8 @@
 /**
  * The demo model: a scripted stand-in for an LLM, clearly labelled as such.
  * It echoes the user, calls a declared tool when the user asks for one by
- * name, and answers from a tool result when it gets one. Pure: given the
+ * name (an MCP tool also by its own name: "use the echo tool"), and answers
+ * from a tool result when it gets one. Pure: given the
  * chat request, it returns what to say.
  */
 export const DEMO_MODEL_ID = 'demo-echo-model';
@@ -18,7 +19,12 @@ interface DemoMessage {
 
 interface DemoRequest {
   messages?: DemoMessage[];
-  tools?: { function?: { name?: string } }[];
+  tools?: {
+    function?: {
+      name?: string;
+      parameters?: { properties?: Record<string, unknown> };
+    };
+  }[];
 }
 
 export function demoTurn(request: DemoRequest): DemoTurn {
@@ -36,19 +42,23 @@ export function demoTurn(request: DemoRequest): DemoTurn {
   const toolNames = (request.tools ?? [])
     .map((tool) => tool.function?.name)
     .filter((name): name is string => typeof name === 'string');
-  const wanted = toolNames.find((name) =>
-    userText.toLowerCase().includes(name.toLowerCase()),
-  );
+  const wanted = wantedTool(toolNames, userText);
   if (wanted) {
     return {
       kind: 'tool_call',
       name: wanted,
-      arguments: JSON.stringify(argumentsFor(userText)),
+      arguments: JSON.stringify(
+        argumentsFor(
+          userText,
+          request.tools?.find((tool) => tool.function?.name === wanted),
+        ),
+      ),
     };
   }
   const userMessages = messages.filter((m) => m.role === 'user');
   const firstText = textOf(userMessages[0]?.content);
-  const memory = userMessages.length > 1 ? ` Earlier you said: ${firstText}` : '';
+  const memory =
+    userMessages.length > 1 ? ` Earlier you said: ${firstText}` : '';
   return {
     kind: 'text',
     reasoning: `The user said "${userText}". I am a demo model, so I echo it.`,
@@ -56,10 +66,34 @@ export function demoTurn(request: DemoRequest): DemoTurn {
   };
 }
 
-/** Quoted words in the prompt become the tool's `message`/`city` argument. */
-function argumentsFor(userText: string): Record<string, string> {
+/**
+ * The tool the user names: its full name, or the part after the last `__`
+ * of an MCP tool offered as `<server>__<tool>` ("use the echo tool" calls
+ * `everything__echo`). Full names win.
+ */
+function wantedTool(names: string[], userText: string): string | undefined {
+  const text = userText.toLowerCase();
+  return (
+    names.find((name) => text.includes(name.toLowerCase())) ??
+    names.find((name) => {
+      const short = name.split('__').at(-1)?.toLowerCase() ?? '';
+      return short !== '' && text.includes(`${short} tool`);
+    })
+  );
+}
+
+/**
+ * Quoted words in the prompt become the value of every parameter the tool
+ * declares (`message` and `city` when it declares none).
+ */
+function argumentsFor(
+  userText: string,
+  tool: NonNullable<DemoRequest['tools']>[number] | undefined,
+): Record<string, string> {
   const quoted = /"([^"]+)"/.exec(userText)?.[1] ?? userText;
-  return { message: quoted, city: quoted };
+  const declared = Object.keys(tool?.function?.parameters?.properties ?? {});
+  const names = declared.length > 0 ? declared : ['message', 'city'];
+  return Object.fromEntries(names.map((name) => [name, quoted]));
 }
 
 function textOf(content: unknown): string {

@@ -1,6 +1,10 @@
 /* eslint-disable no-console -- the demo's whole purpose is to print to the terminal. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { DEMO_MODEL_ID } from './demo-model.js';
@@ -8,14 +12,21 @@ import { startDemoUpstream } from './demo-upstream.js';
 
 /**
  * `npm run demo`: the real gateway (dist/main.js) in front of the scripted
- * demo model, driven by the official openai client.
+ * demo model, with a real MCP server (server-everything over stdio),
+ * driven by the official openai client.
  */
 async function main(): Promise<void> {
   const upstream = await startDemoUpstream();
   const port = await freePort();
-  const gateway = startGateway(upstream.baseUrl, port);
+  const scratch = await mkdtemp(join(tmpdir(), 'gateway-demo-'));
+  const gateway = startGateway(
+    upstream.baseUrl,
+    port,
+    await writeMcpConfig(scratch),
+  );
   try {
     await waitForHealth(`http://127.0.0.1:${port}/health`);
+    await waitForMcpServer(`http://127.0.0.1:${port}/v1/mcp/servers`);
     console.log(
       `Gateway on http://127.0.0.1:${port}, upstream: the scripted demo model at ${upstream.baseUrl}`,
     );
@@ -28,6 +39,7 @@ async function main(): Promise<void> {
   } finally {
     gateway.kill('SIGTERM');
     await upstream.close();
+    await rm(scratch, { recursive: true, force: true });
   }
 }
 
@@ -104,15 +116,71 @@ async function runScript(client: OpenAI): Promise<void> {
   console.log(
     `   stored input items of ${followUp.id}: ${items.data.length}\n`,
   );
+
+  await showMcpTools(client);
 }
 
-function startGateway(upstreamBaseUrl: string, port: number): ChildProcess {
+/** Steps 4 and 5: the gateway runs an MCP tool itself, in both endpoints. */
+async function showMcpTools(client: OpenAI): Promise<void> {
+  console.log(
+    '4. An MCP tool run by the gateway (server-everything over stdio), in /v1/responses:',
+  );
+  const response = await client.responses.create({
+    model: DEMO_MODEL_ID,
+    input: 'Use the echo tool to say "hello from MCP"',
+  });
+  for (const item of response.output) {
+    if (item.type === 'mcp_list_tools') {
+      const names = item.tools.map((tool) => tool.name);
+      console.log(
+        `   mcp_list_tools  ${item.server_label}: ${names.length} tools (${names.slice(0, 4).join(', ')}, …)`,
+      );
+    } else if (item.type === 'mcp_call') {
+      console.log(
+        `   mcp_call        ${item.server_label}.${item.name}(${item.arguments}) → ${item.output ?? JSON.stringify(item.error)}`,
+      );
+    }
+  }
+  console.log(`   → ${response.output_text}\n`);
+
+  console.log(
+    '5. The same in /v1/chat/completions (the client sees only the answer):',
+  );
+  const completion = await client.chat.completions.create({
+    model: DEMO_MODEL_ID,
+    messages: [
+      { role: 'user', content: 'Use the echo tool to say "hi from chat"' },
+    ],
+  });
+  console.log(`   → ${completion.choices[0]?.message.content}`);
+}
+
+/** An `mcpServers` file that starts server-everything over stdio. */
+async function writeMcpConfig(folder: string): Promise<string> {
+  const packageJson = createRequire(import.meta.url).resolve(
+    '@modelcontextprotocol/server-everything/package.json',
+  );
+  const path = join(folder, 'mcp.json');
+  const server = {
+    command: process.execPath,
+    args: [join(dirname(packageJson), 'dist', 'index.js'), 'stdio'],
+  };
+  await writeFile(path, JSON.stringify({ mcpServers: { everything: server } }));
+  return path;
+}
+
+function startGateway(
+  upstreamBaseUrl: string,
+  port: number,
+  mcpConfigPath: string,
+): ChildProcess {
   const main = fileURLToPath(new URL('../main.js', import.meta.url));
   return spawn(process.execPath, [main], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
       OPENAI_BASE_URL_INTERNAL: upstreamBaseUrl,
+      MCP_SERVERS_CONFIG_PATH: mcpConfigPath,
       API_ADAPTER_HOST: '127.0.0.1',
       API_ADAPTER_PORT: String(port),
       LOG_LEVEL: 'warn',
@@ -132,6 +200,21 @@ async function waitForHealth(url: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`the gateway did not become healthy at ${url}`);
+}
+
+/** MCP servers connect in the background; the demo waits for its one. */
+async function waitForMcpServer(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    const response = await fetch(url, {
+      headers: { authorization: 'Bearer demo' },
+    });
+    const body = (await response.json()) as { data?: { connected: boolean }[] };
+    if (body.data?.every((server) => server.connected)) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the MCP server did not connect (see ${url})`);
 }
 
 function freePort(): Promise<number> {

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { LlmClientService } from '../llm-client/llm-client.service.js';
+import { McpManagerService } from '../mcp/mcp-manager.service.js';
 import { LifecycleStateService } from './lifecycle-state.service.js';
 import { packageInfo } from './package-info.js';
 
@@ -12,10 +13,17 @@ const UPSTREAM_PROBE_CACHE_MS = 2_000;
 export const GATEWAY_ENDPOINTS = [
   'POST /v1/responses',
   'POST /v1/chat/completions',
+  'GET /v1/mcp/servers',
   'ANY /v1/* (pass-through)',
   'GET /health',
   'GET /ready',
 ] as const;
+
+/** How many configured MCP servers are connected. */
+interface McpSummary {
+  configured: number;
+  connected: number;
+}
 
 @Controller()
 export class HealthController {
@@ -24,6 +32,7 @@ export class HealthController {
   constructor(
     private readonly llm: LlmClientService,
     private readonly lifecycle: LifecycleStateService,
+    private readonly mcp: McpManagerService,
   ) {}
 
   /** Liveness: 200 while the process runs. */
@@ -32,26 +41,40 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: 200 when the upstream answers, 503 while draining or when it does not. */
+  /**
+   * Readiness: 200 when the upstream answers, 503 while draining or when it
+   * does not. MCP servers are reported (details at GET /v1/mcp/servers) but
+   * never make the gateway unready: requests succeed without their tools.
+   */
   @Get('ready')
   async ready(
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<{ status: string; upstream: string }> {
+  ): Promise<{ status: string; upstream: string; mcpServers: McpSummary }> {
+    const mcpServers = this.mcpSummary();
     if (this.lifecycle.draining) {
       reply.status(HttpStatus.SERVICE_UNAVAILABLE);
-      return { status: 'draining', upstream: 'unknown' };
+      return { status: 'draining', upstream: 'unknown', mcpServers };
     }
     const reachable = await this.probeUpstream();
     reply.status(reachable ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return {
       status: reachable ? 'ready' : 'not_ready',
       upstream: reachable ? 'reachable' : 'unreachable',
+      mcpServers,
     };
   }
 
   @Get()
   root(): { name: string; version: string; endpoints: readonly string[] } {
     return { ...packageInfo, endpoints: GATEWAY_ENDPOINTS };
+  }
+
+  private mcpSummary(): McpSummary {
+    const servers = this.mcp.status();
+    return {
+      configured: servers.length,
+      connected: servers.filter((server) => server.connected).length,
+    };
   }
 
   private async probeUpstream(): Promise<boolean> {

@@ -2,6 +2,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
@@ -12,6 +13,11 @@ import { GatewayException } from '../common/errors/gateway.exception.js';
 import type { FlowControl } from '../common/sse/flow-control.js';
 import { upstreamConfig } from '../config/upstream.config.js';
 import { upstreamsConfig } from '../config/upstreams.config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import {
+  UpstreamMetrics,
+  type StreamMeter,
+} from '../metrics/upstream-metrics.js';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -25,7 +31,11 @@ import {
   upstreamCall,
 } from './upstream-errors.js';
 import { UpstreamRegistry } from './upstream-registry.service.js';
-import { ensureOk, readJsonBody } from './upstream-response.js';
+import {
+  ensureCompletionShape,
+  ensureOk,
+  readJsonBody,
+} from './upstream-response.js';
 import {
   retryMessage,
   sendWithRetries,
@@ -74,6 +84,7 @@ export interface ForwardRequest {
 export class LlmClientService implements OnApplicationShutdown {
   private readonly logger = new Logger(LlmClientService.name);
   private readonly agent: Agent;
+  private readonly meter: UpstreamMetrics;
   /** The upstream used when a call names none. */
   readonly defaultTarget: UpstreamTarget;
 
@@ -89,7 +100,9 @@ export class LlmClientService implements OnApplicationShutdown {
       'maxRetries'
     >,
     private readonly registry: UpstreamRegistry,
+    @Optional() @Inject(MetricsService) metrics?: MetricsService,
   ) {
+    this.meter = metrics?.upstream ?? UpstreamMetrics.detached();
     this.agent = new Agent({
       connect: { timeout: config.connectTimeoutMs },
       headersTimeout: config.readTimeoutMs,
@@ -110,7 +123,11 @@ export class LlmClientService implements OnApplicationShutdown {
       { ...body, stream: false },
       options,
     );
-    return (await readJsonBody(response, target)) as ChatCompletion;
+    const parsed = await readJsonBody(response, target);
+    ensureCompletionShape(parsed, target);
+    const completion = parsed as ChatCompletion;
+    this.meter.usage(completion.model || body.model, completion.usage);
+    return completion;
   }
 
   /**
@@ -133,6 +150,7 @@ export class LlmClientService implements OnApplicationShutdown {
       // Set once the body was read to its end: aborting then would only cost
       // an AbortError (with its stack) per stream.
       let settled = false;
+      let meter: StreamMeter | undefined;
       const run = async (): Promise<void> => {
         const answer = await this.send(
           target,
@@ -144,10 +162,11 @@ export class LlmClientService implements OnApplicationShutdown {
           { ...options, signal },
         );
         target = answer.target;
-        const parser = new ChatSseParser(
-          (chunk) => subscriber.next(chunk),
-          target.name,
-        );
+        meter = this.meter.stream(target.name, body.model);
+        const parser = new ChatSseParser((chunk) => {
+          meter?.chunk(chunk);
+          subscriber.next(chunk);
+        }, target.name);
         for await (const bytes of answer.response.body) {
           parser.feed(bytes as Buffer);
           if (subscriber.closed) {
@@ -164,10 +183,12 @@ export class LlmClientService implements OnApplicationShutdown {
           );
         }
         settled = true;
+        meter.end();
         subscriber.complete();
       };
       run().catch((error: unknown) => {
         settled = true;
+        meter?.end(error);
         if (subscriber.closed) {
           return;
         }
@@ -205,7 +226,7 @@ export class LlmClientService implements OnApplicationShutdown {
         signal,
       });
     if (req.body) {
-      return upstreamCall(target, send(target));
+      return upstreamCall(target, this.meter.track(target.name, send(target)));
     }
     const { response } = await this.withRetries(
       target,
@@ -309,8 +330,11 @@ export class LlmClientService implements OnApplicationShutdown {
       targets: [target, this.registry.fallbackFor(target, model)],
       maxRetries: this.upstreams.maxRetries,
       signal,
-      send,
-      onRetry: (event) => this.logger.warn(event, retryMessage(event)),
+      send: (to) => this.meter.track(to.name, send(to)),
+      onRetry: (event) => {
+        this.meter.retried(event.upstream);
+        this.logger.warn(event, retryMessage(event));
+      },
     });
   }
 }

@@ -1,6 +1,10 @@
 import type { Dispatcher } from 'undici';
 import { GatewayException } from '../common/errors/gateway.exception.js';
-import { isAbortError, upstreamStatusException } from './upstream-errors.js';
+import {
+  isAbortError,
+  toUpstreamException,
+  upstreamStatusException,
+} from './upstream-errors.js';
 import type { UpstreamTarget } from './upstream-target.js';
 
 /** Largest upstream error body the gateway reads to build its message. */
@@ -20,7 +24,11 @@ export async function ensureOk(
   }
 }
 
-/** The parsed JSON body; `upstream_bad_response` when it is not JSON. */
+/**
+ * The parsed JSON body; `upstream_bad_response` when it is not JSON. A body
+ * that stalls or breaks off is a transport failure (`upstream_timeout`,
+ * `upstream_unreachable`), not a bad body.
+ */
 export async function readJsonBody(
   response: Dispatcher.ResponseData,
   target: UpstreamTarget,
@@ -28,14 +36,45 @@ export async function readJsonBody(
   try {
     return await response.body.json();
   } catch (error) {
-    throw isAbortError(error)
-      ? error
-      : new GatewayException(
-          'upstream_bad_response',
-          `The upstream '${target.name}' sent a body that is not JSON.`,
-          { cause: error, openAiCode: 'upstream_bad_response' },
-        );
+    if (isAbortError(error)) {
+      throw error;
+    }
+    if (!(error instanceof SyntaxError)) {
+      throw toUpstreamException(error, target.name);
+    }
+    throw badResponse(target, 'a body that is not JSON', error);
   }
+}
+
+/**
+ * A non-streaming chat completion's body, checked for the one field every
+ * reader needs: `choices` must be an array (a stream chunk may lack it, a
+ * completion may not).
+ * @throws GatewayException `upstream_bad_response` otherwise.
+ */
+export function ensureCompletionShape(
+  body: unknown,
+  target: UpstreamTarget,
+): void {
+  const choices =
+    typeof body === 'object' && body !== null
+      ? (body as { choices?: unknown }).choices
+      : undefined;
+  if (!Array.isArray(choices)) {
+    throw badResponse(target, 'a completion without a choices array');
+  }
+}
+
+function badResponse(
+  target: UpstreamTarget,
+  what: string,
+  cause?: unknown,
+): GatewayException {
+  return new GatewayException(
+    'upstream_bad_response',
+    `The upstream '${target.name}' sent ${what}.`,
+    { cause, openAiCode: 'upstream_bad_response' },
+  );
 }
 
 /**

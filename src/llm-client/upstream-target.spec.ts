@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { GatewayException } from '../common/errors/gateway.exception.js';
 import {
   pathBelowVersion,
   upstreamUrl,
@@ -27,6 +28,28 @@ describe(upstreamUrl.name, () => {
     expect(upstreamUrl(target, 'models')).toBe(
       'http://upstream:8000/v1/models',
     );
+  });
+
+  it.each([
+    '/../admin',
+    '/../../admin',
+    '/%2e%2e/admin',
+    '/.%2E/admin',
+    '/..\\admin',
+    '/files/../../admin',
+  ])('refuses %s, which would leave the base path', (path) => {
+    expect(() => upstreamUrl(target, path)).toThrow(GatewayException);
+    expect(() => upstreamUrl(target, path)).toThrow(/dot segments/);
+  });
+
+  it.each([
+    ['//evil.com/x', 'http://upstream:8000/v1//evil.com/x'],
+    ['/@evil.com/x', 'http://upstream:8000/v1/@evil.com/x'],
+    ['/..%2f..%2fadmin', 'http://upstream:8000/v1/..%2f..%2fadmin'],
+    ['/files/../models', 'http://upstream:8000/v1/models'],
+    ['/\\evil.com/x', 'http://upstream:8000/v1//evil.com/x'],
+  ])('keeps %s on the upstream host and below its path', (path, url) => {
+    expect(upstreamUrl(target, path)).toBe(url);
   });
 
   it('works for a base URL with another version segment', () => {
@@ -58,6 +81,13 @@ describe(pathBelowVersion.name, () => {
   it('leaves segments that only start with v1 alone', () => {
     expect(pathBelowVersion('/v10/models')).toBe('/v10/models');
     expect(pathBelowVersion('/v1beta/models')).toBe('/v1beta/models');
+  });
+
+  it('reads a request target in absolute form by its path and query only', () => {
+    expect(pathBelowVersion('http://evil.example/v1/models?x=1')).toBe(
+      '/models?x=1',
+    );
+    expect(pathBelowVersion('https://u:p@evil.example:8443/v1')).toBe('/');
   });
 
   it('strips the prefix once, never a /v1 further down', () => {

@@ -1,3 +1,5 @@
+import { GatewayException } from '../common/errors/gateway.exception.js';
+
 /** One Chat Completions backend the gateway can call. */
 export interface UpstreamTarget {
   /** Short name used in logs, metrics and routing. */
@@ -33,16 +35,62 @@ export function authHeaders(target: UpstreamTarget): Record<string, string> {
 /**
  * Joins a path below the API version onto the upstream base URL.
  * `/models?x=1` on `http://h/v1` gives `http://h/v1/models?x=1`, never `/v1/v1`.
+ * @throws GatewayException (400) when the joined URL would leave the base
+ * URL: URL parsing resolves `..`, `%2e%2e` and `\` segments, so
+ * `/v1/../admin` would otherwise reach `http://h/admin` with the upstream's key.
  */
 export function upstreamUrl(
   target: UpstreamTarget,
   pathAndQuery: string,
 ): string {
   const path = pathAndQuery.startsWith('/') ? pathAndQuery : `/${pathAndQuery}`;
-  return `${target.baseUrl}${path}`;
+  const url = parseBelow(target.baseUrl, `${target.baseUrl}${path}`);
+  if (!url) {
+    throw new GatewayException(
+      'invalid_request',
+      'The request path may not contain dot segments that leave the API root.',
+      { openAiCode: 'invalid_path' },
+    );
+  }
+  // The parsed form is what undici would send anyway; what was checked is sent.
+  return url.href;
 }
 
-/** Strips the gateway's own `/v1` prefix from an incoming URL. */
+/** `url` parsed as undici parses it, when it is on `base`'s origin and below its path. */
+function parseBelow(base: string, url: string): URL | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  const root = new URL(base);
+  const prefix = root.pathname.replace(/\/+$/, '');
+  const below =
+    parsed.pathname === prefix || parsed.pathname.startsWith(`${prefix}/`);
+  return parsed.origin === root.origin && below ? parsed : null;
+}
+
+/**
+ * Strips the gateway's own `/v1` prefix from an incoming URL. A request
+ * target in absolute form (`GET http://host/v1/models`, RFC 9112 §3.2.2)
+ * counts by its path and query only: its host never chooses the upstream.
+ */
 export function pathBelowVersion(url: string): string {
-  return url.replace(/^\/v1(?=\/|\?|$)/, '') || '/';
+  return originForm(url).replace(/^\/v1(?=\/|\?|$)/, '') || '/';
+}
+
+const ABSOLUTE_FORM = /^[a-z][a-z\d+.-]*:\/\//i;
+
+/** The path and query of a request target; an absolute-form target loses its scheme and host. */
+export function originForm(url: string): string {
+  if (!ABSOLUTE_FORM.test(url)) {
+    return url;
+  }
+  try {
+    const parsed = new URL(url);
+    return `${parsed.pathname}${parsed.search}`;
+  } catch {
+    return '/';
+  }
 }

@@ -2,15 +2,19 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { conversationConfig } from '../config/conversation.config.js';
 import { packageInfo } from '../health/package-info.js';
+import { McpToolMetrics } from '../metrics/mcp-tool-metrics.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { DEFAULT_RECONNECT_BACKOFF } from './mcp-backoff.js';
 import { McpConnection } from './mcp-connection.js';
 import { mcpErrorResult } from './mcp-result.mapper.js';
+import { parseToolArguments } from './tool-arguments.js';
 import { exposeMcpTools, splitPrefixedToolName } from './mcp-tool-naming.js';
 import type {
   McpCallOptions,
@@ -39,11 +43,14 @@ export class McpManagerService
   private readonly connections: McpConnection[];
   private refreshTimer: NodeJS.Timeout | null = null;
   private initialConnects: Promise<void> | null = null;
+  private readonly toolMetrics: McpToolMetrics;
 
   constructor(
     @Inject(conversationConfig.KEY)
     private readonly config: ConfigType<typeof conversationConfig>,
+    @Optional() @Inject(MetricsService) metrics?: MetricsService,
   ) {
+    this.toolMetrics = metrics?.mcpTools ?? McpToolMetrics.detached();
     this.connections = config.mcpServers.map(
       (server) =>
         new McpConnection(server, {
@@ -154,7 +161,7 @@ export class McpManagerService
       const name = typeof target === 'string' ? target : target.exposedName;
       return mcpErrorResult(`Unknown MCP tool ${name}`, null);
     }
-    const args = parseArguments(argumentsJson);
+    const args = parseToolArguments(argumentsJson);
     if (typeof args === 'string') {
       return mcpErrorResult(
         `Invalid arguments for MCP tool ${binding.exposedName}: ${args}`,
@@ -162,15 +169,19 @@ export class McpManagerService
       );
     }
     options.signal?.throwIfAborted();
+    const timer = this.toolMetrics.start(binding.server, binding.tool);
     try {
-      return await connection.callTool(binding.tool, args, options);
+      return timer.end(await connection.callTool(binding.tool, args, options));
     } catch (error) {
       if (options.signal?.aborted) {
+        timer.aborted();
         throw error;
       }
-      return mcpErrorResult(
-        `MCP tool ${binding.exposedName} failed: ${error instanceof Error ? error.message : String(error)}`,
-        error,
+      return timer.end(
+        mcpErrorResult(
+          `MCP tool ${binding.exposedName} failed: ${error instanceof Error ? error.message : String(error)}`,
+          error,
+        ),
       );
     }
   }
@@ -184,21 +195,4 @@ export class McpManagerService
   childPid(server: string): number | null {
     return this.connections.find((c) => c.name === server)?.pid ?? null;
   }
-}
-
-/** The arguments object, or why `json` is not one. Empty means no arguments. */
-function parseArguments(json: string): Record<string, unknown> | string {
-  if (json.trim() === '') {
-    return {};
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (error) {
-    return `not valid JSON (${error instanceof Error ? error.message : String(error)})`;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return 'expected a JSON object';
-  }
-  return value as Record<string, unknown>;
 }

@@ -43,5 +43,8 @@ export function filterServerTools(
       tool: t.name,
       description: t.description ?? t.title ?? '',
       inputSchema: t.inputSchema,
+      ...(t.annotations === undefined
+        ? {}
+        : { annotations: { ...t.annotations } }),
     }));
 }

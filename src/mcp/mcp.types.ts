@@ -25,6 +25,8 @@ export interface McpToolBinding {
   description: string;
   /** JSON Schema of the arguments, as the server declared it. */
   inputSchema: Record<string, unknown>;
+  /** The server's hints (readOnlyHint, destructiveHint, …), when it gave any. */
+  annotations?: Record<string, unknown>;
 }
 
 /** An image an MCP tool returned. */

@@ -12,6 +12,7 @@ import { serverConfig } from '../config/server.config.js';
 import { LlmClientService } from '../llm-client/llm-client.service.js';
 import { UpstreamRegistry } from '../llm-client/upstream-registry.service.js';
 import {
+  originForm,
   pathBelowVersion,
   type UpstreamTarget,
 } from '../llm-client/upstream-target.js';
@@ -116,7 +117,7 @@ export class ProxyService {
     // Drop the `/{upstream}` segment as the client wrote it (percent-encoded).
     return {
       target,
-      pathAndQuery: pathBelowVersion(url.replace(/^\/[^/?]*/, '')),
+      pathAndQuery: pathBelowVersion(originForm(url).replace(/^\/[^/?]*/, '')),
     };
   }
 }

@@ -1,46 +1,65 @@
-import { Observable } from 'rxjs';
-import { normalizeError } from '../common/errors/normalize-error.js';
+import { map, Observable } from 'rxjs';
 import type { GatewayException } from '../common/errors/gateway.exception.js';
+import { normalizeError } from '../common/errors/normalize-error.js';
 import type { ChatCompletionChunk } from '../llm-client/chat-completion.types.js';
 import { isAbortError } from '../llm-client/upstream-errors.js';
+import type { McpToolListing } from '../mcp/tool-loop/request-toolset.js';
+import type { ToolLoopEvent } from '../mcp/tool-loop/tool-loop.types.js';
 import type { ResponseEventMachine } from './core/response-event-machine.js';
 import type { ResponseStreamEvent } from './core/responses.types.js';
+import { listedTool, mcpCallOutcome } from './mcp-output.mapper.js';
 
+/** How a response is driven. */
 export interface ResponseStreamOptions {
-  /** Silence after which a `keepalive` event goes out, so client idle timers do not fire. */
-  keepaliveIntervalMs: number;
+  /** Silence after which a `keepalive` event goes out; none when unset (non-streaming). */
+  keepaliveIntervalMs?: number;
+  /** Servers whose tools the response lists first, as mcp_list_tools items. */
+  listings?: readonly McpToolListing[];
   /** Called once with the machine after its terminal event (to store the response). */
   onTerminated?: (machine: ResponseEventMachine) => void;
 }
 
+/** A plain model stream as tool-loop events: one round, no server tools. */
+export function singleRound(
+  chunks$: Observable<ChatCompletionChunk>,
+): Observable<ToolLoopEvent> {
+  return chunks$.pipe(
+    map((chunk): ToolLoopEvent => ({ type: 'chunk', round: 1, chunk })),
+  );
+}
+
 /**
- * Drives the pure event machine from the upstream chunk stream.
+ * Drives the pure event machine from the tool loop (or from one plain model
+ * round, see singleRound): mcp_list_tools items first, the model's chunks of
+ * every round, an mcp_call item per server-side call, mcp_approval_request
+ * items, and the loop's final finish_reason.
  *
- * `response.created` waits for the first upstream chunk, so an upstream
- * failure before it surfaces as an Observable error (and so as an HTTP
- * error). After that, every failure becomes `response.failed` and the
- * Observable completes: the stream always ends with exactly one terminal event.
+ * `response.created` waits for the loop's first event, so a model failure
+ * before it surfaces as an Observable error (and so as an HTTP error). After
+ * that, every failure becomes `response.failed` and the Observable
+ * completes: the stream always ends with exactly one terminal event.
  */
 export function responseEvents(
-  chunks$: Observable<ChatCompletionChunk>,
+  events$: Observable<ToolLoopEvent>,
   machine: ResponseEventMachine,
-  options: ResponseStreamOptions,
+  options: ResponseStreamOptions = {},
 ): Observable<ResponseStreamEvent> {
   return new Observable<ResponseStreamEvent>((subscriber) => {
     let started = false;
+    let round = 1;
     let keepalive: NodeJS.Timeout | undefined;
     let lastEmitAt = 0;
 
     // One timer per stream, not one per event: when it fires it checks how
     // long the stream has really been silent and re-arms for the remainder.
-    const armKeepalive = (delayMs: number): void => {
+    const armKeepalive = (interval: number, delayMs: number): void => {
       keepalive = setTimeout(() => {
         keepalive = undefined;
         const silentFor = Date.now() - lastEmitAt;
-        if (silentFor >= options.keepaliveIntervalMs) {
+        if (silentFor >= interval) {
           emit([machine.keepalive()]);
         } else {
-          armKeepalive(options.keepaliveIntervalMs - silentFor);
+          armKeepalive(interval, interval - silentFor);
         }
       }, delayMs);
       keepalive.unref();
@@ -50,25 +69,67 @@ export function responseEvents(
         subscriber.next(event);
       }
       lastEmitAt = Date.now();
+      const interval = options.keepaliveIntervalMs;
       if (machine.terminated) {
         clearTimeout(keepalive);
         options.onTerminated?.(machine);
         subscriber.complete();
-      } else if (started && keepalive === undefined) {
-        armKeepalive(options.keepaliveIntervalMs);
+      } else if (started && keepalive === undefined && interval !== undefined) {
+        armKeepalive(interval, interval);
       }
     };
     const startOnce = (): void => {
-      if (!started) {
-        started = true;
-        emit(machine.start());
+      if (started) {
+        return;
+      }
+      started = true;
+      emit(machine.start());
+      for (const listing of options.listings ?? []) {
+        emit(
+          machine.mcpListTools(
+            listing.serverLabel,
+            listing.tools.map(listedTool),
+            listing.error,
+          ),
+        );
+      }
+    };
+    const apply = (event: ToolLoopEvent): ResponseStreamEvent[] => {
+      switch (event.type) {
+        case 'chunk': {
+          const events = event.round > round ? machine.newRound() : [];
+          round = Math.max(round, event.round);
+          return [...events, ...machine.onChunk(event.chunk)];
+        }
+        case 'tool_call_started':
+          return machine.mcpCallStarted(event.call.id, {
+            serverLabel: event.call.tool.serverLabel,
+            name: event.call.tool.toolName,
+            arguments: event.call.arguments,
+            ...(event.approvalRequestId === undefined
+              ? {}
+              : { approvalRequestId: event.approvalRequestId }),
+          });
+        case 'tool_call_finished':
+          return machine.mcpCallFinished(
+            event.call.id,
+            mcpCallOutcome(event.result),
+          );
+        case 'approval_requested':
+          return machine.mcpApprovalRequest({
+            serverLabel: event.call.tool.serverLabel,
+            name: event.call.tool.toolName,
+            arguments: event.call.arguments,
+          });
+        case 'finished':
+          return machine.finish(event.finishReason);
       }
     };
 
-    const subscription = chunks$.subscribe({
-      next: (chunk) => {
+    const subscription = events$.subscribe({
+      next: (event) => {
         startOnce();
-        emit(machine.onChunk(chunk));
+        emit(apply(event));
       },
       error: (error: unknown) => {
         if (!started || isAbortError(error)) {

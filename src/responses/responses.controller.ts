@@ -3,17 +3,19 @@ import {
   Controller,
   Delete,
   Get,
+  Headers,
   HttpCode,
+  Inject,
   Param,
   Post,
   Query,
   Res,
 } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import type { FastifyReply } from 'fastify';
 import { GatewayException } from '../common/errors/gateway.exception.js';
-import { clientAbortSignal } from '../common/http/client-abort.js';
-import { FlowControl } from '../common/sse/flow-control.js';
-import { writeSse } from '../common/sse/sse-writer.js';
+import { serverConfig } from '../config/server.config.js';
+import { forwardedAuthHeaders } from '../model-call/forwarded-auth.js';
 import type {
   CreateResponseRequest,
   ResponseObject,
@@ -22,32 +24,40 @@ import {
   CreateResponseDto,
   type InputItemsQuery,
 } from './create-response.dto.js';
+import { replyWithResponse } from './reply-with-response.js';
 import { ResponsesService } from './responses.service.js';
-import { responsesSseFormat } from './responses-sse.format.js';
 import type { ItemList, ItemListQuery } from './store/response-store.js';
 
 /** `/v1/responses`, and `/responses` for clients whose base URL has no version. */
 @Controller(['v1/responses', 'responses'])
 export class ResponsesController {
-  constructor(private readonly service: ResponsesService) {}
+  constructor(
+    private readonly service: ResponsesService,
+    @Inject(serverConfig.KEY)
+    private readonly server: Pick<
+      ConfigType<typeof serverConfig>,
+      'forwardClientAuth'
+    >,
+  ) {}
 
   @Post()
   @HttpCode(200)
-  async create(
+  create(
     @Body() body: CreateResponseDto,
     @Res() reply: FastifyReply,
+    @Headers('authorization') authorization?: string,
   ): Promise<void> {
-    const request = body as unknown as CreateResponseRequest;
-    if (request.stream === true) {
-      const flow = new FlowControl();
-      const events$ = await this.service.stream(request, { flow });
-      await writeSse(reply, events$, responsesSseFormat, flow);
-      return;
-    }
-    const response = await this.service.create(request, {
-      signal: clientAbortSignal(reply),
-    });
-    await reply.send(response);
+    return replyWithResponse(
+      this.service,
+      body as unknown as CreateResponseRequest,
+      reply,
+      {
+        headers: forwardedAuthHeaders(
+          authorization,
+          this.server.forwardClientAuth,
+        ),
+      },
+    );
   }
 
   @Post('input_tokens')

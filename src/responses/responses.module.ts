@@ -1,20 +1,34 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { conversationConfig } from '../config/conversation.config.js';
+import { storageConfig } from '../config/storage.config.js';
 import { ResponsesController } from './responses.controller.js';
 import { ResponsesService } from './responses.service.js';
+import { UpstreamResponsesController } from './upstream-responses.controller.js';
 import { InMemoryResponseStore } from './store/in-memory-response.store.js';
-import { RESPONSE_STORE } from './store/response-store.js';
+import { RedisResponseStore } from './store/redis-response.store.js';
+import { RESPONSE_STORE, type ResponseStore } from './store/response-store.js';
 
 @Module({
-  controllers: [ResponsesController],
+  controllers: [ResponsesController, UpstreamResponsesController],
   providers: [
     ResponsesService,
     {
       provide: RESPONSE_STORE,
-      inject: [conversationConfig.KEY],
-      useFactory: (config: ConfigType<typeof conversationConfig>) =>
-        new InMemoryResponseStore(config.maxConversationHistory),
+      inject: [conversationConfig.KEY, storageConfig.KEY],
+      // Redis when REDIS_URL is set (shared by replicas, survives restarts);
+      // otherwise the embedded in-memory LRU.
+      useFactory: (
+        conversation: ConfigType<typeof conversationConfig>,
+        storage: ConfigType<typeof storageConfig>,
+      ): ResponseStore | Promise<ResponseStore> =>
+        storage.redisUrl
+          ? RedisResponseStore.connect(storage.redisUrl, {
+              capacity: conversation.maxConversationHistory,
+              ttlSeconds: storage.responseTtlSeconds,
+              keyPrefix: storage.redisKeyPrefix,
+            })
+          : new InMemoryResponseStore(conversation.maxConversationHistory),
     },
   ],
 })

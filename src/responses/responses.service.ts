@@ -1,12 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { Observable } from 'rxjs';
+import { from, lastValueFrom, mergeMap, type Observable } from 'rxjs';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import { serverConfig } from '../config/server.config.js';
+import type { McpToolsOption } from '../mcp/tool-loop/request-toolset.js';
+import { ToolLoopService } from '../mcp/tool-loop/tool-loop.service.js';
+import type { CallModel } from '../mcp/tool-loop/tool-loop.types.js';
 import {
-  LlmClientService,
-  type UpstreamCallOptions,
-} from '../llm-client/llm-client.service.js';
+  ModelCallService,
+  type ModelCallOptions,
+} from '../model-call/model-call.service.js';
 import { newId } from './core/ids.js';
 import {
   completionToChunks,
@@ -22,12 +25,21 @@ import { toChatRequest, type ChatRequestPlan } from './core/to-chat-request.js';
 import { normalizeInputItems, referencedIds } from './input-items.js';
 import { responseEvents } from './response-stream.js';
 import {
+  prepareTurnTools,
+  turnEvents,
+  withoutHostedMcpTools,
+  type TurnTools,
+} from './response-tools.js';
+import {
   pageItems,
   RESPONSE_STORE,
   type ItemList,
   type ItemListQuery,
   type ResponseStore,
 } from './store/response-store.js';
+
+/** Options of one Responses request. */
+export type ResponseCallOptions = ModelCallOptions & McpToolsOption;
 
 /** One prepared turn: its mapped chat request and what to store afterwards. */
 interface PreparedTurn {
@@ -41,14 +53,17 @@ interface PreparedTurn {
 /**
  * /v1/responses on a Chat Completions upstream: resolves the conversation,
  * maps the request, runs the event machine over the upstream's chunks, and
- * stores the result.
+ * stores the result. MCP tools (configured servers, and the request's
+ * hosted `mcp` tools) run server-side in the shared tool loop, as
+ * mcp_list_tools / mcp_call / mcp_approval_request items.
  */
 @Injectable()
 export class ResponsesService {
   private readonly logger = new Logger(ResponsesService.name);
 
   constructor(
-    private readonly llm: LlmClientService,
+    private readonly model: ModelCallService,
+    private readonly toolLoop: ToolLoopService,
     @Inject(RESPONSE_STORE) private readonly store: ResponseStore,
     @Inject(serverConfig.KEY)
     private readonly server: ConfigType<typeof serverConfig>,
@@ -57,12 +72,16 @@ export class ResponsesService {
   /** A streamed turn: Responses events, ending in exactly one terminal event. */
   async stream(
     request: CreateResponseRequest,
-    options: UpstreamCallOptions,
+    options: ResponseCallOptions,
   ): Promise<Observable<ResponseStreamEvent>> {
     const turn = await this.prepare(request);
-    const chunks$ = this.llm.streamChatCompletion(turn.plan.chat, options);
-    return responseEvents(chunks$, turn.machine, {
+    const tools = await this.toolsOf(turn, options);
+    const events$ = turnEvents(this.toolLoop, turn.plan.chat, tools, (chat) =>
+      this.model.stream(chat, options),
+    );
+    return responseEvents(events$, turn.machine, {
       keepaliveIntervalMs: this.server.keepaliveIntervalMs,
+      listings: tools.toolset.listings,
       onTerminated: () => void this.persist(turn),
     });
   }
@@ -70,18 +89,27 @@ export class ResponsesService {
   /** A non-streamed turn, through the same event machine as a stream. */
   async create(
     request: CreateResponseRequest,
-    options: UpstreamCallOptions,
+    options: ResponseCallOptions,
   ): Promise<ResponseObject> {
     const turn = await this.prepare(request);
-    const completion = await this.llm.createChatCompletion(
+    const tools = await this.toolsOf(turn, options);
+    const callModel: CallModel = (chat) =>
+      from(this.model.complete(chat, options)).pipe(
+        mergeMap((completion) => completionToChunks(completion)),
+      );
+    const events$ = turnEvents(
+      this.toolLoop,
       turn.plan.chat,
-      options,
+      tools,
+      callModel,
+      options.signal,
     );
-    turn.machine.start();
-    for (const chunk of completionToChunks(completion)) {
-      turn.machine.onChunk(chunk);
-    }
-    turn.machine.finish();
+    await lastValueFrom(
+      responseEvents(events$, turn.machine, {
+        listings: tools.toolset.listings,
+      }),
+      { defaultValue: undefined },
+    );
     await this.persist(turn);
     return turn.machine.response;
   }
@@ -136,7 +164,7 @@ export class ResponsesService {
     const inputItems = normalizeInputItems(request.input);
     const references = await this.resolveReferences(inputItems, history);
     const plan = toChatRequest(
-      { ...request, input: inputItems },
+      { ...withoutHostedMcpTools(request), input: inputItems },
       history,
       (id) => references.get(id),
     );
@@ -154,6 +182,23 @@ export class ResponsesService {
       previousResponseId: request.previous_response_id ?? null,
     });
     return { request, plan, history, inputItems, machine };
+  }
+
+  /** The turn's server-side tools; connects its hosted MCP servers. */
+  private toolsOf(
+    turn: PreparedTurn,
+    options: ResponseCallOptions,
+  ): Promise<TurnTools> {
+    return prepareTurnTools(this.toolLoop, {
+      request: turn.request,
+      chat: turn.plan.chat,
+      inputItems: turn.inputItems,
+      history: turn.history,
+      ...(options.mcpTools === undefined
+        ? {}
+        : { mcpToolsHeader: options.mcpTools }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
   }
 
   /** The items of every earlier turn, oldest first. */

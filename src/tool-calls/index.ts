@@ -33,3 +33,11 @@ export {
   THINK_TAGS,
   type StreamingToolCallParserOptions,
 } from './streaming-tool-call-parser.js';
+export {
+  finishWithCalls,
+  newToolCallId,
+  parseContextOf,
+  type TextToolCallParsing,
+} from './text-tool-call-parsing.js';
+export { textToolCalls } from './text-tool-calls.operator.js';
+export { textToolCallsInCompletion } from './text-tool-calls.completion.js';

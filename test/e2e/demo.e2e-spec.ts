@@ -16,7 +16,15 @@ describe('npm run demo (dist/demo/run-demo.js)', () => {
     expect(stdout).toContain('[demo model, turn 1] You said: Hello, gateway!');
     expect(stdout).toMatch(/→ resp_[0-9a-f]+, status completed/);
     expect(stdout).toContain('the model called get_weather(');
-    expect(stdout).toContain('The tool answered: {"city":"Paris","sky":"clear","celsius":21}');
+    expect(stdout).toContain(
+      'The tool answered: {"city":"Paris","sky":"clear","celsius":21}',
+    );
     expect(stdout).toContain('Earlier you said: Hello, gateway!');
+    // The gateway runs server-everything's echo tool itself, in both endpoints.
+    expect(stdout).toMatch(/mcp_list_tools +everything: \d+ tools \(echo, /);
+    expect(stdout).toContain(
+      'mcp_call        everything.echo({"message":"hello from MCP"}) → Echo: hello from MCP',
+    );
+    expect(stdout).toContain('The tool answered: Echo: hi from chat');
   }, 90_000);
 });

@@ -176,3 +176,46 @@ describe('several upstreams behind one gateway', () => {
     });
   });
 });
+
+describe('a bad upstreams file', () => {
+  /** The start error; the harness leaves `env` set when the start fails, so restore it. */
+  async function startFailure(env: Record<string, string>): Promise<unknown> {
+    const previous = Object.keys(env).map((key) => [key, process.env[key]]);
+    try {
+      const gateway = await startGateway(env);
+      await gateway.close();
+      return undefined;
+    } catch (error) {
+      return error;
+    } finally {
+      for (const [key, value] of previous) {
+        if (value === undefined) {
+          delete process.env[key!];
+        } else {
+          process.env[key!] = value;
+        }
+      }
+    }
+  }
+
+  it('fails the start naming the upstream and the field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'routing-bad-'));
+    try {
+      const configPath = join(dir, 'upstreams.json');
+      await writeFile(
+        configPath,
+        JSON.stringify({ upstreams: { lmstudio: { base_url: 'nope' } } }),
+      );
+      expect(
+        String(await startFailure({ UPSTREAMS_CONFIG_PATH: configPath })),
+      ).toContain('upstreams.lmstudio.base_url');
+      expect(
+        String(await startFailure({ UPSTREAM_FALLBACK: 'nowhere' })),
+      ).toContain(
+        "UPSTREAM_FALLBACK: names no configured upstream ('nowhere')",
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

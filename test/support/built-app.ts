@@ -10,7 +10,10 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * before it tests; a developer's first local run builds here.
  */
 export function ensureBuilt(): void {
-  if (!existsSync(`${ROOT}dist/main.js`) || !existsSync(`${ROOT}dist/demo/run-demo.js`)) {
+  if (
+    !existsSync(`${ROOT}dist/main.js`) ||
+    !existsSync(`${ROOT}dist/demo/run-demo.js`)
+  ) {
     execFileSync('npx', ['nest', 'build'], { cwd: ROOT, stdio: 'pipe' });
   }
 }

@@ -1,8 +1,15 @@
 import type { ChatCompletionChunk } from '../../llm-client/chat-completion.types.js';
 import { EventLog } from './event-log.js';
-import { MessageSegment, type MessagePartKind } from './message.segment.js';
+import {
+  McpApprovalRequestSegment,
+  McpCallSegment,
+  type McpCallOutcome,
+  type McpCallSpec,
+  type McpListedTool,
+  McpListToolsSegment,
+} from './mcp-items.segment.js';
+import { OutputTimeline } from './output-timeline.js';
 import type { OutputSegment } from './output.segment.js';
-import { ReasoningSegment } from './reasoning.segment.js';
 import {
   buildResponse,
   type ResponseEcho,
@@ -14,14 +21,16 @@ import type {
   ItemStatus,
   ResponseObject,
   ResponseStreamEvent,
+  ResponseUsage,
 } from './responses.types.js';
 import { type ThinkSegment, ThinkTagSplitter } from './think-tag-splitter.js';
 import { ToolCallRouter } from './tool-call-router.js';
 import { ToolCallSegment } from './tool-call.segment.js';
 import type { ToolNameMap } from './tool-name-map.js';
-import { toResponseUsage } from './usage.mapper.js';
+import { addResponseUsage, toResponseUsage } from './usage.mapper.js';
 
 export { completionToChunks } from './completion-to-chunks.js';
+export type { McpCallOutcome, McpCallSpec, McpListedTool };
 
 /** What a response starts from. */
 export interface ResponseSeed {
@@ -44,29 +53,30 @@ export interface ResponseSeed {
  * first, then the message, then tool calls in upstream order), then exactly
  * one terminal event from `finish()` or `fail()`. No I/O and no timers: the
  * caller feeds chunks and sends keepalives.
+ *
+ * When the gateway runs MCP tools, one response spans several model rounds:
+ * `mcpListTools()` first, `mcpCallStarted()`/`mcpCallFinished()` (or
+ * `mcpApprovalRequest()`) after a round, `newRound()` before the next
+ * round's chunks. Output and usage add up over the rounds.
  */
 export class ResponseEventMachine {
   private readonly log = new EventLog();
   private readonly echo: ResponseEcho;
   private readonly state: ResponseState;
-  private readonly segments: OutputSegment[] = [];
-  /** Index in `segments` of the first item not closed yet (= its output_index). */
-  private head = 0;
-  private readonly toolCalls: ToolCallRouter;
-  private readonly splitter: ThinkTagSplitter | undefined;
+  private readonly timeline = new OutputTimeline(this.log);
+  private toolCalls: ToolCallRouter;
+  private splitter: ThinkTagSplitter | undefined;
   private finishReason: string | null = null;
+  /** Usage of the rounds before this one. */
+  private earlierUsage: ResponseUsage | null = null;
+  private readonly mcpCalls = new Map<string, McpCallSegment>();
   private started = false;
   private ended = false;
 
   constructor(private readonly seed: ResponseSeed) {
     this.echo = responseEcho(seed.request, seed.previousResponseId);
-    this.toolCalls = new ToolCallRouter(() => {
-      const segment = new ToolCallSegment(seed.tools);
-      this.addSegment(segment);
-      return segment;
-    });
-    this.splitter =
-      seed.splitThinkTags === false ? undefined : new ThinkTagSplitter();
+    this.toolCalls = this.newRouter();
+    this.splitter = this.newSplitter();
     this.state = {
       id: seed.id,
       createdAt: seed.createdAt,
@@ -92,7 +102,10 @@ export class ResponseEventMachine {
       return this.log.drain();
     }
     if (chunk.usage) {
-      this.state.usage = toResponseUsage(chunk.usage);
+      this.state.usage = addResponseUsage(
+        this.earlierUsage,
+        toResponseUsage(chunk.usage),
+      );
     }
     const choice =
       chunk.choices.find((candidate) => candidate.index === 0) ??
@@ -102,13 +115,13 @@ export class ResponseEventMachine {
       // Prefer `reasoning_content` (DeepSeek, older vLLM) over `reasoning` (vLLM ≥0.11, Ollama).
       const reasoning = delta.reasoning_content || delta.reasoning;
       if (typeof reasoning === 'string') {
-        this.appendReasoning(reasoning);
+        this.timeline.appendReasoning(reasoning);
       }
       if (typeof delta.content === 'string') {
         this.appendContent(delta.content);
       }
       if (typeof delta.refusal === 'string') {
-        this.appendMessage('refusal', delta.refusal);
+        this.timeline.appendMessage('refusal', delta.refusal);
       }
       for (const call of delta.tool_calls ?? []) {
         this.toolCalls.route(call);
@@ -117,19 +130,67 @@ export class ResponseEventMachine {
         this.finishReason = choice.finish_reason;
       }
     }
-    this.pump('completed');
+    this.timeline.pump('completed');
     return this.log.drain();
+  }
+
+  /**
+   * Ends the model round: closes its items and resets what is counted per
+   * round (tool-call indexes, `<think>` splitting, finish_reason). Output and
+   * usage keep adding up. Call it before the next round's first chunk.
+   */
+  newRound(): ResponseStreamEvent[] {
+    return this.whileRunning(() => {
+      this.closeAll('completed');
+      this.toolCalls = this.newRouter();
+      this.splitter = this.newSplitter();
+      this.finishReason = null;
+      this.earlierUsage = this.state.usage;
+    });
+  }
+
+  /** An `mcp_list_tools` item naming one server's tools; call before any chunk. */
+  mcpListTools(
+    serverLabel: string,
+    tools: readonly McpListedTool[],
+    error?: string,
+  ): ResponseStreamEvent[] {
+    return this.addOwnItem(new McpListToolsSegment(serverLabel, tools, error));
+  }
+
+  /** Opens the `mcp_call` item of a call the gateway runs now; `key` names it for mcpCallFinished. */
+  mcpCallStarted(key: string, spec: McpCallSpec): ResponseStreamEvent[] {
+    const segment = new McpCallSegment(spec);
+    this.mcpCalls.set(key, segment);
+    return this.addOwnItem(segment);
+  }
+
+  /** Closes the `mcp_call` item `key` with the tool's output or error. */
+  mcpCallFinished(key: string, outcome: McpCallOutcome): ResponseStreamEvent[] {
+    return this.whileRunning(() => {
+      this.mcpCalls.get(key)?.finish(outcome);
+      this.timeline.pump('completed');
+    });
+  }
+
+  /** An `mcp_approval_request` item: the call waits for the user's decision. */
+  mcpApprovalRequest(spec: McpCallSpec): ResponseStreamEvent[] {
+    return this.addOwnItem(new McpApprovalRequestSegment(spec));
   }
 
   /**
    * Closes every item, then emits the one terminal event: `response.completed`,
    * or `response.incomplete` for finish_reason `length` (max_output_tokens) or
    * `content_filter`. Call it after the upstream's last chunk, so usage is in.
+   * `finishReason` overrides the last chunk's (the tool loop's final reason).
    */
-  finish(): ResponseStreamEvent[] {
+  finish(finishReason?: string): ResponseStreamEvent[] {
     this.ensureStarted();
     if (this.ended) {
       return this.log.drain();
+    }
+    if (finishReason !== undefined) {
+      this.finishReason = finishReason;
     }
     const reason =
       this.finishReason === 'length'
@@ -176,10 +237,7 @@ export class ResponseEventMachine {
 
   /** The Response as it stands; the final Response after finish()/fail(). */
   get response(): ResponseObject {
-    const output = this.segments
-      .slice(0, this.head + 1)
-      .filter((segment) => segment.opened)
-      .map((segment) => segment.snapshot());
+    const output = this.timeline.snapshot();
     // A copy: lifecycle events carry it and clients replace their snapshot with it.
     return structuredClone(buildResponse(this.echo, { ...this.state, output }));
   }
@@ -194,6 +252,37 @@ export class ResponseEventMachine {
     }
   }
 
+  /** An item of the gateway's own, after every earlier item closed. */
+  private addOwnItem(segment: OutputSegment): ResponseStreamEvent[] {
+    return this.whileRunning(() => {
+      this.flushSplitter();
+      this.timeline.addAfterAll(segment, 'completed');
+    });
+  }
+
+  /** Runs `change` unless the response ended; returns the events. */
+  private whileRunning(change: () => void): ResponseStreamEvent[] {
+    this.ensureStarted();
+    if (!this.ended) {
+      change();
+    }
+    return this.log.drain();
+  }
+
+  private newRouter(): ToolCallRouter {
+    return new ToolCallRouter(() => {
+      const segment = new ToolCallSegment(this.seed.tools);
+      this.timeline.add(segment);
+      return segment;
+    });
+  }
+
+  private newSplitter(): ThinkTagSplitter | undefined {
+    return this.seed.splitThinkTags === false
+      ? undefined
+      : new ThinkTagSplitter();
+  }
+
   private emitLifecycle(type: string): void {
     if (type !== 'response.created' && type !== 'response.in_progress') {
       this.ended = true;
@@ -201,23 +290,9 @@ export class ResponseEventMachine {
     this.log.emit(type, { response: this.response });
   }
 
-  private appendReasoning(text: string): void {
-    if (text === '') {
-      return;
-    }
-    const last = this.segments.at(-1);
-    if (last instanceof ReasoningSegment && !last.sealed) {
-      last.append(text);
-      return;
-    }
-    const segment = new ReasoningSegment();
-    this.addSegment(segment);
-    segment.append(text);
-  }
-
   private appendContent(text: string): void {
     if (this.splitter === undefined) {
-      this.appendMessage('output_text', text);
+      this.timeline.appendMessage('output_text', text);
     } else {
       this.appendSplit(this.splitter.push(text));
     }
@@ -226,69 +301,20 @@ export class ResponseEventMachine {
   private appendSplit(pieces: ThinkSegment[]): void {
     for (const piece of pieces) {
       if (piece.kind === 'reasoning') {
-        this.appendReasoning(piece.text);
+        this.timeline.appendReasoning(piece.text);
       } else {
-        this.appendMessage('output_text', piece.text);
+        this.timeline.appendMessage('output_text', piece.text);
       }
     }
   }
 
-  private appendMessage(kind: MessagePartKind, text: string): void {
-    if (text === '') {
-      return;
-    }
-    const last = this.segments.at(-1);
-    if (last instanceof MessageSegment && !last.sealed) {
-      last.append(kind, text);
-      return;
-    }
-    const segment = new MessageSegment();
-    this.addSegment(segment);
-    segment.append(kind, text);
-  }
-
-  // Text and reasoning after another item start a new item; tool calls stay
-  // open until the end, because their arguments are routed by index and may
-  // come interleaved.
-  private addSegment(segment: OutputSegment): void {
-    const last = this.segments.at(-1);
-    if (last !== undefined && !(last instanceof ToolCallSegment)) {
-      last.sealed = true;
-    }
-    this.segments.push(segment);
+  private flushSplitter(): void {
+    this.appendSplit(this.splitter?.flush() ?? []);
   }
 
   private closeAll(status: ItemStatus): void {
-    this.appendSplit(this.splitter?.flush() ?? []);
-    for (const segment of this.segments) {
-      segment.sealed = true;
-    }
-    this.pump(status);
-  }
-
-  /** Opens and closes items in order, as far as the data allows. */
-  private pump(closeStatus: ItemStatus): void {
-    while (this.head < this.segments.length) {
-      const segment = this.segments[this.head];
-      if (segment === undefined) {
-        return;
-      }
-      if (!segment.opened) {
-        if (!segment.openable) {
-          if (!segment.sealed) {
-            return;
-          }
-          // Nothing worth an item (whitespace, a call without a name): dropped.
-          this.segments.splice(this.head, 1);
-          continue;
-        }
-        segment.open(this.log, this.head);
-      }
-      if (!segment.sealed) {
-        return;
-      }
-      segment.close(closeStatus);
-      this.head += 1;
-    }
+    this.flushSplitter();
+    this.timeline.sealAll();
+    this.timeline.pump(status);
   }
 }

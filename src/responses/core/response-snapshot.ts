@@ -149,6 +149,13 @@ function echoTool(tool: ResponseTool): ResponseTool {
       strict: tool['strict'] ?? null,
     };
   }
+  // A hosted MCP tool's credentials stay out of the stored, retrievable echo.
+  if (tool.type === 'mcp') {
+    const { authorization: _authorization, headers, ...rest } = tool;
+    return headers === undefined || headers === null
+      ? rest
+      : { ...rest, headers: null };
+  }
   if (tool.type === 'namespace' && Array.isArray(tool['tools'])) {
     return {
       ...tool,

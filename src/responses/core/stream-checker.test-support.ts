@@ -90,7 +90,7 @@ export function checkStream(
           fail(index, `done item changed ${key}`);
         }
       }
-      if (!isDeepStrictEqual(stripStatus(done), stripStatus(item))) {
+      if (!isDeepStrictEqual(streamedPart(done), streamedPart(item))) {
         fail(index, `done item differs from the streamed one`);
       }
       items[outputIndex as number] = structuredClone(done);
@@ -203,13 +203,43 @@ function applyItemEvent(
       expectType('custom_tool_call');
       expectEqual(event['input'], item['input'], 'input');
       return;
+    case 'response.mcp_call_arguments.delta':
+      expectType('mcp_call');
+      item['arguments'] = String(item['arguments']) + delta;
+      return;
+    case 'response.mcp_call_arguments.done':
+      expectType('mcp_call');
+      expectEqual(event['arguments'], item['arguments'], 'arguments');
+      return;
+    case 'response.mcp_call.in_progress':
+    case 'response.mcp_call.completed':
+    case 'response.mcp_call.failed':
+      expectType('mcp_call');
+      return;
+    case 'response.mcp_list_tools.in_progress':
+    case 'response.mcp_list_tools.completed':
+    case 'response.mcp_list_tools.failed':
+      expectType('mcp_list_tools');
+      return;
     default:
       fail('unexpected event type');
   }
 }
 
-function stripStatus(item: Item): Item {
+/**
+ * The fields item events stream: not the status, nor what only the done
+ * item carries (an mcp_call's output or error, an mcp_list_tools' tools).
+ */
+function streamedPart(item: Item): Item {
   const { status: _status, ...rest } = item;
+  if (rest['type'] === 'mcp_call') {
+    const { output: _output, error: _error, ...call } = rest;
+    return call;
+  }
+  if (rest['type'] === 'mcp_list_tools') {
+    const { tools: _tools, ...list } = rest;
+    return list;
+  }
   return rest;
 }
 

@@ -33,3 +33,31 @@ export function toResponseUsage(usage: ChatUsage): ResponseUsage {
 function count(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
+
+/** `later` added to `earlier` (the usage of earlier model rounds), field by field. */
+export function addResponseUsage(
+  earlier: ResponseUsage | null,
+  later: ResponseUsage,
+): ResponseUsage {
+  if (earlier === null) {
+    return later;
+  }
+  return {
+    input_tokens: earlier.input_tokens + later.input_tokens,
+    input_tokens_details: {
+      cached_tokens:
+        earlier.input_tokens_details.cached_tokens +
+        later.input_tokens_details.cached_tokens,
+      cache_write_tokens:
+        earlier.input_tokens_details.cache_write_tokens +
+        later.input_tokens_details.cache_write_tokens,
+    },
+    output_tokens: earlier.output_tokens + later.output_tokens,
+    output_tokens_details: {
+      reasoning_tokens:
+        earlier.output_tokens_details.reasoning_tokens +
+        later.output_tokens_details.reasoning_tokens,
+    },
+    total_tokens: earlier.total_tokens + later.total_tokens,
+  };
+}

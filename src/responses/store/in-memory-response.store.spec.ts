@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ResponseObject } from '../core/responses.types.js';
 import { InMemoryResponseStore } from './in-memory-response.store.js';
 import { pageItems, type StoredResponse } from './response-store.js';
+import { describeResponseStoreContract } from './response-store-contract.test-support.js';
 
 function entry(id: string, itemIds: string[] = []): StoredResponse {
   return {
@@ -50,6 +51,10 @@ describe(InMemoryResponseStore.name, () => {
     expect(await sut.getItem('nope')).toBeUndefined();
   });
 });
+
+describeResponseStoreContract(InMemoryResponseStore.name, (capacity) =>
+  Promise.resolve(new InMemoryResponseStore(capacity)),
+);
 
 describe(pageItems.name, () => {
   const items = ['i1', 'i2', 'i3', 'i4'].map((id) => ({ type: 'message', id }));

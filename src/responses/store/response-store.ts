@@ -63,8 +63,8 @@ export function pageItems(
   return {
     object: 'list',
     data,
-    first_id: (data[0]?.id) ?? null,
-    last_id: (data[data.length - 1]?.id) ?? null,
+    first_id: data[0]?.id ?? null,
+    last_id: data[data.length - 1]?.id ?? null,
     has_more: window.length > data.length,
   };
 }

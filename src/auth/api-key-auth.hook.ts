@@ -1,0 +1,72 @@
+import type {
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+} from 'fastify';
+import type { OpenAiErrorBody } from '../common/errors/gateway.exception.js';
+import type { ApiKeySet } from './api-key-set.js';
+
+/**
+ * Routes that never need a key: the probes of the kubelet and the
+ * Prometheus scraper inside the cluster. Matched on the route pattern, so a
+ * crafted URL cannot reach anything else through them.
+ */
+export const OPEN_ROUTES: ReadonlySet<string> = new Set([
+  '/health',
+  '/ready',
+  '/metrics',
+]);
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** The body OpenAI sends for a missing or wrong key (the key is never echoed). */
+export function invalidApiKeyBody(missing: boolean): OpenAiErrorBody {
+  return {
+    error: {
+      message: missing
+        ? "You didn't provide an API key. Send it in the Authorization header as Bearer auth (Authorization: Bearer YOUR_KEY)."
+        : 'Incorrect API key provided.',
+      type: 'invalid_request_error',
+      param: null,
+      code: 'invalid_api_key',
+    },
+  };
+}
+
+/** The key of an `Authorization: Bearer <key>` header, else undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : BEARER.exec(header)?.[1];
+}
+
+/**
+ * A Fastify `onRequest` hook that lets a request through only with
+ * `Authorization: Bearer <one of the keys>`, except on OPEN_ROUTES.
+ * A Fastify hook rather than a Nest guard, so it also covers the `/v1/*`
+ * pass-through plugin, and runs before any body is read. CORS preflights
+ * never get here: the CORS hook answers them first.
+ * Failures get the OpenAI 401 with `www-authenticate: Bearer`.
+ */
+export function apiKeyAuthHook(
+  keys: ApiKeySet,
+): (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+) => void {
+  return (request, reply, done) => {
+    const route = request.routeOptions.url;
+    if (route !== undefined && OPEN_ROUTES.has(route)) {
+      done();
+      return;
+    }
+    const token = bearerToken(request.headers.authorization);
+    if (token !== undefined && keys.matches(token)) {
+      done();
+      return;
+    }
+    void reply
+      .code(401)
+      .header('www-authenticate', 'Bearer')
+      .send(invalidApiKeyBody(token === undefined));
+  };
+}

@@ -1,0 +1,20 @@
+import { registerAs } from '@nestjs/config';
+import { loadApiKeys } from '../auth/api-key-sources.js';
+import { ApiKeySet } from '../auth/api-key-set.js';
+import { parseCorsOrigins } from '../auth/cors-options.js';
+import { readEnvironment } from './read-environment.js';
+
+export const securityConfig = registerAs('security', () => {
+  const env = readEnvironment().security;
+  // readEnvironment already rejected unreadable or empty key sources.
+  const { keys } = loadApiKeys({
+    list: env.GATEWAY_API_KEYS,
+    file: env.GATEWAY_API_KEYS_FILE,
+  });
+  return {
+    /** Digests of the inbound keys; null when inbound auth is off. Secret. */
+    apiKeys: ApiKeySet.of(keys),
+    /** Undefined when CORS is off. */
+    corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
+  };
+});

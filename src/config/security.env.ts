@@ -1,0 +1,59 @@
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { loadApiKeys } from '../auth/api-key-sources.js';
+import { CORS_ORIGINS_PATTERN } from '../auth/cors-options.js';
+
+/** Inbound authentication and browser access. */
+export class SecurityEnvironment {
+  /**
+   * Comma-separated keys clients must send as `Authorization: Bearer <key>`.
+   * With GATEWAY_API_KEYS_FILE unset too, the gateway accepts anyone.
+   */
+  @IsOptional()
+  @IsString()
+  GATEWAY_API_KEYS?: string;
+
+  /** A file with one key per line (`#` comment lines), e.g. a mounted Secret. */
+  @IsOptional()
+  @IsString()
+  GATEWAY_API_KEYS_FILE?: string;
+
+  /** `*` or comma-separated origins browsers may call from. Unset: CORS off. */
+  @IsOptional()
+  @Matches(CORS_ORIGINS_PATTERN, {
+    message: 'expected * or a comma-separated list of http(s) origins',
+  })
+  CORS_ORIGINS?: string;
+}
+
+/** True when inbound auth is configured (by either variable). */
+export function apiKeysConfigured(env: SecurityEnvironment): boolean {
+  return (
+    env.GATEWAY_API_KEYS !== undefined ||
+    env.GATEWAY_API_KEYS_FILE !== undefined
+  );
+}
+
+/**
+ * Checks across settings, reported with the other bad keys at start: the
+ * key sources must yield keys, and FORWARD_CLIENT_AUTH cannot be combined
+ * with gateway keys (the client's Authorization then holds the gateway key,
+ * which must never reach an upstream).
+ */
+export function securityProblems(
+  env: SecurityEnvironment,
+  forwardClientAuth: boolean,
+): string[] {
+  if (!apiKeysConfigured(env)) {
+    return [];
+  }
+  const { problems } = loadApiKeys({
+    list: env.GATEWAY_API_KEYS,
+    file: env.GATEWAY_API_KEYS_FILE,
+  });
+  if (forwardClientAuth) {
+    problems.push(
+      'FORWARD_CLIENT_AUTH: cannot be true while GATEWAY_API_KEYS or GATEWAY_API_KEYS_FILE is set (the client Authorization carries the gateway key)',
+    );
+  }
+  return problems;
+}

@@ -1,0 +1,198 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { finalize, Observable, tap } from 'rxjs';
+import { conversationConfig } from '../../config/conversation.config.js';
+import { packageInfo } from '../../health/package-info.js';
+import type { ChatCompletionRequest } from '../../llm-client/chat-completion.types.js';
+import { HostedMcpServer } from '../hosted/hosted-mcp-server.js';
+import { hostedMcpSpecs } from '../hosted/hosted-mcp-spec.js';
+import { McpManagerService } from '../mcp-manager.service.js';
+import type { McpToolBinding } from '../mcp.types.js';
+import {
+  type McpToolListing,
+  type OfferedTool,
+  RequestToolset,
+} from './request-toolset.js';
+import { runToolLoop } from './tool-loop.js';
+import type {
+  CallModel,
+  ResumedToolCall,
+  ToolLoopEvent,
+} from './tool-loop.types.js';
+
+/** Bound on a hosted server's handshake and tools/list. */
+const HOSTED_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * Wires the shared tool loop to the gateway: which MCP tools a request gets
+ * (the config file's servers through McpManagerService, and a Responses
+ * request's hosted `mcp` servers), and the loop run with
+ * MAX_TOOL_CALL_ITERATIONS. Both /v1/chat/completions and /v1/responses use it.
+ */
+@Injectable()
+export class ToolLoopService {
+  private readonly logger = new Logger(ToolLoopService.name);
+
+  constructor(
+    private readonly mcp: McpManagerService,
+    @Inject(conversationConfig.KEY)
+    private readonly config: ConfigType<typeof conversationConfig>,
+  ) {}
+
+  /**
+   * The server-side tools of a request with these client tools. Client
+   * tools win their names; hosted servers' tools (`<server_label>__<tool>`)
+   * come next; the configured servers' tools take the names left, unless
+   * `withConfigured` is false (the `x-mcp-tools: off` opt-out).
+   */
+  toolset(
+    clientNames: ReadonlySet<string>,
+    hosted: readonly HostedMcpServer[] = [],
+    withConfigured = true,
+  ): RequestToolset {
+    const hostedTools = hosted
+      .flatMap((server) => server.offeredTools())
+      .filter((tool) => !clientNames.has(tool.exposedName));
+    const taken = new Set([
+      ...clientNames,
+      ...hostedTools.map((tool) => tool.exposedName),
+    ]);
+    const bindings = withConfigured ? this.mcp.toolsForRequest(taken) : [];
+    const listings: McpToolListing[] = [
+      ...hosted.map((server) => server.listing),
+      ...listingsOf(bindings),
+    ];
+    const fallback = (name: string): OfferedTool | undefined => {
+      const binding = withConfigured
+        ? this.mcp.resolveTool(name, taken)
+        : undefined;
+      return binding && this.offer(binding);
+    };
+    return new RequestToolset(
+      [...hostedTools, ...bindings.map((binding) => this.offer(binding))],
+      listings,
+      fallback,
+      async () => {
+        await Promise.all(hosted.map((server) => server.close()));
+      },
+    );
+  }
+
+  /**
+   * Connects the hosted `{"type":"mcp"}` tools of a Responses request, all at
+   * once. A URL outside MCP_REMOTE_SERVERS_ALLOWED is a 400 before any
+   * connection opens; a server that cannot be reached only lists an error.
+   * The caller closes them (through the toolset).
+   */
+  async openHosted(
+    tools: unknown,
+    signal?: AbortSignal,
+  ): Promise<HostedMcpServer[]> {
+    const specs = hostedMcpSpecs(tools, this.config.mcpRemoteServersAllowed);
+    return Promise.all(
+      specs.map((spec) =>
+        HostedMcpServer.connect(spec, {
+          clientInfo: packageInfo,
+          requestTimeoutMs: HOSTED_REQUEST_TIMEOUT_MS,
+          toolTimeoutMs: this.config.mcpToolTimeoutMs,
+          ...(signal === undefined ? {} : { signal }),
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Runs the loop over `request` (its tools already include the toolset's)
+   * and closes the toolset when the loop ends, fails or is unsubscribed.
+   * `signal` (a client that went away) stops it like an unsubscribe.
+   */
+  run(
+    request: ChatCompletionRequest,
+    toolset: RequestToolset,
+    callModel: CallModel,
+    options: {
+      resumed?: readonly ResumedToolCall[];
+      signal?: AbortSignal;
+    } = {},
+  ): Observable<ToolLoopEvent> {
+    let calls = 0;
+    const loop$ = runToolLoop(request, {
+      callModel,
+      tools: toolset,
+      maxIterations: this.config.maxToolCallIterations,
+      ...(options.resumed === undefined ? {} : { resumed: options.resumed }),
+    }).pipe(
+      tap((event) => {
+        if (event.type === 'tool_call_started') {
+          calls += 1;
+        } else if (event.type === 'finished') {
+          this.logFinish(event, calls);
+        }
+      }),
+      finalize(() => void toolset.close()),
+    );
+    return options.signal ? abortable(loop$, options.signal) : loop$;
+  }
+
+  private logFinish(
+    event: Extract<ToolLoopEvent, { type: 'finished' }>,
+    calls: number,
+  ): void {
+    if (event.reason === 'max_iterations') {
+      this.logger.warn(
+        { mcpCalls: calls },
+        `the tool loop stopped after ${this.config.maxToolCallIterations} rounds of tool calls (MAX_TOOL_CALL_ITERATIONS); the answer ends with finish_reason length`,
+      );
+    } else if (calls > 0) {
+      this.logger.log(
+        { mcpCalls: calls, stop: event.reason },
+        'tool loop finished',
+      );
+    }
+  }
+
+  private offer(binding: McpToolBinding): OfferedTool {
+    return {
+      exposedName: binding.exposedName,
+      serverLabel: binding.server,
+      toolName: binding.tool,
+      description: binding.description,
+      inputSchema: binding.inputSchema,
+      ...(binding.annotations ? { annotations: binding.annotations } : {}),
+      requiresApproval: false,
+      call: (args, signal) => this.mcp.callTool(binding, args, { signal }),
+    };
+  }
+}
+
+/** One listing per configured server with tools in this request, in config order. */
+function listingsOf(bindings: readonly McpToolBinding[]): McpToolListing[] {
+  const byServer = new Map<string, McpToolBinding[]>();
+  for (const binding of bindings) {
+    byServer.set(binding.server, [
+      ...(byServer.get(binding.server) ?? []),
+      binding,
+    ]);
+  }
+  return [...byServer].map(([serverLabel, tools]) => ({ serverLabel, tools }));
+}
+
+/** Errors with the abort reason, and unsubscribes the source, when `signal` aborts. */
+function abortable<T>(
+  source$: Observable<T>,
+  signal: AbortSignal,
+): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const onAbort = (): void => subscriber.error(signal.reason);
+    if (signal.aborted) {
+      onAbort();
+      return undefined;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    const subscription = source$.subscribe(subscriber);
+    return () => {
+      signal.removeEventListener('abort', onAbort);
+      subscription.unsubscribe();
+    };
+  });
+}

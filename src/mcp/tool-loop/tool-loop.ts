@@ -1,0 +1,261 @@
+import {
+  concat,
+  defer,
+  EMPTY,
+  from,
+  map,
+  mergeMap,
+  Observable,
+  of,
+} from 'rxjs';
+import type {
+  ChatCompletionRequest,
+  ChatFinishReason,
+  ChatMessage,
+} from '../../llm-client/chat-completion.types.js';
+import { mcpErrorResult } from '../mcp-result.mapper.js';
+import type { McpToolResult } from '../mcp.types.js';
+import { ToolCallWithholder, type ModelTurn } from './tool-call-withholder.js';
+import type {
+  CallModel,
+  ResumedToolCall,
+  ServerToolCall,
+  ServerToolLookup,
+  ToolLoopEvent,
+  ToolLoopStopReason,
+} from './tool-loop.types.js';
+import {
+  DENIED_BY_USER,
+  toolResultMessages,
+  type ToolCallOutcome,
+} from './tool-result-messages.js';
+
+/** What the loop needs besides the request. */
+export interface ToolLoopOptions {
+  callModel: CallModel;
+  tools: ServerToolLookup;
+  /** Rounds of tool calls the loop runs before it gives up (MAX_TOOL_CALL_ITERATIONS). */
+  maxIterations: number;
+  /** Calls of an earlier response that waited for approval, now decided. */
+  resumed?: readonly ResumedToolCall[];
+}
+
+interface PlannedCall {
+  call: ServerToolCall;
+  approvalRequestId?: string;
+}
+
+/**
+ * The server-side tool loop shared by /v1/chat/completions and
+ * /v1/responses. It calls the model and streams its chunks on (server tool
+ * calls withheld, see ToolCallWithholder). When the model called server
+ * tools, it runs them, all at once, then appends the assistant message and
+ * the results and calls the model again. It stops when the model answers
+ * without server tool calls, calls a client tool (after running the server
+ * calls of the same turn), calls a tool that waits for approval, or asks for
+ * tools again after `maxIterations` rounds (ending with finish_reason
+ * `length`). A failing tool never fails the loop: its error goes to the
+ * model. Unsubscribing aborts the model call and the running tools.
+ */
+export function runToolLoop(
+  request: ChatCompletionRequest,
+  options: ToolLoopOptions,
+): Observable<ToolLoopEvent> {
+  return new Observable<ToolLoopEvent>((subscriber) => {
+    const abort = new AbortController();
+    const subscription = new ToolLoop(request, options, abort.signal)
+      .start()
+      .subscribe(subscriber);
+    return () => {
+      abort.abort();
+      subscription.unsubscribe();
+    };
+  });
+}
+
+class ToolLoop {
+  constructor(
+    private readonly request: ChatCompletionRequest,
+    private readonly options: ToolLoopOptions,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  start(): Observable<ToolLoopEvent> {
+    const resumed = this.options.resumed ?? [];
+    if (resumed.length === 0) {
+      return this.round(this.request.messages, 1);
+    }
+    const outcomes = new Map<string, McpToolResult>();
+    const approved = resumed
+      .filter((entry) => entry.approved)
+      .map(({ call, approvalRequestId }) => ({ call, approvalRequestId }));
+    return concat(
+      this.runCalls(approved, outcomes),
+      defer(() => {
+        const assistant: ChatMessage = {
+          role: 'assistant',
+          content: null,
+          tool_calls: resumed.map(({ call }) => ({
+            id: call.id,
+            type: 'function',
+            function: { name: call.name, arguments: call.arguments || '{}' },
+          })),
+        };
+        const results = resumed.map(({ call }) => ({
+          callId: call.id,
+          result: outcomes.get(call.id) ?? mcpErrorResult(DENIED_BY_USER, null),
+        }));
+        return this.round(
+          [...this.request.messages, assistant, ...toolResultMessages(results)],
+          1,
+        );
+      }),
+    );
+  }
+
+  private round(
+    messages: ChatMessage[],
+    round: number,
+  ): Observable<ToolLoopEvent> {
+    return defer(() => {
+      const withholder = new ToolCallWithholder(this.options.tools);
+      const chunks$ = this.options
+        .callModel(this.requestFor(messages, round))
+        .pipe(
+          mergeMap((chunk) => {
+            const shown = withholder.push(chunk);
+            return shown === null
+              ? EMPTY
+              : of<ToolLoopEvent>({ type: 'chunk', round, chunk: shown });
+          }),
+        );
+      return concat(
+        chunks$,
+        defer(() => this.afterRound(withholder.end(), messages, round)),
+      );
+    });
+  }
+
+  // A forced tool_choice (`required`, one function) holds for the first
+  // round only; later rounds would otherwise call tools forever.
+  private requestFor(
+    messages: ChatMessage[],
+    round: number,
+  ): ChatCompletionRequest {
+    const choice = this.request['tool_choice'];
+    const forced =
+      choice !== undefined && choice !== 'auto' && choice !== 'none';
+    return round > 1 && forced
+      ? { ...this.request, messages, tool_choice: 'auto' }
+      : { ...this.request, messages };
+  }
+
+  private afterRound(
+    turn: ModelTurn,
+    messages: ChatMessage[],
+    round: number,
+  ): Observable<ToolLoopEvent> {
+    const clientTools = turn.clientCallCount > 0;
+    if (turn.serverCalls.length === 0) {
+      return clientTools
+        ? of(finished('client_tools', turn.finishReason ?? 'tool_calls'))
+        : of(finished('answer', answerReason(turn.finishReason)));
+    }
+    if (round > this.options.maxIterations) {
+      return of(finished('max_iterations', 'length'));
+    }
+    const waiting = turn.serverCalls.filter((c) => c.tool.requiresApproval);
+    const runnable = turn.serverCalls
+      .filter((c) => !c.tool.requiresApproval)
+      .map((call) => ({ call }));
+    const outcomes = new Map<string, McpToolResult>();
+    return concat(
+      this.runCalls(runnable, outcomes),
+      defer(() => {
+        if (waiting.length > 0) {
+          return concat(
+            from(
+              waiting.map((call): ToolLoopEvent => ({
+                type: 'approval_requested',
+                call,
+              })),
+            ),
+            of(finished('approval', 'stop')),
+          );
+        }
+        if (clientTools) {
+          return of(finished('client_tools', 'tool_calls'));
+        }
+        const results: ToolCallOutcome[] = runnable.map(({ call }) => ({
+          callId: call.id,
+          result: outcomes.get(call.id) ?? mcpErrorResult('No result', null),
+        }));
+        return this.round(
+          [...messages, turn.assistantMessage, ...toolResultMessages(results)],
+          round + 1,
+        );
+      }),
+    );
+  }
+
+  /**
+   * Starts every call at once; reports them one after the other, in call
+   * order, each as started then finished, so their items never interleave.
+   */
+  private runCalls(
+    calls: readonly PlannedCall[],
+    outcomes: Map<string, McpToolResult>,
+  ): Observable<ToolLoopEvent> {
+    return defer(() => {
+      const running = calls.map(({ call }) => this.execute(call));
+      // Reported through `from()` below; this only keeps an abort that no
+      // one waits for any more from becoming an unhandled rejection.
+      for (const promise of running) {
+        void promise.catch(() => undefined);
+      }
+      return concat(
+        ...calls.map(({ call, approvalRequestId }, index) =>
+          concat(
+            of<ToolLoopEvent>({
+              type: 'tool_call_started',
+              call,
+              ...(approvalRequestId === undefined ? {} : { approvalRequestId }),
+            }),
+            from(running[index] ?? this.execute(call)).pipe(
+              map((result): ToolLoopEvent => {
+                outcomes.set(call.id, result);
+                return { type: 'tool_call_finished', call, result };
+              }),
+            ),
+          ),
+        ),
+      );
+    });
+  }
+
+  private async execute(call: ServerToolCall): Promise<McpToolResult> {
+    try {
+      return await call.tool.call(call.arguments, this.signal);
+    } catch (error) {
+      if (this.signal.aborted) {
+        throw error;
+      }
+      return mcpErrorResult(
+        `MCP tool ${call.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+        error,
+      );
+    }
+  }
+}
+
+function finished(
+  reason: ToolLoopStopReason,
+  finishReason: ChatFinishReason,
+): ToolLoopEvent {
+  return { type: 'finished', reason, finishReason };
+}
+
+// Calls without a name were dropped, so `tool_calls` alone is no longer true.
+function answerReason(reason: ChatFinishReason | null): ChatFinishReason {
+  return reason === null || reason === 'tool_calls' ? 'stop' : reason;
+}

@@ -1,0 +1,145 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { defer, type Observable } from 'rxjs';
+import type { FlowControl } from '../common/sse/flow-control.js';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+} from '../llm-client/chat-completion.types.js';
+import {
+  LlmClientService,
+  type UpstreamCallOptions,
+} from '../llm-client/llm-client.service.js';
+import {
+  UpstreamRouter,
+  type RoutedModel,
+} from '../llm-client/upstream-router.service.js';
+import {
+  parseContextOf,
+  resolveToolCallFamilies,
+  textToolCalls,
+  textToolCallsInCompletion,
+  type TextToolCallParsing,
+  type ToolCallFamily,
+} from '../tool-calls/index.js';
+
+/** Options of one model call. */
+export interface ModelCallOptions {
+  /** An upstream named in the path (`/{upstream}/v1/...`); else the model routes. */
+  upstreamName?: string;
+  /** Cancels the upstream request; the client's disconnect feeds it. */
+  signal?: AbortSignal;
+  /** Backpressure from the client socket (streaming only). */
+  flow?: FlowControl;
+  /** Extra upstream request headers, e.g. a forwarded client `authorization`. */
+  headers?: Record<string, string>;
+}
+
+/** A routed call: the body to send, how to send it, and the text parsing to apply. */
+interface PreparedCall {
+  body: ChatCompletionRequest;
+  call: UpstreamCallOptions;
+  parsing: TextToolCallParsing | undefined;
+}
+
+/**
+ * The one place the endpoints (and the MCP tool loop) call a model. It
+ * routes the request to its upstream (UpstreamRouter), sends the upstream's
+ * model id, and, when the request declares tools and the upstream's
+ * `toolCallFormat` is not `none`, turns tool calls the model wrote as text
+ * into real `tool_calls`. A request without tools is a plain pass-through.
+ */
+@Injectable()
+export class ModelCallService {
+  private readonly logger = new Logger(ModelCallService.name);
+  private readonly reportedFormats = new Set<string>();
+
+  constructor(
+    private readonly llm: LlmClientService,
+    private readonly router: UpstreamRouter,
+  ) {}
+
+  /**
+   * A streamed completion. Routing happens on subscription, so an unknown
+   * upstream name is an error before the first chunk (an HTTP error).
+   */
+  stream(
+    request: ChatCompletionRequest,
+    options: ModelCallOptions,
+  ): Observable<ChatCompletionChunk> {
+    return defer(() => {
+      const { body, call, parsing } = this.prepare(request, options);
+      const chunks$ = this.llm.streamChatCompletion(body, call);
+      return parsing === undefined
+        ? chunks$
+        : chunks$.pipe(textToolCalls(parsing));
+    });
+  }
+
+  /** A non-streamed completion. */
+  async complete(
+    request: ChatCompletionRequest,
+    options: ModelCallOptions,
+  ): Promise<ChatCompletion> {
+    const { body, call, parsing } = this.prepare(request, options);
+    const completion = await this.llm.createChatCompletion(body, call);
+    return parsing === undefined
+      ? completion
+      : textToolCallsInCompletion(completion, parsing);
+  }
+
+  private prepare(
+    request: ChatCompletionRequest,
+    options: ModelCallOptions,
+  ): PreparedCall {
+    const routed = this.router.route(request.model, options.upstreamName);
+    return {
+      body:
+        routed.model === request.model
+          ? request
+          : { ...request, model: routed.model },
+      call: {
+        target: routed.target,
+        signal: options.signal,
+        flow: options.flow,
+        headers: options.headers,
+      },
+      parsing: this.parsingFor(request, routed),
+    };
+  }
+
+  /** Text tool-call parsing for this request, or undefined when it is off. */
+  private parsingFor(
+    request: ChatCompletionRequest,
+    routed: RoutedModel,
+  ): TextToolCallParsing | undefined {
+    // With tool_choice "none" the client asked for no calls.
+    if (request['tool_choice'] === 'none') {
+      return undefined;
+    }
+    // Only declared tools may become calls: with none, nothing to parse.
+    const context = parseContextOf(request.tools);
+    if (context.tools.size === 0) {
+      return undefined;
+    }
+    const families = this.familiesFor(routed);
+    return families.length === 0 ? undefined : { families, context };
+  }
+
+  /** An unknown format is an operator's mistake: reported once, then `auto`. */
+  private familiesFor(routed: RoutedModel): ToolCallFamily[] {
+    try {
+      return resolveToolCallFamilies(routed.toolCallFormat, routed.model);
+    } catch (error) {
+      const key = `${routed.target.name}\u0000${routed.toolCallFormat}`;
+      if (!this.reportedFormats.has(key)) {
+        this.reportedFormats.add(key);
+        this.logger.error(
+          { err: error, upstream: routed.target.name },
+          `invalid TOOL_CALL_FORMAT for upstream '${routed.target.name}'; using auto`,
+        );
+      }
+      return resolveToolCallFamilies('auto', routed.model);
+    }
+  }
+}

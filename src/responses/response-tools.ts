@@ -1,0 +1,95 @@
+import type { Observable } from 'rxjs';
+import type { ChatCompletionRequest } from '../llm-client/chat-completion.types.js';
+import { isHostedMcpTool } from '../mcp/hosted/hosted-mcp-spec.js';
+import {
+  clientToolNames,
+  type RequestToolset,
+  wantsMcpTools,
+} from '../mcp/tool-loop/request-toolset.js';
+import type { ToolLoopService } from '../mcp/tool-loop/tool-loop.service.js';
+import type {
+  CallModel,
+  ResumedToolCall,
+  ToolLoopEvent,
+} from '../mcp/tool-loop/tool-loop.types.js';
+import type {
+  CreateResponseRequest,
+  ResponseInputItem,
+} from './core/responses.types.js';
+import { approvalDecisions, resumedCalls } from './mcp-approvals.js';
+import { singleRound } from './response-stream.js';
+
+/** The server-side tools of one Responses turn. */
+export interface TurnTools {
+  toolset: RequestToolset;
+  /** Calls of the previous response that waited for approval, now decided. */
+  resumed: ResumedToolCall[];
+}
+
+/** What the turn's tools depend on. */
+export interface TurnToolsInput {
+  request: CreateResponseRequest;
+  /** The mapped chat request: its tools are the client's. */
+  chat: ChatCompletionRequest;
+  inputItems: readonly ResponseInputItem[];
+  history: readonly ResponseInputItem[];
+  /** The `x-mcp-tools` header. */
+  mcpToolsHeader?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * The request without its hosted `mcp` tools, which the gateway runs itself
+ * rather than dropping them as tools a chat backend cannot run.
+ */
+export function withoutHostedMcpTools(
+  request: CreateResponseRequest,
+): CreateResponseRequest {
+  return Array.isArray(request.tools)
+    ? { ...request, tools: request.tools.filter((t) => !isHostedMcpTool(t)) }
+    : request;
+}
+
+/**
+ * Validates the approval responses, connects the hosted MCP servers and
+ * assembles the turn's tools: hosted ones, then the configured servers'
+ * (unless `x-mcp-tools: off`); none at all with `tool_choice: "none"`.
+ * @throws GatewayException invalid_request (bad approval, URL not allowed).
+ */
+export async function prepareTurnTools(
+  loop: ToolLoopService,
+  input: TurnToolsInput,
+): Promise<TurnTools> {
+  const decisions = approvalDecisions(input.inputItems, input.history);
+  const noTools = input.request.tool_choice === 'none';
+  const hosted = noTools
+    ? []
+    : await loop.openHosted(input.request.tools, input.signal);
+  const toolset = loop.toolset(
+    clientToolNames(input.chat.tools),
+    hosted,
+    wantsMcpTools(input.mcpToolsHeader, input.request.tool_choice),
+  );
+  return { toolset, resumed: resumedCalls(decisions, toolset) };
+}
+
+/**
+ * The turn as tool-loop events: the loop when there are server-side tools
+ * or decided calls, else the model's one round as it is.
+ */
+export function turnEvents(
+  loop: ToolLoopService,
+  chat: ChatCompletionRequest,
+  tools: TurnTools,
+  callModel: CallModel,
+  signal?: AbortSignal,
+): Observable<ToolLoopEvent> {
+  if (!tools.toolset.active && tools.resumed.length === 0) {
+    void tools.toolset.close();
+    return singleRound(callModel(chat));
+  }
+  return loop.run(tools.toolset.addTo(chat), tools.toolset, callModel, {
+    resumed: tools.resumed,
+    ...(signal === undefined ? {} : { signal }),
+  });
+}

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import type {
+  ResponseInputItem,
+  ResponseObject,
+} from '../core/responses.types.js';
+import type { ResponseStore, StoredResponse } from './response-store.js';
+
+/** A stored turn with one output message `out_<id>` and the given input item ids. */
+export function storedEntry(
+  id: string,
+  inputItemIds: string[] = [],
+): StoredResponse {
+  return {
+    response: {
+      id,
+      object: 'response',
+      output: [
+        {
+          type: 'message',
+          id: `out_${id}`,
+          role: 'assistant',
+          content: [{ type: 'output_text', text: `answer ${id}` }],
+        },
+      ],
+    } as unknown as ResponseObject,
+    history: [],
+    inputItems: inputItemIds.map((itemId) => message(itemId, `said ${itemId}`)),
+  };
+}
+
+function message(id: string, text: string): ResponseInputItem {
+  return {
+    type: 'message',
+    id,
+    role: 'user',
+    content: [{ type: 'input_text', text }],
+  };
+}
+
+/**
+ * The behaviour every ResponseStore shares, run against each implementation.
+ * `makeStore(capacity)` returns a store that starts empty.
+ */
+export function describeResponseStoreContract(
+  name: string,
+  makeStore: (capacity: number) => Promise<ResponseStore>,
+): void {
+  describe(`${name} (ResponseStore contract)`, () => {
+    it('saves, gets and deletes a response', async () => {
+      const sut = await makeStore(3);
+      await sut.save(storedEntry('resp_a', ['msg_a']));
+      expect(await sut.get('resp_a')).toEqual(storedEntry('resp_a', ['msg_a']));
+      expect(await sut.delete('resp_a')).toBe(true);
+      expect(await sut.get('resp_a')).toBeUndefined();
+      expect(await sut.delete('resp_a')).toBe(false);
+    });
+
+    it('answers undefined and false for ids it never saw', async () => {
+      const sut = await makeStore(3);
+      expect(await sut.get('resp_unknown')).toBeUndefined();
+      expect(await sut.getItem('msg_unknown')).toBeUndefined();
+      expect(await sut.delete('resp_unknown')).toBe(false);
+    });
+
+    it('finds input and output items by id, until the response is deleted', async () => {
+      const sut = await makeStore(3);
+      await sut.save(storedEntry('resp_a', ['msg_1', 'msg_2']));
+      expect(await sut.getItem('msg_2')).toEqual(
+        message('msg_2', 'said msg_2'),
+      );
+      expect(await sut.getItem('out_resp_a')).toMatchObject({
+        type: 'message',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: 'answer resp_a' }],
+      });
+      await sut.delete('resp_a');
+      expect(await sut.getItem('msg_1')).toBeUndefined();
+      expect(await sut.getItem('out_resp_a')).toBeUndefined();
+    });
+
+    it('evicts the least recently saved response past capacity, with its items', async () => {
+      const sut = await makeStore(2);
+      await sut.save(storedEntry('resp_a', ['msg_a']));
+      await sut.save(storedEntry('resp_b', ['msg_b']));
+      await sut.save(storedEntry('resp_c', ['msg_c']));
+      expect(await sut.get('resp_a')).toBeUndefined();
+      expect(await sut.getItem('msg_a')).toBeUndefined();
+      expect(await sut.getItem('out_resp_a')).toBeUndefined();
+      expect(await sut.get('resp_b')).toBeDefined();
+      expect(await sut.get('resp_c')).toBeDefined();
+      expect(await sut.getItem('msg_c')).toBeDefined();
+    });
+
+    it('counts a get as a use, so the entry read last survives', async () => {
+      const sut = await makeStore(2);
+      await sut.save(storedEntry('resp_a'));
+      await sut.save(storedEntry('resp_b'));
+      await sut.get('resp_a');
+      await sut.save(storedEntry('resp_c'));
+      expect(await sut.get('resp_b')).toBeUndefined();
+      expect(await sut.get('resp_a')).toBeDefined();
+      expect(await sut.get('resp_c')).toBeDefined();
+    });
+
+    it('replaces a response saved again under the same id, items included', async () => {
+      const sut = await makeStore(3);
+      await sut.save(storedEntry('resp_a', ['msg_old']));
+      await sut.save(storedEntry('resp_a', ['msg_new']));
+      expect((await sut.get('resp_a'))?.inputItems.map((i) => i.id)).toEqual([
+        'msg_new',
+      ]);
+      expect(await sut.getItem('msg_old')).toBeUndefined();
+      expect(await sut.getItem('msg_new')).toBeDefined();
+    });
+
+    it('gives a reused item id to the later response, even after the earlier one goes', async () => {
+      const sut = await makeStore(3);
+      await sut.save(storedEntry('resp_a', ['msg_shared']));
+      const later = storedEntry('resp_b');
+      later.inputItems = [message('msg_shared', 'said again')];
+      await sut.save(later);
+      await sut.delete('resp_a');
+      expect(await sut.getItem('msg_shared')).toEqual(
+        message('msg_shared', 'said again'),
+      );
+    });
+
+    it('round-trips nested JSON exactly', async () => {
+      const sut = await makeStore(3);
+      const entry = storedEntry('resp_json', ['msg_json']);
+      entry.history = [
+        {
+          type: 'function_call',
+          id: 'fc_1',
+          call_id: 'call_1',
+          name: 'lookup',
+          arguments: '{"q":"naïve \\"quoted\\" 😀","n":[1,2.5,-3e-7]}',
+        },
+        message('msg_old', 'line one\nline two\t\u0000end'),
+      ];
+      Object.assign(entry.response, {
+        metadata: { empty: '', nested: { deep: [[], {}, [null, true, 0]] } },
+        usage: { input_tokens: 12, output_tokens: 0, total_tokens: 12 },
+        instructions: null,
+      });
+      await sut.save(entry);
+      expect(await sut.get('resp_json')).toStrictEqual(entry);
+    });
+  });
+}

@@ -1,0 +1,56 @@
+import {
+  Body,
+  Controller,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Res,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { FastifyReply } from 'fastify';
+import { serverConfig } from '../config/server.config.js';
+import { forwardedAuthHeaders } from '../model-call/forwarded-auth.js';
+import type { CreateResponseRequest } from './core/responses.types.js';
+import { CreateResponseDto } from './create-response.dto.js';
+import { replyWithResponse } from './reply-with-response.js';
+import { ResponsesService } from './responses.service.js';
+
+/**
+ * `POST /{upstream}/v1/responses`: a response from the named upstream. The
+ * stored responses stay under `/v1/responses`, whichever upstream made them.
+ */
+@Controller(':upstream/v1/responses')
+export class UpstreamResponsesController {
+  constructor(
+    private readonly service: ResponsesService,
+    @Inject(serverConfig.KEY)
+    private readonly server: Pick<
+      ConfigType<typeof serverConfig>,
+      'forwardClientAuth'
+    >,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  create(
+    @Param('upstream') upstreamName: string,
+    @Body() body: CreateResponseDto,
+    @Res() reply: FastifyReply,
+    @Headers('authorization') authorization?: string,
+  ): Promise<void> {
+    return replyWithResponse(
+      this.service,
+      body as unknown as CreateResponseRequest,
+      reply,
+      {
+        upstreamName,
+        headers: forwardedAuthHeaders(
+          authorization,
+          this.server.forwardClientAuth,
+        ),
+      },
+    );
+  }
+}
