@@ -15,8 +15,12 @@ export interface ResponseStreamOptions {
   keepaliveIntervalMs?: number;
   /** Servers whose tools the response lists first, as mcp_list_tools items. */
   listings?: readonly McpToolListing[];
-  /** Called once with the machine after its terminal event (to store the response). */
-  onTerminated?: (machine: ResponseEventMachine) => void;
+  /**
+   * Called once when the machine has terminated, before the terminal event
+   * goes out (to store the response): a client that continues from
+   * `response.completed` at once must find it stored, even in Redis.
+   */
+  onTerminated?: (machine: ResponseEventMachine) => Promise<void> | void;
 }
 
 /** A plain model stream as tool-loop events: one round, no server tools. */
@@ -65,18 +69,34 @@ export function responseEvents(
       keepalive.unref();
     };
     const emit = (events: ResponseStreamEvent[]): void => {
+      if (machine.terminated) {
+        finishWith(events);
+        return;
+      }
       for (const event of events) {
         subscriber.next(event);
       }
       lastEmitAt = Date.now();
       const interval = options.keepaliveIntervalMs;
-      if (machine.terminated) {
-        clearTimeout(keepalive);
-        options.onTerminated?.(machine);
-        subscriber.complete();
-      } else if (started && keepalive === undefined && interval !== undefined) {
+      if (started && keepalive === undefined && interval !== undefined) {
         armKeepalive(interval, interval);
       }
+    };
+    // The terminal event is always the last one the machine returns.
+    const finishWith = (events: ResponseStreamEvent[]): void => {
+      clearTimeout(keepalive);
+      const terminal = events[events.length - 1];
+      for (const event of events.slice(0, -1)) {
+        subscriber.next(event);
+      }
+      void Promise.resolve(options.onTerminated?.(machine))
+        .catch(() => undefined)
+        .then(() => {
+          if (terminal !== undefined) {
+            subscriber.next(terminal);
+          }
+          subscriber.complete();
+        });
     };
     const startOnce = (): void => {
       if (started) {

@@ -82,7 +82,7 @@ export class ResponsesService {
     return responseEvents(events$, turn.machine, {
       keepaliveIntervalMs: this.server.keepaliveIntervalMs,
       listings: tools.toolset.listings,
-      onTerminated: () => void this.persist(turn),
+      onTerminated: () => this.persist(turn),
     });
   }
 
