@@ -25,6 +25,8 @@ RUN groupadd --system --gid 10001 gateway \
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# OpenAI's schemas, merged into the served OpenAPI document at run time.
+COPY openapi/openai-schemas.json ./openapi/
 USER 10001:10001
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \

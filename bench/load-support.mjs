@@ -113,6 +113,10 @@ export function cpuMeter(gatewayPid, ownPids) {
     return {
       gatewayCpuPercent:
         ((cpuTimeMs(gatewayPid) - gatewayBefore) / wallMs) * 100,
+      /** CPU of each of `ownPids`, as a share of one core. */
+      ownCpuPercent: ownPids.map(
+        (pid, i) => ((cpuTimeMs(pid) - ownBefore[i]) / wallMs) * 100,
+      ),
       otherLoadPercent:
         (foreignMs / (wallMs * os.availableParallelism())) * 100,
       loadAverage: `${loadBefore.toFixed(2)} → ${os.loadavg()[0].toFixed(2)}`,

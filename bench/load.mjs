@@ -11,6 +11,7 @@
  * LOAD_WARMUP_SECONDS (5), LOAD_CHUNKS (50), LOAD_INTERVAL_MS (20),
  * LOAD_GATEWAY_DIR / LOAD_PRIVATE_BUILD (see load-support.mjs).
  */
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import {
@@ -119,7 +120,25 @@ async function drive(pool, users, until, onResult) {
   );
 }
 
+/**
+ * The gateway holds two sockets per stream (client and upstream) and
+ * inherits this process's descriptor limit: fail early with the fix rather
+ * than with EMFILE errors in the figures.
+ */
+function checkDescriptorLimit() {
+  const limit = Number(
+    execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim(),
+  );
+  const needed = CONNECTIONS * 2 + 500;
+  if (Number.isFinite(limit) && limit < needed) {
+    throw new Error(
+      `ulimit -n is ${limit}; ${CONNECTIONS} connections need about ${needed}. Run \`ulimit -n ${needed}\` first.`,
+    );
+  }
+}
+
 async function main() {
+  checkDescriptorLimit();
   installCleanup();
   const upstream = await forkHelper(
     'fake upstream',
@@ -229,7 +248,7 @@ function report(f, errors, wallSeconds, logCounts) {
 | time to first event, p50 / p99 | ${ms(f.ttfeP50)} / ${ms(f.ttfeP99)} ms | |
 | stream duration, p50 / p99 | ${ms(f.durationP50)} / ${ms(f.durationP99)} ms | (${CHUNKS * INTERVAL_MS} ms paced) |
 | gateway RSS idle → peak → after | ${mib(f.rssIdle)} → ${mib(f.rssPeak)} → ${mib(f.rssAfter)} MiB | peak < ${RSS_TARGET_MIB} MiB ${f.rssPeak < RSS_TARGET_MIB ? '✅' : '❌'} |
-| gateway CPU | ${f.gatewayCpuPercent.toFixed(0)}% of one core | |
+| CPU, share of one core: gateway / fake upstream / this client | ${f.gatewayCpuPercent.toFixed(0)}% / ${f.ownCpuPercent[1].toFixed(0)}% / ${f.ownCpuPercent[0].toFixed(0)}% | |
 ${errorLines.length ? `\nErrors:\n${errorLines.join('\n')}\n` : ''}
 Gateway log (LOG_LEVEL=warn): ${log.length ? `\n${log.join('\n')}` : 'nothing.'}
 `;

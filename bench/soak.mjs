@@ -208,7 +208,7 @@ function report(f, checkpoints, latencies, errors, logCounts) {
 - Date: ${new Date().toISOString()}
 - Machine: ${machineLine()}
 - Other load during the run: ${f.otherLoadPercent.toFixed(0)}% of all cores (load average ${f.loadAverage}).
-- Setup: the built gateway (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`; ${gatewayOptionsNote()}) and bench/fake-upstream.mjs as child processes; ${CONCURRENCY} connections (undici Pool) sending chat non-streaming, chat streaming, Responses streaming and Responses non-streaming in turn (${CHUNKS} chunks per stream), as fast as the gateway answers, ${TOTAL.toLocaleString('en-US')} requests in ${f.wallSeconds.toFixed(0)} s (${(TOTAL / f.wallSeconds).toFixed(0)} req/s); gateway CPU ${f.gatewayCpuPercent.toFixed(0)}% of one core.
+- Setup: the built gateway (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`; ${gatewayOptionsNote()}) and bench/fake-upstream.mjs as child processes; ${CONCURRENCY} connections (undici Pool) sending chat non-streaming, chat streaming, Responses streaming and Responses non-streaming in turn (${CHUNKS} chunks per stream), as fast as the gateway answers, ${TOTAL.toLocaleString('en-US')} requests in ${f.wallSeconds.toFixed(0)} s (${(TOTAL / f.wallSeconds).toFixed(0)} req/s); CPU as a share of one core: gateway ${f.gatewayCpuPercent.toFixed(0)}%, fake upstream ${f.ownCpuPercent[1].toFixed(0)}%, this client ${f.ownCpuPercent[0].toFixed(0)}%.
 
 | figure | value | target |
 | --- | --- | --- |

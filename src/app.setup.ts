@@ -17,6 +17,7 @@ import { readEnvironment } from './config/read-environment.js';
 import { securityConfig } from './config/security.config.js';
 import { InFlightRequests } from './lifecycle/in-flight-requests.service.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { setupOpenApi } from './openapi/openapi-document.js';
 
 const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -53,8 +54,9 @@ export function createGatewayLogger(): Logger {
 
 /**
  * Everything main.ts and the e2e tests share: error rendering, body
- * validation, CORS, request-id echo, in-flight and metrics tracking, and
- * inbound auth. Shutdown signals are main.ts's (installGracefulShutdown).
+ * validation, CORS, request-id echo, in-flight and metrics tracking,
+ * inbound auth, and the OpenAPI document with Swagger UI. Shutdown signals
+ * are main.ts's (installGracefulShutdown).
  */
 export function configureApp(
   app: NestFastifyApplication,
@@ -84,6 +86,7 @@ export function configureApp(
     // A Fastify hook, not a Nest guard: it covers the /v1/* proxy plugin too.
     fastify.addHook('onRequest', apiKeyAuthHook(security.apiKeys));
   }
+  setupOpenApi(app);
   fastify.addHook('onResponse', (request, reply, done) => {
     request.log.debug(
       {

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
@@ -14,7 +16,12 @@ import {
 } from './config/read-environment.js';
 import { installGracefulShutdown } from './lifecycle/graceful-shutdown.js';
 
-async function bootstrap(): Promise<void> {
+/**
+ * Starts the gateway: validates the environment (exit 1 naming every bad
+ * key), then listens on API_ADAPTER_HOST:API_ADAPTER_PORT. cli.ts calls it
+ * after turning its flags into environment variables.
+ */
+export async function bootstrap(): Promise<void> {
   let env;
   try {
     loadDotEnvFile();
@@ -38,4 +45,19 @@ async function bootstrap(): Promise<void> {
   logger.info({ url: await app.getUrl() }, 'open-responses-gateway listening');
 }
 
-void bootstrap();
+/** True when this file is the program (`node dist/main.js`), not an import. */
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) {
+    return false;
+  }
+  try {
+    return realpathSync(entry) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  void bootstrap();
+}

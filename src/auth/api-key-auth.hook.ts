@@ -7,14 +7,22 @@ import type { OpenAiErrorBody } from '../common/errors/gateway.exception.js';
 import type { ApiKeySet } from './api-key-set.js';
 
 /**
- * Routes that never need a key: the probes of the kubelet and the
- * Prometheus scraper inside the cluster. Matched on the route pattern, so a
- * crafted URL cannot reach anything else through them.
+ * Routes that never need a key: the probes of the kubelet, the Prometheus
+ * scraper inside the cluster, and the API documentation (the OpenAPI
+ * document and Swagger UI's page and assets), which holds no secrets.
+ * Matched on the route pattern, so a crafted URL cannot reach anything else
+ * through them.
  */
 export const OPEN_ROUTES: ReadonlySet<string> = new Set([
   '/health',
   '/ready',
   '/metrics',
+  '/openapi.json',
+  '/docs',
+  '/docs/',
+  '/docs/index.html',
+  '/docs/swagger-ui-init.js',
+  '/docs/*',
 ]);
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;

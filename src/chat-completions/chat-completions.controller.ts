@@ -9,7 +9,9 @@ import {
   Res,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { TOOL_CALL_FORMAT_HEADER } from '../agent-format/request-agent-format.js';
 import { clientAbortSignal } from '../common/http/client-abort.js';
 import { FlowControl } from '../common/sse/flow-control.js';
 import { writeSse } from '../common/sse/sse-writer.js';
@@ -17,11 +19,16 @@ import { serverConfig } from '../config/server.config.js';
 import type { ChatCompletionRequest } from '../llm-client/chat-completion.types.js';
 import { MCP_TOOLS_HEADER } from '../mcp/tool-loop/request-toolset.js';
 import { forwardedAuthHeaders } from '../model-call/forwarded-auth.js';
+import {
+  ApiJsonBody,
+  ApiJsonOrStreamOk,
+} from '../openapi/api-docs.decorators.js';
 import { ChatCompletionRequestDto } from './chat-completion-request.dto.js';
 import { ChatCompletionsService } from './chat-completions.service.js';
 import { chatSseFormat } from './chat-sse.format.js';
 
 /** `/v1/chat/completions`, and `/{upstream}/v1/chat/completions` for a named upstream. */
+@ApiTags('chat')
 @Controller()
 export class ChatCompletionsController {
   constructor(
@@ -35,12 +42,22 @@ export class ChatCompletionsController {
 
   @Post(['v1/chat/completions', ':upstream/v1/chat/completions'])
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Create a chat completion, running MCP tools server-side',
+  })
+  @ApiJsonBody('CreateChatCompletionRequest')
+  @ApiJsonOrStreamOk(
+    'CreateChatCompletionResponse',
+    'CreateChatCompletionStreamResponse',
+    'The completion; with `stream: true`, its chunks as `data:` frames, then `data: [DONE]`.',
+  )
   async create(
     @Body() body: ChatCompletionRequestDto,
     @Res() reply: FastifyReply,
     @Headers('authorization') authorization?: string,
     @Param('upstream') upstreamName?: string,
     @Headers(MCP_TOOLS_HEADER) mcpTools?: string,
+    @Headers(TOOL_CALL_FORMAT_HEADER) toolCallFormat?: string,
   ): Promise<void> {
     const request = body as unknown as ChatCompletionRequest;
     const headers = forwardedAuthHeaders(
@@ -56,6 +73,7 @@ export class ChatCompletionsController {
           upstreamName,
           headers,
           mcpTools,
+          toolCallFormat,
         }),
         chatSseFormat,
         flow,
@@ -67,6 +85,7 @@ export class ChatCompletionsController {
       upstreamName,
       headers,
       mcpTools,
+      toolCallFormat,
     });
     await reply.send(completion);
   }

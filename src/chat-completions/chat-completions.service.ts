@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import {
   filter,
   from,
@@ -8,6 +9,19 @@ import {
   type Observable,
   toArray,
 } from 'rxjs';
+import {
+  chatRequestFor,
+  chunksFor,
+  completionFor,
+  modelOptionsFor,
+} from '../agent-format/agent-format.pipeline.js';
+import type { AgentFormat } from '../agent-format/agent-format.js';
+import {
+  requestAgentFormat,
+  type ToolCallFormatOption,
+  withoutAgentFormat,
+} from '../agent-format/request-agent-format.js';
+import { upstreamsConfig } from '../config/upstreams.config.js';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -31,23 +45,66 @@ import {
 import { completionToChunks } from '../responses/core/completion-to-chunks.js';
 
 /** Options of one chat completion request. */
-export type ChatCompletionOptions = ModelCallOptions & McpToolsOption;
+export type ChatCompletionOptions = ModelCallOptions &
+  McpToolsOption &
+  ToolCallFormatOption;
 
 /**
  * /v1/chat/completions: the upstream's answer, routed by ModelCallService,
  * with tool calls written as text turned into real ones when tools are declared.
  * When MCP servers offer tools, they are added to the request and the shared
  * tool loop runs their calls server-side: the client sees one completion
- * (one stream) and only its own tool calls.
+ * (one stream) and only its own tool calls. An agent format
+ * (`agent_format`, `x-tool-call-format`, DEFAULT_TOOL_CALL_TAGS) then
+ * decides how those calls reach the client.
  */
 @Injectable()
 export class ChatCompletionsService {
   constructor(
     private readonly model: ModelCallService,
     private readonly toolLoop: ToolLoopService,
+    @Inject(upstreamsConfig.KEY)
+    private readonly upstreams: Pick<
+      ConfigType<typeof upstreamsConfig>,
+      'defaultAgentFormat'
+    >,
   ) {}
 
-  complete(
+  async complete(
+    request: ChatCompletionRequest,
+    options: ChatCompletionOptions,
+  ): Promise<ChatCompletion> {
+    const format = this.formatOf(request, options);
+    const completion = await this.completeWith(
+      chatRequestFor(withoutAgentFormat(request), format),
+      modelOptionsFor(options, format),
+    );
+    return completionFor(completion, format);
+  }
+
+  stream(
+    request: ChatCompletionRequest,
+    options: ChatCompletionOptions,
+  ): Observable<ChatCompletionChunk> {
+    const format = this.formatOf(request, options);
+    return this.streamWith(
+      chatRequestFor(withoutAgentFormat(request), format),
+      modelOptionsFor(options, format),
+    ).pipe(chunksFor(format));
+  }
+
+  private formatOf(
+    request: ChatCompletionRequest,
+    options: ToolCallFormatOption,
+  ): AgentFormat {
+    return requestAgentFormat(
+      request['agent_format'],
+      options.toolCallFormat,
+      this.upstreams.defaultAgentFormat,
+    );
+  }
+
+  private completeWith(
     request: ChatCompletionRequest,
     options: ChatCompletionOptions,
   ): Promise<ChatCompletion> {
@@ -70,7 +127,7 @@ export class ChatCompletionsService {
     ).then(toChatCompletion);
   }
 
-  stream(
+  private streamWith(
     request: ChatCompletionRequest,
     options: ChatCompletionOptions,
   ): Observable<ChatCompletionChunk> {

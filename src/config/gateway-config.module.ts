@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { conversationConfig } from './conversation.config.js';
 import { lifecycleConfig } from './lifecycle.config.js';
 import { validateEnvironment } from './read-environment.js';
+import { responsesConfig } from './responses.config.js';
 import { securityConfig } from './security.config.js';
 import { serverConfig } from './server.config.js';
 import { storageConfig } from './storage.config.js';
@@ -27,6 +28,7 @@ import { upstreamsConfig } from './upstreams.config.js';
         storageConfig,
         securityConfig,
         lifecycleConfig,
+        responsesConfig,
       ],
     }),
   ],

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { ConversationEnvironment } from './conversation.env.js';
 import { parseEnvironment, type RawEnvironment } from './env-parsing.js';
 import { LifecycleEnvironment } from './lifecycle.env.js';
+import { ResponsesEnvironment } from './responses.env.js';
 import { SecurityEnvironment, securityProblems } from './security.env.js';
 import { ServerEnvironment } from './server.env.js';
 import { StorageEnvironment } from './storage.env.js';
@@ -17,6 +18,7 @@ export interface GatewayEnvironment {
   storage: StorageEnvironment;
   security: SecurityEnvironment;
   lifecycle: LifecycleEnvironment;
+  responses: ResponsesEnvironment;
 }
 
 /** Thrown once at start-up, naming every bad key at once. */
@@ -52,6 +54,7 @@ export function readEnvironment(
   const storage = parseEnvironment(StorageEnvironment, raw);
   const security = parseEnvironment(SecurityEnvironment, raw);
   const lifecycle = parseEnvironment(LifecycleEnvironment, raw);
+  const responses = parseEnvironment(ResponsesEnvironment, raw);
   const problems = [
     ...server.errors,
     ...upstream.errors,
@@ -60,6 +63,7 @@ export function readEnvironment(
     ...storage.errors,
     ...security.errors,
     ...lifecycle.errors,
+    ...responses.errors,
     ...securityProblems(
       security.value,
       server.value.FORWARD_CLIENT_AUTH === true,
@@ -76,6 +80,7 @@ export function readEnvironment(
     storage: storage.value,
     security: security.value,
     lifecycle: lifecycle.value,
+    responses: responses.value,
   };
 }
 

@@ -4,6 +4,10 @@ import {
   loadUpstreamsConfig,
   UpstreamsConfigError,
 } from '../llm-client/upstreams-config.parser.js';
+import {
+  OPENAI_AGENT_FORMAT,
+  parseAgentFormat,
+} from '../agent-format/agent-format.js';
 import { readEnvironment } from './read-environment.js';
 
 export const upstreamsConfig = registerAs('upstreams', () => {
@@ -29,6 +33,9 @@ export const upstreamsConfig = registerAs('upstreams', () => {
     upstreams: file.upstreams,
     fallback,
     defaultToolCallFormat: env.TOOL_CALL_FORMAT.trim(),
+    // Validated by the env schema, so it always parses.
+    defaultAgentFormat:
+      parseAgentFormat(env.DEFAULT_TOOL_CALL_TAGS) ?? OPENAI_AGENT_FORMAT,
     maxRetries: env.UPSTREAM_MAX_RETRIES,
     modelsCacheMs: env.MODELS_CACHE_SECONDS * 1000,
   };

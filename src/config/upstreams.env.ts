@@ -3,9 +3,11 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
+  Matches,
   Max,
   Min,
 } from 'class-validator';
+import { AGENT_FORMAT_PATTERN } from '../agent-format/agent-format.js';
 
 /** Settings of several upstreams behind one gateway: routing, retries, fallback. */
 export class UpstreamsEnvironment {
@@ -21,6 +23,17 @@ export class UpstreamsEnvironment {
   @IsString()
   @IsNotEmpty()
   TOOL_CALL_FORMAT = 'auto';
+
+  /**
+   * How client tool calls reach clients: `openai` (real `tool_calls`), a text
+   * format (`xml`, `llama3`, `qwen3`, `gemma`, `START,END`) or `passthrough`.
+   * A request's `agent_format` field or `x-tool-call-format` header overrides it.
+   */
+  @Matches(AGENT_FORMAT_PATTERN, {
+    message:
+      'expected openai, xml, llama3, qwen3, gemma, passthrough or "START,END"',
+  })
+  DEFAULT_TOOL_CALL_TAGS = 'openai';
 
   /** Retries of a refused connection or a 429/502/503 before any byte streamed. */
   @IsInt()

@@ -1,7 +1,10 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { LlmClientService } from '../llm-client/llm-client.service.js';
 import { McpManagerService } from '../mcp/mcp-manager.service.js';
+import { ApiJsonOk } from '../openapi/api-docs.decorators.js';
+import { schemaRef } from '../openapi/schema-ref.js';
 import { LifecycleStateService } from './lifecycle-state.service.js';
 import { packageInfo } from './package-info.js';
 
@@ -25,6 +28,7 @@ interface McpSummary {
   connected: number;
 }
 
+@ApiTags('operations')
 @Controller()
 export class HealthController {
   private lastProbe: { at: number; ok: boolean } | null = null;
@@ -37,6 +41,8 @@ export class HealthController {
 
   /** Liveness: 200 while the process runs. */
   @Get('health')
+  @ApiOperation({ summary: 'Liveness probe' })
+  @ApiJsonOk('HealthStatus')
   health(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -47,6 +53,13 @@ export class HealthController {
    * never make the gateway unready: requests succeed without their tools.
    */
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness probe' })
+  @ApiJsonOk('ReadinessStatus', 'Ready.')
+  @ApiResponse({
+    status: 503,
+    description: 'Draining, or the upstream does not answer.',
+    schema: schemaRef('ReadinessStatus'),
+  })
   async ready(
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ status: string; upstream: string; mcpServers: McpSummary }> {
@@ -65,6 +78,8 @@ export class HealthController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'Name, version and endpoints of the gateway' })
+  @ApiJsonOk('GatewayInfo')
   root(): { name: string; version: string; endpoints: readonly string[] } {
     return { ...packageInfo, endpoints: GATEWAY_ENDPOINTS };
   }

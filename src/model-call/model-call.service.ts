@@ -33,6 +33,8 @@ export interface ModelCallOptions {
   flow?: FlowControl;
   /** Extra upstream request headers, e.g. a forwarded client `authorization`. */
   headers?: Record<string, string>;
+  /** false: no text tool-call parsing (`agent_format: passthrough`). */
+  textToolCalls?: boolean;
 }
 
 /** A routed call: the body to send, how to send it, and the text parsing to apply. */
@@ -104,7 +106,10 @@ export class ModelCallService {
         flow: options.flow,
         headers: options.headers,
       },
-      parsing: this.parsingFor(request, routed),
+      parsing:
+        options.textToolCalls === false
+          ? undefined
+          : this.parsingFor(request, routed),
     };
   }
 

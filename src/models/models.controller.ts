@@ -1,4 +1,6 @@
 import { Controller, Get, Headers, Param } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponse, ApiJsonOk } from '../openapi/api-docs.decorators.js';
 import type { ModelList, ModelObject } from './model-list.js';
 import { ModelsService } from './models.service.js';
 
@@ -6,17 +8,25 @@ import { ModelsService } from './models.service.js';
  * `GET /v1/models` across every upstream. Static routes, so they win over
  * the `/v1/*` pass-through.
  */
+@ApiTags('models')
 @Controller('v1/models')
 export class ModelsController {
   constructor(private readonly models: ModelsService) {}
 
   @Get()
+  @ApiOperation({
+    summary: "Every upstream's models, ids prefixed by upstream",
+  })
+  @ApiJsonOk('ListModelsResponse')
   list(@Headers('authorization') authorization?: string): Promise<ModelList> {
     return this.models.list(authorization);
   }
 
   // A wildcard, as ids contain slashes: `lmstudio/qwen/qwen3`.
   @Get('*')
+  @ApiOperation({ summary: 'One model; its id may contain slashes' })
+  @ApiJsonOk('Model')
+  @ApiErrorResponse(404, 'No upstream lists this model.')
   get(
     @Param('*') id: string,
     @Headers('authorization') authorization?: string,

@@ -1,4 +1,8 @@
 import type { FastifyReply } from 'fastify';
+import {
+  TOOL_CALL_FORMAT_HEADER,
+  type ToolCallFormatOption,
+} from '../agent-format/request-agent-format.js';
 import { clientAbortSignal } from '../common/http/client-abort.js';
 import { FlowControl } from '../common/sse/flow-control.js';
 import { writeSse } from '../common/sse/sse-writer.js';
@@ -7,6 +11,12 @@ import {
   type McpToolsOption,
 } from '../mcp/tool-loop/request-toolset.js';
 import type { ModelCallOptions } from '../model-call/model-call.service.js';
+import { asContextLengthError } from './core/context-length.js';
+import {
+  EVENT_NAMING_HEADER,
+  eventNamingOf,
+  withEventNaming,
+} from './core/event-naming.js';
 import type { CreateResponseRequest } from './core/responses.types.js';
 import type { ResponsesService } from './responses.service.js';
 import { responsesSseFormat } from './responses-sse.format.js';
@@ -19,21 +29,41 @@ export async function replyWithResponse(
   service: ResponsesService,
   request: CreateResponseRequest,
   reply: FastifyReply,
-  options: Pick<ModelCallOptions, 'upstreamName' | 'headers'> & McpToolsOption,
+  options: Pick<ModelCallOptions, 'upstreamName' | 'headers'> &
+    McpToolsOption &
+    ToolCallFormatOption,
 ): Promise<void> {
   const mcpTools = reply.request.headers[MCP_TOOLS_HEADER];
   if (typeof mcpTools === 'string') {
     options = { ...options, mcpTools };
   }
-  if (request.stream === true) {
-    const flow = new FlowControl();
-    const events$ = await service.stream(request, { ...options, flow });
-    await writeSse(reply, events$, responsesSseFormat, flow);
-    return;
+  const toolCallFormat = reply.request.headers[TOOL_CALL_FORMAT_HEADER];
+  if (typeof toolCallFormat === 'string') {
+    options = { ...options, toolCallFormat };
   }
-  const response = await service.create(request, {
-    ...options,
-    signal: clientAbortSignal(reply),
-  });
-  await reply.send(response);
+  try {
+    if (request.stream === true) {
+      const flow = new FlowControl();
+      const events$ = await service.stream(request, { ...options, flow });
+      const naming = eventNamingOf(
+        reply.request.headers[EVENT_NAMING_HEADER],
+        service.defaultEventNaming,
+      );
+      await writeSse(
+        reply,
+        events$.pipe(withEventNaming(naming)),
+        responsesSseFormat,
+        flow,
+      );
+      return;
+    }
+    const response = await service.create(request, {
+      ...options,
+      signal: clientAbortSignal(reply),
+    });
+    await reply.send(response);
+  } catch (error) {
+    // The gateway never truncates: a prompt too long for the model is a 400.
+    throw asContextLengthError(error);
+  }
 }

@@ -4,9 +4,12 @@ import type { ResponseStreamEvent } from './core/responses.types.js';
 import { textDeltaFrame } from './text-delta-frame.js';
 
 /**
- * Responses streams: `event: <type>` + `data: <json>` frames and no `[DONE]`
- * (the stream ends after its terminal event). The error frame is only a
- * last resort: failures mid-stream normally arrive as `response.failed`.
+ * Responses streams: `event: <type>` + `data: <json>` frames, then a
+ * `data: [DONE]` trailer after the terminal event. OpenAI's own stream has
+ * no trailer; Open Responses ends with one, and the official SDKs stop
+ * reading at it (Codex skips it), so both kinds of client are served. The
+ * error frame is only a last resort: failures mid-stream normally arrive as
+ * `response.failed`.
  */
 export const responsesSseFormat: SseFormat<ResponseStreamEvent> = {
   frame: (event) => textDeltaFrame(event) ?? namedFrame(event.type, event),
@@ -19,4 +22,5 @@ export const responsesSseFormat: SseFormat<ResponseStreamEvent> = {
       param: body.param,
     });
   },
+  trailer: 'data: [DONE]\n\n',
 };

@@ -12,10 +12,17 @@ import {
   Res,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import { serverConfig } from '../config/server.config.js';
 import { forwardedAuthHeaders } from '../model-call/forwarded-auth.js';
+import {
+  ApiErrorResponse,
+  ApiJsonBody,
+  ApiJsonOk,
+  ApiJsonOrStreamOk,
+} from '../openapi/api-docs.decorators.js';
 import type {
   CreateResponseRequest,
   ResponseObject,
@@ -29,6 +36,7 @@ import { ResponsesService } from './responses.service.js';
 import type { ItemList, ItemListQuery } from './store/response-store.js';
 
 /** `/v1/responses`, and `/responses` for clients whose base URL has no version. */
+@ApiTags('responses')
 @Controller(['v1/responses', 'responses'])
 export class ResponsesController {
   constructor(
@@ -42,6 +50,15 @@ export class ResponsesController {
 
   @Post()
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Create a response on the Chat Completions backend',
+  })
+  @ApiJsonBody('CreateResponseRequest')
+  @ApiJsonOrStreamOk(
+    'Response',
+    'GatewayResponseStreamEvent',
+    'The response; with `stream: true`, its events as `event:`/`data:` frames.',
+  )
   create(
     @Body() body: CreateResponseDto,
     @Res() reply: FastifyReply,
@@ -62,6 +79,9 @@ export class ResponsesController {
 
   @Post('input_tokens')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Count the input tokens of a Responses request' })
+  @ApiJsonBody('CreateResponseRequest')
+  @ApiJsonOk('TokenCountsResource')
   countInputTokens(
     @Body() body: CreateResponseDto,
   ): Promise<{ object: 'response.input_tokens'; input_tokens: number }> {
@@ -71,6 +91,14 @@ export class ResponsesController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'A stored response' })
+  @ApiQuery({
+    name: 'stream',
+    required: false,
+    description: 'Only `false`: replaying a stream is refused (400).',
+  })
+  @ApiJsonOk('Response')
+  @ApiErrorResponse(404, 'No stored response has this id.')
   get(
     @Param('id') id: string,
     @Query('stream') stream?: string,
@@ -86,6 +114,9 @@ export class ResponsesController {
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Delete a stored response' })
+  @ApiJsonOk('DeletedResponse')
+  @ApiErrorResponse(404, 'No stored response has this id.')
   delete(
     @Param('id') id: string,
   ): Promise<{ id: string; object: 'response'; deleted: true }> {
@@ -93,6 +124,13 @@ export class ResponsesController {
   }
 
   @Post(':id/cancel')
+  @ApiOperation({
+    summary: 'Cancel a background response: always refused',
+    description:
+      'The gateway runs no background responses: 400 for a stored response, 404 otherwise.',
+  })
+  @ApiErrorResponse(400, 'Only background responses can be cancelled.')
+  @ApiErrorResponse(404, 'No stored response has this id.')
   async cancel(@Param('id') id: string): Promise<never> {
     await this.service.get(id);
     throw new GatewayException(
@@ -103,6 +141,17 @@ export class ResponsesController {
   }
 
   @Get(':id/input_items')
+  @ApiOperation({ summary: 'The input items of a stored response' })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+  })
+  @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'] })
+  @ApiQuery({ name: 'after', required: false, type: String })
+  @ApiQuery({ name: 'before', required: false, type: String })
+  @ApiJsonOk('ResponseItemList')
+  @ApiErrorResponse(404, 'No stored response has this id.')
   inputItems(
     @Param('id') id: string,
     @Query() query: InputItemsQuery,

@@ -1,8 +1,33 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { from, lastValueFrom, mergeMap, type Observable } from 'rxjs';
+import {
+  from,
+  lastValueFrom,
+  mergeMap,
+  type MonoTypeOperatorFunction,
+  type Observable,
+} from 'rxjs';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+} from '../llm-client/chat-completion.types.js';
+import {
+  chatRequestFor,
+  loopEventsFor,
+  modelOptionsFor,
+} from '../agent-format/agent-format.pipeline.js';
+import {
+  type AgentFormat,
+  OPENAI_AGENT_FORMAT,
+} from '../agent-format/agent-format.js';
+import {
+  requestAgentFormat,
+  type ToolCallFormatOption,
+  withoutAgentFormat,
+} from '../agent-format/request-agent-format.js';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import { serverConfig } from '../config/server.config.js';
+import { upstreamsConfig } from '../config/upstreams.config.js';
 import type { McpToolsOption } from '../mcp/tool-loop/request-toolset.js';
 import { ToolLoopService } from '../mcp/tool-loop/tool-loop.service.js';
 import type { CallModel } from '../mcp/tool-loop/tool-loop.types.js';
@@ -22,6 +47,13 @@ import type {
   ResponseStreamEvent,
 } from './core/responses.types.js';
 import { toChatRequest, type ChatRequestPlan } from './core/to-chat-request.js';
+import { enforceAllowedTools } from './core/allowed-tool-calls.js';
+import { checkCallOutputs } from './core/call-outputs.js';
+import { restoreCompactionItems } from './core/compaction-items.js';
+import type { EventNaming } from './core/event-naming.js';
+import { CompactionSeal } from './compact/compaction-seal.js';
+import type { ConnectionStoreOption } from './websocket/connection-store.option.js';
+import { responsesConfig } from '../config/responses.config.js';
 import { normalizeInputItems, referencedIds } from './input-items.js';
 import { responseEvents } from './response-stream.js';
 import {
@@ -39,7 +71,10 @@ import {
 } from './store/response-store.js';
 
 /** Options of one Responses request. */
-export type ResponseCallOptions = ModelCallOptions & McpToolsOption;
+export type ResponseCallOptions = ModelCallOptions &
+  McpToolsOption &
+  ToolCallFormatOption &
+  ConnectionStoreOption;
 
 /** One prepared turn: its mapped chat request and what to store afterwards. */
 interface PreparedTurn {
@@ -48,6 +83,10 @@ interface PreparedTurn {
   history: ResponseInputItem[];
   inputItems: ResponseInputItem[];
   machine: ResponseEventMachine;
+  /** Where a `store:false` turn is kept (WebSocket mode). */
+  connectionStore?: ResponseStore;
+  /** How client tool calls reach the client (`agent_format`). */
+  format: AgentFormat;
 }
 
 /**
@@ -67,18 +106,41 @@ export class ResponsesService {
     @Inject(RESPONSE_STORE) private readonly store: ResponseStore,
     @Inject(serverConfig.KEY)
     private readonly server: ConfigType<typeof serverConfig>,
+    @Inject(upstreamsConfig.KEY)
+    private readonly upstreams: Pick<
+      ConfigType<typeof upstreamsConfig>,
+      'defaultAgentFormat'
+    >,
+    @Inject(responsesConfig.KEY)
+    private readonly responses: Pick<
+      ConfigType<typeof responsesConfig>,
+      'eventNaming'
+    >,
+    private readonly seal: CompactionSeal,
   ) {}
+
+  /** The event naming of requests that do not choose one (RESPONSES_EVENT_NAMING). */
+  get defaultEventNaming(): EventNaming {
+    return this.responses.eventNaming;
+  }
 
   /** A streamed turn: Responses events, ending in exactly one terminal event. */
   async stream(
     request: CreateResponseRequest,
     options: ResponseCallOptions,
   ): Promise<Observable<ResponseStreamEvent>> {
-    const turn = await this.prepare(request);
-    const tools = await this.toolsOf(turn, options);
-    const events$ = turnEvents(this.toolLoop, turn.plan.chat, tools, (chat) =>
-      this.model.stream(chat, options),
+    const turn = await this.prepare(
+      request,
+      this.formatOf(request, options),
+      options.connectionStore,
     );
+    const tools = await this.toolsOf(turn, options);
+    const modelOptions = modelOptionsFor(options, turn.format);
+    const events$ = turnEvents(this.toolLoop, turn.plan.chat, tools, (chat) =>
+      this.model
+        .stream(chat, modelOptions)
+        .pipe(this.allowedToolsOnly(turn, chat)),
+    ).pipe(loopEventsFor(turn.format));
     return responseEvents(events$, turn.machine, {
       keepaliveIntervalMs: this.server.keepaliveIntervalMs,
       listings: tools.toolset.listings,
@@ -91,11 +153,17 @@ export class ResponsesService {
     request: CreateResponseRequest,
     options: ResponseCallOptions,
   ): Promise<ResponseObject> {
-    const turn = await this.prepare(request);
+    const turn = await this.prepare(
+      request,
+      this.formatOf(request, options),
+      options.connectionStore,
+    );
     const tools = await this.toolsOf(turn, options);
+    const modelOptions = modelOptionsFor(options, turn.format);
     const callModel: CallModel = (chat) =>
-      from(this.model.complete(chat, options)).pipe(
+      from(this.model.complete(chat, modelOptions)).pipe(
         mergeMap((completion) => completionToChunks(completion)),
+        this.allowedToolsOnly(turn, chat),
       );
     const events$ = turnEvents(
       this.toolLoop,
@@ -103,7 +171,7 @@ export class ResponsesService {
       tools,
       callModel,
       options.signal,
-    );
+    ).pipe(loopEventsFor(turn.format));
     await lastValueFrom(
       responseEvents(events$, turn.machine, {
         listings: tools.toolset.listings,
@@ -152,7 +220,24 @@ export class ResponsesService {
     };
   }
 
-  private async prepare(request: CreateResponseRequest): Promise<PreparedTurn> {
+  /** The request's agent format: body field, else header, else the default. */
+  private formatOf(
+    request: CreateResponseRequest,
+    options: ToolCallFormatOption,
+  ): AgentFormat {
+    return requestAgentFormat(
+      (request as { agent_format?: unknown }).agent_format,
+      options.toolCallFormat,
+      this.upstreams.defaultAgentFormat,
+    );
+  }
+
+  private async prepare(
+    withFormat: CreateResponseRequest,
+    format: AgentFormat = OPENAI_AGENT_FORMAT,
+    connectionStore?: ResponseStore,
+  ): Promise<PreparedTurn> {
+    const request = withoutAgentFormat(withFormat);
     if (request.background === true) {
       throw new GatewayException(
         'invalid_request',
@@ -160,14 +245,24 @@ export class ResponsesService {
         { param: 'background', openAiCode: 'unsupported_parameter' },
       );
     }
-    const history = await this.historyOf(request.previous_response_id);
+    const history = await this.historyOf(
+      request.previous_response_id,
+      connectionStore,
+    );
     const inputItems = normalizeInputItems(request.input);
+    if (request.previous_response_id) {
+      checkCallOutputs(history, inputItems);
+    }
     const references = await this.resolveReferences(inputItems, history);
-    const plan = toChatRequest(
-      { ...withoutHostedMcpTools(request), input: inputItems },
-      history,
+    const mapped = toChatRequest(
+      {
+        ...withoutHostedMcpTools(request),
+        input: [...this.restoreCompactions(inputItems, 'input')],
+      },
+      this.restoreCompactions(history, 'previous_response_id'),
       (id) => references.get(id),
     );
+    const plan = { ...mapped, chat: chatRequestFor(mapped.chat, format) };
     if (plan.droppedTools.length > 0) {
       this.logger.log(
         { dropped: plan.droppedTools },
@@ -181,7 +276,15 @@ export class ResponsesService {
       tools: plan.tools,
       previousResponseId: request.previous_response_id ?? null,
     });
-    return { request, plan, history, inputItems, machine };
+    return {
+      request,
+      plan,
+      history,
+      inputItems,
+      machine,
+      format,
+      connectionStore,
+    };
   }
 
   /** The turn's server-side tools; connects its hosted MCP servers. */
@@ -204,11 +307,14 @@ export class ResponsesService {
   /** The items of every earlier turn, oldest first. */
   private async historyOf(
     previousId: string | null | undefined,
+    connectionStore?: ResponseStore,
   ): Promise<ResponseInputItem[]> {
     if (!previousId) {
       return [];
     }
-    const previous = await this.store.get(previousId);
+    const previous =
+      (await connectionStore?.get(previousId)) ??
+      (await this.store.get(previousId));
     if (!previous) {
       throw new GatewayException(
         'not_found',
@@ -241,12 +347,39 @@ export class ResponsesService {
     return resolved;
   }
 
+  /** Drops calls to tools outside `tool_choice.allowed_tools`, with a warning. */
+  private allowedToolsOnly(
+    turn: PreparedTurn,
+    chat: ChatCompletionRequest,
+  ): MonoTypeOperatorFunction<ChatCompletionChunk> {
+    return enforceAllowedTools(turn.request.tool_choice, chat, (name) =>
+      this.logger.warn(
+        { tool: name, response: turn.machine.response.id },
+        'the model called a tool outside tool_choice.allowed_tools; the call was dropped',
+      ),
+    );
+  }
+
+  /** Compaction items replaced by the summaries they seal (400 when one does not open). */
+  private restoreCompactions(
+    items: readonly ResponseInputItem[],
+    param: string,
+  ): readonly ResponseInputItem[] {
+    return restoreCompactionItems(
+      items,
+      (encrypted) => this.seal.open(encrypted)?.summary,
+      param,
+    );
+  }
+
   private async persist(turn: PreparedTurn): Promise<void> {
-    if (turn.request.store === false) {
+    const store =
+      turn.request.store === false ? turn.connectionStore : this.store;
+    if (store === undefined) {
       return;
     }
     try {
-      await this.store.save({
+      await store.save({
         response: turn.machine.response,
         history: turn.history,
         inputItems: turn.inputItems,

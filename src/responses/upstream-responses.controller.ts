@@ -9,9 +9,15 @@ import {
   Res,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { serverConfig } from '../config/server.config.js';
 import { forwardedAuthHeaders } from '../model-call/forwarded-auth.js';
+import {
+  ApiErrorResponse,
+  ApiJsonBody,
+  ApiJsonOrStreamOk,
+} from '../openapi/api-docs.decorators.js';
 import type { CreateResponseRequest } from './core/responses.types.js';
 import { CreateResponseDto } from './create-response.dto.js';
 import { replyWithResponse } from './reply-with-response.js';
@@ -21,6 +27,7 @@ import { ResponsesService } from './responses.service.js';
  * `POST /{upstream}/v1/responses`: a response from the named upstream. The
  * stored responses stay under `/v1/responses`, whichever upstream made them.
  */
+@ApiTags('responses')
 @Controller(':upstream/v1/responses')
 export class UpstreamResponsesController {
   constructor(
@@ -34,6 +41,14 @@ export class UpstreamResponsesController {
 
   @Post()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Create a response on the named upstream' })
+  @ApiJsonBody('CreateResponseRequest')
+  @ApiJsonOrStreamOk(
+    'Response',
+    'GatewayResponseStreamEvent',
+    'The response; with `stream: true`, its events as `event:`/`data:` frames.',
+  )
+  @ApiErrorResponse(404, 'No upstream has this name.')
   create(
     @Param('upstream') upstreamName: string,
     @Body() body: CreateResponseDto,

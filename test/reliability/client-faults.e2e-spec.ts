@@ -1,8 +1,4 @@
-import {
-  request as httpRequest,
-  type IncomingMessage,
-  type Server,
-} from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chunk, textStream, usageChunk } from '../support/chat-chunks.js';
 import { FakeUpstream, type FakeReply } from '../support/fake-upstream.js';
@@ -11,8 +7,14 @@ import {
   type RunningGateway,
 } from '../support/gateway-harness.js';
 import { waitUntil } from '../support/wait-until.js';
-import { sseDataOf } from './support/answers.js';
+import { responsesDataOf, sseDataOf } from './support/answers.js';
 import { BigStreamUpstream } from './support/big-stream-upstream.js';
+import {
+  leaveResponsesStream,
+  openStream,
+  readSlowly,
+  waitUntilSteady,
+} from './support/stream-clients.js';
 
 /**
  * Clients that leave at every stage of a /v1/responses stream, and clients
@@ -116,6 +118,7 @@ describe('client faults', () => {
             Array.from({ length: PARALLEL }, () =>
               leaveResponsesStream(
                 gateway.url,
+                { model: 'fake-model', input: 'go', stream: true, tools },
                 leaveAfter,
                 // Every request of this round reached the upstream.
                 () => upstream.chatRequests.length >= round + PARALLEL,
@@ -211,7 +214,8 @@ describe('client faults', () => {
         );
 
         const text = await readSlowly(response);
-        const data = sseDataOf(text);
+        const data =
+          path === '/v1/responses' ? responsesDataOf(text) : sseDataOf(text);
         const deltas =
           path === '/v1/responses'
             ? data
@@ -233,111 +237,3 @@ describe('client faults', () => {
     );
   });
 });
-
-/**
- * Opens a /v1/responses stream on its own connection and destroys it once
- * the event `leaveAfter` arrived, or (null) once `requestSeen()` says the
- * upstream has the request, before any header reached the client.
- */
-function leaveResponsesStream(
-  baseUrl: string,
-  leaveAfter: string | null,
-  requestSeen: () => boolean,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(`${baseUrl}/v1/responses`, {
-      method: 'POST',
-      agent: false,
-      headers: { 'content-type': 'application/json' },
-    });
-    const leave = (): void => {
-      request.destroy();
-      resolve();
-    };
-    request.on('error', (error) => {
-      if (!request.destroyed) {
-        reject(error);
-      }
-    });
-    request.on('response', (response) => {
-      if (leaveAfter === null) {
-        reject(
-          new Error(
-            `headers arrived (${response.statusCode}) before the client left`,
-          ),
-        );
-        return;
-      }
-      let buffer = '';
-      response.on('data', (part: Buffer) => {
-        buffer += part.toString('utf8');
-        if (buffer.includes(`event: ${leaveAfter}\n`)) {
-          leave();
-        }
-      });
-    });
-    request.end(
-      JSON.stringify({ model: 'fake-model', input: 'go', stream: true, tools }),
-    );
-    if (leaveAfter === null) {
-      void waitUntil(
-        requestSeen,
-        () => 'the upstream to receive the request',
-      ).then(leave, reject);
-    }
-  });
-}
-
-function openStream(url: string, body: unknown): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(url, {
-      method: 'POST',
-      agent: false,
-      headers: { 'content-type': 'application/json' },
-    });
-    request.on('error', reject);
-    request.on('response', resolve);
-    request.end(JSON.stringify(body));
-  });
-}
-
-/** Resolves once `value()` has not changed for `quietMs`. */
-async function waitUntilSteady(
-  value: () => number,
-  quietMs: number,
-): Promise<void> {
-  let last = value();
-  let since = Date.now();
-  await waitUntil(
-    () => {
-      const now = value();
-      if (now !== last) {
-        last = now;
-        since = Date.now();
-      }
-      return Date.now() - since >= quietMs;
-    },
-    () => `the value to settle (at ${value()})`,
-    20_000,
-  );
-}
-
-/** Reads the whole body, pausing 10 ms after every 256 KiB. */
-function readSlowly(response: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let sincePause = 0;
-    response.on('data', (part: Buffer) => {
-      parts.push(part);
-      sincePause += part.length;
-      if (sincePause >= 256 * 1024) {
-        sincePause = 0;
-        response.pause();
-        setTimeout(() => response.resume(), 10);
-      }
-    });
-    response.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    response.on('error', reject);
-    response.resume();
-  });
-}

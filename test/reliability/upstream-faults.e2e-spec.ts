@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { chunk, completion, textStream } from '../support/chat-chunks.js';
 import { closedPort } from '../support/error-expectations.js';
-import { FakeUpstream, type FakeReply } from '../support/fake-upstream.js';
+import { FakeUpstream } from '../support/fake-upstream.js';
 import {
   startGateway,
   type RunningGateway,
@@ -9,6 +8,10 @@ import {
 import { waitUntil } from '../support/wait-until.js';
 import type { Endpoint } from './support/answers.js';
 import { observe } from './support/outcome.js';
+import {
+  FAULT_CASES,
+  type FaultGateway,
+} from './support/upstream-fault-cases.js';
 
 /**
  * The upstream-fault matrix for /v1/responses and /v1/chat/completions,
@@ -21,239 +24,6 @@ import { observe } from './support/outcome.js';
 const READ_TIMEOUT_MS = 500;
 /** Upper bound asserted on top of a case's own timeout: generous, never the thing under test. */
 const MARGIN_MS = 5_000;
-/**
- * Pause between upstream chunks in the mid-stream cases, so the first event
- * has reached the client before the fault: a fault that lands before the
- * first write is still answered as an HTTP error, which is correct too.
- */
-const PACE_MS = 50;
-
-type Gateway = 'main' | 'refused' | 'dns' | 'retrying';
-
-interface FaultCase {
-  name: string;
-  gateway: Gateway;
-  /** What the upstream does, for a streaming and a non-streaming request. */
-  replies?: (stream: boolean) => FakeReply[];
-  /** Expected summaries (see Outcome) for [stream, non-stream]. */
-  expect: Record<Endpoint, [string, string | null]>;
-  /** The case waits for the read timeout. */
-  timeout?: boolean;
-  /** How many times the upstream is asked; the case checks it. */
-  attempts?: number;
-}
-
-const openAiError = (message: string, type: string, code: string) => ({
-  error: { message, type, param: null, code },
-});
-const first = chunk({ role: 'assistant', content: 'first' });
-const same = (summary: string): Record<Endpoint, [string, string]> => ({
-  responses: [summary, summary],
-  chat: [summary, summary],
-});
-const tooManyRequests: FakeReply = {
-  kind: 'error',
-  status: 429,
-  body: openAiError('slow down', 'rate_limit_error', 'rate_limit_exceeded'),
-  headers: { 'retry-after': '0' },
-};
-
-const CASES: FaultCase[] = [
-  {
-    name: 'refused connection',
-    gateway: 'refused',
-    expect: same('HTTP 502 upstream_unreachable'),
-  },
-  {
-    name: 'DNS failure (.invalid)',
-    gateway: 'dns',
-    expect: same('HTTP 502 upstream_unreachable'),
-  },
-  {
-    name: '500 with an OpenAI body',
-    gateway: 'main',
-    replies: () => [
-      {
-        kind: 'error',
-        status: 500,
-        body: openAiError('engine down', 'server_error', 'engine_down'),
-      },
-    ],
-    expect: same('HTTP 500 engine_down'),
-  },
-  {
-    name: '500 without a body',
-    gateway: 'main',
-    replies: () => [{ kind: 'error', status: 500 }],
-    expect: same('HTTP 500 upstream_error'),
-  },
-  {
-    name: '429 with an OpenAI body',
-    gateway: 'main',
-    replies: () => [tooManyRequests],
-    expect: same('HTTP 429 rate_limit_exceeded'),
-  },
-  {
-    name: '429 without a body',
-    gateway: 'main',
-    replies: () => [{ kind: 'error', status: 429 }],
-    expect: same('HTTP 429 rate_limit_exceeded'),
-  },
-  {
-    name: '429 twice, then an answer (2 retries)',
-    gateway: 'retrying',
-    replies: (stream) => [
-      tooManyRequests,
-      tooManyRequests,
-      stream
-        ? { kind: 'stream', chunks: textStream(['ok']) }
-        : { kind: 'json', body: completion({ content: 'ok', refusal: null }) },
-    ],
-    expect: same('completed'),
-    attempts: 3,
-  },
-  {
-    name: '429 three times (2 retries)',
-    gateway: 'retrying',
-    replies: () => [tooManyRequests, tooManyRequests, tooManyRequests],
-    expect: same('HTTP 429 rate_limit_exceeded'),
-    attempts: 3,
-  },
-  {
-    name: 'stall before the headers',
-    gateway: 'main',
-    replies: () => [{ kind: 'stall' }],
-    expect: same('HTTP 504 upstream_timeout'),
-    timeout: true,
-  },
-  {
-    name: 'stall mid-stream (mid-body when not streaming)',
-    gateway: 'main',
-    replies: (stream) => [
-      stream
-        ? {
-            kind: 'stream',
-            chunks: [first, chunk({ content: 'x' })],
-            stallAfter: 1,
-          }
-        : {
-            kind: 'stream',
-            chunks: ['{"id":"chatcmpl-1",', '"x":1}'],
-            stallAfter: 1,
-          },
-    ],
-    expect: {
-      responses: ['response.failed server_error', 'HTTP 504 upstream_timeout'],
-      chat: ['error upstream_timeout', 'HTTP 504 upstream_timeout'],
-    },
-    timeout: true,
-  },
-  {
-    name: 'truncated SSE: socket closed mid-event (mid-body when not streaming)',
-    gateway: 'main',
-    replies: (stream) => [
-      stream
-        ? {
-            kind: 'stream',
-            chunks: [first, 'data: {"id":"chatcmpl-fake","object":"chat.comp'],
-            disconnectAfter: 2,
-            intervalMs: PACE_MS,
-          }
-        : {
-            kind: 'stream',
-            chunks: ['{"id":"chatcmpl-1",'],
-            disconnectAfter: 1,
-          },
-    ],
-    expect: {
-      responses: [
-        'response.failed server_error',
-        'HTTP 502 upstream_unreachable',
-      ],
-      chat: ['error upstream_unreachable', 'HTTP 502 upstream_unreachable'],
-    },
-  },
-  {
-    name: 'malformed JSON chunk (a body that is not JSON when not streaming)',
-    gateway: 'main',
-    replies: (stream) => [
-      stream
-        ? {
-            kind: 'stream',
-            chunks: [first, 'data: {"choices": [\n\n'],
-            intervalMs: PACE_MS,
-          }
-        : { kind: 'error', status: 200, body: 'not json' },
-    ],
-    expect: {
-      responses: [
-        'response.failed server_error',
-        'HTTP 502 upstream_bad_response',
-      ],
-      chat: ['error upstream_bad_response', 'HTTP 502 upstream_bad_response'],
-    },
-  },
-  {
-    name: 'malformed first chunk (streaming only)',
-    gateway: 'main',
-    replies: () => [{ kind: 'stream', chunks: ['data: {"choices": [\n\n'] }],
-    expect: {
-      responses: ['HTTP 502 upstream_bad_response', null],
-      chat: ['HTTP 502 upstream_bad_response', null],
-    },
-  },
-  {
-    name: 'stream ends without [DONE] or finish_reason (streaming only)',
-    gateway: 'main',
-    replies: () => [
-      {
-        kind: 'stream',
-        chunks: [first, chunk({ content: 'x' })],
-        done: false,
-        intervalMs: PACE_MS,
-      },
-    ],
-    expect: {
-      responses: ['response.failed server_error', null],
-      chat: ['error upstream_bad_response', null],
-    },
-  },
-  {
-    // Tolerated by design: some servers send bare usage chunks without
-    // `choices` (see chat-sse.parser.ts), so the chunk is skipped.
-    name: 'a chunk without choices (a completion without choices when not streaming)',
-    gateway: 'main',
-    replies: (stream) => [
-      stream
-        ? {
-            kind: 'stream',
-            chunks: [
-              first,
-              {
-                id: 'chatcmpl-fake',
-                object: 'chat.completion.chunk',
-                created: 1,
-                model: 'fake-model',
-              },
-              chunk({}, 'stop'),
-            ],
-          }
-        : {
-            kind: 'json',
-            body: {
-              id: 'chatcmpl-1',
-              object: 'chat.completion',
-              created: 1,
-              model: 'fake-model',
-            },
-          },
-    ],
-    expect: {
-      responses: ['completed', 'HTTP 502 upstream_bad_response'],
-      chat: ['completed', 'HTTP 502 upstream_bad_response'],
-    },
-  },
-];
 
 interface Row {
   fault: string;
@@ -265,7 +35,7 @@ interface Row {
 
 describe('upstream faults', () => {
   let upstream: FakeUpstream;
-  const gateways = {} as Record<Gateway, RunningGateway>;
+  const gateways = {} as Record<FaultGateway, RunningGateway>;
   const rows: Row[] = [];
   let timeoutsBefore = 0;
   let peakTimeouts = 0;
@@ -313,7 +83,7 @@ describe('upstream faults', () => {
   });
   beforeEach(() => upstream.reset());
 
-  const matrix = CASES.flatMap((fault) =>
+  const matrix = FAULT_CASES.flatMap((fault) =>
     (['responses', 'chat'] as const).flatMap((endpoint) =>
       ([true, false] as const).flatMap((stream) => {
         const expected = fault.expect[endpoint][stream ? 0 : 1];

@@ -12,6 +12,7 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export function ensureBuilt(): void {
   if (
     !existsSync(`${ROOT}dist/main.js`) ||
+    !existsSync(`${ROOT}dist/cli.js`) ||
     !existsSync(`${ROOT}dist/demo/run-demo.js`)
   ) {
     execFileSync('npx', ['nest', 'build'], { cwd: ROOT, stdio: 'pipe' });

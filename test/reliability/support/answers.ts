@@ -86,6 +86,16 @@ export function problemsOf(answer: Answer, endpoint: Endpoint): string[] {
   return errors.slice(0, 5).map((e) => `${head}: ${e}`);
 }
 
+/**
+ * The events of a Responses stream: its `data:` payloads without the
+ * `data: [DONE]` trailer the gateway writes after the terminal event (as
+ * Open Responses does; OpenAI's own stream has none).
+ */
+export function responsesDataOf(text: string): string[] {
+  const data = sseDataOf(text);
+  return data.at(-1) === '[DONE]' ? data.slice(0, -1) : data;
+}
+
 /** The `data:` payloads of an SSE body, in order. */
 export function sseDataOf(text: string): string[] {
   return text
@@ -107,7 +117,7 @@ const TERMINAL = new Set([
 ]);
 
 function responsesStreamProblems(text: string): string[] {
-  const events = sseDataOf(text).map(parse) as { type?: string }[];
+  const events = responsesDataOf(text).map(parse) as { type?: string }[];
   const problems = events
     .flatMap((event, index) =>
       validateStreamEvent(event).map((e) => `event #${index}: ${e}`),

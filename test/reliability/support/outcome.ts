@@ -7,7 +7,7 @@ import {
   validateResponse,
   validateStreamEvent,
 } from '../../support/openapi-schemas.js';
-import { sseDataOf, type Endpoint } from './answers.js';
+import { responsesDataOf, sseDataOf, type Endpoint } from './answers.js';
 
 /** How one request ended, as seen by the client, and how long it took. */
 export interface Outcome {
@@ -72,10 +72,9 @@ export async function observe(
       elapsedMs,
     };
   }
-  const data = sseDataOf(text);
   return endpoint === 'responses'
-    ? { ...responsesStream(data), elapsedMs }
-    : { ...chatStream(data), elapsedMs };
+    ? { ...responsesStream(responsesDataOf(text)), elapsedMs }
+    : { ...chatStream(sseDataOf(text)), elapsedMs };
 }
 
 function responsesStream(data: string[]): Omit<Outcome, 'elapsedMs'> {

@@ -1,0 +1,96 @@
+import type { Observable, Subscription } from 'rxjs';
+import type { WebSocket } from 'ws';
+import type { GatewayException } from '../errors/gateway.exception.js';
+import { normalizeError } from '../errors/normalize-error.js';
+import { FlowControl } from './flow-control.js';
+
+/** How one endpoint puts its events on a WebSocket: one text frame each. */
+export interface WebSocketFormat<T> {
+  /** The text frame of an event. */
+  frame(event: T): string;
+  /** The frame for an error the stream ends with (the socket stays open). */
+  errorFrame(error: GatewayException): string;
+}
+
+/** How a stream written to a WebSocket ended. */
+export type WebSocketStreamEnd = 'completed' | 'errored' | 'closed';
+
+/** Above this many queued bytes the source is paused until the socket drains. */
+const HIGH_WATER_BYTES = 1024 * 1024;
+/** Each send callback (frame handed to the OS) resumes once below this. */
+const LOW_WATER_BYTES = 256 * 1024;
+
+/**
+ * Writes an Observable to a WebSocket, one text frame per event: the
+ * WebSocket counterpart of writeSse, sharing its RxJS pipeline.
+ *
+ * - Backpressure: when `socket.bufferedAmount` passes the high-water mark
+ *   `flow` is paused (the upstream reader stops reading); the send callback
+ *   resumes it once the buffer is below the low-water mark.
+ * - An error becomes one error frame; the socket stays open for the next turn.
+ * - The socket closing unsubscribes, which aborts the upstream request.
+ *
+ * Resolves (never rejects) when the stream has ended, saying how.
+ */
+export function writeWebSocket<T>(
+  socket: WebSocket,
+  events$: Observable<T>,
+  format: WebSocketFormat<T>,
+  flow: FlowControl = new FlowControl(),
+): Promise<WebSocketStreamEnd> {
+  return new Promise<WebSocketStreamEnd>((resolve) => {
+    let finished = false;
+    // Assigned after subscribe() returns; a synchronous source may finish first.
+    const handle: { subscription?: Subscription } = {};
+
+    const finish = (end: WebSocketStreamEnd): void => {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      socket.off('close', onClose);
+      flow.resume();
+      handle.subscription?.unsubscribe();
+      resolve(end);
+    };
+    const onClose = (): void => finish('closed');
+    const onSent = (): void => {
+      if (flow.paused && socket.bufferedAmount <= LOW_WATER_BYTES) {
+        flow.resume();
+      }
+    };
+    const send = (text: string): void => {
+      if (socket.readyState !== socket.OPEN) {
+        finish('closed');
+        return;
+      }
+      socket.send(text, onSent);
+      if (socket.bufferedAmount > HIGH_WATER_BYTES) {
+        flow.pause();
+      }
+    };
+
+    if (socket.readyState !== socket.OPEN) {
+      resolve('closed');
+      return;
+    }
+    socket.on('close', onClose);
+    handle.subscription = events$.subscribe({
+      next: (event) => {
+        if (!finished) {
+          send(format.frame(event));
+        }
+      },
+      error: (error: unknown) => {
+        if (!finished) {
+          send(format.errorFrame(normalizeError(error)));
+          finish('errored');
+        }
+      },
+      complete: () => finish('completed'),
+    });
+    if (finished) {
+      handle.subscription.unsubscribe();
+    }
+  });
+}

@@ -1,0 +1,175 @@
+import type { SchemaObject } from '@nestjs/swagger';
+import type { GatewayErrorCode } from '../common/errors/gateway.exception.js';
+import type { McpTransportKind } from '../mcp/mcp.types.js';
+import { schemaRef } from './schema-ref.js';
+
+const nullableString: SchemaObject = { type: ['string', 'null'] };
+
+// Typed as exhaustive lists, so a new code or transport fails the build
+// until it is documented here.
+const GATEWAY_ERROR_CODES: Record<GatewayErrorCode, true> = {
+  invalid_json: true,
+  invalid_request: true,
+  unsupported_media_type: true,
+  payload_too_large: true,
+  unauthorized: true,
+  not_found: true,
+  method_not_allowed: true,
+  upstream_unreachable: true,
+  upstream_timeout: true,
+  upstream_error: true,
+  upstream_bad_response: true,
+  service_unavailable: true,
+  internal: true,
+};
+const MCP_TRANSPORTS: Record<McpTransportKind, true> = {
+  stdio: true,
+  'streamable-http': true,
+  sse: true,
+};
+
+/**
+ * The schemas of what the gateway itself answers (probes, the MCP status,
+ * its error body), merged into `components.schemas` beside OpenAI's.
+ */
+export const GATEWAY_SCHEMAS: Record<string, SchemaObject> = {
+  GatewayError: {
+    description:
+      "OpenAI's error body. `code` is one of the gateway's own codes below, OpenAI's (e.g. `invalid_api_key`, `model_not_found`), or whatever an upstream sent, which is passed on as it is.",
+    type: 'object',
+    properties: {
+      error: {
+        type: 'object',
+        properties: {
+          message: { type: 'string' },
+          type: {
+            type: 'string',
+            examples: [
+              'invalid_request_error',
+              'authentication_error',
+              'upstream_error',
+              'server_error',
+            ],
+          },
+          param: nullableString,
+          code: {
+            type: ['string', 'integer', 'null'],
+            examples: Object.keys(GATEWAY_ERROR_CODES),
+          },
+        },
+        required: ['message', 'type', 'param', 'code'],
+      },
+    },
+    required: ['error'],
+  },
+  HealthStatus: {
+    description: 'Liveness: 200 while the process runs.',
+    type: 'object',
+    properties: { status: { type: 'string', enum: ['ok'] } },
+    required: ['status'],
+  },
+  ReadinessStatus: {
+    description:
+      'Readiness: `ready` (200) when the upstream answers; `not_ready` or `draining` (503) otherwise. MCP servers never make the gateway unready.',
+    type: 'object',
+    properties: {
+      status: { type: 'string', enum: ['ready', 'not_ready', 'draining'] },
+      upstream: {
+        type: 'string',
+        enum: ['reachable', 'unreachable', 'unknown'],
+      },
+      mcpServers: {
+        type: 'object',
+        properties: {
+          configured: { type: 'integer', minimum: 0 },
+          connected: { type: 'integer', minimum: 0 },
+        },
+        required: ['configured', 'connected'],
+      },
+    },
+    required: ['status', 'upstream', 'mcpServers'],
+  },
+  GatewayInfo: {
+    description: 'Name, version and a summary of the endpoints.',
+    type: 'object',
+    properties: {
+      name: { type: 'string' },
+      version: { type: 'string' },
+      endpoints: { type: 'array', items: { type: 'string' } },
+    },
+    required: ['name', 'version', 'endpoints'],
+  },
+  McpServerStatus: {
+    description: 'One configured MCP server, as the gateway sees it.',
+    type: 'object',
+    properties: {
+      name: { type: 'string' },
+      transport: { type: 'string', enum: Object.keys(MCP_TRANSPORTS) },
+      connected: { type: 'boolean' },
+      tools: {
+        description: 'The cached tools, after allowedTools/disabledTools.',
+        type: 'array',
+        items: { type: 'string' },
+      },
+      lastError: nullableString,
+      lastConnectedAt: { ...nullableString, format: 'date-time' },
+      lastRefreshedAt: { ...nullableString, format: 'date-time' },
+    },
+    required: [
+      'name',
+      'transport',
+      'connected',
+      'tools',
+      'lastError',
+      'lastConnectedAt',
+      'lastRefreshedAt',
+    ],
+  },
+  McpServerList: {
+    type: 'object',
+    properties: {
+      object: { type: 'string', enum: ['list'] },
+      data: { type: 'array', items: schemaRef('McpServerStatus') },
+    },
+    required: ['object', 'data'],
+  },
+  CreateResponseRequest: {
+    description:
+      "OpenAI's CreateResponse, with `model` required. Fields the gateway does not read are passed on or ignored, never rejected.",
+    allOf: [
+      schemaRef('CreateResponse'),
+      {
+        type: 'object',
+        properties: { model: schemaRef('ModelIdsResponses') },
+        required: ['model'],
+      },
+    ],
+  },
+  ResponseKeepaliveEvent: {
+    description:
+      'Sent after KEEPALIVE_INTERVAL seconds without another event, as the OpenAI API does (its spec does not list it).',
+    type: 'object',
+    properties: {
+      type: { type: 'string', enum: ['keepalive'] },
+      sequence_number: { type: 'integer' },
+    },
+    required: ['type', 'sequence_number'],
+  },
+  GatewayResponseStreamEvent: {
+    description:
+      'One `event: <type>` / `data: <json>` frame of a Responses stream. The stream ends after its terminal event, with no `[DONE]`.',
+    anyOf: [
+      schemaRef('ResponseStreamEvent'),
+      schemaRef('ResponseKeepaliveEvent'),
+    ],
+  },
+  DeletedResponse: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      object: { type: 'string', enum: ['response'] },
+      deleted: { type: 'boolean', enum: [true] },
+    },
+    required: ['id', 'object', 'deleted'],
+  },
+};

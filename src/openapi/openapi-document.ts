@@ -1,0 +1,100 @@
+import type { INestApplication } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import {
+  DocumentBuilder,
+  type OpenAPIObject,
+  SwaggerModule,
+} from '@nestjs/swagger';
+import { OPEN_ROUTES } from '../auth/api-key-auth.hook.js';
+import { serverConfig } from '../config/server.config.js';
+import { packageInfo } from '../health/package-info.js';
+import { completeDocument } from './complete-document.js';
+import { GATEWAY_SCHEMAS } from './gateway-schemas.js';
+import { openAiSchemas } from './openai-schemas.js';
+import { PASS_THROUGH_PATHS } from './pass-through-paths.js';
+import { WEBSOCKET_PATH_ITEMS } from './websocket-paths.js';
+
+/** Where the document is served, without a key. */
+export const OPENAPI_JSON_PATH = '/openapi.json';
+/** Where Swagger UI is served, without a key. */
+export const SWAGGER_UI_PATH = '/docs';
+
+/** The name of the bearer security scheme. */
+export const BEARER_SCHEME = 'bearer';
+
+const DESCRIPTION = [
+  'An OpenAI-compatible gateway: the Responses API on any Chat Completions backend, MCP tools run server-side, and every other OpenAI endpoint passed through.',
+  'When GATEWAY_API_KEYS is set, every route but the probes, /metrics and this documentation needs `Authorization: Bearer <key>`.',
+].join('\n\n');
+
+/**
+ * The gateway's own OpenAPI 3.1 server URL: OPENAI_BASE_URL without a
+ * trailing `/v1` (the paths carry it), else relative to the document.
+ */
+export function serverUrl(publicBaseUrl: string | undefined): string {
+  if (publicBaseUrl === undefined) {
+    return '/';
+  }
+  return publicBaseUrl.replace(/\/+$/, '').replace(/\/v1$/, '') || '/';
+}
+
+/**
+ * The OpenAPI 3.1 document of every route the app registers: the Nest
+ * controllers as scanned, the Fastify-level pass-through routes, OpenAI's
+ * schemas and the gateway's own. Deterministic for a given publicBaseUrl.
+ */
+export function createOpenApiDocument(
+  app: INestApplication,
+  publicBaseUrl: string | undefined,
+): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setOpenAPIVersion('3.1.0')
+    .setTitle(packageInfo.name)
+    .setDescription(DESCRIPTION)
+    .setVersion(packageInfo.version)
+    .addServer(serverUrl(publicBaseUrl))
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'API key',
+        description: 'One of the keys in GATEWAY_API_KEYS.',
+      },
+      BEARER_SCHEME,
+    )
+    .addSecurityRequirements(BEARER_SCHEME)
+    .build();
+  const scanned = SwaggerModule.createDocument(app, config, {
+    // The controllers carry their own @ApiTags.
+    autoTagControllers: false,
+    operationIdFactory: (controller, method) =>
+      `${controller.replace(/Controller$/, '')}_${method}`,
+  });
+  return completeDocument(scanned, {
+    extraPaths: { ...PASS_THROUGH_PATHS, ...WEBSOCKET_PATH_ITEMS },
+    schemas: [openAiSchemas(), GATEWAY_SCHEMAS],
+    openRoutes: OPEN_ROUTES,
+  });
+}
+
+/**
+ * Serves the document at OPENAPI_JSON_PATH and Swagger UI at SWAGGER_UI_PATH,
+ * both open (OPEN_ROUTES), with OPENAI_BASE_URL as the server. The document
+ * is built on its first request, once.
+ */
+export function setupOpenApi(app: NestFastifyApplication): void {
+  const { publicBaseUrl } = app.get<ConfigType<typeof serverConfig>>(
+    serverConfig.KEY,
+  );
+  SwaggerModule.setup(
+    SWAGGER_UI_PATH,
+    app,
+    () => createOpenApiDocument(app, publicBaseUrl),
+    {
+      jsonDocumentUrl: OPENAPI_JSON_PATH,
+      raw: ['json'],
+      customSiteTitle: `${packageInfo.name} API`,
+    },
+  );
+}

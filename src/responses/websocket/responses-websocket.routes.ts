@@ -1,0 +1,112 @@
+import websocket from '@fastify/websocket';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { OpenAiErrorBody } from '../../common/errors/gateway.exception.js';
+import { conversationConfig } from '../../config/conversation.config.js';
+import { serverConfig } from '../../config/server.config.js';
+import { MCP_TOOLS_HEADER } from '../../mcp/tool-loop/request-toolset.js';
+import { forwardedAuthHeaders } from '../../model-call/forwarded-auth.js';
+import { EVENT_NAMING_HEADER, eventNamingOf } from '../core/event-naming.js';
+import { ResponsesService } from '../responses.service.js';
+import { ResponsesWebSocketSession } from './responses-websocket.session.js';
+
+/** The paths that also answer a WebSocket upgrade. */
+export const WEBSOCKET_PATHS = ['/v1/responses', '/responses'] as const;
+
+/** The 426 body for a plain GET: clients such as Codex then fall back to HTTP. */
+export function upgradeRequiredBody(): OpenAiErrorBody {
+  return {
+    error: {
+      message:
+        'This endpoint accepts WebSocket connections (Upgrade: websocket) on GET; use POST for HTTP.',
+      type: 'invalid_request_error',
+      param: null,
+      code: 'upgrade_required',
+    },
+  };
+}
+
+/**
+ * Responses WebSocket mode: `GET /v1/responses` (and `/responses`) upgraded
+ * to a WebSocket, next to Nest's POST route on the same path. Registered as
+ * Fastify plugins from onModuleInit, as the proxy routes are, so
+ * @fastify/websocket is loaded before its route. The upgrade request goes
+ * through Fastify's routing, so the onRequest hooks (API keys, request id,
+ * metrics) run on it like on any request.
+ */
+@Injectable()
+export class ResponsesWebSocketRoutes implements OnModuleInit {
+  private readonly logger = new Logger(ResponsesWebSocketRoutes.name);
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly service: ResponsesService,
+    @Inject(serverConfig.KEY)
+    private readonly server: ConfigType<typeof serverConfig>,
+    @Inject(conversationConfig.KEY)
+    private readonly conversation: Pick<
+      ConfigType<typeof conversationConfig>,
+      'maxConversationHistory'
+    >,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    void fastify.register(websocket, {
+      options: { maxPayload: this.server.bodyLimitBytes },
+    });
+    void fastify.register((scope, _options, done) => {
+      // An upgrade answered with HTTP (401, 426…) must not leave the raw
+      // socket open: the HTTP server no longer tracks it, so it would outlive
+      // the server's close.
+      scope.addHook('onResponse', (request, reply, hookDone) => {
+        if (isUpgrade(request)) {
+          reply.raw.socket?.end();
+        }
+        hookDone();
+      });
+      for (const url of WEBSOCKET_PATHS) {
+        scope.route({
+          method: 'GET',
+          url,
+          handler: (_request: FastifyRequest, reply: FastifyReply) =>
+            reply
+              .code(426)
+              .header('upgrade', 'websocket')
+              .header('connection', 'Upgrade')
+              .send(upgradeRequiredBody()),
+          wsHandler: (socket: WebSocket, request: FastifyRequest) =>
+            this.open(socket, request),
+        });
+      }
+      done();
+    });
+  }
+
+  private open(socket: WebSocket, request: FastifyRequest): void {
+    const headers = request.headers;
+    const mcpTools = headers[MCP_TOOLS_HEADER];
+    new ResponsesWebSocketSession(socket, this.service, {
+      options: {
+        headers: forwardedAuthHeaders(
+          headers.authorization,
+          this.server.forwardClientAuth,
+        ),
+        ...(typeof mcpTools === 'string' ? { mcpTools } : {}),
+      },
+      naming: eventNamingOf(
+        headers[EVENT_NAMING_HEADER],
+        this.service.defaultEventNaming,
+      ),
+      cacheCapacity: this.conversation.maxConversationHistory,
+      logger: this.logger,
+    });
+  }
+}
+
+function isUpgrade(request: FastifyRequest): boolean {
+  return request.headers.upgrade?.toLowerCase() === 'websocket';
+}

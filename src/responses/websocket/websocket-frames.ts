@@ -1,0 +1,112 @@
+import {
+  GatewayException,
+  toOpenAiError,
+  type OpenAiErrorBody,
+} from '../../common/errors/gateway.exception.js';
+import { ValidateBodyPipe } from '../../common/http/validate-body.pipe.js';
+import type { WebSocketFormat } from '../../common/sse/websocket-writer.js';
+import { asContextLengthError } from '../core/context-length.js';
+import { isRecord } from '../core/request-guards.js';
+import type {
+  CreateResponseRequest,
+  ResponseStreamEvent,
+} from '../core/responses.types.js';
+import { CreateResponseDto } from '../create-response.dto.js';
+
+/** The client event that starts a turn. */
+export const RESPONSE_CREATE = 'response.create';
+
+/** `{"type":"error","sequence_number","status","error":{…}}` (WebSocketErrorEvent). */
+export interface WebSocketErrorEvent {
+  type: 'error';
+  sequence_number: number;
+  status: number;
+  error: {
+    type: string;
+    code: string;
+    message: string;
+    param: string | null;
+  };
+}
+
+const validateBody = new ValidateBodyPipe();
+
+/**
+ * Reads one client text frame: a `response.create` event whose other
+ * fields are a normal create body. It is validated like a POST body and
+ * returned as a streaming request. `stream` and `stream_options` mean
+ * nothing on a socket (every turn streams) and are dropped; `background`
+ * is refused, as on HTTP.
+ */
+export function parseCreateEvent(text: string): CreateResponseRequest {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new GatewayException(
+      'invalid_json',
+      'The WebSocket message is not valid JSON.',
+    );
+  }
+  if (!isRecord(parsed)) {
+    throw new GatewayException(
+      'invalid_request',
+      'The WebSocket message must be a JSON object.',
+    );
+  }
+  const { type, ...body } = parsed;
+  // Every turn on a socket streams: the HTTP streaming fields mean nothing here.
+  delete body['stream'];
+  delete body['stream_options'];
+  if (type !== RESPONSE_CREATE) {
+    throw new GatewayException(
+      'invalid_request',
+      `Unsupported WebSocket event type ${JSON.stringify(type)}: expected '${RESPONSE_CREATE}'.`,
+      { param: 'type', openAiCode: 'invalid_value' },
+    );
+  }
+  validateBody.transform(body, { type: 'body', metatype: CreateResponseDto });
+  return { ...(body as unknown as CreateResponseRequest), stream: true };
+}
+
+/** The WebSocket error event of a failure, numbered after the turn's last event. */
+export function errorEvent(
+  error: GatewayException,
+  sequenceNumber: number,
+): WebSocketErrorEvent {
+  const mapped = asContextLengthError(error) as GatewayException;
+  const { status, body } = toOpenAiError(mapped);
+  return {
+    type: 'error',
+    sequence_number: sequenceNumber,
+    status,
+    error: {
+      type: body.error.type,
+      code: codeOf(body, mapped),
+      message: body.error.message,
+      param: body.error.param,
+    },
+  };
+}
+
+/**
+ * Responses events on a socket: one JSON object per text frame. `sequence`
+ * tracks the turn's next sequence number, for a closing error event.
+ */
+export function responsesWebSocketFormat(sequence: {
+  next: number;
+}): WebSocketFormat<ResponseStreamEvent> {
+  return {
+    frame: (event) => {
+      sequence.next = event.sequence_number + 1;
+      return JSON.stringify(event);
+    },
+    errorFrame: (error) => JSON.stringify(errorEvent(error, sequence.next)),
+  };
+}
+
+// The WebSocket error schema wants a string code.
+function codeOf(body: OpenAiErrorBody, error: GatewayException): string {
+  const code = body.error.code;
+  return code === null ? error.code : String(code);
+}
