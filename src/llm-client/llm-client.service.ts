@@ -6,11 +6,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { Readable } from 'node:stream';
 import { Observable } from 'rxjs';
 import { Agent, request, type Dispatcher } from 'undici';
-import { GatewayException } from '../common/errors/gateway.exception.js';
-import type { FlowControl } from '../common/sse/flow-control.js';
 import { upstreamConfig } from '../config/upstream.config.js';
 import { upstreamsConfig } from '../config/upstreams.config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -23,8 +20,12 @@ import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
 } from './chat-completion.types.js';
-import { ChatSseParser } from './chat-sse.parser.js';
+import { readChatStream } from './chat-stream.reader.js';
 import { toolTurnsAsText } from './tool-turns.mapper.js';
+import type {
+  ForwardRequest,
+  UpstreamCallOptions,
+} from './upstream-call.types.js';
 import {
   isAbortError,
   toUpstreamException,
@@ -46,32 +47,6 @@ import {
   upstreamUrl,
   type UpstreamTarget,
 } from './upstream-target.js';
-
-/** Options every upstream call takes. */
-export interface UpstreamCallOptions {
-  /** Cancels the upstream request; the client's disconnect feeds it. */
-  signal?: AbortSignal;
-  /** Which upstream (see UpstreamRouter); the default upstream when omitted. */
-  target?: UpstreamTarget;
-  /** Extra request headers, e.g. a forwarded client Authorization. */
-  headers?: Record<string, string>;
-  /** Backpressure from the client socket (streaming only). */
-  flow?: FlowControl;
-}
-
-/** A raw request forwarded as it is. */
-export interface ForwardRequest {
-  method: Dispatcher.HttpMethod;
-  /** Path and query below the version segment, e.g. `/models?limit=2`. */
-  pathAndQuery: string;
-  /**
-   * The client's end-to-end headers. forward() adds the target's own headers
-   * and its API key, unless `keepClientAuth` passes the client's Authorization.
-   */
-  headers: Record<string, string | string[]>;
-  keepClientAuth?: boolean;
-  body?: Readable | null;
-}
 
 /**
  * The only component that talks to Chat Completions upstreams.
@@ -163,24 +138,17 @@ export class LlmClientService implements OnApplicationShutdown {
         );
         target = answer.target;
         meter = this.meter.stream(target.name, body.model);
-        const parser = new ChatSseParser((chunk) => {
-          meter?.chunk(chunk);
-          subscriber.next(chunk);
-        }, target.name);
-        for await (const bytes of answer.response.body) {
-          parser.feed(bytes as Buffer);
-          if (subscriber.closed) {
-            return;
-          }
-          await options.flow?.ready();
-        }
-        parser.end();
-        if (!parser.sawDone && !parser.sawFinish) {
-          throw new GatewayException(
-            'upstream_bad_response',
-            `The upstream '${target.name}' ended the stream before it finished.`,
-            { openAiCode: 'upstream_bad_response' },
-          );
+        const end = await readChatStream(
+          answer.response.body,
+          target.name,
+          (chunk) => {
+            meter?.chunk(chunk);
+            subscriber.next(chunk);
+          },
+          { isClosed: () => subscriber.closed, flow: options.flow },
+        );
+        if (end === 'closed') {
+          return;
         }
         settled = true;
         meter.end();

@@ -1,4 +1,11 @@
-import { readFileSync } from 'node:fs';
+import {
+  ConfigEntryChecker,
+  isRecord,
+  parseConfigJson,
+  readConfigFile,
+  safeUrl,
+  type ConfigFileEnvironment,
+} from '../config/json-config-file.js';
 import {
   DEFAULT_UPSTREAM_NAME,
   type ModelMatcher,
@@ -8,9 +15,7 @@ import {
 } from './upstream-definition.js';
 
 /** The environment `api_key_env` names are looked up in. */
-export type UpstreamsConfigEnvironment = Readonly<
-  Record<string, string | undefined>
->;
+export type UpstreamsConfigEnvironment = ConfigFileEnvironment;
 
 /** Thrown when the upstreams file is unreadable or invalid; lists every problem. */
 export class UpstreamsConfigError extends Error {
@@ -43,14 +48,10 @@ export function loadUpstreamsConfig(
   path: string,
   env: UpstreamsConfigEnvironment,
 ): UpstreamsFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UpstreamsConfigError(path, [
-      `cannot read the file (${error instanceof Error ? error.message : String(error)})`,
-    ]);
-  }
+  const text = readConfigFile(
+    path,
+    (problems) => new UpstreamsConfigError(path, problems),
+  );
   return parseUpstreamsConfig(text, env, path);
 }
 
@@ -65,14 +66,10 @@ export function parseUpstreamsConfig(
   env: UpstreamsConfigEnvironment,
   source = 'upstreams config',
 ): UpstreamsFile {
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new UpstreamsConfigError(source, [
-      `invalid JSON (${error instanceof Error ? error.message : String(error)})`,
-    ]);
-  }
+  const document = parseConfigJson(
+    text,
+    (problems) => new UpstreamsConfigError(source, problems),
+  );
   if (!isRecord(document) || !isRecord(document.upstreams)) {
     throw new UpstreamsConfigError(source, ['upstreams: must be an object']);
   }
@@ -124,12 +121,14 @@ export function fallbackProblems(
 }
 
 /** Validates one upstream entry, reporting problems as `upstreams.<name>.<field>`. */
-class EntryChecker {
+class EntryChecker extends ConfigEntryChecker {
   constructor(
-    private readonly name: string,
+    name: string,
     private readonly env: UpstreamsConfigEnvironment,
-    private readonly problems: string[],
-  ) {}
+    problems: string[],
+  ) {
+    super('upstreams', name, problems);
+  }
 
   check(entry: unknown): UpstreamDefinition | undefined {
     const before = this.problems.length;
@@ -227,23 +226,11 @@ class EntryChecker {
   }
 
   private headers(value: unknown): Record<string, string> {
-    if (value === undefined) {
-      return {};
-    }
-    if (!isRecord(value)) {
-      this.fail('headers', 'must be an object of strings');
-      return {};
-    }
-    const headers: Record<string, string> = {};
-    for (const [key, header] of Object.entries(value)) {
-      if (typeof header !== 'string') {
-        this.fail(`headers.${key}`, 'must be a string');
-        continue;
-      }
-      // Lower-case, so they replace the client's headers of the same name.
-      headers[key.toLowerCase()] = header;
-    }
-    return headers;
+    // Lower-case, so they replace the client's headers of the same name.
+    return this.stringMap(value, 'headers', (key, header) => [
+      key.toLowerCase(),
+      header,
+    ]);
   }
 
   private overrides(value: unknown): Record<string, ModelOverride> {
@@ -296,24 +283,5 @@ class EntryChecker {
       return undefined;
     }
     return typeof value === 'string' ? value.trim() : undefined;
-  }
-
-  private fail(field: string, reason: string): void {
-    const path = field
-      ? `upstreams.${this.name}.${field}`
-      : `upstreams.${this.name}`;
-    this.problems.push(`${path}: ${reason}`);
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function safeUrl(text: string): URL | undefined {
-  try {
-    return new URL(text);
-  } catch {
-    return undefined;
   }
 }

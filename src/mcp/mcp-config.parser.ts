@@ -1,4 +1,12 @@
-import { readFileSync } from 'node:fs';
+import {
+  ConfigEntryChecker,
+  expandVariables,
+  isRecord,
+  parseConfigJson,
+  readConfigFile,
+  safeUrl,
+  type ConfigFileEnvironment,
+} from '../config/json-config-file.js';
 import type {
   McpHttpServerConfig,
   McpServerConfig,
@@ -7,7 +15,7 @@ import type {
 import { MCP_NAME_SEPARATOR } from './mcp.types.js';
 
 /** The environment `${VAR}` references are resolved against. */
-export type McpConfigEnvironment = Readonly<Record<string, string | undefined>>;
+export type McpConfigEnvironment = ConfigFileEnvironment;
 
 /** Thrown when the MCP servers file is unreadable or invalid; lists every problem. */
 export class McpConfigError extends Error {
@@ -22,8 +30,6 @@ export class McpConfigError extends Error {
 
 /** Server names become tool-name prefixes, so they must be valid in function names. */
 const SERVER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-/** `${VAR}` or `${VAR:-default}`. */
-const VARIABLE_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 const HTTP_TRANSPORTS = ['streamable-http', 'sse'] as const;
 
 /** Reads and parses the file at `path`; see {@link parseMcpServersConfig}. */
@@ -31,14 +37,10 @@ export function loadMcpServersConfig(
   path: string,
   env: McpConfigEnvironment,
 ): McpServerConfig[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new McpConfigError(path, [
-      `cannot read the file (${error instanceof Error ? error.message : String(error)})`,
-    ]);
-  }
+  const text = readConfigFile(
+    path,
+    (problems) => new McpConfigError(path, problems),
+  );
   return parseMcpServersConfig(text, env, path);
 }
 
@@ -53,14 +55,10 @@ export function parseMcpServersConfig(
   env: McpConfigEnvironment,
   source = 'MCP servers config',
 ): McpServerConfig[] {
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new McpConfigError(source, [
-      `invalid JSON (${error instanceof Error ? error.message : String(error)})`,
-    ]);
-  }
+  const document = parseConfigJson(
+    text,
+    (problems) => new McpConfigError(source, problems),
+  );
   const servers = isRecord(document) ? document.mcpServers : undefined;
   if (!isRecord(servers)) {
     throw new McpConfigError(source, ['mcpServers: must be an object']);
@@ -81,12 +79,14 @@ export function parseMcpServersConfig(
 }
 
 /** Validates one server entry, reporting problems as `mcpServers.<name>.<field>`. */
-class EntryChecker {
+class EntryChecker extends ConfigEntryChecker {
   constructor(
-    private readonly name: string,
+    name: string,
     private readonly env: McpConfigEnvironment,
-    private readonly problems: string[],
-  ) {}
+    problems: string[],
+  ) {
+    super('mcpServers', name, problems);
+  }
 
   check(entry: unknown): McpServerConfig | undefined {
     const before = this.problems.length;
@@ -226,54 +226,15 @@ class EntryChecker {
     entry: Record<string, unknown>,
     field: string,
   ): Record<string, string> {
-    const value = entry[field];
-    if (value === undefined) {
-      return {};
-    }
-    if (!isRecord(value)) {
-      this.fail(field, 'must be an object of strings');
-      return {};
-    }
-    const expanded: Record<string, string> = {};
-    for (const [key, raw] of Object.entries(value)) {
-      if (typeof raw !== 'string') {
-        this.fail(`${field}.${key}`, 'must be a string');
-        continue;
-      }
-      expanded[key] = raw.replace(
-        VARIABLE_REFERENCE,
-        (_match, variable: string, fallback: string | undefined) => {
-          const resolved = this.env[variable] ?? fallback;
-          if (resolved === undefined) {
-            this.fail(
-              `${field}.${key}`,
-              `references unset environment variable ${variable}`,
-            );
-          }
-          return resolved ?? '';
-        },
-      );
-    }
-    return expanded;
-  }
-
-  private fail(field: string, reason: string): void {
-    const path = field
-      ? `mcpServers.${this.name}.${field}`
-      : `mcpServers.${this.name}`;
-    this.problems.push(`${path}: ${reason}`);
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function safeUrl(text: string): URL | undefined {
-  try {
-    return new URL(text);
-  } catch {
-    return undefined;
+    return this.stringMap(entry[field], field, (key, raw) => [
+      key,
+      expandVariables(raw, this.env, (variable) =>
+        this.fail(
+          `${field}.${key}`,
+          `references unset environment variable ${variable}`,
+        ),
+      ),
+    ]);
   }
 }
 

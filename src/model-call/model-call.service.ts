@@ -6,10 +6,8 @@ import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
 } from '../llm-client/chat-completion.types.js';
-import {
-  LlmClientService,
-  type UpstreamCallOptions,
-} from '../llm-client/llm-client.service.js';
+import { LlmClientService } from '../llm-client/llm-client.service.js';
+import type { UpstreamCallOptions } from '../llm-client/upstream-call.types.js';
 import {
   UpstreamRouter,
   type RoutedModel,

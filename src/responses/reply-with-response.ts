@@ -10,6 +10,7 @@ import {
   MCP_TOOLS_HEADER,
   type McpToolsOption,
 } from '../mcp/tool-loop/request-toolset.js';
+import { forwardedAuthHeaders } from '../model-call/forwarded-auth.js';
 import type { ModelCallOptions } from '../model-call/model-call.service.js';
 import { asContextLengthError } from './core/context-length.js';
 import {
@@ -18,6 +19,7 @@ import {
   withEventNaming,
 } from './core/event-naming.js';
 import type { CreateResponseRequest } from './core/responses.types.js';
+import type { CreateResponseDto } from './create-response.dto.js';
 import type { ResponsesService } from './responses.service.js';
 import { responsesSseFormat } from './responses-sse.format.js';
 
@@ -66,4 +68,33 @@ export async function replyWithResponse(
     // The gateway never truncates: a prompt too long for the model is a 400.
     throw asContextLengthError(error);
   }
+}
+
+/** The client's auth as a create route sees it, and whether it is forwarded. */
+export interface CreateRouteAuth {
+  authorization: string | undefined;
+  forwardClientAuth: boolean;
+}
+
+/**
+ * The body of both create routes: the validated DTO as a request, the
+ * client's Authorization forwarded when FORWARD_CLIENT_AUTH is on, and the
+ * upstream the path names, if any.
+ */
+export function replyToCreateRoute(
+  service: ResponsesService,
+  body: CreateResponseDto,
+  reply: FastifyReply,
+  auth: CreateRouteAuth,
+  upstreamName?: string,
+): Promise<void> {
+  return replyWithResponse(
+    service,
+    body as unknown as CreateResponseRequest,
+    reply,
+    {
+      ...(upstreamName === undefined ? {} : { upstreamName }),
+      headers: forwardedAuthHeaders(auth.authorization, auth.forwardClientAuth),
+    },
+  );
 }

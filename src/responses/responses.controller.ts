@@ -16,7 +16,6 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import { serverConfig } from '../config/server.config.js';
-import { forwardedAuthHeaders } from '../model-call/forwarded-auth.js';
 import {
   ApiErrorResponse,
   ApiJsonBody,
@@ -31,7 +30,7 @@ import {
   CreateResponseDto,
   type InputItemsQuery,
 } from './create-response.dto.js';
-import { replyWithResponse } from './reply-with-response.js';
+import { replyToCreateRoute } from './reply-with-response.js';
 import { ResponsesService } from './responses.service.js';
 import type { ItemList, ItemListQuery } from './store/response-store.js';
 
@@ -64,17 +63,10 @@ export class ResponsesController {
     @Res() reply: FastifyReply,
     @Headers('authorization') authorization?: string,
   ): Promise<void> {
-    return replyWithResponse(
-      this.service,
-      body as unknown as CreateResponseRequest,
-      reply,
-      {
-        headers: forwardedAuthHeaders(
-          authorization,
-          this.server.forwardClientAuth,
-        ),
-      },
-    );
+    return replyToCreateRoute(this.service, body, reply, {
+      authorization,
+      forwardClientAuth: this.server.forwardClientAuth,
+    });
   }
 
   @Post('input_tokens')

@@ -8,6 +8,7 @@ import { CompactService } from './compact/compact.service.js';
 import { CompactionSeal } from './compact/compaction-seal.js';
 import { ResponsesController } from './responses.controller.js';
 import { ResponsesService } from './responses.service.js';
+import { TurnPreparationService } from './turn-preparation.service.js';
 import { UpstreamResponsesController } from './upstream-responses.controller.js';
 import { InMemoryResponseStore } from './store/in-memory-response.store.js';
 import { RedisResponseStore } from './store/redis-response.store.js';
@@ -22,6 +23,7 @@ import { ResponsesWebSocketRoutes } from './websocket/responses-websocket.routes
   ],
   providers: [
     ResponsesService,
+    TurnPreparationService,
     CompactService,
     ResponsesWebSocketRoutes,
     {

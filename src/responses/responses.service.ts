@@ -12,20 +12,16 @@ import type {
   ChatCompletionRequest,
 } from '../llm-client/chat-completion.types.js';
 import {
-  chatRequestFor,
   loopEventsFor,
   modelOptionsFor,
 } from '../agent-format/agent-format.pipeline.js';
-import {
-  type AgentFormat,
-  OPENAI_AGENT_FORMAT,
-} from '../agent-format/agent-format.js';
+import type { AgentFormat } from '../agent-format/agent-format.js';
 import {
   requestAgentFormat,
   type ToolCallFormatOption,
-  withoutAgentFormat,
 } from '../agent-format/request-agent-format.js';
 import { GatewayException } from '../common/errors/gateway.exception.js';
+import { responsesConfig } from '../config/responses.config.js';
 import { serverConfig } from '../config/server.config.js';
 import { upstreamsConfig } from '../config/upstreams.config.js';
 import type { McpToolsOption } from '../mcp/tool-loop/request-toolset.js';
@@ -35,31 +31,18 @@ import {
   ModelCallService,
   type ModelCallOptions,
 } from '../model-call/model-call.service.js';
-import { newId } from './core/ids.js';
-import {
-  completionToChunks,
-  ResponseEventMachine,
-} from './core/response-event-machine.js';
+import { enforceAllowedTools } from './core/allowed-tool-calls.js';
+import type { EventNaming } from './core/event-naming.js';
+import { completionToChunks } from './core/response-event-machine.js';
 import type {
   CreateResponseRequest,
-  ResponseInputItem,
   ResponseObject,
   ResponseStreamEvent,
 } from './core/responses.types.js';
-import { toChatRequest, type ChatRequestPlan } from './core/to-chat-request.js';
-import { enforceAllowedTools } from './core/allowed-tool-calls.js';
-import { checkCallOutputs } from './core/call-outputs.js';
-import { restoreCompactionItems } from './core/compaction-items.js';
-import type { EventNaming } from './core/event-naming.js';
-import { CompactionSeal } from './compact/compaction-seal.js';
-import type { ConnectionStoreOption } from './websocket/connection-store.option.js';
-import { responsesConfig } from '../config/responses.config.js';
-import { normalizeInputItems, referencedIds } from './input-items.js';
 import { responseEvents } from './response-stream.js';
 import {
   prepareTurnTools,
   turnEvents,
-  withoutHostedMcpTools,
   type TurnTools,
 } from './response-tools.js';
 import {
@@ -69,25 +52,17 @@ import {
   type ItemListQuery,
   type ResponseStore,
 } from './store/response-store.js';
+import {
+  TurnPreparationService,
+  type PreparedTurn,
+} from './turn-preparation.service.js';
+import type { ConnectionStoreOption } from './websocket/connection-store.option.js';
 
 /** Options of one Responses request. */
 export type ResponseCallOptions = ModelCallOptions &
   McpToolsOption &
   ToolCallFormatOption &
   ConnectionStoreOption;
-
-/** One prepared turn: its mapped chat request and what to store afterwards. */
-interface PreparedTurn {
-  request: CreateResponseRequest;
-  plan: ChatRequestPlan;
-  history: ResponseInputItem[];
-  inputItems: ResponseInputItem[];
-  machine: ResponseEventMachine;
-  /** Where a `store:false` turn is kept (WebSocket mode). */
-  connectionStore?: ResponseStore;
-  /** How client tool calls reach the client (`agent_format`). */
-  format: AgentFormat;
-}
 
 /**
  * /v1/responses on a Chat Completions upstream: resolves the conversation,
@@ -116,7 +91,7 @@ export class ResponsesService {
       ConfigType<typeof responsesConfig>,
       'eventNaming'
     >,
-    private readonly seal: CompactionSeal,
+    private readonly turns: TurnPreparationService,
   ) {}
 
   /** The event naming of requests that do not choose one (RESPONSES_EVENT_NAMING). */
@@ -129,7 +104,7 @@ export class ResponsesService {
     request: CreateResponseRequest,
     options: ResponseCallOptions,
   ): Promise<Observable<ResponseStreamEvent>> {
-    const turn = await this.prepare(
+    const turn = await this.turns.prepare(
       request,
       this.formatOf(request, options),
       options.connectionStore,
@@ -153,7 +128,7 @@ export class ResponsesService {
     request: CreateResponseRequest,
     options: ResponseCallOptions,
   ): Promise<ResponseObject> {
-    const turn = await this.prepare(
+    const turn = await this.turns.prepare(
       request,
       this.formatOf(request, options),
       options.connectionStore,
@@ -207,7 +182,7 @@ export class ResponsesService {
   async countInputTokens(
     request: CreateResponseRequest,
   ): Promise<{ object: 'response.input_tokens'; input_tokens: number }> {
-    const { plan } = await this.prepare({
+    const { plan } = await this.turns.prepare({
       ...request,
       model: request.model ?? '',
     });
@@ -232,61 +207,6 @@ export class ResponsesService {
     );
   }
 
-  private async prepare(
-    withFormat: CreateResponseRequest,
-    format: AgentFormat = OPENAI_AGENT_FORMAT,
-    connectionStore?: ResponseStore,
-  ): Promise<PreparedTurn> {
-    const request = withoutAgentFormat(withFormat);
-    if (request.background === true) {
-      throw new GatewayException(
-        'invalid_request',
-        'Background responses are not supported by this gateway.',
-        { param: 'background', openAiCode: 'unsupported_parameter' },
-      );
-    }
-    const history = await this.historyOf(
-      request.previous_response_id,
-      connectionStore,
-    );
-    const inputItems = normalizeInputItems(request.input);
-    if (request.previous_response_id) {
-      checkCallOutputs(history, inputItems);
-    }
-    const references = await this.resolveReferences(inputItems, history);
-    const mapped = toChatRequest(
-      {
-        ...withoutHostedMcpTools(request),
-        input: [...this.restoreCompactions(inputItems, 'input')],
-      },
-      this.restoreCompactions(history, 'previous_response_id'),
-      (id) => references.get(id),
-    );
-    const plan = { ...mapped, chat: chatRequestFor(mapped.chat, format) };
-    if (plan.droppedTools.length > 0) {
-      this.logger.log(
-        { dropped: plan.droppedTools },
-        'hosted tools the upstream cannot run were removed from the request',
-      );
-    }
-    const machine = new ResponseEventMachine({
-      id: newId('resp'),
-      createdAt: Math.floor(Date.now() / 1000),
-      request,
-      tools: plan.tools,
-      previousResponseId: request.previous_response_id ?? null,
-    });
-    return {
-      request,
-      plan,
-      history,
-      inputItems,
-      machine,
-      format,
-      connectionStore,
-    };
-  }
-
   /** The turn's server-side tools; connects its hosted MCP servers. */
   private toolsOf(
     turn: PreparedTurn,
@@ -304,49 +224,6 @@ export class ResponsesService {
     });
   }
 
-  /** The items of every earlier turn, oldest first. */
-  private async historyOf(
-    previousId: string | null | undefined,
-    connectionStore?: ResponseStore,
-  ): Promise<ResponseInputItem[]> {
-    if (!previousId) {
-      return [];
-    }
-    const previous =
-      (await connectionStore?.get(previousId)) ??
-      (await this.store.get(previousId));
-    if (!previous) {
-      throw new GatewayException(
-        'not_found',
-        `Previous response with id '${previousId}' not found.`,
-        {
-          param: 'previous_response_id',
-          openAiCode: 'previous_response_not_found',
-        },
-      );
-    }
-    return [
-      ...previous.history,
-      ...previous.inputItems,
-      ...previous.response.output,
-    ];
-  }
-
-  private async resolveReferences(
-    inputItems: readonly ResponseInputItem[],
-    history: readonly ResponseInputItem[],
-  ): Promise<Map<string, ResponseInputItem>> {
-    const resolved = new Map<string, ResponseInputItem>();
-    for (const id of referencedIds(inputItems)) {
-      const item =
-        history.find((h) => h.id === id) ?? (await this.store.getItem(id));
-      if (item) {
-        resolved.set(id, item);
-      }
-    }
-    return resolved;
-  }
-
   /** Drops calls to tools outside `tool_choice.allowed_tools`, with a warning. */
   private allowedToolsOnly(
     turn: PreparedTurn,
@@ -357,18 +234,6 @@ export class ResponsesService {
         { tool: name, response: turn.machine.response.id },
         'the model called a tool outside tool_choice.allowed_tools; the call was dropped',
       ),
-    );
-  }
-
-  /** Compaction items replaced by the summaries they seal (400 when one does not open). */
-  private restoreCompactions(
-    items: readonly ResponseInputItem[],
-    param: string,
-  ): readonly ResponseInputItem[] {
-    return restoreCompactionItems(
-      items,
-      (encrypted) => this.seal.open(encrypted)?.summary,
-      param,
     );
   }
 

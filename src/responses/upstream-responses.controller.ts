@@ -12,15 +12,13 @@ import type { ConfigType } from '@nestjs/config';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { serverConfig } from '../config/server.config.js';
-import { forwardedAuthHeaders } from '../model-call/forwarded-auth.js';
 import {
   ApiErrorResponse,
   ApiJsonBody,
   ApiJsonOrStreamOk,
 } from '../openapi/api-docs.decorators.js';
-import type { CreateResponseRequest } from './core/responses.types.js';
 import { CreateResponseDto } from './create-response.dto.js';
-import { replyWithResponse } from './reply-with-response.js';
+import { replyToCreateRoute } from './reply-with-response.js';
 import { ResponsesService } from './responses.service.js';
 
 /**
@@ -55,17 +53,12 @@ export class UpstreamResponsesController {
     @Res() reply: FastifyReply,
     @Headers('authorization') authorization?: string,
   ): Promise<void> {
-    return replyWithResponse(
+    return replyToCreateRoute(
       this.service,
-      body as unknown as CreateResponseRequest,
+      body,
       reply,
-      {
-        upstreamName,
-        headers: forwardedAuthHeaders(
-          authorization,
-          this.server.forwardClientAuth,
-        ),
-      },
+      { authorization, forwardClientAuth: this.server.forwardClientAuth },
+      upstreamName,
     );
   }
 }

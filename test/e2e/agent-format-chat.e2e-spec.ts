@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   EXAMPLE_TOOLS,
   TEXT_TOOL_CALL_EXAMPLES,
@@ -12,11 +12,7 @@ import {
   post,
   tagged,
 } from '../support/agent-format-support.js';
-import { FakeUpstream } from '../support/fake-upstream.js';
-import {
-  startGateway,
-  type RunningGateway,
-} from '../support/gateway-harness.js';
+import { useGatewayWithUpstream } from '../support/gateway-with-upstream.js';
 
 const TOOLS = [
   ...EXAMPLE_TOOLS,
@@ -41,24 +37,16 @@ function blocks(format: string, content: string): unknown[] {
 }
 
 describe('agent formats on /v1/chat/completions', () => {
-  let upstream: FakeUpstream;
-  let gateway: RunningGateway;
   let url: string;
-
-  beforeAll(async () => {
-    upstream = await FakeUpstream.start();
-    gateway = await startGateway({
-      OPENAI_BASE_URL_INTERNAL: upstream.baseUrl,
+  const harness = useGatewayWithUpstream({
+    env: {
       UPSTREAM_MAX_RETRIES: '0',
       DEFAULT_TOOL_CALL_TAGS: 'llama3',
-    });
-    url = `${gateway.url}/v1/chat/completions`;
+    },
   });
-  afterAll(async () => {
-    await gateway.close();
-    await upstream.close();
+  beforeAll(() => {
+    url = `${harness.gateway.url}/v1/chat/completions`;
   });
-  beforeEach(() => upstream.reset());
 
   describe.each(Object.keys(FORMAT_TAGS))('agent_format %s', (format) => {
     const body = { model: 'fake-model', messages, tools: TOOLS };
@@ -67,7 +55,7 @@ describe('agent formats on /v1/chat/completions', () => {
       tagged(format, 'get_time', '{"tz":"UTC"}');
 
     it('writes native tool calls into the streamed text, byte for byte', async () => {
-      answerWithCalls(upstream, CALLS, 'Working.');
+      answerWithCalls(harness.upstream, CALLS, 'Working.');
       const { events } = await post(url, {
         ...body,
         stream: true,
@@ -77,11 +65,13 @@ describe('agent formats on /v1/chat/completions', () => {
       expect(summary.content).toBe(expected);
       expect(summary.toolCallDeltas).toBe(0);
       expect(summary.finishes).toEqual(['stop']);
-      expect(upstream.chatRequests[0]?.body).not.toHaveProperty('agent_format');
+      expect(harness.upstream.chatRequests[0]?.body).not.toHaveProperty(
+        'agent_format',
+      );
     });
 
     it('writes native tool calls into the completion, byte for byte', async () => {
-      answerWithCalls(upstream, CALLS, 'Working.');
+      answerWithCalls(harness.upstream, CALLS, 'Working.');
       const { status, json } = await post(url, {
         ...body,
         agent_format: format,
@@ -90,7 +80,9 @@ describe('agent formats on /v1/chat/completions', () => {
       expect(json.choices[0].message.content).toBe(expected);
       expect(json.choices[0].message).not.toHaveProperty('tool_calls');
       expect(json.choices[0].finish_reason).toBe('stop');
-      expect(upstream.chatRequests[0]?.body).not.toHaveProperty('agent_format');
+      expect(harness.upstream.chatRequests[0]?.body).not.toHaveProperty(
+        'agent_format',
+      );
     });
   });
 
@@ -107,7 +99,7 @@ describe('agent formats on /v1/chat/completions', () => {
     it.each([true, false])(
       'reaches an xml client as xml (stream %s)',
       async (stream) => {
-        answerWithText(upstream, ex.text);
+        answerWithText(harness.upstream, ex.text);
         const { json, events } = await post(url, {
           model: ex.model,
           messages,
@@ -125,7 +117,7 @@ describe('agent formats on /v1/chat/completions', () => {
   });
 
   it('uses the header over the default, and the body over the header', async () => {
-    answerWithCalls(upstream, [{ name: 'get_time', arguments: '{}' }]);
+    answerWithCalls(harness.upstream, [{ name: 'get_time', arguments: '{}' }]);
     const byDefault = await post(url, { model: 'm', messages, tools: TOOLS });
     expect(byDefault.json.choices[0].message.content).toBe(
       tagged('llama3', 'get_time', '{}'),
@@ -158,7 +150,7 @@ describe('agent formats on /v1/chat/completions', () => {
 
   it('passthrough returns the model text untouched and native calls as tool_calls', async () => {
     const text = '<tool_call>{"name": "get_time", "arguments": {}}</tool_call>';
-    answerWithText(upstream, text);
+    answerWithText(harness.upstream, text);
     const raw = await post(url, {
       model: 'qwen2.5-7b-instruct',
       messages,
@@ -167,7 +159,7 @@ describe('agent formats on /v1/chat/completions', () => {
     });
     expect(raw.json.choices[0].message.content).toBe(text);
     expect(raw.json.choices[0].message.tool_calls).toBeUndefined();
-    answerWithCalls(upstream, [{ name: 'get_time', arguments: '{}' }]);
+    answerWithCalls(harness.upstream, [{ name: 'get_time', arguments: '{}' }]);
     const { events } = await post(url, {
       model: 'm',
       messages,
@@ -180,7 +172,7 @@ describe('agent formats on /v1/chat/completions', () => {
   });
 
   it('parses the tagged calls of the history back into tool_calls upstream', async () => {
-    answerWithText(upstream, 'Done.');
+    answerWithText(harness.upstream, 'Done.');
     const { status } = await post(url, {
       model: 'm',
       tools: TOOLS,
@@ -195,7 +187,7 @@ describe('agent formats on /v1/chat/completions', () => {
       ],
     });
     expect(status).toBe(200);
-    const sent = upstream.chatRequests[0]?.body.messages;
+    const sent = harness.upstream.chatRequests[0]?.body.messages;
     expect(sent[1].content).toBe('Writing.');
     expect(sent[1].tool_calls).toHaveLength(1);
     expect(sent[1].tool_calls[0].function.name).toBe('write_file');
@@ -213,6 +205,6 @@ describe('agent formats on /v1/chat/completions', () => {
     });
     expect(status).toBe(400);
     expect(json.error.param).toBe('agent_format');
-    expect(upstream.chatRequests).toHaveLength(0);
+    expect(harness.upstream.chatRequests).toHaveLength(0);
   });
 });

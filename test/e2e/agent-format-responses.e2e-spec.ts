@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_TOOLS } from '../../src/tool-calls/text-tool-call-examples.test-support.js';
 import {
   answerWithCalls,
@@ -8,11 +8,7 @@ import {
   post,
   tagged,
 } from '../support/agent-format-support.js';
-import { FakeUpstream } from '../support/fake-upstream.js';
-import {
-  startGateway,
-  type RunningGateway,
-} from '../support/gateway-harness.js';
+import { useGatewayWithUpstream } from '../support/gateway-with-upstream.js';
 
 const TOOLS = [
   ...EXAMPLE_TOOLS.map((t) => ({
@@ -40,23 +36,15 @@ function outputOf(response: any): { text: string; types: string[] } {
 }
 
 describe('agent formats on /v1/responses', () => {
-  let upstream: FakeUpstream;
-  let gateway: RunningGateway;
   let url: string;
-
-  beforeAll(async () => {
-    upstream = await FakeUpstream.start();
-    gateway = await startGateway({
-      OPENAI_BASE_URL_INTERNAL: upstream.baseUrl,
+  const harness = useGatewayWithUpstream({
+    env: {
       UPSTREAM_MAX_RETRIES: '0',
-    });
-    url = `${gateway.url}/v1/responses`;
+    },
   });
-  afterAll(async () => {
-    await gateway.close();
-    await upstream.close();
+  beforeAll(() => {
+    url = `${harness.gateway.url}/v1/responses`;
   });
-  beforeEach(() => upstream.reset());
 
   describe.each(Object.keys(FORMAT_TAGS))('agent_format %s', (format) => {
     const body = {
@@ -70,17 +58,19 @@ describe('agent formats on /v1/responses', () => {
       tagged(format, 'get_time', '{"tz":"UTC"}');
 
     it('answers with one message item holding the tagged calls', async () => {
-      answerWithCalls(upstream, CALLS, 'Working.');
+      answerWithCalls(harness.upstream, CALLS, 'Working.');
       const { status, json } = await post(url, body);
       expect(status).toBe(200);
       expect(json.status).toBe('completed');
       expect(outputOf(json)).toEqual({ types: ['message'], text: expected });
       expect(json).not.toHaveProperty('agent_format');
-      expect(upstream.chatRequests[0]?.body).not.toHaveProperty('agent_format');
+      expect(harness.upstream.chatRequests[0]?.body).not.toHaveProperty(
+        'agent_format',
+      );
     });
 
     it('streams the tagged calls as output_text deltas', async () => {
-      answerWithCalls(upstream, CALLS, 'Working.');
+      answerWithCalls(harness.upstream, CALLS, 'Working.');
       const { events } = await post(url, { ...body, stream: true });
       const deltas = events
         .filter((e) => e.type === 'response.output_text.delta')
@@ -99,7 +89,7 @@ describe('agent formats on /v1/responses', () => {
 
   it('rewrites calls a model wrote as text, and the header picks the format', async () => {
     answerWithText(
-      upstream,
+      harness.upstream,
       '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n</tool_call>',
     );
     const { json } = await post(
@@ -114,14 +104,16 @@ describe('agent formats on /v1/responses', () => {
   });
 
   it('continues a conversation: the stored tagged text goes upstream as tool_calls', async () => {
-    answerWithCalls(upstream, [{ name: 'write_file', arguments: EXACT_ARGS }]);
+    answerWithCalls(harness.upstream, [
+      { name: 'write_file', arguments: EXACT_ARGS },
+    ]);
     const first = await post(url, {
       model: 'm',
       input: 'Write it.',
       tools: TOOLS,
       agent_format: 'xml',
     });
-    answerWithText(upstream, 'Done.');
+    answerWithText(harness.upstream, 'Done.');
     const second = await post(url, {
       model: 'm',
       input: 'Tool result: ok',
@@ -130,7 +122,7 @@ describe('agent formats on /v1/responses', () => {
       previous_response_id: first.json.id,
     });
     expect(outputOf(second.json).text).toBe('Done.');
-    const sent = upstream.chatRequests[1]?.body.messages as any[];
+    const sent = harness.upstream.chatRequests[1]?.body.messages as any[];
     const assistant = sent.find((m) => m.role === 'assistant');
     expect(assistant.tool_calls[0].function.name).toBe('write_file');
     expect(JSON.parse(assistant.tool_calls[0].function.arguments)).toEqual(
@@ -143,7 +135,7 @@ describe('agent formats on /v1/responses', () => {
   });
 
   it('keeps function_call items by default', async () => {
-    answerWithCalls(upstream, CALLS);
+    answerWithCalls(harness.upstream, CALLS);
     const { json } = await post(url, { model: 'm', input: 'x', tools: TOOLS });
     expect(outputOf(json).types).toEqual(['function_call', 'function_call']);
   });

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LifecycleStateService } from '../../src/health/lifecycle-state.service.js';
 import { completion } from '../support/chat-chunks.js';
 import {
   closedPort,
   expectOpenAiError,
 } from '../support/error-expectations.js';
-import { FakeUpstream } from '../support/fake-upstream.js';
+import { useGatewayWithUpstream } from '../support/gateway-with-upstream.js';
 import {
   startGateway,
   type RunningGateway,
@@ -21,31 +21,21 @@ const chatBody = {
 };
 
 describe('errors', () => {
-  let upstream: FakeUpstream;
-  let gateway: RunningGateway;
+  const harness = useGatewayWithUpstream({
+    env: {
+      UPSTREAM_READ_TIMEOUT_MS: String(READ_TIMEOUT_MS),
+      BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES),
+    },
+  });
 
   const post = (path: string, body: string, headers = {}) =>
-    fetch(`${gateway.url}${path}`, {
+    fetch(`${harness.gateway.url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body,
     });
   const postChat = (body: unknown) =>
     post('/v1/chat/completions', JSON.stringify(body));
-
-  beforeAll(async () => {
-    upstream = await FakeUpstream.start();
-    gateway = await startGateway({
-      OPENAI_BASE_URL_INTERNAL: upstream.baseUrl,
-      UPSTREAM_READ_TIMEOUT_MS: String(READ_TIMEOUT_MS),
-      BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES),
-    });
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
-  beforeEach(() => upstream.reset());
 
   describe('request validation', () => {
     it('answers malformed JSON with 400', async () => {
@@ -54,7 +44,7 @@ describe('errors', () => {
         400,
         { type: 'invalid_request_error', code: 'invalid_json', param: null },
       );
-      expect(upstream.requests).toEqual([]);
+      expect(harness.upstream.requests).toEqual([]);
     });
 
     it('answers an empty JSON body with 400', async () => {
@@ -75,7 +65,7 @@ describe('errors', () => {
         { type: 'invalid_request_error' },
       );
       expect(error.message).toMatch(/JSON object/);
-      expect(upstream.requests).toEqual([]);
+      expect(harness.upstream.requests).toEqual([]);
     });
 
     it.each([
@@ -90,7 +80,7 @@ describe('errors', () => {
         param,
       });
       expect(error.message).toContain(param);
-      expect(upstream.requests).toEqual([]);
+      expect(harness.upstream.requests).toEqual([]);
     });
 
     it('forwards unknown request fields untouched', async () => {
@@ -100,9 +90,12 @@ describe('errors', () => {
         some_future_field: { nested: [1, null, 'x'], flag: false },
         metadata: { a: 'b' },
       };
-      upstream.enqueue({ kind: 'json', body: completion({ content: 'ok' }) });
+      harness.upstream.enqueue({
+        kind: 'json',
+        body: completion({ content: 'ok' }),
+      });
       expect((await postChat(body)).status).toBe(200);
-      expect(upstream.chatRequests[0]!.body).toEqual({
+      expect(harness.upstream.chatRequests[0]!.body).toEqual({
         ...body,
         stream: false,
       });
@@ -114,7 +107,7 @@ describe('errors', () => {
         type: 'invalid_request_error',
         code: 'payload_too_large',
       });
-      expect(upstream.requests).toEqual([]);
+      expect(harness.upstream.requests).toEqual([]);
     });
 
     it('answers a pass-through body over BODY_LIMIT_BYTES with 413', async () => {
@@ -122,7 +115,7 @@ describe('errors', () => {
       await expectOpenAiError(await post('/v1/embeddings', big), 413, {
         code: 'payload_too_large',
       });
-      expect(upstream.requests).toEqual([]);
+      expect(harness.upstream.requests).toEqual([]);
     });
 
     it('answers a chunked pass-through body over BODY_LIMIT_BYTES with 413', async () => {
@@ -137,7 +130,7 @@ describe('errors', () => {
           }
         },
       });
-      const response = await fetch(`${gateway.url}/v1/files`, {
+      const response = await fetch(`${harness.gateway.url}/v1/files`, {
         method: 'POST',
         headers: { 'content-type': 'application/octet-stream' },
         body,
@@ -154,11 +147,13 @@ describe('errors', () => {
     });
 
     it('answers an unknown route outside /v1 with an OpenAI-shaped 404', async () => {
-      await expectOpenAiError(await fetch(`${gateway.url}/nope`), 404, {
+      await expectOpenAiError(await fetch(`${harness.gateway.url}/nope`), 404, {
         type: 'invalid_request_error',
       });
       await expectOpenAiError(
-        await fetch(`${gateway.url}/v2/chat/completions`, { method: 'POST' }),
+        await fetch(`${harness.gateway.url}/v2/chat/completions`, {
+          method: 'POST',
+        }),
         404,
       );
     });
@@ -166,7 +161,7 @@ describe('errors', () => {
 
   describe('upstream failures before the first byte', () => {
     it('answers an upstream timeout with 504', async () => {
-      upstream.enqueue({ kind: 'stall' });
+      harness.upstream.enqueue({ kind: 'stall' });
       await expectOpenAiError(await postChat(chatBody), 504, {
         type: 'upstream_error',
         code: 'upstream_timeout',
@@ -174,7 +169,7 @@ describe('errors', () => {
     });
 
     it('answers an upstream timeout of a stream with 504, not a broken stream', async () => {
-      upstream.enqueue({ kind: 'stall' });
+      harness.upstream.enqueue({ kind: 'stall' });
       await expectOpenAiError(
         await postChat({ ...chatBody, stream: true }),
         504,
@@ -193,18 +188,22 @@ describe('errors', () => {
           code: 'oom',
         },
       };
-      upstream.enqueue({ kind: 'error', status: 500, body });
+      harness.upstream.enqueue({ kind: 'error', status: 500, body });
       const response = await postChat(chatBody);
       expect(response.status).toBe(500);
       expect(await response.json()).toEqual(body);
-      upstream.enqueue({ kind: 'error', status: 500, body });
+      harness.upstream.enqueue({ kind: 'error', status: 500, body });
       const streamed = await postChat({ ...chatBody, stream: true });
       expect(streamed.status).toBe(500);
       expect(await streamed.json()).toEqual(body);
     });
 
     it('wraps an upstream 500 with a non-JSON body in the OpenAI shape', async () => {
-      upstream.enqueue({ kind: 'error', status: 500, body: 'Internal Error' });
+      harness.upstream.enqueue({
+        kind: 'error',
+        status: 500,
+        body: 'Internal Error',
+      });
       const error = await expectOpenAiError(await postChat(chatBody), 500, {
         type: 'upstream_error',
       });
@@ -212,14 +211,18 @@ describe('errors', () => {
     });
 
     it('answers a non-JSON 200 body with 502', async () => {
-      upstream.enqueue({ kind: 'error', status: 200, body: 'not json' });
+      harness.upstream.enqueue({
+        kind: 'error',
+        status: 200,
+        body: 'not json',
+      });
       await expectOpenAiError(await postChat(chatBody), 502, {
         code: 'upstream_bad_response',
       });
     });
 
     it('answers a socket the upstream destroys with 502', async () => {
-      upstream.enqueue({ kind: 'destroy' });
+      harness.upstream.enqueue({ kind: 'destroy' });
       await expectOpenAiError(await postChat(chatBody), 502, {
         code: 'upstream_unreachable',
       });
@@ -228,13 +231,13 @@ describe('errors', () => {
 
   describe('readiness', () => {
     it('turns /ready to 503 once shutdown begins', async () => {
-      expect((await fetch(`${gateway.url}/ready`)).status).toBe(200);
-      gateway.app.get(LifecycleStateService).startDraining();
-      const response = await fetch(`${gateway.url}/ready`);
+      expect((await fetch(`${harness.gateway.url}/ready`)).status).toBe(200);
+      harness.gateway.app.get(LifecycleStateService).startDraining();
+      const response = await fetch(`${harness.gateway.url}/ready`);
       expect(response.status).toBe(503);
       expect(await response.json()).toMatchObject({ status: 'draining' });
       // Liveness is unaffected.
-      expect((await fetch(`${gateway.url}/health`)).status).toBe(200);
+      expect((await fetch(`${harness.gateway.url}/health`)).status).toBe(200);
     });
   });
 });

@@ -1,54 +1,35 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   completion,
   textStream,
   toolCallStream,
 } from '../support/chat-chunks.js';
-import { FakeUpstream } from '../support/fake-upstream.js';
-import {
-  startGateway,
-  type RunningGateway,
-} from '../support/gateway-harness.js';
+import { useGatewayWithUpstream } from '../support/gateway-with-upstream.js';
 
 describe('chat completions and pass-through', () => {
-  let upstream: FakeUpstream;
-  let gateway: RunningGateway;
-  let client: OpenAI;
-
-  beforeAll(async () => {
-    upstream = await FakeUpstream.start();
-    gateway = await startGateway({
-      OPENAI_BASE_URL_INTERNAL: upstream.baseUrl,
+  const harness = useGatewayWithUpstream({
+    env: {
       OPENAI_API_KEY: 'sk-upstream-secret',
       // Upstream errors pass through here as they are; retries are covered
       // by routing.e2e-spec.ts and llm-client.service.spec.ts.
       UPSTREAM_MAX_RETRIES: '0',
-    });
-    client = new OpenAI({
-      baseURL: `${gateway.url}/v1`,
-      apiKey: 'sk-client',
-      maxRetries: 0,
-    });
+    },
+    apiKey: 'sk-client',
   });
-  afterAll(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
-  beforeEach(() => upstream.reset());
 
   it('returns a non-streaming completion through the openai client', async () => {
-    upstream.enqueue({
+    harness.upstream.enqueue({
       kind: 'json',
       body: completion({ content: 'hello there' }),
     });
-    const result = await client.chat.completions.create({
+    const result = await harness.client.chat.completions.create({
       model: 'fake-model',
       messages: [{ role: 'user', content: 'hi' }],
       temperature: 0.2,
     });
     expect(result.choices[0]!.message.content).toBe('hello there');
-    const sent = upstream.chatRequests[0]!;
+    const sent = harness.upstream.chatRequests[0]!;
     expect(sent.body).toMatchObject({
       model: 'fake-model',
       temperature: 0.2,
@@ -58,11 +39,11 @@ describe('chat completions and pass-through', () => {
   });
 
   it('streams a completion chunk by chunk through the openai client', async () => {
-    upstream.enqueue({
+    harness.upstream.enqueue({
       kind: 'stream',
       chunks: textStream(['Hel', 'lo', ' world']),
     });
-    const stream = await client.chat.completions.create({
+    const stream = await harness.client.chat.completions.create({
       model: 'fake-model',
       messages: [{ role: 'user', content: 'hi' }],
       stream: true,
@@ -73,19 +54,19 @@ describe('chat completions and pass-through', () => {
       pieces.push(part.choices[0]?.delta.content ?? '');
     }
     expect(pieces.join('')).toBe('Hello world');
-    expect(upstream.chatRequests[0]!.body.stream_options).toEqual({
+    expect(harness.upstream.chatRequests[0]!.body.stream_options).toEqual({
       include_usage: true,
     });
   });
 
   it('keeps the usage chunk when the client asks for it, and tool_calls untouched', async () => {
-    upstream.enqueue({
+    harness.upstream.enqueue({
       kind: 'stream',
       chunks: toolCallStream([
         { name: 'get_weather', arguments: '{"city":"Paris"}' },
       ]),
     });
-    const stream = client.chat.completions.stream({
+    const stream = harness.client.chat.completions.stream({
       model: 'fake-model',
       messages: [{ role: 'user', content: 'weather?' }],
       stream_options: { include_usage: true },
@@ -107,17 +88,17 @@ describe('chat completions and pass-through', () => {
   });
 
   it('lists models through the pass-through proxy', async () => {
-    const models = await client.models.list();
+    const models = await harness.client.models.list();
     expect(models.data.map((m) => m.id)).toEqual([
       'fake-model',
       'fake-model-2',
     ]);
-    expect(upstream.requests[0]!.url).toBe('/v1/models');
+    expect(harness.upstream.requests[0]!.url).toBe('/v1/models');
   });
 
   it('forwards any method and path with its query, replacing the client key', async () => {
     const response = await fetch(
-      `${gateway.url}/v1/embeddings?dims=3&x=a%20b`,
+      `${harness.gateway.url}/v1/embeddings?dims=3&x=a%20b`,
       {
         method: 'POST',
         headers: {
@@ -144,7 +125,7 @@ describe('chat completions and pass-through', () => {
   });
 
   it('streams proxied SSE bodies without buffering', async () => {
-    const response = await fetch(`${gateway.url}/v1/echo-stream`);
+    const response = await fetch(`${harness.gateway.url}/v1/echo-stream`);
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     const reader = response.body!.getReader();
     const first = await reader.read();
@@ -158,7 +139,7 @@ describe('chat completions and pass-through', () => {
   });
 
   it('returns the upstream status and its OpenAI-shaped error body', async () => {
-    upstream.enqueue({
+    harness.upstream.enqueue({
       kind: 'error',
       status: 429,
       body: {
@@ -170,7 +151,7 @@ describe('chat completions and pass-through', () => {
         },
       },
     });
-    const error = await client.chat.completions
+    const error = await harness.client.chat.completions
       .create({
         model: 'fake-model',
         messages: [{ role: 'user', content: 'hi' }],
@@ -183,19 +164,19 @@ describe('chat completions and pass-through', () => {
   });
 
   it('echoes an incoming x-request-id and generates one otherwise', async () => {
-    const given = await fetch(`${gateway.url}/health`, {
+    const given = await fetch(`${harness.gateway.url}/health`, {
       headers: { 'x-request-id': 'req-abc-123' },
     });
     expect(given.headers.get('x-request-id')).toBe('req-abc-123');
-    const generated = await fetch(`${gateway.url}/health`);
+    const generated = await fetch(`${harness.gateway.url}/health`);
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('serves health, readiness and the root document', async () => {
-    expect((await fetch(`${gateway.url}/health`)).status).toBe(200);
-    const ready = await fetch(`${gateway.url}/ready`);
+    expect((await fetch(`${harness.gateway.url}/health`)).status).toBe(200);
+    const ready = await fetch(`${harness.gateway.url}/ready`);
     expect(ready.status).toBe(200);
-    const root = (await (await fetch(`${gateway.url}/`)).json()) as any;
+    const root = (await (await fetch(`${harness.gateway.url}/`)).json()) as any;
     expect(root.name).toBe('open-responses-gateway');
     expect(root.endpoints).toContain('POST /v1/chat/completions');
   });

@@ -1,17 +1,14 @@
-import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { completion } from '../support/chat-chunks.js';
-import { FakeUpstream } from '../support/fake-upstream.js';
-import {
-  startGateway,
-  type RunningGateway,
-} from '../support/gateway-harness.js';
 import {
   openAi,
   openResponses,
   validator,
 } from '../support/openapi-documents.js';
 import { expectSchemaValid } from '../support/responses-assertions.js';
+import { useGatewayWithUpstream } from '../support/gateway-with-upstream.js';
+import { FakeUpstream } from '../support/fake-upstream.js';
+import { startGateway } from '../support/gateway-harness.js';
 
 const MODEL = 'fake-model';
 const SUMMARY = 'SUMMARY: the user is building a landing page in index.html.';
@@ -32,41 +29,28 @@ function expectCompactResource(body: unknown): void {
 }
 
 describe('POST /v1/responses/compact', () => {
-  let upstream: FakeUpstream;
-  let gateway: RunningGateway;
-  let client: OpenAI;
+  const harness = useGatewayWithUpstream({
+    env: {
+      COMPACTION_SECRET: 'test-compaction-secret-0123456789',
+    },
+  });
 
   async function compact(
     body: Record<string, unknown>,
     path = '/v1/responses/compact',
   ): Promise<Response> {
-    return fetch(`${gateway.url}${path}`, {
+    return fetch(`${harness.gateway.url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
   }
 
-  beforeAll(async () => {
-    upstream = await FakeUpstream.start();
-    gateway = await startGateway({
-      OPENAI_BASE_URL_INTERNAL: upstream.baseUrl,
-      COMPACTION_SECRET: 'test-compaction-secret-0123456789',
-    });
-    client = new OpenAI({
-      baseURL: `${gateway.url}/v1`,
-      apiKey: 'sk-test',
-      maxRetries: 0,
-    });
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
-  beforeEach(() => upstream.reset());
-
   it('compacts, and the next turn sees the summary in place of the item', async () => {
-    upstream.enqueue({ kind: 'json', body: completion({ content: SUMMARY }) });
+    harness.upstream.enqueue({
+      kind: 'json',
+      body: completion({ content: SUMMARY }),
+    });
     const response = await compact({
       model: MODEL,
       input: [
@@ -91,13 +75,13 @@ describe('POST /v1/responses/compact', () => {
     ]);
 
     // The model was asked for a summary of the whole conversation.
-    const asked = upstream.chatRequests[0]!.body as {
+    const asked = harness.upstream.chatRequests[0]!.body as {
       messages: { role: string; content: string }[];
     };
     expect(asked.messages[0]!.role).toBe('system');
     expect(asked.messages[1]!.content).toContain('Wrote index.html.');
 
-    const next = await client.responses.create({
+    const next = await harness.client.responses.create({
       model: MODEL,
       input: [
         ...(compacted.output as never[]),
@@ -105,31 +89,39 @@ describe('POST /v1/responses/compact', () => {
       ],
     });
     expectSchemaValid([], next);
-    const seen = JSON.stringify(upstream.chatRequests[1]!.body.messages);
+    const seen = JSON.stringify(
+      harness.upstream.chatRequests[1]!.body.messages,
+    );
     expect(seen).toContain('Summary of the earlier conversation');
     expect(seen).toContain(SUMMARY.slice(0, 30));
     expect(seen).not.toContain('Wrote index.html.');
   });
 
   it('serves /responses/compact and compacts a stored conversation', async () => {
-    const first = await client.responses.create({
+    const first = await harness.client.responses.create({
       model: MODEL,
       input: 'remember the word cobalt',
     });
-    upstream.enqueue({ kind: 'json', body: completion({ content: SUMMARY }) });
+    harness.upstream.enqueue({
+      kind: 'json',
+      body: completion({ content: SUMMARY }),
+    });
     const response = await compact(
       { model: MODEL, previous_response_id: first.id },
       '/responses/compact',
     );
     expect(response.status).toBe(200);
     expectCompactResource(await response.json());
-    expect(JSON.stringify(upstream.chatRequests[1]!.body.messages)).toContain(
-      'cobalt',
-    );
+    expect(
+      JSON.stringify(harness.upstream.chatRequests[1]!.body.messages),
+    ).toContain('cobalt');
   });
 
   it('answers a tampered compaction item with a 400 naming it', async () => {
-    upstream.enqueue({ kind: 'json', body: completion({ content: SUMMARY }) });
+    harness.upstream.enqueue({
+      kind: 'json',
+      body: completion({ content: SUMMARY }),
+    });
     const compacted = (await (
       await compact({ model: MODEL, input: 'hello' })
     ).json()) as Compacted;
@@ -137,7 +129,7 @@ describe('POST /v1/responses/compact', () => {
     const sealed = String(item['encrypted_content']);
     const flipped = `${sealed.slice(0, 20)}${sealed[20] === 'A' ? 'B' : 'A'}${sealed.slice(21)}`;
     for (const encrypted of [flipped, 'bm90IGEgc2VhbA', '']) {
-      const response = await fetch(`${gateway.url}/v1/responses`, {
+      const response = await fetch(`${harness.gateway.url}/v1/responses`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -156,7 +148,7 @@ describe('POST /v1/responses/compact', () => {
         },
       });
     }
-    expect(upstream.chatRequests).toHaveLength(1);
+    expect(harness.upstream.chatRequests).toHaveLength(1);
   });
 
   it('answers a missing model with a 400', async () => {
@@ -165,7 +157,7 @@ describe('POST /v1/responses/compact', () => {
     expect(await response.json()).toMatchObject({
       error: { type: 'invalid_request_error', param: 'model' },
     });
-    expect(upstream.chatRequests).toHaveLength(0);
+    expect(harness.upstream.chatRequests).toHaveLength(0);
   });
 });
 

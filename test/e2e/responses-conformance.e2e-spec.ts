@@ -1,12 +1,8 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chunk, textStream, toolCallStream } from '../support/chat-chunks.js';
-import { FakeUpstream } from '../support/fake-upstream.js';
-import {
-  startGateway,
-  type RunningGateway,
-} from '../support/gateway-harness.js';
 import { expectSchemaValid } from '../support/responses-assertions.js';
+import { useGatewayWithUpstream } from '../support/gateway-with-upstream.js';
 
 const MODEL = 'fake-model';
 const TOOLS = [
@@ -28,40 +24,24 @@ function sseData(text: string): string[] {
 }
 
 describe('/v1/responses conformance with both specs', () => {
-  let upstream: FakeUpstream;
-  let gateway: RunningGateway;
-  let client: OpenAI;
+  const harness = useGatewayWithUpstream();
 
   async function post(
     body: Record<string, unknown>,
     headers: Record<string, string> = {},
   ): Promise<Response> {
-    return fetch(`${gateway.url}/v1/responses`, {
+    return fetch(`${harness.gateway.url}/v1/responses`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ model: MODEL, ...body }),
     });
   }
 
-  beforeAll(async () => {
-    upstream = await FakeUpstream.start();
-    gateway = await startGateway({
-      OPENAI_BASE_URL_INTERNAL: upstream.baseUrl,
-    });
-    client = new OpenAI({
-      baseURL: `${gateway.url}/v1`,
-      apiKey: 'sk-test',
-      maxRetries: 0,
-    });
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
-  beforeEach(() => upstream.reset());
-
   it('ends a stream with data: [DONE], which the official client tolerates', async () => {
-    upstream.enqueue({ kind: 'stream', chunks: textStream(['a', 'b']) });
+    harness.upstream.enqueue({
+      kind: 'stream',
+      chunks: textStream(['a', 'b']),
+    });
     const text = await (await post({ input: 'hi', stream: true })).text();
     const data = sseData(text);
     expect(data.at(-1)).toBe('[DONE]');
@@ -70,8 +50,11 @@ describe('/v1/responses conformance with both specs', () => {
     expect(last.type).toBe('response.completed');
     expectSchemaValid(events, last.response);
 
-    upstream.enqueue({ kind: 'stream', chunks: textStream(['c']) });
-    const stream = client.responses.stream({ model: MODEL, input: 'hi' });
+    harness.upstream.enqueue({ kind: 'stream', chunks: textStream(['c']) });
+    const stream = harness.client.responses.stream({
+      model: MODEL,
+      input: 'hi',
+    });
     const final = await stream.finalResponse();
     expect(final.output_text).toBe('c');
   });
@@ -90,7 +73,7 @@ describe('/v1/responses conformance with both specs', () => {
       ],
       ['openai', 'response.reasoning_text.delta', 'response.reasoning.delta'],
     ] as const) {
-      upstream.enqueue({ kind: 'stream', chunks: reasoningStream() });
+      harness.upstream.enqueue({ kind: 'stream', chunks: reasoningStream() });
       const text = await (
         await post(
           { input: 'hi', stream: true },
@@ -106,7 +89,7 @@ describe('/v1/responses conformance with both specs', () => {
   });
 
   it('never lets a call outside allowed_tools reach the client', async () => {
-    upstream.enqueue({
+    harness.upstream.enqueue({
       kind: 'stream',
       chunks: toolCallStream([
         { id: 'call_t', name: 'get_time', arguments: '{}' },
@@ -128,11 +111,11 @@ describe('/v1/responses conformance with both specs', () => {
     const response = events.at(-1)!.response as OpenAI.Responses.Response;
     expect(response.output.map((item) => item.type)).toEqual(['function_call']);
     expectSchemaValid(events, response);
-    expect(upstream.chatRequests[0]!.body.tools).toHaveLength(1);
+    expect(harness.upstream.chatRequests[0]!.body.tools).toHaveLength(1);
   });
 
   it('ends with an empty message when the only call was outside allowed_tools', async () => {
-    upstream.enqueue({
+    harness.upstream.enqueue({
       kind: 'json',
       body: {
         id: 'c',
@@ -159,7 +142,7 @@ describe('/v1/responses conformance with both specs', () => {
         usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
       },
     });
-    const response = await client.responses.create({
+    const response = await harness.client.responses.create({
       model: MODEL,
       input: 'hi',
       tools: TOOLS as never,
@@ -171,7 +154,7 @@ describe('/v1/responses conformance with both specs', () => {
   });
 
   it('accepts input messages with a phase', async () => {
-    const response = await client.responses.create({
+    const response = await harness.client.responses.create({
       model: MODEL,
       input: [
         { role: 'user', content: 'hi' },
@@ -188,7 +171,7 @@ describe('/v1/responses conformance with both specs', () => {
   });
 
   it('maps an upstream context-length error to 400 context_length_exceeded', async () => {
-    upstream.enqueue({
+    harness.upstream.enqueue({
       kind: 'error',
       status: 400,
       body: {

@@ -6,58 +6,36 @@ import {
   tool,
 } from '@openai/agents';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   completion,
   textStream,
   toolCallStream,
 } from '../support/chat-chunks.js';
-import {
-  FakeUpstream,
-  type RecordedRequest,
-} from '../support/fake-upstream.js';
-import {
-  startGateway,
-  type RunningGateway,
-} from '../support/gateway-harness.js';
+import { type RecordedRequest } from '../support/fake-upstream.js';
+import { useGatewayWithUpstream } from '../support/gateway-with-upstream.js';
 
 const MODEL = 'fake-model';
 
 describe('/v1/responses conversations', () => {
-  let upstream: FakeUpstream;
-  let gateway: RunningGateway;
-  let client: OpenAI;
-
-  beforeAll(async () => {
-    upstream = await FakeUpstream.start();
-    gateway = await startGateway({
-      OPENAI_BASE_URL_INTERNAL: upstream.baseUrl,
+  const harness = useGatewayWithUpstream({
+    env: {
       MAX_CONVERSATION_HISTORY: '5',
-    });
-    client = new OpenAI({
-      baseURL: `${gateway.url}/v1`,
-      apiKey: 'sk-test',
-      maxRetries: 0,
-    });
+    },
   });
-  afterAll(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
-  beforeEach(() => upstream.reset());
 
   it('continues a conversation by previous_response_id', async () => {
-    upstream.enqueue(
+    harness.upstream.enqueue(
       { kind: 'json', body: completion({ content: 'Nice to meet you, Ada.' }) },
       { kind: 'stream', chunks: textStream(['Your name ', 'is Ada.']) },
     );
-    const first = await client.responses.create({
+    const first = await harness.client.responses.create({
       model: MODEL,
       instructions: 'Be brief.',
       input: 'My name is Ada.',
     });
-    const second = await client.responses
+    const second = await harness.client.responses
       .stream({
         model: MODEL,
         previous_response_id: first.id,
@@ -65,7 +43,7 @@ describe('/v1/responses conversations', () => {
       })
       .finalResponse();
     expect(second.previous_response_id).toBe(first.id);
-    const sent = upstream.chatRequests[1]!.body.messages as {
+    const sent = harness.upstream.chatRequests[1]!.body.messages as {
       role: string;
       content: unknown;
     }[];
@@ -78,7 +56,7 @@ describe('/v1/responses conversations', () => {
   });
 
   it('refuses an unknown previous_response_id with a 404', async () => {
-    const error = await client.responses
+    const error = await harness.client.responses
       .create({
         model: MODEL,
         previous_response_id: 'resp_missing',
@@ -92,27 +70,34 @@ describe('/v1/responses conversations', () => {
     expect((error as InstanceType<typeof OpenAI.APIError>).param).toBe(
       'previous_response_id',
     );
-    expect(upstream.chatRequests).toHaveLength(0);
+    expect(harness.upstream.chatRequests).toHaveLength(0);
   });
 
   it('evicts the oldest response past MAX_CONVERSATION_HISTORY', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) {
       ids.push(
-        (await client.responses.create({ model: MODEL, input: `turn ${i}` }))
-          .id,
+        (
+          await harness.client.responses.create({
+            model: MODEL,
+            input: `turn ${i}`,
+          })
+        ).id,
       );
     }
-    await expect(client.responses.retrieve(ids[0]!)).rejects.toBeInstanceOf(
-      OpenAI.NotFoundError,
-    );
-    const last = await client.responses.retrieve(ids[5]!);
+    await expect(
+      harness.client.responses.retrieve(ids[0]!),
+    ).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    const last = await harness.client.responses.retrieve(ids[5]!);
     expect(last.id).toBe(ids[5]);
   });
 
   it('gets, lists input items of, and deletes a stored response', async () => {
-    upstream.enqueue({ kind: 'json', body: completion({ content: 'ok' }) });
-    const created = await client.responses.create({
+    harness.upstream.enqueue({
+      kind: 'json',
+      body: completion({ content: 'ok' }),
+    });
+    const created = await harness.client.responses.create({
       model: MODEL,
       input: [
         { role: 'developer', content: 'dev rules' },
@@ -120,10 +105,10 @@ describe('/v1/responses conversations', () => {
         { role: 'user', content: [{ type: 'input_text', text: 'two' }] },
       ],
     });
-    const fetched = await client.responses.retrieve(created.id);
+    const fetched = await harness.client.responses.retrieve(created.id);
     expect(fetched.output).toEqual(created.output);
 
-    const all = await client.responses.inputItems.list(created.id, {
+    const all = await harness.client.responses.inputItems.list(created.id, {
       order: 'asc',
     });
     expect(all.data).toHaveLength(3);
@@ -131,7 +116,7 @@ describe('/v1/responses conversations', () => {
       expect(item.id).toMatch(/^msg_/);
     }
     const page = await fetch(
-      `${gateway.url}/v1/responses/${created.id}/input_items?limit=2&order=asc`,
+      `${harness.gateway.url}/v1/responses/${created.id}/input_items?limit=2&order=asc`,
     );
     const body = (await page.json()) as any;
     expect(body.data).toHaveLength(2);
@@ -139,49 +124,52 @@ describe('/v1/responses conversations', () => {
     expect(body.first_id).toBe(all.data[0]!.id);
     const next = (await (
       await fetch(
-        `${gateway.url}/v1/responses/${created.id}/input_items?order=asc&after=${body.last_id}`,
+        `${harness.gateway.url}/v1/responses/${created.id}/input_items?order=asc&after=${body.last_id}`,
       )
     ).json()) as any;
     expect(next.data.map((i: { id: string }) => i.id)).toEqual([
       all.data[2]!.id,
     ]);
     expect(next.has_more).toBe(false);
-    const desc = await client.responses.inputItems.list(created.id);
+    const desc = await harness.client.responses.inputItems.list(created.id);
     expect(desc.data.map((i) => i.id)).toEqual(
       all.data.map((i) => i.id).reverse(),
     );
 
-    await client.responses.delete(created.id);
-    await expect(client.responses.retrieve(created.id)).rejects.toBeInstanceOf(
-      OpenAI.NotFoundError,
+    await harness.client.responses.delete(created.id);
+    await expect(
+      harness.client.responses.retrieve(created.id),
+    ).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    const again = await fetch(
+      `${harness.gateway.url}/v1/responses/${created.id}`,
+      {
+        method: 'DELETE',
+      },
     );
-    const again = await fetch(`${gateway.url}/v1/responses/${created.id}`, {
-      method: 'DELETE',
-    });
     expect(again.status).toBe(404);
     expect(((await again.json()) as any).error.message).toContain(created.id);
   });
 
   it('does not store a store:false response', async () => {
-    const created = await client.responses.create({
+    const created = await harness.client.responses.create({
       model: MODEL,
       input: 'hi',
       store: false,
     });
     expect((created as unknown as { store: boolean }).store).toBe(false);
-    await expect(client.responses.retrieve(created.id)).rejects.toBeInstanceOf(
-      OpenAI.NotFoundError,
-    );
+    await expect(
+      harness.client.responses.retrieve(created.id),
+    ).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
 
   it('accepts full-history replay as Codex sends it', async () => {
-    upstream.enqueue({
+    harness.upstream.enqueue({
       kind: 'stream',
       chunks: toolCallStream([
         { id: 'call_2', name: 'exec_command', arguments: '{"cmd":"ls"}' },
       ]),
     });
-    const response = await client.responses
+    const response = await harness.client.responses
       .stream({
         model: MODEL,
         instructions: 'You are Codex.',
@@ -244,7 +232,7 @@ describe('/v1/responses conversations', () => {
       })
       .finalResponse();
     expect(response.output[0]!.type).toBe('function_call');
-    const sent = upstream.chatRequests[0]!.body;
+    const sent = harness.upstream.chatRequests[0]!.body;
     expect(
       sent.tools.map((t: { function: { name: string } }) => t.function.name),
     ).toEqual(['exec_command']);
@@ -277,8 +265,8 @@ describe('/v1/responses conversations', () => {
 
   it('runs an OpenAI Agents SDK agent with two function tools to completion', async () => {
     setTracingDisabled(true);
-    setDefaultOpenAIClient(client);
-    upstream.setHandler((request: RecordedRequest) => {
+    setDefaultOpenAIClient(harness.client);
+    harness.upstream.setHandler((request: RecordedRequest) => {
       const toolMessages = (request.body.messages as { role: string }[]).filter(
         (m) => m.role === 'tool',
       );
@@ -347,7 +335,7 @@ describe('/v1/responses conversations', () => {
     const result = await run(agent, 'Weather and time in Paris?');
     expect(result.finalOutput).toBe('Sunny, and it is noon.');
     expect(calls).toEqual(['weather:Paris', 'time:Europe/Paris']);
-    const third = upstream.chatRequests[2]!.body.messages as {
+    const third = harness.upstream.chatRequests[2]!.body.messages as {
       role: string;
       content: unknown;
     }[];

@@ -1,40 +1,18 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chunk, textStream } from '../support/chat-chunks.js';
-import { FakeUpstream } from '../support/fake-upstream.js';
-import {
-  startGateway,
-  type RunningGateway,
-} from '../support/gateway-harness.js';
 import {
   RESPONSES_SCENARIOS,
   type ResponsesScenario,
 } from '../support/responses-scenarios.js';
 import { expectSchemaValid } from '../support/responses-assertions.js';
+import { useGatewayWithUpstream } from '../support/gateway-with-upstream.js';
+import { startGateway } from '../support/gateway-harness.js';
 
 const MODEL = 'fake-model';
 
 describe('/v1/responses through the official openai client', () => {
-  let upstream: FakeUpstream;
-  let gateway: RunningGateway;
-  let client: OpenAI;
-
-  beforeAll(async () => {
-    upstream = await FakeUpstream.start();
-    gateway = await startGateway({
-      OPENAI_BASE_URL_INTERNAL: upstream.baseUrl,
-    });
-    client = new OpenAI({
-      baseURL: `${gateway.url}/v1`,
-      apiKey: 'sk-test',
-      maxRetries: 0,
-    });
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
-  beforeEach(() => upstream.reset());
+  const harness = useGatewayWithUpstream();
 
   function checkOutput(
     response: OpenAI.Responses.Response,
@@ -69,19 +47,19 @@ describe('/v1/responses through the official openai client', () => {
 
   describe.each(RESPONSES_SCENARIOS)('$name', (scenario) => {
     it('responses.create without streaming', async () => {
-      upstream.enqueue(scenario.json);
-      const response = await client.responses.create({
+      harness.upstream.enqueue(scenario.json);
+      const response = await harness.client.responses.create({
         model: MODEL,
         ...scenario.request,
       } as never);
       checkOutput(response, scenario);
       expectSchemaValid([], response);
-      expect(upstream.chatRequests[0]!.body.stream).toBe(false);
+      expect(harness.upstream.chatRequests[0]!.body.stream).toBe(false);
     });
 
     it('responses.create with stream: true', async () => {
-      upstream.enqueue(scenario.stream);
-      const stream = await client.responses.create({
+      harness.upstream.enqueue(scenario.stream);
+      const stream = await harness.client.responses.create({
         model: MODEL,
         stream: true,
         ...scenario.request,
@@ -113,20 +91,20 @@ describe('/v1/responses through the official openai client', () => {
         .filter((e) => e.type === 'response.output_item.done')
         .map((e) => e.item.id);
       expect(doneIds).toEqual(final.output.map((item) => item.id));
-      expect(upstream.chatRequests[0]!.body.stream_options).toEqual({
+      expect(harness.upstream.chatRequests[0]!.body.stream_options).toEqual({
         include_usage: true,
       });
     });
 
     it('responses.stream() with finalResponse()', async () => {
-      upstream.enqueue(scenario.stream);
-      const stream = client.responses.stream({
+      harness.upstream.enqueue(scenario.stream);
+      const stream = harness.client.responses.stream({
         model: MODEL,
         ...scenario.request,
       } as never);
       const final = await stream.finalResponse();
       checkOutput(final, scenario);
-      const stored = await client.responses.retrieve(final.id);
+      const stored = await harness.client.responses.retrieve(final.id);
       // finalResponse() adds SDK-side `parsed` fields; the items themselves match.
       const shape = (
         items: { id?: string; type: string; status?: string | null }[],
@@ -137,7 +115,7 @@ describe('/v1/responses through the official openai client', () => {
   });
 
   it('maps an upstream 500 before the first byte to an HTTP error', async () => {
-    upstream.enqueue({
+    harness.upstream.enqueue({
       kind: 'error',
       status: 500,
       body: {
@@ -149,20 +127,24 @@ describe('/v1/responses through the official openai client', () => {
         },
       },
     });
-    const error = await client.responses
+    const error = await harness.client.responses
       .create({ model: MODEL, input: 'hi', stream: true })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.InternalServerError);
     expect((error as Error).message).toContain('model crashed');
-    upstream.enqueue({ kind: 'error', status: 500, body: 'plain failure' });
-    const plain = await client.responses
+    harness.upstream.enqueue({
+      kind: 'error',
+      status: 500,
+      body: 'plain failure',
+    });
+    const plain = await harness.client.responses
       .create({ model: MODEL, input: 'hi' })
       .catch((e: unknown) => e);
     expect(plain).toBeInstanceOf(OpenAI.InternalServerError);
   });
 
   it('ends with response.failed when the upstream fails after the first byte', async () => {
-    upstream.enqueue({
+    harness.upstream.enqueue({
       kind: 'stream',
       chunks: [
         chunk({ role: 'assistant', content: '' }),
@@ -173,7 +155,7 @@ describe('/v1/responses through the official openai client', () => {
       intervalMs: 50,
       disconnectAfter: 2,
     });
-    const stream = await client.responses.create({
+    const stream = await harness.client.responses.create({
       model: MODEL,
       input: 'hi',
       stream: true,
@@ -201,7 +183,7 @@ describe('/v1/responses through the official openai client', () => {
     ).toHaveLength(1);
     expectSchemaValid(events, failed);
 
-    upstream.enqueue({
+    harness.upstream.enqueue({
       kind: 'stream',
       chunks: [
         chunk({ role: 'assistant', content: '' }),
@@ -211,7 +193,7 @@ describe('/v1/responses through the official openai client', () => {
       disconnectAfter: 2,
     });
     // The SDK's stream helper hands back the failed snapshot; it must say so.
-    const failedAgain = await client.responses
+    const failedAgain = await harness.client.responses
       .stream({ model: MODEL, input: 'hi' })
       .finalResponse();
     expect(failedAgain.status).toBe('failed');
@@ -220,11 +202,11 @@ describe('/v1/responses through the official openai client', () => {
 
   it('sends keepalive events while the upstream is silent', async () => {
     const slow = await startGateway({
-      OPENAI_BASE_URL_INTERNAL: upstream.baseUrl,
+      OPENAI_BASE_URL_INTERNAL: harness.upstream.baseUrl,
       KEEPALIVE_INTERVAL: '1',
     });
     try {
-      upstream.enqueue({
+      harness.upstream.enqueue({
         kind: 'stream',
         chunks: [
           chunk({ role: 'assistant', content: '' }),

@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chunk } from '../support/chat-chunks.js';
 import { sseData } from '../support/error-expectations.js';
-import { FakeUpstream } from '../support/fake-upstream.js';
-import {
-  startGateway,
-  type RunningGateway,
-} from '../support/gateway-harness.js';
+import { useGatewayWithUpstream } from '../support/gateway-with-upstream.js';
 
 const READ_TIMEOUT_MS = 300;
 
@@ -19,28 +15,18 @@ const chatBody = {
  * stream must end with one final `data: {"error":…}` event, and never hang.
  */
 describe('stream errors', () => {
-  let upstream: FakeUpstream;
-  let gateway: RunningGateway;
+  const harness = useGatewayWithUpstream({
+    env: {
+      UPSTREAM_READ_TIMEOUT_MS: String(READ_TIMEOUT_MS),
+    },
+  });
 
   const streamChat = () =>
-    fetch(`${gateway.url}/v1/chat/completions`, {
+    fetch(`${harness.gateway.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...chatBody, stream: true }),
     });
-
-  beforeAll(async () => {
-    upstream = await FakeUpstream.start();
-    gateway = await startGateway({
-      OPENAI_BASE_URL_INTERNAL: upstream.baseUrl,
-      UPSTREAM_READ_TIMEOUT_MS: String(READ_TIMEOUT_MS),
-    });
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
-  beforeEach(() => upstream.reset());
 
   describe('upstream failures mid-stream', () => {
     /** The stream ends with exactly one error event, after the first chunk. */
@@ -61,7 +47,7 @@ describe('stream errors', () => {
     };
 
     it('ends with one error event after an in-band upstream error', async () => {
-      upstream.enqueue({
+      harness.upstream.enqueue({
         kind: 'stream',
         chunks: [
           chunk({ content: 'first' }),
@@ -78,7 +64,7 @@ describe('stream errors', () => {
     });
 
     it('ends with one error event when the upstream socket dies', async () => {
-      upstream.enqueue({
+      harness.upstream.enqueue({
         kind: 'stream',
         chunks: [chunk({ content: 'first' }), chunk({ content: 'b' })],
         stallAfter: 1,
@@ -87,7 +73,7 @@ describe('stream errors', () => {
       const reader = response.body!.getReader();
       const first = new TextDecoder().decode((await reader.read()).value);
       // Only once the first chunk reached the client does the upstream die.
-      upstream.dropConnections();
+      harness.upstream.dropConnections();
       let rest = '';
       for (let r = await reader.read(); !r.done; r = await reader.read()) {
         rest += new TextDecoder().decode(r.value);
@@ -100,17 +86,17 @@ describe('stream errors', () => {
     });
 
     it('ends with one error event when the upstream stalls beyond the read timeout', async () => {
-      upstream.enqueue({
+      harness.upstream.enqueue({
         kind: 'stream',
         chunks: [chunk({ content: 'first' }), chunk({ content: 'b' })],
         stallAfter: 1,
       });
       expectErrorEnding(await sseData(await streamChat()), 'upstream_timeout');
-      await upstream.waitForAborts(1);
+      await harness.upstream.waitForAborts(1);
     });
 
     it('ends with one error event when the stream stops without [DONE] or finish_reason', async () => {
-      upstream.enqueue({
+      harness.upstream.enqueue({
         kind: 'stream',
         chunks: [chunk({ content: 'first' }), chunk({ content: 'b' })],
         done: false,
@@ -122,7 +108,7 @@ describe('stream errors', () => {
     });
 
     it('ends with one error event for a malformed chunk', async () => {
-      upstream.enqueue({
+      harness.upstream.enqueue({
         kind: 'stream',
         chunks: [chunk({ content: 'first' }), 'data: {"choices": [\n\n'],
       });
@@ -133,7 +119,7 @@ describe('stream errors', () => {
     });
 
     it('accepts a stream that ends with finish_reason but no [DONE]', async () => {
-      upstream.enqueue({
+      harness.upstream.enqueue({
         kind: 'stream',
         chunks: [chunk({ content: 'first' }), chunk({}, 'stop')],
         done: false,

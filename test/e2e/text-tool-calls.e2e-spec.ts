@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   EXAMPLE_TOOLS,
   PROSE_MENTIONING_TOOL_SYNTAX,
@@ -7,12 +7,9 @@ import {
   type TextToolCallExample,
 } from '../../src/tool-calls/text-tool-call-examples.test-support.js';
 import { completion, textStream } from '../support/chat-chunks.js';
-import { FakeUpstream } from '../support/fake-upstream.js';
-import {
-  startGateway,
-  type RunningGateway,
-} from '../support/gateway-harness.js';
 import { expectSchemaValid } from '../support/responses-assertions.js';
+import { useGatewayWithUpstream } from '../support/gateway-with-upstream.js';
+import { FakeUpstream } from '../support/fake-upstream.js';
 
 const CHAT_TOOLS = EXAMPLE_TOOLS as OpenAI.Chat.ChatCompletionTool[];
 const RESPONSES_TOOLS: OpenAI.Responses.FunctionTool[] = EXAMPLE_TOOLS.map(
@@ -50,38 +47,23 @@ function expectCalls(
 }
 
 describe('tool calls written as text become real tool calls', () => {
-  let upstream: FakeUpstream;
-  let gateway: RunningGateway;
-  let client: OpenAI;
-
-  beforeAll(async () => {
-    upstream = await FakeUpstream.start();
-    gateway = await startGateway({
-      OPENAI_BASE_URL_INTERNAL: upstream.baseUrl,
+  const harness = useGatewayWithUpstream({
+    env: {
       UPSTREAM_MAX_RETRIES: '0',
-    });
-    client = new OpenAI({
-      baseURL: `${gateway.url}/v1`,
-      apiKey: 'sk-client',
-      maxRetries: 0,
-    });
+    },
+    apiKey: 'sk-client',
   });
-  afterAll(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
-  beforeEach(() => upstream.reset());
 
   describe.each(
     TEXT_TOOL_CALL_EXAMPLES.map(
       (ex) => [`${ex.family} (${ex.model})`, ex] as const,
     ),
   )('%s', (_title, ex) => {
-    beforeEach(() => answerWith(upstream, ex.text));
+    beforeEach(() => answerWith(harness.upstream, ex.text));
     const chatRequest = { model: ex.model, messages, tools: CHAT_TOOLS };
 
     it('chat.completions.create streamed', async () => {
-      const stream = await client.chat.completions.create({
+      const stream = await harness.client.chat.completions.create({
         ...chatRequest,
         stream: true,
       });
@@ -114,7 +96,7 @@ describe('tool calls written as text become real tool calls', () => {
     });
 
     it('chat.completions.create', async () => {
-      const result = await client.chat.completions.create(chatRequest);
+      const result = await harness.client.chat.completions.create(chatRequest);
       const choice = result.choices[0]!;
       expect(choice.finish_reason).toBe('tool_calls');
       expectCalls(
@@ -126,7 +108,7 @@ describe('tool calls written as text become real tool calls', () => {
     });
 
     it('chat.completions.stream().finalChatCompletion()', async () => {
-      const final = await client.chat.completions
+      const final = await harness.client.chat.completions
         .stream(chatRequest)
         .finalChatCompletion();
       const choice = final.choices[0]!;
@@ -138,7 +120,7 @@ describe('tool calls written as text become real tool calls', () => {
     });
 
     it('responses.stream().finalResponse()', async () => {
-      const stream = client.responses.stream({
+      const stream = harness.client.responses.stream({
         model: ex.model,
         input: 'What is the weather?',
         tools: RESPONSES_TOOLS,
@@ -162,7 +144,7 @@ describe('tool calls written as text become real tool calls', () => {
     });
 
     it('responses.create', async () => {
-      const response = await client.responses.create({
+      const response = await harness.client.responses.create({
         model: ex.model,
         input: 'What is the weather?',
         tools: RESPONSES_TOOLS,
@@ -178,10 +160,12 @@ describe('tool calls written as text become real tool calls', () => {
   });
 
   describe('false positives', () => {
-    beforeEach(() => answerWith(upstream, PROSE_MENTIONING_TOOL_SYNTAX));
+    beforeEach(() =>
+      answerWith(harness.upstream, PROSE_MENTIONING_TOOL_SYNTAX),
+    );
 
     it('keeps prose mentioning <tool_call> as text in a chat stream', async () => {
-      const stream = await client.chat.completions.create({
+      const stream = await harness.client.chat.completions.create({
         model: 'qwen3-8b',
         messages,
         tools: CHAT_TOOLS,
@@ -196,7 +180,7 @@ describe('tool calls written as text become real tool calls', () => {
     });
 
     it('keeps it as the message text of a response', async () => {
-      const response = await client.responses.create({
+      const response = await harness.client.responses.create({
         model: 'qwen3-8b',
         input: 'hi',
         tools: RESPONSES_TOOLS,
@@ -208,8 +192,8 @@ describe('tool calls written as text become real tool calls', () => {
 
   it('passes tool syntax through as text when the request declares no tools', async () => {
     const text = TEXT_TOOL_CALL_EXAMPLES[0]!.text;
-    answerWith(upstream, text);
-    const result = await client.chat.completions.create({
+    answerWith(harness.upstream, text);
+    const result = await harness.client.chat.completions.create({
       model: 'qwen3-8b',
       messages,
     });

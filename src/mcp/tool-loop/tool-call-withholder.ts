@@ -11,6 +11,7 @@ import type {
   ServerToolCall,
   ServerToolLookup,
 } from './tool-loop.types.js';
+import { ToolCallDeltaRouter } from '../../llm-client/tool-call-delta-router.js';
 
 type Choice = ChatCompletionChunk['choices'][number];
 
@@ -47,9 +48,10 @@ interface TrackedCall {
  */
 export class ToolCallWithholder {
   private readonly calls: TrackedCall[] = [];
-  private readonly byIndex = new Map<number, TrackedCall>();
-  private readonly byId = new Map<string, TrackedCall>();
-  private last: TrackedCall | undefined;
+  private readonly router = new ToolCallDeltaRouter<TrackedCall>(
+    () => this.create(),
+    absorb,
+  );
   private clientCalls = 0;
   private content = '';
   private reasoning = '';
@@ -136,23 +138,7 @@ export class ToolCallWithholder {
 
   /** Feeds one delta to its call; returns what the client may see of it. */
   private route(delta: ChatToolCallDelta): ChatToolCallDelta[] {
-    const call = this.find(delta) ?? this.create();
-    if (delta.id && call.upstreamId === undefined) {
-      call.upstreamId = delta.id;
-      this.byId.set(delta.id, call);
-    }
-    if (typeof delta.index === 'number') {
-      this.byIndex.set(delta.index, call);
-    }
-    this.last = call;
-    const name = delta.function?.name;
-    if (name && call.name === '') {
-      call.name = name;
-    }
-    const fragment = delta.function?.arguments;
-    if (typeof fragment === 'string') {
-      call.args += fragment;
-    }
+    const call = this.router.route(delta);
     if (call.kind === 'pending') {
       return this.classify(call);
     }
@@ -194,25 +180,20 @@ export class ToolCallWithholder {
     this.calls.push(call);
     return call;
   }
+}
 
-  // The routing rules of the Responses machine (docs/responses-api.md §10):
-  // by index; by id when the index is missing; neither continues the last
-  // call; the same index with a new id is a new call.
-  private find(delta: ChatToolCallDelta): TrackedCall | undefined {
-    const id = delta.id || undefined;
-    const index = typeof delta.index === 'number' ? delta.index : undefined;
-    const byId = id === undefined ? undefined : this.byId.get(id);
-    if (byId !== undefined) {
-      return byId;
-    }
-    if (index !== undefined) {
-      const byIndex = this.byIndex.get(index);
-      return byIndex !== undefined &&
-        (id === undefined || byIndex.upstreamId === undefined)
-        ? byIndex
-        : undefined;
-    }
-    return id === undefined ? this.last : undefined;
+/** Takes id/name only when non-empty (backends repeat them); concatenates arguments. */
+function absorb(call: TrackedCall, delta: ChatToolCallDelta): void {
+  if (delta.id && call.upstreamId === undefined) {
+    call.upstreamId = delta.id;
+  }
+  const name = delta.function?.name;
+  if (name && call.name === '') {
+    call.name = name;
+  }
+  const fragment = delta.function?.arguments;
+  if (typeof fragment === 'string') {
+    call.args += fragment;
   }
 }
 

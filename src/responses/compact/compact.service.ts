@@ -15,6 +15,7 @@ import type {
 import { toChatRequest } from '../core/to-chat-request.js';
 import { toResponseUsage } from '../core/usage.mapper.js';
 import { normalizeInputItems } from '../input-items.js';
+import { historyBefore } from '../store/conversation-history.js';
 import { RESPONSE_STORE, type ResponseStore } from '../store/response-store.js';
 import { compactionMessages } from './compaction-prompt.js';
 import { CompactionSeal } from './compaction-seal.js';
@@ -55,7 +56,10 @@ export class CompactService {
     request: CompactRequest,
     options: ModelCallOptions,
   ): Promise<CompactedResponse> {
-    const history = await this.historyOf(request.previous_response_id);
+    const history = await historyBefore(
+      request.previous_response_id,
+      this.store,
+    );
     const input = normalizeInputItems(request.input ?? undefined);
     const open = (encrypted: string): string | undefined =>
       this.seal.open(encrypted)?.summary;
@@ -115,30 +119,6 @@ export class CompactService {
         },
       ),
     };
-  }
-
-  private async historyOf(
-    previousId: string | null | undefined,
-  ): Promise<ResponseInputItem[]> {
-    if (!previousId) {
-      return [];
-    }
-    const previous = await this.store.get(previousId);
-    if (!previous) {
-      throw new GatewayException(
-        'not_found',
-        `Previous response with id '${previousId}' not found.`,
-        {
-          param: 'previous_response_id',
-          openAiCode: 'previous_response_not_found',
-        },
-      );
-    }
-    return [
-      ...previous.history,
-      ...previous.inputItems,
-      ...previous.response.output,
-    ];
   }
 }
 

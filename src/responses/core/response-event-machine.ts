@@ -1,3 +1,4 @@
+import { ToolCallDeltaRouter } from '../../llm-client/tool-call-delta-router.js';
 import type { ChatCompletionChunk } from '../../llm-client/chat-completion.types.js';
 import { EventLog } from './event-log.js';
 import {
@@ -24,7 +25,6 @@ import type {
   ResponseUsage,
 } from './responses.types.js';
 import { type ThinkSegment, ThinkTagSplitter } from './think-tag-splitter.js';
-import { ToolCallRouter } from './tool-call-router.js';
 import { ToolCallSegment } from './tool-call.segment.js';
 import type { ToolNameMap } from './tool-name-map.js';
 import { addResponseUsage, toResponseUsage } from './usage.mapper.js';
@@ -64,7 +64,7 @@ export class ResponseEventMachine {
   private readonly echo: ResponseEcho;
   private readonly state: ResponseState;
   private readonly timeline = new OutputTimeline(this.log);
-  private toolCalls: ToolCallRouter;
+  private toolCalls: ToolCallDeltaRouter<ToolCallSegment>;
   private splitter: ThinkTagSplitter | undefined;
   private finishReason: string | null = null;
   /** Usage of the rounds before this one. */
@@ -269,12 +269,15 @@ export class ResponseEventMachine {
     return this.log.drain();
   }
 
-  private newRouter(): ToolCallRouter {
-    return new ToolCallRouter(() => {
-      const segment = new ToolCallSegment(this.seed.tools);
-      this.timeline.add(segment);
-      return segment;
-    });
+  private newRouter(): ToolCallDeltaRouter<ToolCallSegment> {
+    return new ToolCallDeltaRouter(
+      () => {
+        const segment = new ToolCallSegment(this.seed.tools);
+        this.timeline.add(segment);
+        return segment;
+      },
+      (segment, delta) => segment.absorb(delta),
+    );
   }
 
   private newSplitter(): ThinkTagSplitter | undefined {

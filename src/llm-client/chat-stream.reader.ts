@@ -1,0 +1,38 @@
+import { GatewayException } from '../common/errors/gateway.exception.js';
+import type { FlowControl } from '../common/sse/flow-control.js';
+import type { ChatCompletionChunk } from './chat-completion.types.js';
+import { ChatSseParser } from './chat-sse.parser.js';
+
+/** How {@link readChatStream} stopped. */
+export type ChatStreamEnd = 'finished' | 'closed';
+
+/**
+ * Reads an upstream's Chat Completions SSE body, passing each chunk to
+ * `onChunk` and waiting on `flow` between reads. Stops early, with
+ * `'closed'`, once `isClosed()` says nobody listens any more.
+ * @throws GatewayException `upstream_bad_response` when the body ends before `[DONE]` or a finish_reason.
+ */
+export async function readChatStream(
+  body: AsyncIterable<unknown>,
+  upstreamName: string,
+  onChunk: (chunk: ChatCompletionChunk) => void,
+  options: { isClosed: () => boolean; flow?: FlowControl },
+): Promise<ChatStreamEnd> {
+  const parser = new ChatSseParser(onChunk, upstreamName);
+  for await (const bytes of body) {
+    parser.feed(bytes as Buffer);
+    if (options.isClosed()) {
+      return 'closed';
+    }
+    await options.flow?.ready();
+  }
+  parser.end();
+  if (!parser.sawDone && !parser.sawFinish) {
+    throw new GatewayException(
+      'upstream_bad_response',
+      `The upstream '${upstreamName}' ended the stream before it finished.`,
+      { openAiCode: 'upstream_bad_response' },
+    );
+  }
+  return 'finished';
+}
