@@ -25,6 +25,14 @@ const REQUEST_ID_HEADER = 'x-request-id';
 const SAFE_REQUEST_ID = /^[\w.:@-]{1,128}$/;
 
 /**
+ * Options every NestFastifyApplication of the gateway is created with.
+ * `bodyParser: false` keeps Nest from adding its own parsers: Fastify's JSON
+ * parser stays, and a form-encoded body gets a 415 instead of running a model
+ * call that a web page could send cross-origin without a CORS preflight.
+ */
+export const GATEWAY_APP_OPTIONS = { bodyParser: false } as const;
+
+/**
  * The Fastify adapter with the settings that must exist before Nest starts:
  * body limit, request ids and the shared pino logger.
  */

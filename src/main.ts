@@ -6,6 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import {
   configureApp,
+  GATEWAY_APP_OPTIONS,
   createFastifyAdapter,
   createGatewayLogger,
 } from './app.setup.js';
@@ -37,7 +38,7 @@ export async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule,
     createFastifyAdapter(logger),
-    { bufferLogs: true },
+    { ...GATEWAY_APP_OPTIONS, bufferLogs: true },
   );
   configureApp(app, logger);
   installGracefulShutdown(app, logger);

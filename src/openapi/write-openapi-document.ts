@@ -7,6 +7,7 @@ import {
   type NestFastifyApplication,
 } from '@nestjs/platform-fastify';
 import { AppModule } from '../app.module.js';
+import { GATEWAY_APP_OPTIONS } from '../app.setup.js';
 import { createOpenApiDocument } from './openapi-document.js';
 
 /** The committed document, beside openai-schemas.json. */
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule,
     new FastifyAdapter(),
-    { logger: false },
+    { ...GATEWAY_APP_OPTIONS, logger: false },
   );
   const document = createOpenApiDocument(app, undefined);
   writeFileSync(OPENAPI_FILE, `${JSON.stringify(document, null, 2)}\n`);

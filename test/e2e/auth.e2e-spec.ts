@@ -8,7 +8,11 @@ import { Test } from '@nestjs/testing';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppModule } from '../../src/app.module.js';
-import { configureApp, createFastifyAdapter } from '../../src/app.setup.js';
+import {
+  configureApp,
+  createFastifyAdapter,
+  GATEWAY_APP_OPTIONS,
+} from '../../src/app.setup.js';
 import { createLogger } from '../../src/common/logging/create-logger.js';
 import { FakeUpstream } from '../support/fake-upstream.js';
 import {
@@ -323,6 +327,7 @@ async function startCapturedGateway(
   }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(
     createFastifyAdapter(logger),
+    GATEWAY_APP_OPTIONS,
   );
   configureApp(app, logger);
   await app.listen(0, '127.0.0.1');

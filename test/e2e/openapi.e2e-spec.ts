@@ -8,6 +8,7 @@ import {
   configureApp,
   createFastifyAdapter,
   createGatewayLogger,
+  GATEWAY_APP_OPTIONS,
 } from '../../src/app.setup.js';
 import {
   startGateway,
@@ -35,6 +36,7 @@ async function registeredRoutes(): Promise<Set<string>> {
   const logger = createGatewayLogger();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(
     createFastifyAdapter(logger),
+    GATEWAY_APP_OPTIONS,
   );
   const routes = new Set<string>();
   app

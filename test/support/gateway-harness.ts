@@ -6,6 +6,7 @@ import {
   configureApp,
   createFastifyAdapter,
   createGatewayLogger,
+  GATEWAY_APP_OPTIONS,
 } from '../../src/app.setup.js';
 
 /** A running gateway on a real socket. */
@@ -35,6 +36,7 @@ export async function startGateway(
   const logger = createGatewayLogger();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(
     createFastifyAdapter(logger),
+    GATEWAY_APP_OPTIONS,
   );
   configureApp(app, logger);
   await app.listen(0, '127.0.0.1');

@@ -2,7 +2,11 @@ import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../../src/app.module.js';
-import { configureApp, createFastifyAdapter } from '../../../src/app.setup.js';
+import {
+  configureApp,
+  createFastifyAdapter,
+  GATEWAY_APP_OPTIONS,
+} from '../../../src/app.setup.js';
 import { createLogger } from '../../../src/common/logging/create-logger.js';
 import type { RunningGateway } from '../../support/gateway-harness.js';
 
@@ -35,6 +39,7 @@ export async function startLoggedGateway(
   }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(
     createFastifyAdapter(logger),
+    GATEWAY_APP_OPTIONS,
   );
   configureApp(app, logger);
   await app.listen(0, '127.0.0.1');
