@@ -117,9 +117,11 @@ export function responseEvents(
     const apply = (event: ToolLoopEvent): ResponseStreamEvent[] => {
       switch (event.type) {
         case 'chunk': {
-          const events = event.round > round ? machine.newRound() : [];
-          round = Math.max(round, event.round);
-          return [...events, ...machine.onChunk(event.chunk)];
+          if (event.round <= round) {
+            return machine.onChunk(event.chunk);
+          }
+          round = event.round;
+          return [...machine.newRound(), ...machine.onChunk(event.chunk)];
         }
         case 'tool_call_started':
           return machine.mcpCallStarted(event.call.id, {

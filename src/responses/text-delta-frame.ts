@@ -20,8 +20,10 @@ export function textDeltaFrame(event: ResponseStreamEvent): string | undefined {
   if (event.type !== 'response.output_text.delta') {
     return undefined;
   }
-  const delta = event as TextDeltaEvent;
-  if (delta.logprobs.length !== 0 || Object.keys(delta).length !== 7) {
+  const delta = event as TextDeltaEvent & { obfuscation?: unknown };
+  // The machine builds this event with exactly these fields; the optional
+  // ones the spec allows (logprobs entries, obfuscation) take the generic path.
+  if (delta.logprobs.length !== 0 || delta.obfuscation !== undefined) {
     return undefined;
   }
   return (

@@ -1,4 +1,4 @@
-import { map, type OperatorFunction } from 'rxjs';
+import { identity, map, type OperatorFunction } from 'rxjs';
 import type { ResponseStreamEvent } from './responses.types.js';
 
 /**
@@ -51,5 +51,8 @@ export function renameEvent(
 export function withEventNaming(
   naming: EventNaming,
 ): OperatorFunction<ResponseStreamEvent, ResponseStreamEvent> {
-  return map((event) => renameEvent(event, naming));
+  // OpenAI naming is the default: no per-event step at all.
+  return naming === 'openai'
+    ? identity
+    : map((event) => renameEvent(event, naming));
 }
