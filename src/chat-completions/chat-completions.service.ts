@@ -37,6 +37,11 @@ import {
   RequestToolset,
   wantsMcpTools,
 } from '../mcp/tool-loop/request-toolset.js';
+import {
+  type ChatStreamItem,
+  isVerbatim,
+  passThroughShortcut,
+} from '../llm-client/verbatim-chunk.js';
 import { ToolLoopService } from '../mcp/tool-loop/tool-loop.service.js';
 import {
   ModelCallService,
@@ -85,12 +90,17 @@ export class ChatCompletionsService {
   stream(
     request: ChatCompletionRequest,
     options: ChatCompletionOptions,
-  ): Observable<ChatCompletionChunk> {
+  ): Observable<ChatStreamItem> {
     const format = this.formatOf(request, options);
-    return this.streamWith(
-      chatRequestFor(withoutAgentFormat(request), format),
-      modelOptionsFor(options, format),
-    ).pipe(chunksFor(format));
+    const chatRequest = chatRequestFor(withoutAgentFormat(request), format);
+    const modelOptions = modelOptionsFor(options, format);
+    const toolset = this.toolsetFor(chatRequest, options);
+    if (format.kind !== 'tags' && !toolset.active) {
+      return this.passThrough(chatRequest, modelOptions);
+    }
+    return this.streamWith(chatRequest, modelOptions, toolset).pipe(
+      chunksFor(format),
+    );
   }
 
   private formatOf(
@@ -127,14 +137,31 @@ export class ChatCompletionsService {
     ).then(toChatCompletion);
   }
 
+  /**
+   * The upstream's stream as it is: most chunks go out verbatim, unparsed.
+   * The upstream call always asks for usage; it is dropped here unless the
+   * client asked too.
+   */
+  private passThrough(
+    request: ChatCompletionRequest,
+    options: ChatCompletionOptions,
+  ): Observable<ChatStreamItem> {
+    const wantsUsage = request.stream_options?.include_usage === true;
+    const items$ = this.model.streamItems(
+      request,
+      options,
+      passThroughShortcut(wantsUsage),
+    );
+    return wantsUsage ? items$ : withoutUsage(items$);
+  }
+
+  /** The MCP tool loop's stream, or a stream whose tool calls become text. */
   private streamWith(
     request: ChatCompletionRequest,
     options: ChatCompletionOptions,
+    toolset: RequestToolset,
   ): Observable<ChatCompletionChunk> {
-    // The client decides whether it wants the usage chunk; the upstream call
-    // always asks for it, so drop it here unless the client asked too.
     const wantsUsage = request.stream_options?.include_usage === true;
-    const toolset = this.toolsetFor(request, options);
     if (toolset.active) {
       const loop$ = this.toolLoop.run(toolset.addTo(request), toolset, (body) =>
         this.model.stream(body, options),
@@ -142,7 +169,7 @@ export class ChatCompletionsService {
       return toChatChunks(loop$, { includeUsage: wantsUsage });
     }
     const chunks$ = this.model.stream(request, options);
-    return wantsUsage ? chunks$ : withoutUsageOnlyChunks(chunks$);
+    return wantsUsage ? chunks$ : withoutUsage(chunks$);
   }
 
   private toolsetFor(
@@ -156,17 +183,19 @@ export class ChatCompletionsService {
 }
 
 /** Removes what `include_usage` added when the client did not ask for it. */
-function withoutUsageOnlyChunks(
-  chunks$: Observable<ChatCompletionChunk>,
-): Observable<ChatCompletionChunk> {
-  return chunks$.pipe(
-    filter((chunk) => !(chunk.choices.length === 0 && chunk.usage)),
-    map((chunk) => {
-      if (!('usage' in chunk)) {
-        return chunk;
+function withoutUsage<T extends ChatStreamItem>(
+  items$: Observable<T>,
+): Observable<T> {
+  return items$.pipe(
+    filter(
+      (item) => isVerbatim(item) || !(item.choices.length === 0 && item.usage),
+    ),
+    map((item) => {
+      if (isVerbatim(item) || !('usage' in item)) {
+        return item;
       }
-      const { usage: _usage, ...rest } = chunk;
-      return rest;
+      const { usage: _usage, ...rest } = item;
+      return rest as T;
     }),
   );
 }

@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import type { ChatCompletionChunk } from './chat-completion.types.js';
 import { ChatSseParser } from './chat-sse.parser.js';
+import {
+  type ChatStreamItem,
+  passThroughShortcut,
+  VerbatimChunk,
+} from './verbatim-chunk.js';
 
 const encoder = new TextEncoder();
 
@@ -183,5 +188,31 @@ describe(ChatSseParser.name, () => {
     const { sut } = recordingParser();
     sut.feed(encoder.encode('data: {broken'));
     expect(() => sut.feed(encoder.encode('\n\n'))).toThrow(GatewayException);
+  });
+
+  it('passes chunks its verbatim policy accepts as the text they came in', () => {
+    const items: ChatStreamItem[] = [];
+    const sut = new ChatSseParser<VerbatimChunk>(
+      (chunk) => items.push(chunk),
+      'test-upstream',
+      { read: passThroughShortcut(false), onItem: (item) => items.push(item) },
+    );
+    const plain = JSON.stringify(chunkJson('héllo 👋'));
+    const last = chunkJson('', 'stop');
+    // Cut inside the multi-byte characters of the verbatim chunk.
+    const bytes = encoder.encode(
+      `data: ${plain}\n\ndata: ${JSON.stringify(last)}\n\ndata: [DONE]\n\n`,
+    );
+    for (let at = 0; at < bytes.length; at += 7) {
+      sut.feed(bytes.subarray(at, at + 7));
+    }
+    sut.end();
+    expect(items).toHaveLength(2);
+    expect(items[0]).toBeInstanceOf(VerbatimChunk);
+    expect((items[0] as VerbatimChunk).json).toBe(plain);
+    // The finishing chunk is parsed, so the end-of-stream check still sees it.
+    expect(items[1]).toEqual(last);
+    expect(sut.sawFinish).toBe(true);
+    expect(sut.sawDone).toBe(true);
   });
 });

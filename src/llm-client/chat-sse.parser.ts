@@ -1,6 +1,7 @@
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import type { ChatCompletionChunk } from './chat-completion.types.js';
+import type { ShortcutRoute } from './verbatim-chunk.js';
 
 /**
  * The upstream's own JSON text of each chunk the parser emitted, so a chunk
@@ -19,8 +20,10 @@ export function upstreamTextOf(chunk: object): string | undefined {
  * Incremental reader of a Chat Completions SSE body. Feed it bytes split
  * anywhere; it calls `onChunk` for every complete `data:` event, handles
  * multi-line data and comments, and records the `[DONE]` terminator.
+ * With a {@link ShortcutRoute}, a payload its shortcut turns into an item
+ * goes to `onItem` as that item, never parsed.
  */
-export class ChatSseParser {
+export class ChatSseParser<T = never> {
   private readonly decoder = new TextDecoder();
   private readonly parser: EventSourceParser;
   private done = false;
@@ -30,6 +33,7 @@ export class ChatSseParser {
   constructor(
     private readonly onChunk: (chunk: ChatCompletionChunk) => void,
     private readonly upstreamName: string,
+    private readonly shortcut?: ShortcutRoute<T>,
   ) {
     this.parser = createParser({
       onEvent: (event) => this.handleData(event.data),
@@ -65,6 +69,13 @@ export class ChatSseParser {
     if (data.trim() === '[DONE]') {
       this.done = true;
       return;
+    }
+    if (this.shortcut) {
+      const item = this.shortcut.read(data);
+      if (item !== undefined) {
+        this.shortcut.onItem(item);
+        return;
+      }
     }
     let parsed: unknown;
     try {

@@ -1,7 +1,8 @@
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import type { FlowControl } from '../common/sse/flow-control.js';
-import type { ChatCompletionChunk } from './chat-completion.types.js';
 import { ChatSseParser } from './chat-sse.parser.js';
+import type { ChatCompletionChunk } from './chat-completion.types.js';
+import type { ShortcutRoute } from './verbatim-chunk.js';
 
 /** How {@link readChatStream} stopped. */
 export type ChatStreamEnd = 'finished' | 'closed';
@@ -12,13 +13,18 @@ export type ChatStreamEnd = 'finished' | 'closed';
  * `'closed'`, once `isClosed()` says nobody listens any more.
  * @throws GatewayException `upstream_bad_response` when the body ends before `[DONE]` or a finish_reason.
  */
-export async function readChatStream(
+export async function readChatStream<T = never>(
   body: AsyncIterable<unknown>,
   upstreamName: string,
   onChunk: (chunk: ChatCompletionChunk) => void,
-  options: { isClosed: () => boolean; flow?: FlowControl },
+  options: {
+    isClosed: () => boolean;
+    flow?: FlowControl;
+    /** Payloads read without JSON.parse, see ChatSseParser. */
+    shortcut?: ShortcutRoute<T>;
+  },
 ): Promise<ChatStreamEnd> {
-  const parser = new ChatSseParser(onChunk, upstreamName);
+  const parser = new ChatSseParser<T>(onChunk, upstreamName, options.shortcut);
   for await (const bytes of body) {
     parser.feed(bytes as Buffer);
     if (options.isClosed()) {

@@ -32,6 +32,7 @@ import {
   upstreamCall,
 } from './upstream-errors.js';
 import { UpstreamRegistry } from './upstream-registry.service.js';
+import type { ChunkShortcut } from './verbatim-chunk.js';
 import {
   ensureCompletionShape,
   ensureOk,
@@ -116,7 +117,21 @@ export class LlmClientService implements OnApplicationShutdown {
     body: ChatCompletionRequest,
     options: UpstreamCallOptions = {},
   ): Observable<ChatCompletionChunk> {
-    return new Observable<ChatCompletionChunk>((subscriber) => {
+    // Without a shortcut, every chunk is parsed.
+    return this.streamChatItems(body, options);
+  }
+
+  /**
+   * As streamChatCompletion, but a chunk that `shortcut` turns into an item
+   * from its text arrives as that item, never parsed: the fast paths of a
+   * pass-through (VerbatimChunk) and of plain text deltas.
+   */
+  streamChatItems<T = never>(
+    body: ChatCompletionRequest,
+    options: UpstreamCallOptions = {},
+    shortcut?: ChunkShortcut<T>,
+  ): Observable<ChatCompletionChunk | T> {
+    return new Observable<ChatCompletionChunk | T>((subscriber) => {
       const abort = new AbortController();
       const signal = options.signal
         ? AbortSignal.any([abort.signal, options.signal])
@@ -145,7 +160,15 @@ export class LlmClientService implements OnApplicationShutdown {
             meter?.chunk(chunk);
             subscriber.next(chunk);
           },
-          { isClosed: () => subscriber.closed, flow: options.flow },
+          {
+            isClosed: () => subscriber.closed,
+            flow: options.flow,
+            // The meter reads usage only, which no shortcut item carries.
+            shortcut: shortcut && {
+              read: shortcut,
+              onItem: (item) => subscriber.next(item),
+            },
+          },
         );
         if (end === 'closed') {
           return;

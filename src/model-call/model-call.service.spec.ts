@@ -74,14 +74,16 @@ describe(ModelCallService.name, () => {
     sent = [];
     upstreamChunks = [chunk(CALL_TEXT), chunk(undefined, 'stop')];
     upstreamCompletion = completion(CALL_TEXT);
+    const stream = (
+      body: ChatCompletionRequest,
+      options: UpstreamCallOptions,
+    ) => {
+      sent.push({ body, options });
+      return of(...upstreamChunks);
+    };
     const llm = {
-      streamChatCompletion: (
-        body: ChatCompletionRequest,
-        options: UpstreamCallOptions,
-      ) => {
-        sent.push({ body, options });
-        return of(...upstreamChunks);
-      },
+      streamChatCompletion: stream,
+      streamChatItems: stream,
       createChatCompletion: (
         body: ChatCompletionRequest,
         options: UpstreamCallOptions,

@@ -8,6 +8,7 @@ import type {
 } from '../llm-client/chat-completion.types.js';
 import { LlmClientService } from '../llm-client/llm-client.service.js';
 import type { UpstreamCallOptions } from '../llm-client/upstream-call.types.js';
+import type { ChunkShortcut } from '../llm-client/verbatim-chunk.js';
 import {
   UpstreamRouter,
   type RoutedModel,
@@ -67,12 +68,26 @@ export class ModelCallService {
     request: ChatCompletionRequest,
     options: ModelCallOptions,
   ): Observable<ChatCompletionChunk> {
+    return this.streamItems(request, options);
+  }
+
+  /**
+   * A streamed completion whose chunks `shortcut` may read from their text
+   * alone (LlmClientService.streamChatItems), unless the call parses tool
+   * calls written as text, which needs every chunk's real content.
+   */
+  streamItems<T = never>(
+    request: ChatCompletionRequest,
+    options: ModelCallOptions,
+    shortcut?: ChunkShortcut<T>,
+  ): Observable<ChatCompletionChunk | T> {
     return defer(() => {
       const { body, call, parsing } = this.prepare(request, options);
-      const chunks$ = this.llm.streamChatCompletion(body, call);
       return parsing === undefined
-        ? chunks$
-        : chunks$.pipe(textToolCalls(parsing));
+        ? this.llm.streamChatItems(body, call, shortcut)
+        : this.llm
+            .streamChatCompletion(body, call)
+            .pipe(textToolCalls(parsing));
     });
   }
 

@@ -29,14 +29,38 @@ export function textDeltaFrame(event: ResponseStreamEvent): string | undefined {
   return (
     'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":' +
     String(delta.sequence_number) +
+    placementOf(delta) +
+    JSON.stringify(delta.delta) +
+    ',"logprobs":[]}\n\n'
+  );
+}
+
+/** The last item placement written, reused: it is the same for a whole part. */
+let lastPlacement = { itemId: '', output: -1, content: -1, text: '' };
+
+/** `,"item_id":…,"output_index":…,"content_index":…,"delta":` for an event. */
+function placementOf(delta: TextDeltaEvent): string {
+  const last = lastPlacement;
+  if (
+    last.itemId === delta.item_id &&
+    last.output === delta.output_index &&
+    last.content === delta.content_index
+  ) {
+    return last.text;
+  }
+  const text =
     ',"item_id":' +
     JSON.stringify(delta.item_id) +
     ',"output_index":' +
     String(delta.output_index) +
     ',"content_index":' +
     String(delta.content_index) +
-    ',"delta":' +
-    JSON.stringify(delta.delta) +
-    ',"logprobs":[]}\n\n'
-  );
+    ',"delta":';
+  lastPlacement = {
+    itemId: delta.item_id,
+    output: delta.output_index,
+    content: delta.content_index,
+    text,
+  };
+  return text;
 }

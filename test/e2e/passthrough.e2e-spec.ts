@@ -87,6 +87,66 @@ describe('chat completions and pass-through', () => {
     expect(final.usage?.total_tokens).toBe(30);
   });
 
+  // The fast path writes most chunks as the upstream's own text, unparsed;
+  // what the gateway must act on (finish, usage) still goes through a parse.
+  it('forwards chunks byte for byte: vendor fields, key order, escapes, usage:null', async () => {
+    const upstreamLines = [
+      '{"choices":[{"delta":{"role":"assistant","content":""},"index":0,"finish_reason":null}],"id":"c","x_vendor":{"k":[1,2]},"usage":null}',
+      '{"id":"c","choices":[{"index":0,"delta":{"content":"caf\\u00e9 \\"q\\" \\n"},"finish_reason":null}],"usage":null}',
+      '{"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":null}',
+      '{"id":"c","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}',
+    ];
+    const streamFrom = async (includeUsage: boolean): Promise<string[]> => {
+      harness.upstream.enqueue({
+        kind: 'stream',
+        chunks: upstreamLines.map((line) => `data: ${line}\n\n`),
+      });
+      const response = await fetch(
+        `${harness.gateway.url}/v1/chat/completions`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: 'Bearer sk-client',
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({
+            model: 'fake-model',
+            messages: [{ role: 'user', content: 'hi' }],
+            stream: true,
+            stream_options: { include_usage: includeUsage },
+          }),
+        },
+      );
+      const text = await response.text();
+      return text
+        .split('\n\n')
+        .filter((frame) => frame.startsWith('data: '))
+        .map((frame) => frame.slice('data: '.length));
+    };
+
+    const withUsage = await streamFrom(true);
+    expect(withUsage.slice(0, 2)).toEqual(upstreamLines.slice(0, 2));
+    expect(
+      withUsage.slice(2, 4).map((line) => JSON.parse(line) as unknown),
+    ).toEqual(
+      upstreamLines.slice(2).map((line) => JSON.parse(line) as unknown),
+    );
+    expect(withUsage.slice(4)).toEqual(['[DONE]']);
+
+    // Without include_usage, every usage key and the usage chunk are gone.
+    const withoutUsage = await streamFrom(false);
+    expect(withoutUsage).toHaveLength(4);
+    const parsed = withoutUsage
+      .slice(0, 3)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(parsed.every((chunk) => !('usage' in chunk))).toBe(true);
+    expect(parsed[0]).toMatchObject({ x_vendor: { k: [1, 2] } });
+    expect(parsed[1]).toMatchObject({
+      choices: [{ delta: { content: 'café "q" \n' } }],
+    });
+    expect(withoutUsage[3]).toBe('[DONE]');
+  });
+
   it('lists models through the pass-through proxy', async () => {
     const models = await harness.client.models.list();
     expect(models.data.map((m) => m.id)).toEqual([

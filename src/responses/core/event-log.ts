@@ -17,6 +17,15 @@ export class EventLog {
     this.pending.push(this.create(type, fields));
   }
 
+  /** Queues an event built by the caller, numbered by `nextNumber()`. */
+  push(event: ResponseStreamEvent): void {
+    this.pending.push(event);
+  }
+
+  nextNumber(): number {
+    return this.nextSequence++;
+  }
+
   drain(): ResponseStreamEvent[] {
     const events = this.pending;
     this.pending = [];
@@ -48,10 +57,28 @@ export class ItemSink {
 
   /** An item-scoped event (`item_id`, `output_index`, then `fields`). */
   event(type: string, fields: Record<string, unknown>): void {
-    this.log.emit(type, {
+    this.log.push({
+      type,
+      sequence_number: this.log.nextNumber(),
       item_id: this.itemId,
       output_index: this.outputIndex,
       ...fields,
+    });
+  }
+
+  /**
+   * `response.output_text.delta`, the event of almost every chunk, built as
+   * one literal (no spreads) with the field order `event()` would give.
+   */
+  outputTextDelta(contentIndex: number, delta: string): void {
+    this.log.push({
+      type: 'response.output_text.delta',
+      sequence_number: this.log.nextNumber(),
+      item_id: this.itemId,
+      output_index: this.outputIndex,
+      content_index: contentIndex,
+      delta,
+      logprobs: [],
     });
   }
 }

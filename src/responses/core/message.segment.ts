@@ -116,11 +116,7 @@ function emitDelta(
   delta: string,
 ): void {
   if (kind === 'output_text') {
-    sink.event('response.output_text.delta', {
-      content_index: index,
-      delta,
-      logprobs: [],
-    });
+    sink.outputTextDelta(index, delta);
   } else {
     sink.event('response.refusal.delta', { content_index: index, delta });
   }

@@ -107,9 +107,7 @@ export class ResponseEventMachine {
         toResponseUsage(chunk.usage),
       );
     }
-    const choice =
-      chunk.choices.find((candidate) => candidate.index === 0) ??
-      chunk.choices[0];
+    const choice = choiceZeroOf(chunk);
     if (choice !== undefined) {
       const delta = choice.delta;
       // Prefer `reasoning_content` (DeepSeek, older vLLM) over `reasoning` (vLLM ≥0.11, Ollama).
@@ -294,7 +292,8 @@ export class ResponseEventMachine {
   }
 
   private appendContent(text: string): void {
-    if (this.splitter === undefined) {
+    // After the think block (or its absence) is settled, text goes straight in.
+    if (this.splitter === undefined || this.splitter.passesThrough) {
       this.timeline.appendMessage('output_text', text);
     } else {
       this.appendSplit(this.splitter.push(text));
@@ -320,4 +319,15 @@ export class ResponseEventMachine {
     this.timeline.sealAll();
     this.timeline.pump(status);
   }
+}
+
+/** Choice 0 of a chunk, else its first choice. */
+function choiceZeroOf(
+  chunk: ChatCompletionChunk,
+): ChatCompletionChunk['choices'][number] | undefined {
+  const first = chunk.choices[0];
+  // Nearly every chunk has the one choice; no search, no closure for it.
+  return first?.index === 0
+    ? first
+    : (chunk.choices.find((candidate) => candidate.index === 0) ?? first);
 }

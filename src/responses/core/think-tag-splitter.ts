@@ -28,6 +28,11 @@ export class ThinkTagSplitter {
 
   constructor(private readonly tags: ThinkTags = DEFAULT_TAGS) {}
 
+  /** True once everything else is plain content: push() would return it as it is. */
+  get passesThrough(): boolean {
+    return this.state === 'content' && this.buffer === '';
+  }
+
   /** Feeds one content delta; returns what can be emitted now, in order. */
   push(text: string): ThinkSegment[] {
     this.buffer += text;
