@@ -16,6 +16,11 @@ export function upstreamTextOf(chunk: object): string | undefined {
   return upstreamText.get(chunk);
 }
 
+/** Records `data` as the upstream's JSON text of `chunk` (JSON.parse(data) deep-equals it). */
+export function rememberUpstreamText(chunk: object, data: string): void {
+  upstreamText.set(chunk, data);
+}
+
 /**
  * Incremental reader of a Chat Completions SSE body. Feed it bytes split
  * anywhere; it calls `onChunk` for every complete `data:` event, handles

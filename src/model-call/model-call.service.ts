@@ -8,6 +8,7 @@ import type {
 } from '../llm-client/chat-completion.types.js';
 import { LlmClientService } from '../llm-client/llm-client.service.js';
 import type { UpstreamCallOptions } from '../llm-client/upstream-call.types.js';
+import { textChunkShortcut } from '../llm-client/text-chunk-shortcut.js';
 import type { ChunkShortcut } from '../llm-client/verbatim-chunk.js';
 import {
   UpstreamRouter,
@@ -73,8 +74,10 @@ export class ModelCallService {
 
   /**
    * A streamed completion whose chunks `shortcut` may read from their text
-   * alone (LlmClientService.streamChatItems), unless the call parses tool
-   * calls written as text, which needs every chunk's real content.
+   * alone (LlmClientService.streamChatItems). Without one, text chunks are
+   * still read without JSON.parse when they can be (textChunkShortcut), to
+   * the same objects; so are they when tool calls written as text are parsed,
+   * which needs every chunk's content.
    */
   streamItems<T = never>(
     request: ChatCompletionRequest,
@@ -83,11 +86,15 @@ export class ModelCallService {
   ): Observable<ChatCompletionChunk | T> {
     return defer(() => {
       const { body, call, parsing } = this.prepare(request, options);
-      return parsing === undefined
-        ? this.llm.streamChatItems(body, call, shortcut)
-        : this.llm
-            .streamChatCompletion(body, call)
-            .pipe(textToolCalls(parsing));
+      if (parsing !== undefined) {
+        // A chunk the parser lets through unchanged goes out as it came.
+        return this.llm
+          .streamChatItems(body, call, textChunkShortcut(true))
+          .pipe(textToolCalls(parsing));
+      }
+      return shortcut === undefined
+        ? this.llm.streamChatItems(body, call, textChunkShortcut())
+        : this.llm.streamChatItems(body, call, shortcut);
     });
   }
 

@@ -25,7 +25,6 @@ import { responsesConfig } from '../config/responses.config.js';
 import { serverConfig } from '../config/server.config.js';
 import { upstreamsConfig } from '../config/upstreams.config.js';
 import type { McpToolsOption } from '../mcp/tool-loop/request-toolset.js';
-import { textDeltaShortcut } from './core/text-delta-shortcut.js';
 import { ToolLoopService } from '../mcp/tool-loop/tool-loop.service.js';
 import type { CallModel } from '../mcp/tool-loop/tool-loop.types.js';
 import {
@@ -114,7 +113,7 @@ export class ResponsesService {
     const modelOptions = modelOptionsFor(options, turn.format);
     const events$ = turnEvents(this.toolLoop, turn.plan.chat, tools, (chat) =>
       this.model
-        .streamItems(chat, modelOptions, textDeltaShortcut())
+        .stream(chat, modelOptions)
         .pipe(this.allowedToolsOnly(turn, chat)),
     ).pipe(loopEventsFor(turn.format));
     return responseEvents(events$, turn.machine, {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ChatCompletionChunk } from '../../llm-client/chat-completion.types.js';
-import { textDeltaShortcut } from './text-delta-shortcut.js';
+import { upstreamTextOf } from './chat-sse.parser.js';
+import { textChunkShortcut } from './text-chunk-shortcut.js';
 
 const envelope = (
   delta: string,
@@ -11,33 +11,27 @@ const envelope = (
 const text = (content: string) =>
   envelope(`{"content":${JSON.stringify(content)}}`);
 
-/** What the Responses machine reads of a chunk (see ResponseEventMachine.onChunk). */
-function machineView(chunk: ChatCompletionChunk) {
-  const choice = chunk.choices.find((c) => c.index === 0) ?? chunk.choices[0];
-  const delta = (choice?.delta ?? {}) as Record<string, unknown>;
-  return {
-    usage: chunk.usage ?? null,
-    content: delta.content ?? null,
-    reasoning: delta.reasoning_content ?? delta.reasoning ?? null,
-    refusal: delta.refusal ?? null,
-    toolCalls: delta.tool_calls ?? null,
-    finish: choice?.finish_reason ?? null,
-  };
-}
-
-describe('textDeltaShortcut', () => {
-  it('reads text chunks, learning the envelope from the first', () => {
-    const read = textDeltaShortcut();
+describe(textChunkShortcut.name, () => {
+  it('reads text chunks to what JSON.parse gives, learning the envelope from the first', () => {
+    const read = textChunkShortcut();
     for (const content of [
       'Hel',
       'lo "quoted" \\ wörld 👋',
       '',
       'a long text of more than thirteen characters',
     ]) {
-      expect(read(text(content))?.choices[0]?.delta.content).toBe(content);
+      expect(read(text(content))).toEqual(JSON.parse(text(content)));
     }
     const first = envelope('{"role":"assistant","content":"Hi"}');
-    expect(read(first)?.choices[0]?.delta.content).toBe('Hi');
+    expect(read(first)).toEqual(JSON.parse(first));
+  });
+
+  it('records the upstream text of each chunk when asked to', () => {
+    const read = textChunkShortcut(true);
+    const [a, b] = [text('a'), text('b')];
+    expect(upstreamTextOf(read(a)!)).toBe(a);
+    expect(upstreamTextOf(read(b)!)).toBe(b);
+    expect(upstreamTextOf(textChunkShortcut()(text('c'))!)).toBeUndefined();
   });
 
   it.each([
@@ -52,11 +46,11 @@ describe('textDeltaShortcut', () => {
       text('x').replace(/}$/, ',"v":{"delta":{"content":"y"}}}'),
     ],
   ])('leaves a chunk with %s to the full parse', (_name, data) => {
-    expect(textDeltaShortcut()(data)).toBeUndefined();
+    expect(textChunkShortcut()(data)).toBeUndefined();
   });
 
   it('leaves a chunk that only looks like the learned envelope to the full parse', () => {
-    const read = textDeltaShortcut();
+    const read = textChunkShortcut();
     read(text('learn'));
     // The text between the envelope's ends is not one JSON string.
     const forged = text('x').replace(
@@ -67,8 +61,8 @@ describe('textDeltaShortcut', () => {
     expect(read(text('x').replace('"x"', '"x\\"'))).toBeUndefined();
   });
 
-  // Whatever the chunk, what the shortcut returns is what the machine would
-  // have read from JSON.parse: the shortcut can only be slower, never wrong.
+  // Whatever the chunks, what the shortcut returns is what JSON.parse gives:
+  // it can only be slower than the parse, never different.
   it('agrees with JSON.parse on every chunk it reads', () => {
     const str = fc.string({ unit: 'binary', maxLength: 20 });
     const delta = fc.record(
@@ -91,29 +85,56 @@ describe('textDeltaShortcut', () => {
         fc.dictionary(str, str, { maxKeys: 2 }),
         fc.array(choice, { minLength: 1, maxLength: 2 }),
         fc.constantFrom(undefined, null, { total_tokens: 2 }),
+        fc.constantFrom('c1', 'c2'),
       )
-      .map(([vendor, choices, usage]) => ({
+      .map(([vendor, choices, usage, id]) => ({
         ...vendor,
-        id: 'c',
+        id,
         choices,
         usage,
       }));
     let read = 0;
     fc.assert(
-      fc.property(fc.array(chunk, { minLength: 1, maxLength: 4 }), (chunks) => {
-        const shortcut = textDeltaShortcut();
+      fc.property(fc.array(chunk, { minLength: 1, maxLength: 5 }), (chunks) => {
+        const shortcut = textChunkShortcut();
         for (const value of chunks) {
           const data = JSON.stringify(value);
           const fast = shortcut(data);
           if (fast !== undefined) {
             read += 1;
-            const parsed = JSON.parse(data) as ChatCompletionChunk;
-            expect(machineView(fast)).toEqual(machineView(parsed));
+            expect(fast).toEqual(JSON.parse(data));
           }
         }
       }),
       { numRuns: 1500 },
     );
     expect(read).toBeGreaterThan(50);
+  });
+
+  it('reads every text chunk of a stream that keeps one envelope, to what JSON.parse gives', () => {
+    const str = fc.string({ unit: 'binary', maxLength: 20 });
+    fc.assert(
+      fc.property(
+        // Vendor fields, named so as not to collide with the known ones.
+        fc.dictionary(
+          str.map((name) => `x_${name}`),
+          str,
+          { maxKeys: 2 },
+        ),
+        fc.array(str, { minLength: 2, maxLength: 6 }),
+        (vendor, contents) => {
+          const shortcut = textChunkShortcut();
+          for (const content of contents) {
+            const data = JSON.stringify({
+              ...vendor,
+              id: 'c',
+              choices: [{ index: 0, delta: { content }, finish_reason: null }],
+            });
+            expect(shortcut(data)).toEqual(JSON.parse(data));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

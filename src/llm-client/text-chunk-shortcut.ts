@@ -1,0 +1,194 @@
+import type { ChatCompletionChunk } from './chat-completion.types.js';
+import { rememberUpstreamText } from './chat-sse.parser.js';
+import { type ChunkShortcut, isOneLineObject } from './verbatim-chunk.js';
+
+/*
+ * Keys of a chunk that the gateway acts on besides the text: the parser
+ * (finish_reason, error), the usage meter, the Responses machine and the
+ * tool-call paths. A template is only learned from a chunk where none of
+ * them has a value other than null and the one choice is index 0. Inside a
+ * JSON string every quote is escaped, so a quoted name followed by a colon
+ * is always a key.
+ */
+const NEEDS_PARSE =
+  /"(?:error|finish_reason|usage|tool_calls|function_call|reasoning_content|reasoning|refusal)"\s*:\s*(?!null\b)|"index"\s*:\s*(?!0\b)/;
+const CHOICES = '"choices":[{';
+const DELTA = '"delta":{';
+const ROLE = '"role":"assistant",';
+const CONTENT = '"content":"';
+/** V8 copies shorter substrings; longer ones would keep the whole read alive. */
+const SHORT_SUBSTRING = 13;
+
+/** A parsed text chunk, and the text around its content in the upstream's JSON. */
+interface Template {
+  prefix: string;
+  suffix: string;
+  chunk: ChatCompletionChunk;
+  choice: ChatCompletionChunk['choices'][number];
+}
+
+/**
+ * Reads the text chunks of one stream without JSON.parse, with the same
+ * result: the object JSON.parse would have built.
+ *
+ * The first text chunk (one choice, index 0, whose delta holds a `content`
+ * string, nothing the gateway acts on) is found by a scan, which refuses
+ * what it cannot prove is of that shape (a second `delta` or `content` key,
+ * spaces around the colons…), and parsed. Its text around the content is
+ * then a template: most servers write the same envelope on every chunk of a
+ * stream. A later chunk that is that prefix and suffix around another valid
+ * JSON string is the template's chunk with another content, by construction:
+ * two memory compares and a copy of three small objects instead of a parse.
+ * Anything else takes the full parse.
+ *
+ * `rememberText` records the upstream's JSON of each chunk, for a writer
+ * that forwards an unchanged chunk as it came (see upstreamTextOf).
+ */
+export function textChunkShortcut(
+  rememberText = false,
+): ChunkShortcut<ChatCompletionChunk> {
+  let template: Template | undefined;
+  const read = (data: string): ChatCompletionChunk | undefined => {
+    const matched = template && contentInTemplate(data, template);
+    if (template && matched !== undefined) {
+      const { chunk, choice } = template;
+      return {
+        ...chunk,
+        choices: [{ ...choice, delta: { ...choice.delta, content: matched } }],
+      };
+    }
+    const learned = learnTemplate(data);
+    if (learned === undefined) {
+      return undefined;
+    }
+    template = learned;
+    return learned.chunk;
+  };
+  return rememberText
+    ? (data) => {
+        const chunk = read(data);
+        if (chunk !== undefined) {
+          rememberUpstreamText(chunk, data);
+        }
+        return chunk;
+      }
+    : read;
+}
+
+/** The content of `data` when it is the template around another JSON string. */
+function contentInTemplate(
+  data: string,
+  template: Template,
+): string | undefined {
+  const { prefix, suffix } = template;
+  const textEnd = data.length - suffix.length;
+  // Equality of slices runs as one memory compare; startsWith/endsWith
+  // compare character by character, several times slower here.
+  return textEnd >= prefix.length &&
+    data.slice(0, prefix.length) === prefix &&
+    data.slice(textEnd) === suffix
+    ? decodeJsonString(data.slice(prefix.length, textEnd))
+    : undefined;
+}
+
+/** A template from `data` if it is a plain text chunk, else undefined. */
+function learnTemplate(data: string): Template | undefined {
+  const at = plainTextAt(data);
+  if (at === undefined) {
+    return undefined;
+  }
+  let chunk: ChatCompletionChunk;
+  try {
+    chunk = JSON.parse(data) as ChatCompletionChunk;
+  } catch {
+    return undefined;
+  }
+  const choice = chunk.choices.length === 1 ? chunk.choices[0] : undefined;
+  const content = decodeJsonString(data.slice(at.start, at.end));
+  if (choice === undefined || choice.delta.content !== content) {
+    return undefined;
+  }
+  // Copies: slices would keep the whole upstream read alive.
+  return {
+    prefix: copyOf(data.slice(0, at.start)),
+    suffix: copyOf(data.slice(at.end)),
+    chunk,
+    choice,
+  };
+}
+
+/** Where the text of a plain text chunk lies in `data`, if it is one. */
+function plainTextAt(data: string): { start: number; end: number } | undefined {
+  if (!isOneLineObject(data) || NEEDS_PARSE.test(data)) {
+    return undefined;
+  }
+  const choicesAt = data.indexOf(CHOICES);
+  const deltaAt = choicesAt < 0 ? -1 : data.indexOf(DELTA, choicesAt);
+  if (
+    deltaAt < 0 ||
+    data.indexOf('"delta"') !== deltaAt ||
+    data.includes('"delta"', deltaAt + 1)
+  ) {
+    return undefined;
+  }
+  let contentAt = deltaAt + DELTA.length;
+  if (data.startsWith(ROLE, contentAt)) {
+    contentAt += ROLE.length;
+  }
+  if (
+    !data.startsWith(CONTENT, contentAt) ||
+    data.indexOf('"content"') !== contentAt
+  ) {
+    return undefined;
+  }
+  const start = contentAt + CONTENT.length;
+  const end = closingQuoteOf(data, start);
+  if (end < 0 || data.includes('"content"', end)) {
+    return undefined;
+  }
+  const after = data.charCodeAt(end + 1);
+  return after === 0x7d /* } */ || after === 0x2c /* , */
+    ? { start, end }
+    : undefined;
+}
+
+/** The index of the quote that ends the JSON string starting at `from`, or -1. */
+function closingQuoteOf(data: string, from: number): number {
+  for (let at = data.indexOf('"', from); at >= 0;) {
+    let backslashes = 0;
+    while (data.charCodeAt(at - 1 - backslashes) === 0x5c /* \ */) {
+      backslashes += 1;
+    }
+    if (backslashes % 2 === 0) {
+      return at;
+    }
+    at = data.indexOf('"', at + 1);
+  }
+  return -1;
+}
+
+/**
+ * The text of a JSON string's body (between its quotes); undefined when it
+ * is not one: an unescaped quote, a dangling backslash, a bad escape.
+ */
+function decodeJsonString(raw: string): string | undefined {
+  if (!raw.includes('\\')) {
+    if (raw.includes('"')) {
+      return undefined;
+    }
+    if (raw.length < SHORT_SUBSTRING) {
+      return raw;
+    }
+  }
+  try {
+    // Also copies a long text out of the upstream read it was sliced from.
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A flat copy of `text`, holding no reference to the string it came from. */
+function copyOf(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
