@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { machineBusyMs, percentile } from './measure.mjs';
 import { cpuTimeMs } from './processes.mjs';
 import { machineInfo } from './report.mjs';
@@ -48,20 +49,35 @@ export function gatewayDir() {
 }
 
 /**
- * Extra environment of the gateway: LOAD_GATEWAY_NODE_OPTIONS becomes its
- * NODE_OPTIONS (e.g. `--max-old-space-size=192`), without touching this
- * process's own.
+ * The gateway's NODE_OPTIONS: LOAD_GATEWAY_NODE_OPTIONS when set (empty for
+ * Node's defaults), else the Helm chart's default `nodeOptions`, so the load
+ * is measured on the gateway as it is deployed.
  */
+function gatewayNodeOptions() {
+  const chosen = process.env.LOAD_GATEWAY_NODE_OPTIONS;
+  if (chosen !== undefined) {
+    return { options: chosen, source: 'LOAD_GATEWAY_NODE_OPTIONS' };
+  }
+  const values = parseYaml(
+    readFileSync(`${repoRoot}helm/open-responses-gateway/values.yaml`, 'utf8'),
+  );
+  return {
+    options: values.nodeOptions ?? '',
+    source: "the Helm chart's default",
+  };
+}
+
+/** Extra environment of the gateway (its NODE_OPTIONS), without touching this process's own. */
 export function gatewayEnv() {
-  const options = process.env.LOAD_GATEWAY_NODE_OPTIONS;
+  const { options } = gatewayNodeOptions();
   return options ? { NODE_OPTIONS: options } : {};
 }
 
 /** The gateway's node options, for the reports. */
 export function gatewayOptionsNote() {
-  const options = process.env.LOAD_GATEWAY_NODE_OPTIONS;
+  const { options, source } = gatewayNodeOptions();
   return options
-    ? `NODE_OPTIONS=\`${options}\``
+    ? `NODE_OPTIONS=\`${options}\` (${source})`
     : "Node's default heap settings";
 }
 

@@ -1,3 +1,4 @@
+import { flatCopy } from '../common/strings/flat-copy.js';
 import type { ChatCompletionChunk } from './chat-completion.types.js';
 import { rememberUpstreamText } from './chat-sse.parser.js';
 import { type ChunkShortcut, isOneLineObject } from './verbatim-chunk.js';
@@ -110,8 +111,8 @@ function learnTemplate(data: string): Template | undefined {
   }
   // Copies: slices would keep the whole upstream read alive.
   return {
-    prefix: copyOf(data.slice(0, at.start)),
-    suffix: copyOf(data.slice(at.end)),
+    prefix: flatCopy(data.slice(0, at.start)),
+    suffix: flatCopy(data.slice(at.end)),
     chunk,
     choice,
   };
@@ -186,9 +187,4 @@ function decodeJsonString(raw: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A flat copy of `text`, holding no reference to the string it came from. */
-function copyOf(text: string): string {
-  return Buffer.from(text, 'utf8').toString('utf8');
 }

@@ -231,7 +231,7 @@ export class ResponsesService {
   ): MonoTypeOperatorFunction<ChatCompletionChunk> {
     return enforceAllowedTools(turn.request.tool_choice, chat, (name) =>
       this.logger.warn(
-        { tool: name, response: turn.machine.response.id },
+        { tool: name, response: turn.machine.id },
         'the model called a tool outside tool_choice.allowed_tools; the call was dropped',
       ),
     );

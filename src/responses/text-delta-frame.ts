@@ -1,3 +1,4 @@
+import { flatCopy } from '../common/strings/flat-copy.js';
 import type { ResponseStreamEvent } from './core/responses.types.js';
 
 /** The event the machine emits once per upstream text chunk: the hot path. */
@@ -48,14 +49,16 @@ function placementOf(delta: TextDeltaEvent): string {
   ) {
     return last.text;
   }
-  const text =
+  // Kept for the whole part and embedded in every frame: flat, see flatCopy.
+  const text = flatCopy(
     ',"item_id":' +
-    JSON.stringify(delta.item_id) +
-    ',"output_index":' +
-    String(delta.output_index) +
-    ',"content_index":' +
-    String(delta.content_index) +
-    ',"delta":';
+      JSON.stringify(delta.item_id) +
+      ',"output_index":' +
+      String(delta.output_index) +
+      ',"content_index":' +
+      String(delta.content_index) +
+      ',"delta":',
+  );
   lastPlacement = {
     itemId: delta.item_id,
     output: delta.output_index,

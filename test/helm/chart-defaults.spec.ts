@@ -155,6 +155,16 @@ describe('chart rendered with default values', () => {
     ]);
   });
 
+  it('caps the V8 heap at half the memory limit, through NODE_OPTIONS', () => {
+    const limitMiB = Number(
+      /^(\d+)Mi$/.exec(String(container.resources.limits.memory))?.[1],
+    );
+    const nodeOptions = (container.env as { name: string; value: string }[])
+      .filter((variable) => variable.name === 'NODE_OPTIONS')
+      .map((variable) => variable.value);
+    expect(nodeOptions).toEqual([`--max-old-space-size=${limitMiB / 2}`]);
+  });
+
   it('tells in NOTES how to port-forward and call the gateway', () => {
     expect(notes).toContain(`port-forward svc/${fullname} 8080:80`);
     expect(notes).toContain('curl http://127.0.0.1:8080/health');

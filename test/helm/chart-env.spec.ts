@@ -87,11 +87,21 @@ describe('chart environment', () => {
     expect(effectiveEnvironment(objects)).toMatchObject(secrets);
   });
 
-  it('sets only variables the gateway reads', () => {
+  it('sets only variables the gateway reads, and NODE_OPTIONS for Node itself', () => {
     const env = effectiveEnvironment(render(everyFeature));
-    expect(Object.keys(env).filter((name) => !appVars.includes(name))).toEqual(
-      [],
-    );
+    expect(Object.keys(env).filter((name) => !appVars.includes(name))).toEqual([
+      'NODE_OPTIONS',
+    ]);
+  });
+
+  it('passes nodeOptions through as NODE_OPTIONS, and sets none when empty', () => {
+    const options = '--max-old-space-size=1536 --max-semi-space-size=32';
+    expect(
+      effectiveEnvironment(render({ nodeOptions: options })).NODE_OPTIONS,
+    ).toBe(options);
+    expect(
+      effectiveEnvironment(render({ nodeOptions: '' })),
+    ).not.toHaveProperty('NODE_OPTIONS');
   });
 
   it('renders an environment the gateway validates, numbers and flags included', () => {

@@ -70,23 +70,30 @@ export function writeSse<T>(
     const onDrain = (): void => flow.resume();
     // Frames produced in the same tick (one upstream read often carries many
     // chunks) leave in one socket write: a write per frame costs a syscall each.
-    let pending = '';
+    // They wait as a list joined once per write: `+=` would build a rope that
+    // the write then walks piece by piece (measured on a Responses stream:
+    // 286 µs to size the rope against 45 µs for the joined text).
+    let pending: string[] = [];
+    let pendingChars = 0;
     let flushScheduled = false;
     const flush = (): void => {
       flushScheduled = false;
-      if (pending === '' || raw.destroyed) {
-        pending = '';
+      if (pending.length === 0 || raw.destroyed) {
+        pending = [];
+        pendingChars = 0;
         return;
       }
-      const text = pending;
-      pending = '';
+      const text = pending.join('');
+      pending = [];
+      pendingChars = 0;
       if (!raw.write(text)) {
         flow.pause();
       }
     };
     const write = (text: string): void => {
-      pending += text;
-      if (pending.length >= MAX_COALESCED_CHARS) {
+      pending.push(text);
+      pendingChars += text.length;
+      if (pendingChars >= MAX_COALESCED_CHARS) {
         flush();
       } else if (!flushScheduled) {
         flushScheduled = true;

@@ -1,3 +1,4 @@
+import { flatCopy } from '../../common/strings/flat-copy.js';
 import type { ItemSink } from './event-log.js';
 import { newId } from './ids.js';
 import { OutputSegment } from './output.segment.js';
@@ -55,6 +56,12 @@ export class MessageSegment extends OutputSegment {
 
   protected createId(): string {
     return newId('msg');
+  }
+
+  protected override settle(): void {
+    for (const part of this.parts) {
+      part.text = flatCopy(part.text);
+    }
   }
 
   protected item(

@@ -31,10 +31,12 @@ export abstract class OutputSegment {
   /** Emits the closing events and `output_item.done`; returns the final item. */
   close(status: ItemStatus): ResponseOutputItem {
     const sink = this.requireSink();
+    this.settle();
     this.finishEvents(sink);
     const item = this.item(sink.itemId, status, false);
     sink.done(item);
-    this.finalItem = structuredClone(item);
+    // Shared by output_item.done and every later snapshot: never mutated.
+    this.finalItem = item;
     return item;
   }
 
@@ -55,6 +57,14 @@ export abstract class OutputSegment {
 
   /** Fixes what the added item needs (tool calls resolve their tool here). */
   protected onOpen(): void {}
+
+  /**
+   * Before the closing events: text built up delta by delta is a rope of
+   * hundreds of pieces, and the closing events, the final item and every
+   * later snapshot serialise it again. Flattening it once here (flatCopy)
+   * keeps each of those a plain copy instead of a walk over the pieces.
+   */
+  protected settle(): void {}
 
   /** The item; `empty` gives the `output_item.added` form (no content yet). */
   protected abstract item(

@@ -1,3 +1,4 @@
+import { flatCopy } from '../../common/strings/flat-copy.js';
 import type { ItemSink } from './event-log.js';
 import { newId } from './ids.js';
 import { OutputSegment } from './output.segment.js';
@@ -25,6 +26,10 @@ export class ReasoningSegment extends OutputSegment {
 
   protected createId(): string {
     return newId('rs');
+  }
+
+  protected override settle(): void {
+    this.text = flatCopy(this.text);
   }
 
   protected item(

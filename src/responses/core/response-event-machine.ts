@@ -74,7 +74,12 @@ export class ResponseEventMachine {
   private ended = false;
 
   constructor(private readonly seed: ResponseSeed) {
-    this.echo = responseEcho(seed.request, seed.previousResponseId);
+    // A private copy: the request's objects (metadata, tools) stay the
+    // caller's. The request came as JSON, so a JSON round trip copies it
+    // whole, at a fraction of structuredClone's cost.
+    this.echo = JSON.parse(
+      JSON.stringify(responseEcho(seed.request, seed.previousResponseId)),
+    ) as ResponseEcho;
     this.toolCalls = this.newRouter();
     this.splitter = this.newSplitter();
     this.state = {
@@ -201,11 +206,11 @@ export class ResponseEventMachine {
       this.state.status = 'completed';
       this.state.completedAt =
         this.seed.now?.() ?? Math.floor(Date.now() / 1000);
-      this.emitLifecycle('response.completed');
+      this.emitTerminal('response.completed');
     } else {
       this.state.status = 'incomplete';
       this.state.incompleteReason = reason;
-      this.emitLifecycle('response.incomplete');
+      this.emitTerminal('response.incomplete');
     }
     return this.log.drain();
   }
@@ -219,7 +224,7 @@ export class ResponseEventMachine {
     this.closeAll('incomplete');
     this.state.status = 'failed';
     this.state.error = { code: error.code, message: error.message };
-    this.emitLifecycle('response.failed');
+    this.emitTerminal('response.failed');
     return this.log.drain();
   }
 
@@ -233,11 +238,21 @@ export class ResponseEventMachine {
     return this.ended;
   }
 
-  /** The Response as it stands; the final Response after finish()/fail(). */
+  /**
+   * The Response as it stands; the final Response after finish()/fail().
+   * A new object on every call, sharing only what never changes: the echo
+   * (a private copy of the request's settings) and the items already closed.
+   * Neither the machine nor its callers mutate what it handed out (a test
+   * holds it to that), so no deep copy is needed.
+   */
   get response(): ResponseObject {
     const output = this.timeline.snapshot();
-    // A copy: lifecycle events carry it and clients replace their snapshot with it.
-    return structuredClone(buildResponse(this.echo, { ...this.state, output }));
+    return buildResponse(this.echo, { ...this.state, output });
+  }
+
+  /** The response id, without building a snapshot. */
+  get id(): string {
+    return this.state.id;
   }
 
   // The other entry points start the stream themselves, so that
@@ -245,8 +260,10 @@ export class ResponseEventMachine {
   private ensureStarted(): void {
     if (!this.started) {
       this.started = true;
-      this.emitLifecycle('response.created');
-      this.emitLifecycle('response.in_progress');
+      // Nothing changes between the two events: one snapshot serves both.
+      const response = this.response;
+      this.log.emit('response.created', { response });
+      this.log.emit('response.in_progress', { response });
     }
   }
 
@@ -284,10 +301,9 @@ export class ResponseEventMachine {
       : new ThinkTagSplitter();
   }
 
-  private emitLifecycle(type: string): void {
-    if (type !== 'response.created' && type !== 'response.in_progress') {
-      this.ended = true;
-    }
+  /** A terminal event carrying the final Response. */
+  private emitTerminal(type: string): void {
+    this.ended = true;
     this.log.emit(type, { response: this.response });
   }
 

@@ -1,4 +1,5 @@
 import type { ChatToolCallDelta } from '../../llm-client/chat-completion.types.js';
+import { flatCopy } from '../../common/strings/flat-copy.js';
 import type { ItemSink } from './event-log.js';
 import { newId } from './ids.js';
 import { OutputSegment } from './output.segment.js';
@@ -64,6 +65,10 @@ export class ToolCallSegment extends OutputSegment {
 
   protected createId(): string {
     return newId(this.isCustom ? 'ctc' : 'fc');
+  }
+
+  protected override settle(): void {
+    this.args = flatCopy(this.args);
   }
 
   protected item(
