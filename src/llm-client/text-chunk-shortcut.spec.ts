@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { ChatCompletionChunk } from './chat-completion.types.js';
 import { upstreamTextOf } from './chat-sse.parser.js';
-import { textChunkShortcut } from './text-chunk-shortcut.js';
+import {
+  textChunkShortcut,
+  textContentShortcut,
+} from './text-chunk-shortcut.js';
 
 const envelope = (
   delta: string,
@@ -10,6 +14,72 @@ const envelope = (
   `{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":${delta}${tail}}]}`;
 const text = (content: string) =>
   envelope(`{"content":${JSON.stringify(content)}}`);
+
+const str = fc.string({ unit: 'binary', maxLength: 20 });
+
+/** Choices of every shape the shortcut must tell apart: text, finishes, reasoning, tools. */
+function arbitraryChoices() {
+  const delta = fc.record(
+    {
+      role: fc.constant('assistant'),
+      content: str,
+      reasoning_content: fc.constantFrom(null, 'r'),
+      refusal: fc.constantFrom(null, 'no'),
+      tool_calls: fc.constantFrom(undefined, [{ index: 0 }]),
+    },
+    { requiredKeys: [] },
+  );
+  const choice = fc.record({
+    index: fc.constantFrom(0, 0, 1),
+    delta,
+    finish_reason: fc.constantFrom(null, null, 'stop'),
+  });
+  return fc.array(choice, { minLength: 1, maxLength: 2 });
+}
+
+const arbitraryUsage = fc.constantFrom(undefined, null, { total_tokens: 2 });
+
+/** Chunks of every shape, each with its own envelope. */
+function arbitraryChunk() {
+  return fc
+    .tuple(
+      fc.dictionary(str, str, { maxKeys: 2 }),
+      arbitraryChoices(),
+      arbitraryUsage,
+      fc.constantFrom('c1', 'c2'),
+    )
+    .map(([vendor, choices, usage, id]) => ({
+      ...vendor,
+      id,
+      choices,
+      usage,
+    }));
+}
+
+/**
+ * A stream's chunks under one envelope (vendor fields, id): mostly plain
+ * text, mixed with choices and usage of every shape.
+ */
+function arbitraryStream() {
+  const plainText = str.map((content) => ({
+    choices: [{ index: 0, delta: { content }, finish_reason: null }],
+    usage: undefined,
+  }));
+  const anyShape = fc
+    .tuple(arbitraryChoices(), arbitraryUsage)
+    .map(([choices, usage]) => ({ choices, usage }));
+  return fc
+    .tuple(
+      fc.dictionary(str, str, { maxKeys: 2 }),
+      fc.array(fc.oneof(plainText, plainText, anyShape), {
+        minLength: 2,
+        maxLength: 8,
+      }),
+    )
+    .map(([vendor, chunks]) =>
+      chunks.map((chunk) => ({ ...vendor, id: 'c', ...chunk })),
+    );
+}
 
 describe(textChunkShortcut.name, () => {
   it('reads text chunks to what JSON.parse gives, learning the envelope from the first', () => {
@@ -64,35 +134,7 @@ describe(textChunkShortcut.name, () => {
   // Whatever the chunks, what the shortcut returns is what JSON.parse gives:
   // it can only be slower than the parse, never different.
   it('agrees with JSON.parse on every chunk it reads', () => {
-    const str = fc.string({ unit: 'binary', maxLength: 20 });
-    const delta = fc.record(
-      {
-        role: fc.constant('assistant'),
-        content: str,
-        reasoning_content: fc.constantFrom(null, 'r'),
-        refusal: fc.constantFrom(null, 'no'),
-        tool_calls: fc.constantFrom(undefined, [{ index: 0 }]),
-      },
-      { requiredKeys: [] },
-    );
-    const choice = fc.record({
-      index: fc.constantFrom(0, 0, 1),
-      delta,
-      finish_reason: fc.constantFrom(null, null, 'stop'),
-    });
-    const chunk = fc
-      .tuple(
-        fc.dictionary(str, str, { maxKeys: 2 }),
-        fc.array(choice, { minLength: 1, maxLength: 2 }),
-        fc.constantFrom(undefined, null, { total_tokens: 2 }),
-        fc.constantFrom('c1', 'c2'),
-      )
-      .map(([vendor, choices, usage, id]) => ({
-        ...vendor,
-        id,
-        choices,
-        usage,
-      }));
+    const chunk = arbitraryChunk();
     let read = 0;
     fc.assert(
       fc.property(fc.array(chunk, { minLength: 1, maxLength: 5 }), (chunks) => {
@@ -112,7 +154,6 @@ describe(textChunkShortcut.name, () => {
   });
 
   it('reads every text chunk of a stream that keeps one envelope, to what JSON.parse gives', () => {
-    const str = fc.string({ unit: 'binary', maxLength: 20 });
     fc.assert(
       fc.property(
         // Vendor fields, named so as not to collide with the known ones.
@@ -136,5 +177,59 @@ describe(textChunkShortcut.name, () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe(textContentShortcut.name, () => {
+  it('hands over the content alone once the envelope is learned', () => {
+    const read = textContentShortcut();
+    const first = envelope('{"role":"assistant","content":"Hi"}');
+    expect(read(first)).toEqual(JSON.parse(first));
+    expect(read(envelope('{"role":"assistant","content":" there"}'))).toBe(
+      ' there',
+    );
+    expect(read(text('not the learned envelope'))).toEqual(
+      JSON.parse(text('not the learned envelope')),
+    );
+    expect(read(text('lo "quoted" \\ wörld 👋'))).toBe(
+      'lo "quoted" \\ wörld 👋',
+    );
+    expect(read(envelope('{"content":"x"}', ',"finish_reason":"stop"'))).toBe(
+      undefined,
+    );
+  });
+
+  // A bare string stands for a chunk whose only news is its text: the
+  // Responses machine reads nothing else, so it must be exactly that.
+  it('gives a string only for a chunk whose one choice carries nothing but that text', () => {
+    let strings = 0;
+    fc.assert(
+      fc.property(arbitraryStream(), (chunks) => {
+        const shortcut = textContentShortcut();
+        for (const value of chunks) {
+          const data = JSON.stringify(value);
+          const fast = shortcut(data);
+          if (typeof fast === 'string') {
+            strings += 1;
+            const parsed = JSON.parse(data) as ChatCompletionChunk;
+            expect(parsed.usage ?? null).toBeNull();
+            expect(parsed.choices).toHaveLength(1);
+            const [choice] = parsed.choices;
+            expect(choice?.index).toBe(0);
+            expect(choice?.finish_reason ?? null).toBeNull();
+            const { role, content, ...others } = choice!.delta;
+            expect(role ?? 'assistant').toBe('assistant');
+            expect(content).toBe(fast);
+            for (const other of Object.values(others)) {
+              expect(other ?? null).toBeNull();
+            }
+          } else if (fast !== undefined) {
+            expect(fast).toEqual(JSON.parse(data));
+          }
+        }
+      }),
+      { numRuns: 1500 },
+    );
+    expect(strings).toBeGreaterThan(20);
   });
 });

@@ -48,23 +48,10 @@ interface Template {
 export function textChunkShortcut(
   rememberText = false,
 ): ChunkShortcut<ChatCompletionChunk> {
-  let template: Template | undefined;
-  const read = (data: string): ChatCompletionChunk | undefined => {
-    const matched = template && contentInTemplate(data, template);
-    if (template && matched !== undefined) {
-      const { chunk, choice } = template;
-      return {
-        ...chunk,
-        choices: [{ ...choice, delta: { ...choice.delta, content: matched } }],
-      };
-    }
-    const learned = learnTemplate(data);
-    if (learned === undefined) {
-      return undefined;
-    }
-    template = learned;
-    return learned.chunk;
-  };
+  const read = templateReader(({ chunk, choice }, content) => ({
+    ...chunk,
+    choices: [{ ...choice, delta: { ...choice.delta, content } }],
+  }));
   return rememberText
     ? (data) => {
         const chunk = read(data);
@@ -74,6 +61,38 @@ export function textChunkShortcut(
         return chunk;
       }
     : read;
+}
+
+/**
+ * As textChunkShortcut, but a chunk that matches the learned template is
+ * handed over as its content string alone, with no chunk object: for a
+ * consumer that reads nothing else from a plain text chunk (the Responses
+ * event machine on a single model round). The chunk a template is learned
+ * from still comes as the parsed chunk.
+ */
+export function textContentShortcut(): ChunkShortcut<
+  ChatCompletionChunk | string
+> {
+  return templateReader((_template, content) => content);
+}
+
+/** Reads `data` through the stream's template; see textChunkShortcut. */
+function templateReader<T>(
+  fromTemplate: (template: Template, content: string) => T,
+): ChunkShortcut<ChatCompletionChunk | T> {
+  let template: Template | undefined;
+  return (data) => {
+    const matched = template && contentInTemplate(data, template);
+    if (template && matched !== undefined) {
+      return fromTemplate(template, matched);
+    }
+    const learned = learnTemplate(data);
+    if (learned === undefined) {
+      return undefined;
+    }
+    template = learned;
+    return learned.chunk;
+  };
 }
 
 /** The content of `data` when it is the template around another JSON string. */

@@ -23,20 +23,32 @@ export interface ResponseStreamOptions {
   onTerminated?: (machine: ResponseEventMachine) => Promise<void> | void;
 }
 
+/**
+ * The content of a plain text chunk of a single model round, handed over as
+ * a bare string (textContentShortcut): the most frequent item by far, so it
+ * skips the chunk object and the loop event around it.
+ */
+export type ContentText = string;
+
 /** A plain model stream as tool-loop events: one round, no server tools. */
-export function singleRound(
-  chunks$: Observable<ChatCompletionChunk>,
-): Observable<ToolLoopEvent> {
+export function singleRound<T extends ContentText = never>(
+  chunks$: Observable<ChatCompletionChunk | T>,
+): Observable<ToolLoopEvent | T> {
   return chunks$.pipe(
-    map((chunk): ToolLoopEvent => ({ type: 'chunk', round: 1, chunk })),
+    map((item): ToolLoopEvent | T =>
+      typeof item === 'string'
+        ? item
+        : { type: 'chunk', round: 1, chunk: item },
+    ),
   );
 }
 
 /**
  * Drives the pure event machine from the tool loop (or from one plain model
- * round, see singleRound): mcp_list_tools items first, the model's chunks of
- * every round, an mcp_call item per server-side call, mcp_approval_request
- * items, and the loop's final finish_reason.
+ * round, see singleRound, whose text may come as ContentText):
+ * mcp_list_tools items first, the model's chunks of every round, an
+ * mcp_call item per server-side call, mcp_approval_request items, and the
+ * loop's final finish_reason.
  *
  * `response.created` waits for the loop's first event, so a model failure
  * before it surfaces as an Observable error (and so as an HTTP error). After
@@ -44,7 +56,7 @@ export function singleRound(
  * completes: the stream always ends with exactly one terminal event.
  */
 export function responseEvents(
-  events$: Observable<ToolLoopEvent>,
+  events$: Observable<ToolLoopEvent | ContentText>,
   machine: ResponseEventMachine,
   options: ResponseStreamOptions = {},
 ): Observable<ResponseStreamEvent> {
@@ -53,6 +65,13 @@ export function responseEvents(
     let round = 1;
     let keepalive: NodeJS.Timeout | undefined;
     let lastEmitAt = 0;
+    // The clock is read once per batch of events (one upstream read carries
+    // hundreds of chunks): a Date.now() per chunk cost 5% of the stream's CPU.
+    // The batch's first emission stands for all of it, a few ms at most.
+    let stamped = false;
+    const unstamp = (): void => {
+      stamped = false;
+    };
 
     // One timer per stream, not one per event: when it fires it checks how
     // long the stream has really been silent and re-arms for the remainder.
@@ -76,7 +95,11 @@ export function responseEvents(
       for (const event of events) {
         subscriber.next(event);
       }
-      lastEmitAt = Date.now();
+      if (!stamped) {
+        stamped = true;
+        lastEmitAt = Date.now();
+        queueMicrotask(unstamp);
+      }
       const interval = options.keepaliveIntervalMs;
       if (started && keepalive === undefined && interval !== undefined) {
         armKeepalive(interval, interval);
@@ -114,7 +137,12 @@ export function responseEvents(
         );
       }
     };
-    const apply = (event: ToolLoopEvent): ResponseStreamEvent[] => {
+    const apply = (
+      event: ToolLoopEvent | ContentText,
+    ): ResponseStreamEvent[] => {
+      if (typeof event === 'string') {
+        return machine.onText(event);
+      }
       switch (event.type) {
         case 'chunk': {
           if (event.round <= round) {

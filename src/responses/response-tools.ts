@@ -16,6 +16,8 @@ import type {
   CreateResponseRequest,
   ResponseInputItem,
 } from './core/responses.types.js';
+import type { AgentFormat } from '../agent-format/agent-format.js';
+import { restrictsToolCalls } from './core/allowed-tool-calls.js';
 import { approvalDecisions, resumedCalls } from './mcp-approvals.js';
 import { singleRound } from './response-stream.js';
 
@@ -73,6 +75,28 @@ export async function prepareTurnTools(
   return { toolset, resumed: resumedCalls(decisions, toolset) };
 }
 
+/** True when the turn is one model round: no server-side tools, no decided calls. */
+export function isSingleRound(tools: TurnTools): boolean {
+  return !tools.toolset.active && tools.resumed.length === 0;
+}
+
+/**
+ * True when a streamed turn can take the text lane, its text chunks handed
+ * over as bare strings: one model round, and no step after the model that
+ * reads or rewrites chunks (allowed_tools enforcement, tagged tool calls).
+ */
+export function takesTextLane(
+  tools: TurnTools,
+  format: AgentFormat,
+  toolChoice: unknown,
+): boolean {
+  return (
+    isSingleRound(tools) &&
+    format.kind !== 'tags' &&
+    !restrictsToolCalls(toolChoice)
+  );
+}
+
 /**
  * The turn as tool-loop events: the loop when there are server-side tools
  * or decided calls, else the model's one round as it is.
@@ -84,9 +108,9 @@ export function turnEvents(
   callModel: CallModel,
   signal?: AbortSignal,
 ): Observable<ToolLoopEvent> {
-  if (!tools.toolset.active && tools.resumed.length === 0) {
+  if (isSingleRound(tools)) {
     void tools.toolset.close();
-    return singleRound(callModel(chat));
+    return singleRound<never>(callModel(chat));
   }
   return loop.run(tools.toolset.addTo(chat), tools.toolset, callModel, {
     resumed: tools.resumed,

@@ -20,13 +20,16 @@ import {
   requestAgentFormat,
   type ToolCallFormatOption,
 } from '../agent-format/request-agent-format.js';
-import { GatewayException } from '../common/errors/gateway.exception.js';
 import { responsesConfig } from '../config/responses.config.js';
 import { serverConfig } from '../config/server.config.js';
 import { upstreamsConfig } from '../config/upstreams.config.js';
 import type { McpToolsOption } from '../mcp/tool-loop/request-toolset.js';
 import { ToolLoopService } from '../mcp/tool-loop/tool-loop.service.js';
-import type { CallModel } from '../mcp/tool-loop/tool-loop.types.js';
+import type {
+  CallModel,
+  ToolLoopEvent,
+} from '../mcp/tool-loop/tool-loop.types.js';
+import { textContentShortcut } from '../llm-client/text-chunk-shortcut.js';
 import {
   ModelCallService,
   type ModelCallOptions,
@@ -39,12 +42,18 @@ import type {
   ResponseObject,
   ResponseStreamEvent,
 } from './core/responses.types.js';
-import { responseEvents } from './response-stream.js';
+import {
+  type ContentText,
+  responseEvents,
+  singleRound,
+} from './response-stream.js';
 import {
   prepareTurnTools,
+  takesTextLane,
   turnEvents,
   type TurnTools,
 } from './response-tools.js';
+import { responseNotFound } from './response-not-found.js';
 import {
   pageItems,
   RESPONSE_STORE,
@@ -111,16 +120,39 @@ export class ResponsesService {
     );
     const tools = await this.toolsOf(turn, options);
     const modelOptions = modelOptionsFor(options, turn.format);
-    const events$ = turnEvents(this.toolLoop, turn.plan.chat, tools, (chat) =>
+    return responseEvents(
+      this.streamedTurn(turn, tools, modelOptions),
+      turn.machine,
+      {
+        keepaliveIntervalMs: this.server.keepaliveIntervalMs,
+        listings: tools.toolset.listings,
+        onTerminated: () => this.persist(turn),
+      },
+    );
+  }
+
+  /**
+   * The loop events of a streamed turn. A plain turn (one model round, no
+   * step that rewrites chunks) takes the text lane: its text chunks come as
+   * their content alone (textContentShortcut), the hot path of most streams.
+   */
+  private streamedTurn(
+    turn: PreparedTurn,
+    tools: TurnTools,
+    modelOptions: ModelCallOptions,
+  ): Observable<ToolLoopEvent | ContentText> {
+    const chat = turn.plan.chat;
+    if (takesTextLane(tools, turn.format, turn.request.tool_choice)) {
+      void tools.toolset.close();
+      return singleRound(
+        this.model.streamItems(chat, modelOptions, textContentShortcut()),
+      );
+    }
+    return turnEvents(this.toolLoop, chat, tools, (roundChat) =>
       this.model
-        .stream(chat, modelOptions)
-        .pipe(this.allowedToolsOnly(turn, chat)),
+        .stream(roundChat, modelOptions)
+        .pipe(this.allowedToolsOnly(turn, roundChat)),
     ).pipe(loopEventsFor(turn.format));
-    return responseEvents(events$, turn.machine, {
-      keepaliveIntervalMs: this.server.keepaliveIntervalMs,
-      listings: tools.toolset.listings,
-      onTerminated: () => this.persist(turn),
-    });
   }
 
   /** A non-streamed turn, through the same event machine as a stream. */
@@ -165,7 +197,7 @@ export class ResponsesService {
     id: string,
   ): Promise<{ id: string; object: 'response'; deleted: true }> {
     if (!(await this.store.delete(id))) {
-      throw notFound(id);
+      throw responseNotFound(id);
     }
     return { id, object: 'response', deleted: true };
   }
@@ -257,19 +289,8 @@ export class ResponsesService {
   private async findOrThrow(id: string) {
     const entry = await this.store.get(id);
     if (!entry) {
-      throw notFound(id);
+      throw responseNotFound(id);
     }
     return entry;
   }
-}
-
-function notFound(id: string): GatewayException {
-  return new GatewayException(
-    'not_found',
-    `Response with id '${id}' not found.`,
-    {
-      param: 'response_id',
-      openAiCode: null,
-    },
-  );
 }

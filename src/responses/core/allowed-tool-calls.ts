@@ -23,13 +23,18 @@ export function enforceAllowedTools(
   chat: Pick<ChatCompletionRequest, 'tools'>,
   onDrop: DroppedCallReporter,
 ): MonoTypeOperatorFunction<ChatCompletionChunk> {
-  if (!isRecord(toolChoice) || toolChoice['type'] !== 'allowed_tools') {
+  if (!restrictsToolCalls(toolChoice)) {
     return identity;
   }
   // The tools the model was offered: the allowed ones plus server-side MCP tools.
   const allowed = new Set((chat.tools ?? []).map((tool) => tool.function.name));
   const filter = new CallFilter(allowed, onDrop);
   return map((chunk) => filter.apply(chunk));
+}
+
+/** True for `tool_choice: {type:"allowed_tools"}`, which enforceAllowedTools enforces. */
+export function restrictsToolCalls(toolChoice: unknown): boolean {
+  return isRecord(toolChoice) && toolChoice['type'] === 'allowed_tools';
 }
 
 class CallFilter {

@@ -126,14 +126,30 @@ export class ResponseEventMachine {
       if (typeof delta.refusal === 'string') {
         this.timeline.appendMessage('refusal', delta.refusal);
       }
-      for (const call of delta.tool_calls ?? []) {
-        this.toolCalls.route(call);
+      if (delta.tool_calls !== undefined) {
+        for (const call of delta.tool_calls) {
+          this.toolCalls.route(call);
+        }
       }
       if (choice.finish_reason) {
         this.finishReason = choice.finish_reason;
       }
     }
     this.timeline.pump('completed');
+    return this.log.drain();
+  }
+
+  /**
+   * The events of a plain text chunk given as its content alone: the same as
+   * onChunk on a chunk whose choice 0 holds only that content (see
+   * textContentShortcut), without building the chunk.
+   */
+  onText(content: string): ResponseStreamEvent[] {
+    this.ensureStarted();
+    if (!this.ended) {
+      this.appendContent(content);
+      this.timeline.pump('completed');
+    }
     return this.log.drain();
   }
 
