@@ -8,7 +8,11 @@ import type {
 } from '../mcp/tool-loop/tool-loop.types.js';
 import { machine } from './core/machine-harness.test-support.js';
 import { checkStream } from './core/stream-checker.test-support.js';
-import { responseEvents } from './response-stream.js';
+import {
+  responseEvents,
+  singleRound,
+  singleRoundEvents,
+} from './response-stream.js';
 
 const tool: ServerTool = {
   exposedName: 'get-sum',
@@ -93,5 +97,55 @@ describe(responseEvents.name, () => {
       type: 'response.failed',
       response: { status: 'failed' },
     });
+  });
+});
+
+describe(singleRoundEvents.name, () => {
+  /** The events as JSON, with the random item ids numbered in order. */
+  const comparable = (events: unknown[]): string => {
+    const ids = new Map<string, string>();
+    return JSON.stringify(events).replace(
+      /"msg_[0-9a-f]+"/g,
+      (id) => ids.get(id) ?? ids.set(id, `"item_${ids.size}"`).get(id)!,
+    );
+  };
+
+  it('gives what responseEvents gives for the same round, text arriving as bare strings', async () => {
+    const round = textStream(['Hel', 'lo', ' there']) as ChatCompletionChunk[];
+    // The text lane's view of the same stream: plain text chunks as their
+    // content, everything else (the role chunk, the finish, usage) whole.
+    const lane = round.map((chunk, index) => {
+      const choice = chunk.choices[0];
+      const content = choice?.delta.content;
+      return index > 0 &&
+        typeof content === 'string' &&
+        !choice?.finish_reason &&
+        !chunk.usage
+        ? content
+        : chunk;
+    });
+    expect(lane.filter((item) => typeof item === 'string')).not.toHaveLength(0);
+    const viaLoop = await lastValueFrom(
+      responseEvents(singleRound(from(round)), machine()).pipe(toArray()),
+    );
+    const viaLane = await lastValueFrom(
+      singleRoundEvents(from(lane), machine()).pipe(toArray()),
+    );
+    expect(comparable(viaLane)).toBe(comparable(viaLoop));
+    checkStream(viaLane);
+  });
+
+  it('ends in response.failed when the round fails after its first item', async () => {
+    const events = await lastValueFrom(
+      singleRoundEvents(
+        concat(
+          of('Hi'),
+          throwError(() => new Error('lost')),
+        ),
+        machine(),
+      ).pipe(toArray()),
+    );
+    expect(events.at(-1)).toMatchObject({ type: 'response.failed' });
+    checkStream(events);
   });
 });

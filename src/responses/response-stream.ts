@@ -31,24 +31,19 @@ export interface ResponseStreamOptions {
 export type ContentText = string;
 
 /** A plain model stream as tool-loop events: one round, no server tools. */
-export function singleRound<T extends ContentText = never>(
-  chunks$: Observable<ChatCompletionChunk | T>,
-): Observable<ToolLoopEvent | T> {
+export function singleRound(
+  chunks$: Observable<ChatCompletionChunk>,
+): Observable<ToolLoopEvent> {
   return chunks$.pipe(
-    map((item): ToolLoopEvent | T =>
-      typeof item === 'string'
-        ? item
-        : { type: 'chunk', round: 1, chunk: item },
-    ),
+    map((chunk): ToolLoopEvent => ({ type: 'chunk', round: 1, chunk })),
   );
 }
 
 /**
  * Drives the pure event machine from the tool loop (or from one plain model
- * round, see singleRound, whose text may come as ContentText):
- * mcp_list_tools items first, the model's chunks of every round, an
- * mcp_call item per server-side call, mcp_approval_request items, and the
- * loop's final finish_reason.
+ * round, see singleRound): mcp_list_tools items first, the model's chunks of
+ * every round, an mcp_call item per server-side call, mcp_approval_request
+ * items, and the loop's final finish_reason.
  *
  * `response.created` waits for the loop's first event, so a model failure
  * before it surfaces as an Observable error (and so as an HTTP error). After
@@ -56,9 +51,32 @@ export function singleRound<T extends ContentText = never>(
  * completes: the stream always ends with exactly one terminal event.
  */
 export function responseEvents(
-  events$: Observable<ToolLoopEvent | ContentText>,
+  events$: Observable<ToolLoopEvent>,
   machine: ResponseEventMachine,
   options: ResponseStreamOptions = {},
+): Observable<ResponseStreamEvent> {
+  return driveMachine(events$, machine, options, false);
+}
+
+/**
+ * As responseEvents over singleRound(chunks$), for the text lane: the model
+ * call's chunks and ContentText feed the machine directly, without a loop
+ * event and an operator step per chunk.
+ */
+export function singleRoundEvents(
+  chunks$: Observable<ChatCompletionChunk | ContentText>,
+  machine: ResponseEventMachine,
+  options: ResponseStreamOptions = {},
+): Observable<ResponseStreamEvent> {
+  return driveMachine(chunks$, machine, options, true);
+}
+
+/** responseEvents; with `plainRound`, the items are one round's chunks, not loop events. */
+function driveMachine(
+  events$: Observable<ToolLoopEvent | ContentText | ChatCompletionChunk>,
+  machine: ResponseEventMachine,
+  options: ResponseStreamOptions,
+  plainRound: boolean,
 ): Observable<ResponseStreamEvent> {
   return new Observable<ResponseStreamEvent>((subscriber) => {
     let started = false;
@@ -138,11 +156,15 @@ export function responseEvents(
       }
     };
     const apply = (
-      event: ToolLoopEvent | ContentText,
+      item: ToolLoopEvent | ContentText | ChatCompletionChunk,
     ): ResponseStreamEvent[] => {
-      if (typeof event === 'string') {
-        return machine.onText(event);
+      if (typeof item === 'string') {
+        return machine.onText(item);
       }
+      if (plainRound) {
+        return machine.onChunk(item as ChatCompletionChunk);
+      }
+      const event = item as ToolLoopEvent;
       switch (event.type) {
         case 'chunk': {
           if (event.round <= round) {

@@ -110,7 +110,7 @@ export function turnEvents(
 ): Observable<ToolLoopEvent> {
   if (isSingleRound(tools)) {
     void tools.toolset.close();
-    return singleRound<never>(callModel(chat));
+    return singleRound(callModel(chat));
   }
   return loop.run(tools.toolset.addTo(chat), tools.toolset, callModel, {
     resumed: tools.resumed,

@@ -25,10 +25,7 @@ import { serverConfig } from '../config/server.config.js';
 import { upstreamsConfig } from '../config/upstreams.config.js';
 import type { McpToolsOption } from '../mcp/tool-loop/request-toolset.js';
 import { ToolLoopService } from '../mcp/tool-loop/tool-loop.service.js';
-import type {
-  CallModel,
-  ToolLoopEvent,
-} from '../mcp/tool-loop/tool-loop.types.js';
+import type { CallModel } from '../mcp/tool-loop/tool-loop.types.js';
 import { textContentShortcut } from '../llm-client/text-chunk-shortcut.js';
 import {
   ModelCallService,
@@ -43,9 +40,9 @@ import type {
   ResponseStreamEvent,
 } from './core/responses.types.js';
 import {
-  type ContentText,
   responseEvents,
-  singleRound,
+  type ResponseStreamOptions,
+  singleRoundEvents,
 } from './response-stream.js';
 import {
   prepareTurnTools,
@@ -120,39 +117,29 @@ export class ResponsesService {
     );
     const tools = await this.toolsOf(turn, options);
     const modelOptions = modelOptionsFor(options, turn.format);
-    return responseEvents(
-      this.streamedTurn(turn, tools, modelOptions),
-      turn.machine,
-      {
-        keepaliveIntervalMs: this.server.keepaliveIntervalMs,
-        listings: tools.toolset.listings,
-        onTerminated: () => this.persist(turn),
-      },
-    );
-  }
-
-  /**
-   * The loop events of a streamed turn. A plain turn (one model round, no
-   * step that rewrites chunks) takes the text lane: its text chunks come as
-   * their content alone (textContentShortcut), the hot path of most streams.
-   */
-  private streamedTurn(
-    turn: PreparedTurn,
-    tools: TurnTools,
-    modelOptions: ModelCallOptions,
-  ): Observable<ToolLoopEvent | ContentText> {
+    const streamOptions: ResponseStreamOptions = {
+      keepaliveIntervalMs: this.server.keepaliveIntervalMs,
+      listings: tools.toolset.listings,
+      onTerminated: () => this.persist(turn),
+    };
     const chat = turn.plan.chat;
+    // A plain turn (one model round, no step that rewrites chunks) takes the
+    // text lane: its text chunks come as their content alone
+    // (textContentShortcut), the hot path of most streams.
     if (takesTextLane(tools, turn.format, turn.request.tool_choice)) {
       void tools.toolset.close();
-      return singleRound(
+      return singleRoundEvents(
         this.model.streamItems(chat, modelOptions, textContentShortcut()),
+        turn.machine,
+        streamOptions,
       );
     }
-    return turnEvents(this.toolLoop, chat, tools, (roundChat) =>
+    const events$ = turnEvents(this.toolLoop, chat, tools, (roundChat) =>
       this.model
         .stream(roundChat, modelOptions)
         .pipe(this.allowedToolsOnly(turn, roundChat)),
     ).pipe(loopEventsFor(turn.format));
+    return responseEvents(events$, turn.machine, streamOptions);
   }
 
   /** A non-streamed turn, through the same event machine as a stream. */

@@ -4,7 +4,7 @@ import { namedFrame } from '../common/sse/sse-writer.js';
 import { textDeltaFrame } from './text-delta-frame.js';
 
 describe(textDeltaFrame.name, () => {
-  it('writes exactly what JSON.stringify writes, for any text', () => {
+  it('writes a frame whose data parses back to the event, for any text and number', () => {
     fc.assert(
       fc.property(
         fc.string({ unit: 'grapheme' }),
@@ -20,7 +20,16 @@ describe(textDeltaFrame.name, () => {
             delta: text,
             logprobs: [],
           };
-          expect(textDeltaFrame(event)).toBe(namedFrame(event.type, event));
+          const frame = textDeltaFrame(event)!;
+          const prefix = `event: ${event.type}\ndata: `;
+          expect(frame.startsWith(prefix)).toBe(true);
+          expect(frame.endsWith('\n\n')).toBe(true);
+          const data = frame.slice(prefix.length, -2);
+          // One line: SSE data may not hold a raw line break.
+          expect(data).not.toMatch(/[\r\n]/);
+          expect(JSON.parse(data)).toEqual(event);
+          // The same characters as the generic frame, fields in another order.
+          expect(frame.length).toBe(namedFrame(event.type, event).length);
         },
       ),
     );

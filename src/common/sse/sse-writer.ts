@@ -69,24 +69,30 @@ export function writeSse<T>(
     };
     const onDrain = (): void => flow.resume();
     // Frames produced in the same tick (one upstream read often carries many
-    // chunks) leave in one socket write: a write per frame costs a syscall each.
-    // They wait as a list joined once per write: `+=` would build a rope that
-    // the write then walks piece by piece (measured on a Responses stream:
-    // 286 µs to size the rope against 45 µs for the joined text).
+    // chunks) leave in one socket write: a write per frame costs a syscall
+    // each, and on loopback the sender also pays for the receiver's TCP work.
+    // The flush waits for process.nextTick, which runs once the promise jobs
+    // queued meanwhile have settled, so the frames a stream's end produces
+    // over a few promise steps (closing items, storing the response, the
+    // terminal event) go out together: 5.0 → 4.1 writes per 500-chunk
+    // Responses stream. They wait as a list joined once per write: `+=`
+    // would build a rope that the write then walks piece by piece (measured
+    // on a Responses stream: 286 µs to size the rope against 45 µs for the
+    // joined text).
     let pending: string[] = [];
     let pendingChars = 0;
     let flushScheduled = false;
-    const flush = (): void => {
-      flushScheduled = false;
-      if (pending.length === 0 || raw.destroyed) {
-        pending = [];
-        pendingChars = 0;
-        return;
-      }
-      const text = pending.join('');
+    /** The pending frames as one text, emptied; '' when nothing can be written. */
+    const takePending = (): string => {
+      const text = raw.destroyed ? '' : pending.join('');
       pending = [];
       pendingChars = 0;
-      if (!raw.write(text)) {
+      return text;
+    };
+    const flush = (): void => {
+      flushScheduled = false;
+      const text = takePending();
+      if (text !== '' && !raw.write(text)) {
         flow.pause();
       }
     };
@@ -97,12 +103,17 @@ export function writeSse<T>(
         flush();
       } else if (!flushScheduled) {
         flushScheduled = true;
-        queueMicrotask(flush);
+        process.nextTick(flush);
       }
     };
+    // The last frames and the end of the chunked body share one write.
     const end = (): void => {
-      flush();
-      raw.end();
+      const text = takePending();
+      if (text === '') {
+        raw.end();
+      } else {
+        raw.end(text);
+      }
     };
     const start = (): void => {
       started = true;
