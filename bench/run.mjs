@@ -5,8 +5,9 @@
  *
  * Settings (environment):
  * - BENCH_SECONDS (default 6) measured and BENCH_WARMUP_SECONDS (default 1.5)
- *   of warm-up per run; the measured time is split into BENCH_ROUNDS
- *   (default 3) slices, interleaved with the scenario's other runs;
+ *   of warm-up per run (longer where a scenario sets warmupSeconds); the
+ *   measured time is split into BENCH_ROUNDS (default 6) slices, interleaved
+ *   with the scenario's other runs;
  * - BENCH_ONLY=id,id runs only those scenarios (RESULTS.md is left alone);
  * - BENCH_PROFILE=1 starts the gateway with --cpu-prof into bench/.tmp/profiles
  *   (RESULTS.md is left alone, as profiling slows the gateway down);
@@ -44,7 +45,7 @@ function settings() {
   return {
     seconds: Number(process.env.BENCH_SECONDS ?? 6),
     warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 1.5),
-    rounds: Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 3))),
+    rounds: Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 6))),
     only,
     profile: process.env.BENCH_PROFILE === '1',
     gatewayDir: process.env.BENCH_GATEWAY_DIR ?? repoRoot,
@@ -123,7 +124,10 @@ async function runScenario(scenario, processes, config) {
     try {
       entry.sample = await prepareRun({
         ...entry,
-        warmupSeconds: config.warmupSeconds,
+        warmupSeconds: Math.max(
+          config.warmupSeconds,
+          scenario.warmupSeconds ?? 0,
+        ),
       });
     } catch (error) {
       entry.error = message(error);

@@ -7,7 +7,12 @@ describe(textDeltaFrame.name, () => {
   it('writes a frame whose data parses back to the event, for any text and number', () => {
     fc.assert(
       fc.property(
-        fc.string({ unit: 'grapheme' }),
+        fc.oneof(
+          fc.string({ unit: 'grapheme' }),
+          // Quotes, backslashes, control characters, lone surrogates.
+          fc.string({ unit: 'binary' }),
+          fc.string({ unit: fc.constantFrom('"', '\\', '\n', '\u0001', 'a') }),
+        ),
         fc.nat(),
         fc.nat(9),
         (text, sequence, index) => {

@@ -1,4 +1,8 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import {
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Observable, of, Subject, throwError } from 'rxjs';
@@ -26,6 +30,22 @@ interface Scenario {
   events$: Observable<unknown>;
   flow: FlowControl;
   result?: Promise<void>;
+  /** When set, every body write and end on the raw response, in order. */
+  writes?: string[];
+}
+
+/** Records the raw response's body writes and its end into `writes`. */
+function recordWrites(raw: ServerResponse, writes: string[]): void {
+  const write = raw.write.bind(raw) as (chunk: unknown) => boolean;
+  const end = raw.end.bind(raw) as (chunk?: unknown) => ServerResponse;
+  raw.write = ((chunk: unknown) => {
+    writes.push(`write ${chunk as string}`);
+    return write(chunk);
+  }) as typeof raw.write;
+  raw.end = ((chunk?: unknown) => {
+    writes.push(chunk === undefined ? 'end' : `end ${chunk as string}`);
+    return end(chunk);
+  }) as typeof raw.end;
 }
 
 describe(writeSse.name, () => {
@@ -40,6 +60,9 @@ describe(writeSse.name, () => {
       done();
     });
     app.get('/sse', async (_request, reply) => {
+      if (scenario.writes) {
+        recordWrites(reply.raw, scenario.writes);
+      }
       scenario.result = writeSse(
         reply,
         scenario.events$,
@@ -83,6 +106,46 @@ describe(writeSse.name, () => {
       'data: {"n":1}\n\ndata: {"n":2}\n\ndata: [DONE]\n\n',
     );
     await expect(scenario.result).resolves.toBeUndefined();
+  });
+
+  it('sends the frames of one batch of promise jobs in one write, with the end of the body', async () => {
+    // As a stream's end reaches the writer: events over several promise
+    // steps (closing items, storing the response, the terminal event).
+    scenario.writes = [];
+    scenario.events$ = new Observable<unknown>((subscriber) => {
+      void (async () => {
+        await Promise.resolve();
+        subscriber.next({ n: 1 });
+        await Promise.resolve();
+        await Promise.resolve();
+        subscriber.next({ n: 2 });
+        subscriber.complete();
+      })();
+    });
+    const answer = await fetch(url);
+    const all = 'data: {"n":1}\n\ndata: {"n":2}\n\ndata: [DONE]\n\n';
+    expect(await answer.text()).toBe(all);
+    expect(scenario.writes).toEqual([`end ${all}`]);
+  });
+
+  it('writes once per batch, however many frames it holds', async () => {
+    scenario.writes = [];
+    const source = new Subject<unknown>();
+    scenario.events$ = source;
+    const response = fetch(url);
+    await waitForSubscriber(source);
+    for (let n = 0; n < 500; n += 1) {
+      // A Responses text delta frame is about 220 characters.
+      source.next({ n, text: 'x'.repeat(200) });
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    source.next({ n: 500 });
+    source.complete();
+    await (await response).text();
+    expect(scenario.writes.map((entry) => entry.split(' ')[0])).toEqual([
+      'write',
+      'end',
+    ]);
   });
 
   it('handles a source that completes synchronously', async () => {

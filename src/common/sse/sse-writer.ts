@@ -14,8 +14,14 @@ export interface SseFormat<T> {
   trailer?: string;
 }
 
-/** Coalesced frames are flushed early past this size, to bound the buffer. */
-const MAX_COALESCED_CHARS = 64 * 1024;
+/**
+ * Coalesced frames are flushed early past this size, to bound the buffer.
+ * Above one upstream read's worth of frames: an upstream read is at most
+ * 64 KiB, and a translated frame can be longer than the chunk it came from
+ * (a Responses text delta is ~1.2× its chat chunk), so a 64 Ki cap split
+ * full reads into two writes.
+ */
+const MAX_COALESCED_CHARS = 256 * 1024;
 
 const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -71,14 +77,15 @@ export function writeSse<T>(
     // Frames produced in the same tick (one upstream read often carries many
     // chunks) leave in one socket write: a write per frame costs a syscall
     // each, and on loopback the sender also pays for the receiver's TCP work.
-    // The flush waits for process.nextTick, which runs once the promise jobs
-    // queued meanwhile have settled, so the frames a stream's end produces
-    // over a few promise steps (closing items, storing the response, the
-    // terminal event) go out together: 5.0 → 4.1 writes per 500-chunk
-    // Responses stream. They wait as a list joined once per write: `+=`
-    // would build a rope that the write then walks piece by piece (measured
-    // on a Responses stream: 286 µs to size the rope against 45 µs for the
-    // joined text).
+    // The flush waits for process.nextTick. The upstream reader is an async
+    // loop, so frames are written from promise jobs, and a tick scheduled
+    // from a promise job runs only once the promise jobs queued meanwhile
+    // have settled: the frames a stream's end produces over a few promise
+    // steps (closing items, storing the response, the terminal event) go out
+    // together (5.0 → 4.1 writes per 500-chunk Responses stream). They wait
+    // as a list joined once per write: `+=` would build a rope that the
+    // write then walks piece by piece (measured on a Responses stream:
+    // 286 µs to size the rope against 45 µs for the joined text).
     let pending: string[] = [];
     let pendingChars = 0;
     let flushScheduled = false;

@@ -1,5 +1,7 @@
 import { ToolCallDeltaRouter } from '../../llm-client/tool-call-delta-router.js';
 import type { ChatCompletionChunk } from '../../llm-client/chat-completion.types.js';
+import { choiceZeroOf } from './choice-zero.js';
+import { ContentRouter } from './content-router.js';
 import { EventLog } from './event-log.js';
 import {
   McpApprovalRequestSegment,
@@ -13,9 +15,10 @@ import { OutputTimeline } from './output-timeline.js';
 import type { OutputSegment } from './output.segment.js';
 import {
   buildResponse,
+  initialState,
+  privateEcho,
   type ResponseEcho,
   type ResponseState,
-  responseEcho,
 } from './response-snapshot.js';
 import type {
   CreateResponseRequest,
@@ -24,7 +27,6 @@ import type {
   ResponseStreamEvent,
   ResponseUsage,
 } from './responses.types.js';
-import { type ThinkSegment, ThinkTagSplitter } from './think-tag-splitter.js';
 import { ToolCallSegment } from './tool-call.segment.js';
 import type { ToolNameMap } from './tool-name-map.js';
 import { addResponseUsage, toResponseUsage } from './usage.mapper.js';
@@ -65,7 +67,7 @@ export class ResponseEventMachine {
   private readonly state: ResponseState;
   private readonly timeline = new OutputTimeline(this.log);
   private toolCalls: ToolCallDeltaRouter<ToolCallSegment>;
-  private splitter: ThinkTagSplitter | undefined;
+  private content: ContentRouter;
   private finishReason: string | null = null;
   /** Usage of the rounds before this one. */
   private earlierUsage: ResponseUsage | null = null;
@@ -74,24 +76,10 @@ export class ResponseEventMachine {
   private ended = false;
 
   constructor(private readonly seed: ResponseSeed) {
-    // A private copy: the request's objects (metadata, tools) stay the
-    // caller's. The request came as JSON, so a JSON round trip copies it
-    // whole, at a fraction of structuredClone's cost.
-    this.echo = JSON.parse(
-      JSON.stringify(responseEcho(seed.request, seed.previousResponseId)),
-    ) as ResponseEcho;
+    this.echo = privateEcho(seed.request, seed.previousResponseId);
     this.toolCalls = this.newRouter();
-    this.splitter = this.newSplitter();
-    this.state = {
-      id: seed.id,
-      createdAt: seed.createdAt,
-      status: 'in_progress',
-      completedAt: null,
-      error: null,
-      incompleteReason: null,
-      output: [],
-      usage: null,
-    };
+    this.content = this.newContentRouter();
+    this.state = initialState(seed.id, seed.createdAt);
   }
 
   /** `response.created` then `response.in_progress`; [] when already started. */
@@ -121,7 +109,7 @@ export class ResponseEventMachine {
         this.timeline.appendReasoning(reasoning);
       }
       if (typeof delta.content === 'string') {
-        this.appendContent(delta.content);
+        this.content.append(delta.content);
       }
       if (typeof delta.refusal === 'string') {
         this.timeline.appendMessage('refusal', delta.refusal);
@@ -147,7 +135,7 @@ export class ResponseEventMachine {
   onText(content: string): ResponseStreamEvent[] {
     this.ensureStarted();
     if (!this.ended) {
-      this.appendContent(content);
+      this.content.append(content);
       this.timeline.pump('completed');
     }
     return this.log.drain();
@@ -162,7 +150,7 @@ export class ResponseEventMachine {
     return this.whileRunning(() => {
       this.closeAll('completed');
       this.toolCalls = this.newRouter();
-      this.splitter = this.newSplitter();
+      this.content = this.newContentRouter();
       this.finishReason = null;
       this.earlierUsage = this.state.usage;
     });
@@ -286,7 +274,7 @@ export class ResponseEventMachine {
   /** An item of the gateway's own, after every earlier item closed. */
   private addOwnItem(segment: OutputSegment): ResponseStreamEvent[] {
     return this.whileRunning(() => {
-      this.flushSplitter();
+      this.content.flush();
       this.timeline.addAfterAll(segment, 'completed');
     });
   }
@@ -311,10 +299,8 @@ export class ResponseEventMachine {
     );
   }
 
-  private newSplitter(): ThinkTagSplitter | undefined {
-    return this.seed.splitThinkTags === false
-      ? undefined
-      : new ThinkTagSplitter();
+  private newContentRouter(): ContentRouter {
+    return new ContentRouter(this.timeline, this.seed.splitThinkTags !== false);
   }
 
   /** A terminal event carrying the final Response. */
@@ -323,43 +309,9 @@ export class ResponseEventMachine {
     this.log.emit(type, { response: this.response });
   }
 
-  private appendContent(text: string): void {
-    // After the think block (or its absence) is settled, text goes straight in.
-    if (this.splitter === undefined || this.splitter.passesThrough) {
-      this.timeline.appendMessage('output_text', text);
-    } else {
-      this.appendSplit(this.splitter.push(text));
-    }
-  }
-
-  private appendSplit(pieces: ThinkSegment[]): void {
-    for (const piece of pieces) {
-      if (piece.kind === 'reasoning') {
-        this.timeline.appendReasoning(piece.text);
-      } else {
-        this.timeline.appendMessage('output_text', piece.text);
-      }
-    }
-  }
-
-  private flushSplitter(): void {
-    this.appendSplit(this.splitter?.flush() ?? []);
-  }
-
   private closeAll(status: ItemStatus): void {
-    this.flushSplitter();
+    this.content.flush();
     this.timeline.sealAll();
     this.timeline.pump(status);
   }
-}
-
-/** Choice 0 of a chunk, else its first choice. */
-function choiceZeroOf(
-  chunk: ChatCompletionChunk,
-): ChatCompletionChunk['choices'][number] | undefined {
-  const first = chunk.choices[0];
-  // Nearly every chunk has the one choice; no search, no closure for it.
-  return first?.index === 0
-    ? first
-    : (chunk.choices.find((candidate) => candidate.index === 0) ?? first);
 }

@@ -51,6 +51,34 @@ export type ResponseEcho = Pick<
   | 'metadata'
 >;
 
+/** The state of a response that has just started. */
+export function initialState(id: string, createdAt: number): ResponseState {
+  return {
+    id,
+    createdAt,
+    status: 'in_progress',
+    completedAt: null,
+    error: null,
+    incompleteReason: null,
+    output: [],
+    usage: null,
+  };
+}
+
+/**
+ * The echo as a private copy: the request's objects (metadata, tools) stay
+ * the caller's. The request came as JSON, so a JSON round trip copies it
+ * whole, at a fraction of structuredClone's cost.
+ */
+export function privateEcho(
+  request: CreateResponseRequest,
+  previousResponseId?: string | null,
+): ResponseEcho {
+  return JSON.parse(
+    JSON.stringify(responseEcho(request, previousResponseId)),
+  ) as ResponseEcho;
+}
+
 /** Builds the echo once per response (§2: defaults as in the spec examples). */
 export function responseEcho(
   request: CreateResponseRequest,
