@@ -56,16 +56,16 @@ const tails: string[] = [];
 const KEPT_TAILS = 8_192;
 
 /**
- * `","logprobs":[],"sequence_number":<n>}` and the blank line (the quote
- * closes the text), as a one-byte
- * string of its own. Not `String(n)`: it returns V8's cached number string,
- * which can be a thin string pointing at a two-byte copy of the same digits
- * (seen in the gateway for 205, a copy some library interned). One two-byte
- * piece turns the whole coalesced write into a two-byte string: the join
- * widens every other frame, and the socket write transcodes it. Measured on
- * a 500-chunk stream: 82% of the joins were two-byte, and the Responses path
- * cost 1.75× the pass-through instead of 1.4×. `toFixed` always builds a new
- * one-byte string, and flatCopy keeps the tail flat.
+ * The frame from the text's closing quote on (`","logprobs":[],
+ * "sequence_number":<n>}` and the blank line), as a one-byte string of its
+ * own. Not `String(n)`: it returns V8's cached number string, which can be a
+ * thin string pointing at a two-byte copy of the same digits (seen in the
+ * gateway for 205, a copy some library interned). One two-byte piece turns
+ * the whole coalesced write into a two-byte string: the join widens every
+ * other frame, and the socket write transcodes it. Measured on a 500-chunk
+ * stream: 82% of the joins were two-byte, and the Responses path cost 1.75×
+ * the pass-through instead of 1.4×. `toFixed` always builds a new one-byte
+ * string, and flatCopy keeps the tail flat.
  */
 function tailOf(sequence: number): string {
   const cached = tails[sequence];
