@@ -6,7 +6,10 @@ import type {
   ServerTool,
   ToolLoopEvent,
 } from '../mcp/tool-loop/tool-loop.types.js';
-import { machine } from './core/machine-harness.test-support.js';
+import {
+  machine,
+  withItemIdsNumbered,
+} from './core/machine-harness.test-support.js';
 import { checkStream } from './core/stream-checker.test-support.js';
 import {
   responseEvents,
@@ -101,15 +104,6 @@ describe(responseEvents.name, () => {
 });
 
 describe(singleRoundEvents.name, () => {
-  /** The events as JSON, with the random item ids numbered in order. */
-  const comparable = (events: unknown[]): string => {
-    const ids = new Map<string, string>();
-    return JSON.stringify(events).replace(
-      /"msg_[0-9a-f]+"/g,
-      (id) => ids.get(id) ?? ids.set(id, `"item_${ids.size}"`).get(id)!,
-    );
-  };
-
   it('gives what responseEvents gives for the same round, text arriving as bare strings', async () => {
     const round = textStream(['Hel', 'lo', ' there']) as ChatCompletionChunk[];
     // The text lane's view of the same stream: plain text chunks as their
@@ -131,7 +125,7 @@ describe(singleRoundEvents.name, () => {
     const viaLane = await lastValueFrom(
       singleRoundEvents(from(lane), machine()).pipe(toArray()),
     );
-    expect(comparable(viaLane)).toBe(comparable(viaLoop));
+    expect(withItemIdsNumbered(viaLane)).toBe(withItemIdsNumbered(viaLoop));
     checkStream(viaLane);
   });
 

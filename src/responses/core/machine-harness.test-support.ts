@@ -57,3 +57,12 @@ export const weatherTools = [
   { type: 'function', name: 'get_weather', parameters: { type: 'object' } },
   { type: 'function', name: 'get_time' },
 ];
+
+/** The events as JSON, with the random item ids numbered in order of appearance. */
+export function withItemIdsNumbered(events: unknown[]): string {
+  const ids = new Map<string, string>();
+  return JSON.stringify(events).replace(
+    /"(msg|rs|fc)_[0-9a-f]+"/g,
+    (id) => ids.get(id) ?? ids.set(id, `"item_${ids.size}"`).get(id)!,
+  );
+}

@@ -1,18 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventLog } from './event-log.js';
-import { chunk, machine } from './machine-harness.test-support.js';
-import type { ResponseStreamEvent } from './responses.types.js';
+import {
+  chunk,
+  machine,
+  withItemIdsNumbered,
+} from './machine-harness.test-support.js';
 import { checkStream } from './stream-checker.test-support.js';
-
-/** The events as JSON, with the random item ids numbered in order of appearance. */
-function comparable(events: ResponseStreamEvent[]): string {
-  const ids = new Map<string, string>();
-  return JSON.stringify(events).replace(
-    /"(msg|rs)_[0-9a-f]+"/g,
-    (id) => ids.get(id) ?? ids.set(id, `"item_${ids.size}"`).get(id)!,
-  );
-}
 
 describe('ResponseEventMachine.onText', () => {
   // The text lane hands the machine a plain chunk's content alone; nothing
@@ -43,7 +37,9 @@ describe('ResponseEventMachine.onText', () => {
           }
           viaChunks.push(...byChunk.finish());
           viaText.push(...byText.finish());
-          expect(comparable(viaText)).toBe(comparable(viaChunks));
+          expect(withItemIdsNumbered(viaText)).toBe(
+            withItemIdsNumbered(viaChunks),
+          );
           checkStream(viaText);
         },
       ),
