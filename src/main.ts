@@ -16,6 +16,7 @@ import {
   readEnvironment,
 } from './config/read-environment.js';
 import { installGracefulShutdown } from './lifecycle/graceful-shutdown.js';
+import { installLastResortHandlers } from './lifecycle/last-resort-handlers.js';
 
 /**
  * Starts the gateway: validates the environment (exit 1 naming every bad
@@ -41,7 +42,7 @@ export async function bootstrap(): Promise<void> {
     { ...GATEWAY_APP_OPTIONS, bufferLogs: true },
   );
   configureApp(app, logger);
-  installGracefulShutdown(app, logger);
+  installLastResortHandlers(logger, installGracefulShutdown(app, logger));
   await app.listen(env.server.API_ADAPTER_PORT, env.server.API_ADAPTER_HOST);
   logger.info({ url: await app.getUrl() }, 'open-responses-gateway listening');
 }

@@ -1,4 +1,5 @@
-import { mergeMap, Observable, type OperatorFunction } from 'rxjs';
+import { mergeMap, type OperatorFunction } from 'rxjs';
+import { statefulOperator } from '../common/rx/stateful-operator.js';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -162,28 +163,26 @@ function asStop(reason: ChatFinishReason | null): ChatFinishReason | null {
 export function chunksWithTextToolCalls(
   format: TagFormat,
 ): OperatorFunction<ChatCompletionChunk, ChatCompletionChunk> {
-  return (source) =>
-    new Observable<ChatCompletionChunk>((subscriber) => {
-      const rewriter = new ToolCallTextRewriter(format);
-      let last: ChatCompletionChunk | undefined;
-      return source.subscribe({
-        next: (chunk) => {
-          last = chunk;
-          const out = rewriter.rewrite(chunk);
-          if (out !== undefined) {
-            subscriber.next(out);
-          }
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => {
-          const rest = last && rewriter.flush(last);
-          if (rest !== undefined) {
-            subscriber.next(rest);
-          }
-          subscriber.complete();
-        },
-      });
-    });
+  return statefulOperator((subscriber) => {
+    const rewriter = new ToolCallTextRewriter(format);
+    let last: ChatCompletionChunk | undefined;
+    return {
+      next: (chunk: ChatCompletionChunk) => {
+        last = chunk;
+        const out = rewriter.rewrite(chunk);
+        if (out !== undefined) {
+          subscriber.next(out);
+        }
+      },
+      complete: () => {
+        const rest = last && rewriter.flush(last);
+        if (rest !== undefined) {
+          subscriber.next(rest);
+        }
+        subscriber.complete();
+      },
+    };
+  });
 }
 
 /**

@@ -64,25 +64,26 @@ export async function drainAndClose(plan: DrainPlan): Promise<number> {
 /**
  * main.ts only: SIGTERM and SIGINT drain and close the app, then the process
  * exits 0 (Nest's enableShutdownHooks would close at once and re-raise the
- * signal). A second signal cuts the drain short.
+ * signal). A second signal cuts the drain short. Returns the drain itself,
+ * for the last-resort handlers (see installLastResortHandlers), which drain
+ * and exit 1.
  */
 export function installGracefulShutdown(
   app: NestFastifyApplication,
   logger: Logger,
-): void {
+): (exitCode: number) => void {
   const { shutdownGraceMs } = app.get<ConfigType<typeof lifecycleConfig>>(
     lifecycleConfig.KEY,
   );
   const hurry = new AbortController();
   let started = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
+  let exitWith = 0;
+  const drain = (exitCode: number): void => {
+    exitWith = Math.max(exitWith, exitCode);
     if (started) {
-      logger.warn({ signal }, 'second signal: cutting the drain short');
-      hurry.abort();
       return;
     }
     started = true;
-    logger.info({ signal }, 'shutdown signal received');
     drainAndClose({
       lifecycle: app.get(LifecycleStateService),
       inFlight: app.get(InFlightRequests),
@@ -92,16 +93,26 @@ export function installGracefulShutdown(
       close: () => closeWithin(app, CLOSE_TIMEOUT_MS),
       logger,
     }).then(
-      () => process.exit(0),
+      () => process.exit(exitWith),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (started) {
+      logger.warn({ signal }, 'second signal: cutting the drain short');
+      hurry.abort();
+      return;
+    }
+    logger.info({ signal }, 'shutdown signal received');
+    drain(0);
+  };
   for (const signal of SHUTDOWN_SIGNALS) {
     process.on(signal, onSignal);
   }
+  return drain;
 }
 
 /** True when `work` settled before `ms` passed (and `hurry` did not abort). */

@@ -1,6 +1,13 @@
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import type { ChatCompletionChunk } from './chat-completion.types.js';
+import { ChunkDecoder } from './decoder/chunk-decoder.js';
+import {
+  type DecodedError,
+  decodeErrorBody,
+  upstreamErrorException,
+} from './decoder/error-decoder.js';
+import { isRawObject, type RawObject } from './decoder/raw-fields.js';
 import type { ShortcutRoute } from './verbatim-chunk.js';
 
 /**
@@ -31,6 +38,7 @@ export function rememberUpstreamText(chunk: object, data: string): void {
 export class ChatSseParser<T = never> {
   private readonly decoder = new TextDecoder();
   private readonly parser: EventSourceParser;
+  private readonly chunks = new ChunkDecoder();
   private done = false;
   private finishSeen = false;
   private failure: GatewayException | null = null;
@@ -41,7 +49,10 @@ export class ChatSseParser<T = never> {
     private readonly shortcut?: ShortcutRoute<T>,
   ) {
     this.parser = createParser({
-      onEvent: (event) => this.handleData(event.data),
+      onEvent: (event) =>
+        event.event === 'error'
+          ? this.handleErrorEvent(event.data)
+          : this.handleData(event.data),
     });
   }
 
@@ -91,28 +102,53 @@ export class ChatSseParser<T = never> {
       );
       return;
     }
-    const chunk = parsed as Partial<ChatCompletionChunk> & { error?: unknown };
-    if (chunk.error !== undefined) {
-      // Some backends (vLLM, OpenAI) report mid-stream failures in-band.
-      const error = chunk.error as { message?: unknown };
-      this.failure = new GatewayException(
-        'upstream_error',
-        `The upstream '${this.upstreamName}' failed mid-stream: ${typeof error?.message === 'string' ? error.message : JSON.stringify(chunk.error)}`,
-        { status: 502, openAiCode: 'upstream_error' },
+    if (!isRawObject(parsed)) {
+      this.failure = this.malformed(
+        `a stream event is not a JSON object: ${data.slice(0, 200)}`,
       );
       return;
     }
-    if (Array.isArray(chunk.choices)) {
-      upstreamText.set(chunk, data);
-    } else {
-      // A chunk without choices (e.g. a bare usage chunk from some servers) is
-      // normalised rather than dropped, so its usage survives.
-      chunk.choices = [];
+    // vLLM, SGLang and OpenAI report mid-stream failures in-band, on a 200.
+    const error = inBandError(parsed);
+    if (error !== undefined) {
+      this.failure = this.inStreamFailure(error, data);
+      return;
     }
-    if (chunk.choices.some((c) => c?.finish_reason)) {
+    const { chunk, rewritten } = this.chunks.decode(parsed);
+    if (!rewritten) {
+      upstreamText.set(chunk, data);
+    }
+    if (chunk.choices.some((c) => c.finish_reason)) {
       this.finishSeen = true;
     }
-    this.onChunk(chunk as ChatCompletionChunk);
+    this.onChunk(chunk);
+  }
+
+  /** LM Studio's `event: error`: a failure whatever its data holds. */
+  private handleErrorEvent(data: string): void {
+    if (this.done || this.failure) {
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      parsed = { message: data };
+    }
+    this.failure = this.inStreamFailure(decodeErrorBody(parsed), data);
+  }
+
+  private inStreamFailure(
+    error: DecodedError | undefined,
+    data: string,
+  ): GatewayException {
+    const prefix = `The upstream '${this.upstreamName}' failed mid-stream: `;
+    return upstreamErrorException(
+      error,
+      prefix + data.slice(0, 500),
+      undefined,
+      error?.message === undefined ? '' : prefix,
+    );
   }
 
   private malformed(detail: string): GatewayException {
@@ -128,4 +164,23 @@ export class ChatSseParser<T = never> {
       throw this.failure;
     }
   }
+}
+
+/** The error a chunk carries instead of choices, if any. */
+function inBandError(parsed: RawObject): DecodedError | undefined {
+  const hasError =
+    (parsed['error'] !== undefined && parsed['error'] !== null) ||
+    parsed['object'] === 'error';
+  return hasError ? (decodeErrorBody(parsed) ?? blankError()) : undefined;
+}
+
+function blankError(): DecodedError {
+  return {
+    message: undefined,
+    type: undefined,
+    param: null,
+    code: null,
+    status: undefined,
+    extra: {},
+  };
 }

@@ -26,13 +26,13 @@ export async function readChatStream<T = never>(
 ): Promise<ChatStreamEnd> {
   const parser = new ChatSseParser<T>(onChunk, upstreamName, options.shortcut);
   for await (const bytes of body) {
-    parser.feed(bytes as Buffer);
+    ownWork(() => parser.feed(bytes as Buffer));
     if (options.isClosed()) {
       return 'closed';
     }
     await options.flow?.ready();
   }
-  parser.end();
+  ownWork(() => parser.end());
   if (!parser.sawDone && !parser.sawFinish) {
     throw new GatewayException(
       'upstream_bad_response',
@@ -41,4 +41,24 @@ export async function readChatStream<T = never>(
     );
   }
   return 'finished';
+}
+
+/**
+ * Runs the gateway's own reading of the bytes. What it throws is the
+ * gateway's (a bad stream, or a bug: `internal`), never a transport failure
+ * towards the upstream, which is what anything else thrown while the body is
+ * read would be taken for.
+ */
+function ownWork(work: () => void): void {
+  try {
+    work();
+  } catch (error) {
+    throw error instanceof GatewayException
+      ? error
+      : new GatewayException(
+          'internal',
+          'The gateway failed to read the upstream stream.',
+          { cause: error },
+        );
+  }
 }

@@ -33,11 +33,7 @@ import {
 } from './upstream-errors.js';
 import { UpstreamRegistry } from './upstream-registry.service.js';
 import type { ChunkShortcut } from './verbatim-chunk.js';
-import {
-  ensureCompletionShape,
-  ensureOk,
-  readJsonBody,
-} from './upstream-response.js';
+import { ensureOk, readCompletion, readJsonBody } from './upstream-response.js';
 import {
   retryMessage,
   sendWithRetries,
@@ -99,9 +95,7 @@ export class LlmClientService implements OnApplicationShutdown {
       { ...body, stream: false },
       options,
     );
-    const parsed = await readJsonBody(response, target);
-    ensureCompletionShape(parsed, target);
-    const completion = parsed as ChatCompletion;
+    const completion = await readCompletion(response, target);
     this.meter.usage(completion.model || body.model, completion.usage);
     return completion;
   }

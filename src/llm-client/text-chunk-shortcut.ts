@@ -1,18 +1,11 @@
 import { flatCopy } from '../common/strings/flat-copy.js';
 import type { ChatCompletionChunk } from './chat-completion.types.js';
 import { rememberUpstreamText } from './chat-sse.parser.js';
+import { ChunkDecoder } from './decoder/chunk-decoder.js';
+import { isRawObject } from './decoder/raw-fields.js';
+import { TEXT_TEMPLATE_NEEDS_PARSE } from './decoder/read-fields.js';
 import { type ChunkShortcut, isOneLineObject } from './verbatim-chunk.js';
 
-/*
- * Keys of a chunk that the gateway acts on besides the text: the parser
- * (finish_reason, error), the usage meter, the Responses machine and the
- * tool-call paths. A template is only learned from a chunk where none of
- * them has a value other than null and the one choice is index 0. Inside a
- * JSON string every quote is escaped, so a quoted name followed by a colon
- * is always a key.
- */
-const NEEDS_PARSE =
-  /"(?:error|finish_reason|usage|tool_calls|function_call|reasoning_content|reasoning|refusal)"\s*:\s*(?!null\b)|"index"\s*:\s*(?!0\b)/;
 const CHOICES = '"choices":[{';
 const DELTA = '"delta":{';
 const ROLE = '"role":"assistant",';
@@ -33,7 +26,8 @@ interface Template {
  * result: the object JSON.parse would have built.
  *
  * The first text chunk (one choice, index 0, whose delta holds a `content`
- * string, nothing the gateway acts on) is found by a scan, which refuses
+ * string, and no other field the gateway reads holds a value: see
+ * CHUNK_FIELDS, which this scan is built from) is found by a scan, which refuses
  * what it cannot prove is of that shape (a second `delta` or `content` key,
  * spaces around the colons…), and parsed. Its text around the content is
  * then a template: most servers write the same envelope on every chunk of a
@@ -117,10 +111,19 @@ function learnTemplate(data: string): Template | undefined {
   if (at === undefined) {
     return undefined;
   }
-  let chunk: ChatCompletionChunk;
+  let parsed: unknown;
   try {
-    chunk = JSON.parse(data) as ChatCompletionChunk;
+    parsed = JSON.parse(data);
   } catch {
+    return undefined;
+  }
+  if (!isRawObject(parsed)) {
+    return undefined;
+  }
+  // The template's chunk is what the decoder makes of it (SGLang's nulls
+  // dropped); every chunk read through the template is that chunk.
+  const { chunk, rewritten } = new ChunkDecoder().decode(parsed);
+  if (rewritten) {
     return undefined;
   }
   const choice = chunk.choices.length === 1 ? chunk.choices[0] : undefined;
@@ -139,7 +142,7 @@ function learnTemplate(data: string): Template | undefined {
 
 /** Where the text of a plain text chunk lies in `data`, if it is one. */
 function plainTextAt(data: string): { start: number; end: number } | undefined {
-  if (!isOneLineObject(data) || NEEDS_PARSE.test(data)) {
+  if (!isOneLineObject(data) || TEXT_TEMPLATE_NEEDS_PARSE.test(data)) {
     return undefined;
   }
   const choicesAt = data.indexOf(CHOICES);

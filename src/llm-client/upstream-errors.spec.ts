@@ -133,6 +133,21 @@ describe(upstreamStatusException.name, () => {
   it('keeps the status and an OpenAI-shaped body as it is', () => {
     const body = {
       error: {
+        message: 'temperature must be at most 2',
+        type: 'invalid_request_error',
+        param: 'temperature',
+        code: 'invalid_value',
+      },
+    };
+    const sut = upstreamStatusException(400, JSON.stringify(body), 'u');
+    expect(sut.code).toBe('upstream_error');
+    expect(sut.message).toBe('temperature must be at most 2');
+    expect(toOpenAiError(sut)).toEqual({ status: 400, body });
+  });
+
+  it("turns a context overflow into OpenAI's 400 context_length_exceeded", () => {
+    const body = {
+      error: {
         message: 'context too long',
         type: 'invalid_request_error',
         param: 'messages',
@@ -140,8 +155,6 @@ describe(upstreamStatusException.name, () => {
       },
     };
     const sut = upstreamStatusException(400, JSON.stringify(body), 'u');
-    expect(sut.code).toBe('upstream_error');
-    expect(sut.message).toBe('context too long');
     expect(toOpenAiError(sut)).toEqual({ status: 400, body });
   });
 
@@ -159,7 +172,7 @@ describe(upstreamStatusException.name, () => {
           object: 'error',
           type: 'upstream_error',
           param: null,
-          code: null,
+          code: 'upstream_error',
         },
       },
     });

@@ -1,10 +1,11 @@
 import { isAbortError } from '../common/errors/is-abort-error.js';
 
 export { isAbortError };
+import { GatewayException } from '../common/errors/gateway.exception.js';
 import {
-  GatewayException,
-  type OpenAiErrorBody,
-} from '../common/errors/gateway.exception.js';
+  decodeErrorBody,
+  upstreamErrorException,
+} from './decoder/error-decoder.js';
 
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -91,51 +92,29 @@ export function toUpstreamException(
 }
 
 /**
- * The error for a non-2xx upstream answer: same status, and the upstream's own
- * body when it is already OpenAI-shaped.
+ * The error for a non-2xx upstream answer: same status (a prompt too long
+ * for the model becomes OpenAI's 400 `context_length_exceeded`), and the
+ * upstream's own error, in whatever shape it came, in OpenAI's.
  */
 export function upstreamStatusException(
   status: number,
   bodyText: string,
   upstreamName: string,
 ): GatewayException {
-  const body = parseOpenAiError(bodyText);
-  const message =
-    body?.error.message ??
-    `The upstream '${upstreamName}' answered HTTP ${status}${bodyText ? `: ${bodyText.slice(0, 500)}` : '.'}`;
-  return new GatewayException('upstream_error', message, {
+  return upstreamErrorException(
+    decodeErrorBody(parseJson(bodyText)),
+    `The upstream '${upstreamName}' answered HTTP ${status}${bodyText ? `: ${bodyText.slice(0, 500)}` : '.'}`,
     status,
-    upstreamBody: body ?? undefined,
-    openAiCode: status === 429 ? 'rate_limit_exceeded' : 'upstream_error',
-  });
+  );
 }
 
-function parseOpenAiError(text: string): OpenAiErrorBody | null {
+function parseJson(text: string): unknown {
   try {
-    const parsed = JSON.parse(text) as { error?: unknown };
-    const error = parsed.error as Record<string, unknown> | undefined;
-    if (
-      error &&
-      typeof error === 'object' &&
-      typeof error.message === 'string'
-    ) {
-      return {
-        error: {
-          ...error,
-          message: error.message,
-          type: typeof error.type === 'string' ? error.type : 'upstream_error',
-          param: typeof error.param === 'string' ? error.param : null,
-          code:
-            typeof error.code === 'string' || typeof error.code === 'number'
-              ? error.code
-              : null,
-        },
-      };
-    }
+    return JSON.parse(text);
   } catch {
     // Not JSON: the caller describes the raw text instead.
+    return undefined;
   }
-  return null;
 }
 
 function isTimeoutError(error: unknown): boolean {

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { GatewayException } from '../common/errors/gateway.exception.js';
-import { ensureCompletionShape, readJsonBody } from './upstream-response.js';
+import { readCompletion, readJsonBody } from './upstream-response.js';
 
 const target = { name: 'default', baseUrl: 'http://upstream/v1' };
 
@@ -75,15 +75,40 @@ describe(readJsonBody.name, () => {
   });
 });
 
-describe(ensureCompletionShape.name, () => {
-  it('accepts a completion with a choices array', () => {
-    expect(() => ensureCompletionShape({ choices: [] }, target)).not.toThrow();
+describe(readCompletion.name, () => {
+  it('decodes a completion with a choices array', async () => {
+    const completion = await readCompletion(
+      answer(() => Promise.resolve({ choices: [] })),
+      target,
+    );
+    expect(completion.choices).toEqual([]);
+    expect(completion.object).toBe('chat.completion');
   });
 
   it.each([[{ id: 'x' }], [{ choices: null }], [null], ['text'], [[1]]])(
     'refuses %j as upstream_bad_response',
-    (body) => {
-      expect(() => ensureCompletionShape(body, target)).toThrow(/choices/);
+    async (body) => {
+      const error = await failure(
+        readCompletion(
+          answer(() => Promise.resolve(body)),
+          target,
+        ),
+      );
+      expect(error.code).toBe('upstream_bad_response');
     },
   );
+
+  it('reports an error body sent with a 200 as the upstream error', async () => {
+    const error = await failure(
+      readCompletion(
+        answer(() =>
+          Promise.resolve({ object: 'error', message: 'boom', code: 503 }),
+        ),
+        target,
+      ),
+    );
+    expect(error.code).toBe('upstream_error');
+    expect(error.options.status).toBe(503);
+    expect(error.message).toBe('boom');
+  });
 });

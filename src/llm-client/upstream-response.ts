@@ -5,6 +5,9 @@ import {
   toUpstreamException,
   upstreamStatusException,
 } from './upstream-errors.js';
+import type { ChatCompletion } from './chat-completion.types.js';
+import { decodeCompletion } from './decoder/completion-decoder.js';
+import { isRawObject } from './decoder/raw-fields.js';
 import type { UpstreamTarget } from './upstream-target.js';
 
 /** Largest upstream error body the gateway reads to build its message. */
@@ -47,22 +50,22 @@ export async function readJsonBody(
 }
 
 /**
- * A non-streaming chat completion's body, checked for the one field every
- * reader needs: `choices` must be an array (a stream chunk may lack it, a
- * completion may not).
- * @throws GatewayException `upstream_bad_response` otherwise.
+ * A non-streaming chat completion, read and decoded (decodeCompletion):
+ * a body that is not a JSON object, or has no `choices` array, is
+ * `upstream_bad_response`; an error body sent with a 2xx status is the
+ * upstream's error.
  */
-export function ensureCompletionShape(
-  body: unknown,
+export async function readCompletion(
+  response: Dispatcher.ResponseData,
   target: UpstreamTarget,
-): void {
-  const choices =
-    typeof body === 'object' && body !== null
-      ? (body as { choices?: unknown }).choices
-      : undefined;
-  if (!Array.isArray(choices)) {
-    throw badResponse(target, 'a completion without a choices array');
+): Promise<ChatCompletion> {
+  const parsed = await readJsonBody(response, target);
+  if (!isRawObject(parsed)) {
+    throw badResponse(target, 'a completion that is not a JSON object');
   }
+  return decodeCompletion(parsed, target.name, (what) =>
+    badResponse(target, what),
+  );
 }
 
 function badResponse(

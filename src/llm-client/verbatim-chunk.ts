@@ -1,4 +1,8 @@
 import type { ChatCompletionChunk } from './chat-completion.types.js';
+import {
+  PASS_THROUGH_DROPPING_USAGE_NEEDS_PARSE,
+  PASS_THROUGH_NEEDS_PARSE,
+} from './decoder/read-fields.js';
 
 /**
  * An upstream chunk that a pure pass-through forwards as the JSON text it
@@ -29,25 +33,13 @@ export interface ShortcutRoute<T> {
   onItem: (item: T) => void;
 }
 
-/*
- * A key the gateway must look at when its value is not null: an in-band
- * error, a finish_reason (the end-of-stream check needs it), usage (metrics,
- * and dropping it when the client did not ask). Inside a JSON string every
- * quote is escaped, so `"key"` followed by a colon is always a real key;
- * a string value that happens to read `"usage"` is followed by `,` `}` or
- * `]`, never by a colon.
- */
-const NEEDS_PARSE_KEEPING_USAGE =
-  /"(?:error|finish_reason|usage)"\s*:\s*(?!null\b)/;
-/** As above, and any `usage` key at all, even null: it is removed. */
-const NEEDS_PARSE_DROPPING_USAGE =
-  /"(?:error|finish_reason)"\s*:\s*(?!null\b)|"usage"\s*:/;
-
 /**
  * The shortcut of a Chat Completions pass-through: a chunk goes out verbatim
- * when it is one line of JSON object with a `choices` array, carries no error, no
- * finish_reason and no usage (a null usage is kept when the client asked for
- * usage, as OpenAI sends `"usage":null` on every chunk then).
+ * when it is one line of JSON object with a `choices` array and none of the
+ * fields the decoder may change holds a value (see CHUNK_FIELDS: an error,
+ * finish_reason, usage, tool calls). A null usage is kept when the client
+ * asked for usage, as OpenAI sends `"usage":null` on every chunk then; other
+ * nulls (SGLang's `"tool_calls":null`) go out as the upstream wrote them.
  *
  * The text is not validated as JSON: an upstream that sends a complete
  * `data:` line of broken JSON that still looks like a chunk gets it
@@ -58,8 +50,8 @@ export function passThroughShortcut(
   keepsUsage: boolean,
 ): ChunkShortcut<VerbatimChunk> {
   const needsParse = keepsUsage
-    ? NEEDS_PARSE_KEEPING_USAGE
-    : NEEDS_PARSE_DROPPING_USAGE;
+    ? PASS_THROUGH_NEEDS_PARSE
+    : PASS_THROUGH_DROPPING_USAGE_NEEDS_PARSE;
   return (data) =>
     isOneLineObject(data) &&
     data.includes('"choices":[') &&

@@ -46,7 +46,15 @@ export async function replyWithResponse(
   try {
     if (request.stream === true) {
       const flow = new FlowControl();
-      const events$ = await service.stream(request, { ...options, flow });
+      const events$ = await service.stream(request, {
+        ...options,
+        flow,
+        onFailed: (error) =>
+          reply.log.error(
+            { err: error },
+            'response failed after response.created (sent as response.failed)',
+          ),
+      });
       const naming = eventNamingOf(
         reply.request.headers[EVENT_NAMING_HEADER],
         service.defaultEventNaming,

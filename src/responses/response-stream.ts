@@ -21,7 +21,12 @@ export interface ResponseStreamOptions {
    * `response.completed` at once must find it stored, even in Redis.
    */
   onTerminated?: (machine: ResponseEventMachine) => Promise<void> | void;
+  /** Told of a failure that became `response.failed` (after response.created), to log it. */
+  onFailed?: FailureListener;
 }
+
+/** Hears of a failure that a stream reports in-band, e.g. to log it with the request id. */
+export type FailureListener = (error: unknown) => void;
 
 /**
  * The content of a plain text chunk of a single model round, handed over as
@@ -98,7 +103,7 @@ function driveMachine(
         keepalive = undefined;
         const silentFor = Date.now() - lastEmitAt;
         if (silentFor >= interval) {
-          emit([machine.keepalive()]);
+          guarded(() => emit([machine.keepalive()]));
         } else {
           armKeepalive(interval, interval - silentFor);
         }
@@ -130,7 +135,9 @@ function driveMachine(
       for (const event of events.slice(0, -1)) {
         subscriber.next(event);
       }
-      void Promise.resolve(options.onTerminated?.(machine))
+      // A store that throws, even synchronously, still lets the terminal event out.
+      void Promise.resolve()
+        .then(() => options.onTerminated?.(machine))
         .catch(() => undefined)
         .then(() => {
           if (terminal !== undefined) {
@@ -198,22 +205,40 @@ function driveMachine(
       }
     };
 
-    const subscription = events$.subscribe({
-      next: (event) => {
-        startOnce();
-        emit(apply(event));
-      },
-      error: (error: unknown) => {
-        if (!started || isAbortError(error)) {
-          subscriber.error(error);
-          return;
-        }
+    // Before response.created a failure is the request's HTTP error; after
+    // it, response.failed. A throw from the machine or from a step here (a
+    // bug) ends this response the same way, never the process.
+    const failWith = (error: unknown): void => {
+      if (!started || isAbortError(error)) {
+        subscriber.error(error);
+        return;
+      }
+      try {
+        options.onFailed?.(error);
         emit(machine.fail(failureOf(normalizeError(error))));
-      },
-      complete: () => {
-        startOnce();
-        emit(machine.finish());
-      },
+      } catch (failure) {
+        subscriber.error(failure);
+      }
+    };
+    const guarded = (step: () => void): void => {
+      try {
+        step();
+      } catch (error) {
+        failWith(error);
+      }
+    };
+    const subscription = events$.subscribe({
+      next: (event) =>
+        guarded(() => {
+          startOnce();
+          emit(apply(event));
+        }),
+      error: failWith,
+      complete: () =>
+        guarded(() => {
+          startOnce();
+          emit(machine.finish());
+        }),
     });
     return () => {
       clearTimeout(keepalive);

@@ -13,10 +13,11 @@ import { textDeltaFrame } from './text-delta-frame.js';
  */
 export const responsesSseFormat: SseFormat<ResponseStreamEvent> = {
   frame: (event) => textDeltaFrame(event) ?? namedFrame(event.type, event),
-  errorFrame: (error) => {
+  errorFrame: (error, lastWritten) => {
     const { error: body } = toOpenAiError(error).body;
     return namedFrame('error', {
       type: 'error',
+      sequence_number: (lastWritten?.sequence_number ?? -1) + 1,
       code: body.code === null ? null : String(body.code),
       message: body.message,
       param: body.param,

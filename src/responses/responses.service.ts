@@ -43,6 +43,7 @@ import {
   responseEvents,
   type ResponseStreamOptions,
   singleRoundEvents,
+  type FailureListener,
 } from './response-stream.js';
 import {
   prepareTurnTools,
@@ -68,7 +69,10 @@ import type { ConnectionStoreOption } from './websocket/connection-store.option.
 export type ResponseCallOptions = ModelCallOptions &
   McpToolsOption &
   ToolCallFormatOption &
-  ConnectionStoreOption;
+  ConnectionStoreOption & {
+    /** Told of a failure reported as `response.failed`. */
+    onFailed?: FailureListener;
+  };
 
 /**
  * /v1/responses on a Chat Completions upstream: resolves the conversation,
@@ -121,6 +125,7 @@ export class ResponsesService {
       keepaliveIntervalMs: this.server.keepaliveIntervalMs,
       listings: tools.toolset.listings,
       onTerminated: () => this.persist(turn),
+      ...(options.onFailed && { onFailed: options.onFailed }),
     };
     const chat = turn.plan.chat;
     // A plain turn (one model round, no step that rewrites chunks) takes the

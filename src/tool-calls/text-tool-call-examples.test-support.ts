@@ -2,7 +2,10 @@ import type { ChatFunctionTool } from '../llm-client/chat-completion.types.js';
 import { DEEPSEEK_TOKENS } from './deepseek.parser.js';
 import type { ToolCallFamilyName } from './tool-call.types.js';
 
-/** One family's tool-call text, as /work/shared/docs/tool-call-formats.md quotes it. */
+/**
+ * One family's tool-call text, copied from ../shared/docs/tool-call-formats.md
+ * (not read at test time).
+ */
 export interface TextToolCallExample {
   readonly family: ToolCallFamilyName;
   /** A model name that `auto` maps to the family. */

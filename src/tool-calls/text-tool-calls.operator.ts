@@ -1,4 +1,5 @@
-import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import { statefulOperator } from '../common/rx/stateful-operator.js';
 import type { ChatCompletionChunk } from '../llm-client/chat-completion.types.js';
 import {
   TextToolCallChoice,
@@ -25,33 +26,31 @@ import type { TextToolCallParsing } from './text-tool-call-parsing.js';
 export function textToolCalls(
   parsing: TextToolCallParsing,
 ): MonoTypeOperatorFunction<ChatCompletionChunk> {
-  return (source) =>
-    new Observable<ChatCompletionChunk>((subscriber) => {
-      const rewriter = new TextToolCallRewriter(parsing);
-      let last: ChatCompletionChunk | undefined;
-      return source.subscribe({
-        next: (chunk) => {
-          last = chunk;
-          const out = rewriter.rewrite(chunk);
-          if (out === chunk) {
-            subscriber.next(chunk);
-            return;
-          }
-          for (const rewritten of out as ChatCompletionChunk[]) {
+  return statefulOperator((subscriber) => {
+    const rewriter = new TextToolCallRewriter(parsing);
+    let last: ChatCompletionChunk | undefined;
+    return {
+      next: (chunk: ChatCompletionChunk) => {
+        last = chunk;
+        const out = rewriter.rewrite(chunk);
+        if (out === chunk) {
+          subscriber.next(chunk);
+          return;
+        }
+        for (const rewritten of out as ChatCompletionChunk[]) {
+          subscriber.next(rewritten);
+        }
+      },
+      complete: () => {
+        if (last !== undefined) {
+          for (const rewritten of rewriter.flush(last)) {
             subscriber.next(rewritten);
           }
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => {
-          if (last !== undefined) {
-            for (const rewritten of rewriter.flush(last)) {
-              subscriber.next(rewritten);
-            }
-          }
-          subscriber.complete();
-        },
-      });
-    });
+        }
+        subscriber.complete();
+      },
+    };
+  });
 }
 
 /** The per-choice state of one stream, and how its chunks are rebuilt. */

@@ -50,7 +50,10 @@ const { callsBegin, callsEnd, callBegin, callEnd, sep } = DEEPSEEK_TOKENS;
 const paris = { name: 'get_weather', args: { city: 'Paris' } };
 const parisLocation = { name: 'get_weather', args: { location: 'Paris' } };
 
-/** The exact texts of /work/shared/docs/tool-call-formats.md, per family. */
+/**
+ * The exact texts of each family, copied from
+ * ../shared/docs/tool-call-formats.md (not read at test time).
+ */
 const EXAMPLES: ReadonlyArray<[ToolCallFamilyName, readonly Example[]]> = [
   [
     'hermes-json',

@@ -36,6 +36,18 @@ export type FakeReply =
       body?: unknown;
       headers?: Record<string, string>;
     }
+  /**
+   * Exactly these bytes, as a real server wrote them (test/support/dialects/).
+   * A string[] is written as that many separate writes, so a test can split
+   * the byte stream anywhere, even inside an SSE frame. `headers` must name
+   * the content-type: nothing is added.
+   */
+  | {
+      kind: 'raw';
+      status: number;
+      headers?: Record<string, string>;
+      body: string | string[];
+    }
   /** Accept the request and never answer. */
   | { kind: 'stall' }
   /** Destroy the socket without answering. */
@@ -260,6 +272,9 @@ export class FakeUpstream {
           sendJson(res, reply.status, reply.body, reply.headers);
         }
         return;
+      case 'raw':
+        await writeRaw(res, reply);
+        return;
       case 'stall':
         return;
       case 'destroy':
@@ -315,6 +330,24 @@ export class FakeUpstream {
     }
     res.end(reply.done === false ? undefined : 'data: [DONE]\n\n');
   }
+}
+
+/** Writes a `raw` reply part by part, yielding to the event loop in between. */
+async function writeRaw(
+  res: ServerResponse,
+  reply: Extract<FakeReply, { kind: 'raw' }>,
+): Promise<void> {
+  res.writeHead(reply.status, reply.headers);
+  const parts = typeof reply.body === 'string' ? [reply.body] : reply.body;
+  for (const part of parts) {
+    if (res.destroyed) {
+      return;
+    }
+    res.write(part);
+    // Let the socket flush, so the client sees separate reads.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  res.end();
 }
 
 /** Default behaviour: answer with the text of the last user message. */

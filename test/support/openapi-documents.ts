@@ -1,6 +1,7 @@
 /**
- * Loads the OpenAPI documents in `../shared/spec/` (OpenAI's
- * `openai-openapi.yaml`, Open Responses' `openresponses-openapi.json`) once
+ * Loads the OpenAPI documents vendored in `test/fixtures/spec/` (OpenAI's
+ * `openai-openapi.yaml`, Open Responses' `openresponses-openapi.json`; origin
+ * and refresh steps in its SOURCE.md) once
  * per test process, on first use, into one ajv (JSON Schema 2020-12)
  * instance, each document under its own `$id`. ajv then compiles only the
  * schemas a validator reaches through `$ref`, so unrelated corners of the
@@ -17,8 +18,8 @@ import {
   withNullableProperty,
 } from './openapi-normalize.js';
 
-// test/support/ -> repository root -> the `shared/` checkout beside it.
-const SPEC_DIR = new URL('../../../shared/spec/', import.meta.url);
+// test/support/ -> test/fixtures/spec/, inside the repository.
+const SPEC_DIR = new URL('../fixtures/spec/', import.meta.url);
 const OPENAI_ID = 'https://spec.invalid/openai-openapi.json';
 const OPEN_RESPONSES_ID = 'https://spec.invalid/openresponses-openapi.json';
 

@@ -1,6 +1,6 @@
 /**
  * Validates what the gateway sends against the real OpenAPI documents in
- * `../shared/spec/` (see openapi-documents.ts), so tests never retype a
+ * `test/fixtures/spec/` (see openapi-documents.ts), so tests never retype a
  * schema by hand.
  *
  * Every validator returns a list of readable errors (`[]` means valid), each

@@ -28,7 +28,8 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
     const exception = normalizeError(error);
     const { status, body } = toOpenAiError(exception);
     if (status >= 500) {
-      this.logger.error(
+      // The request's own logger: the line carries its request id.
+      (reply.log ?? this.logger).error(
         { err: exception.options.cause ?? exception, status },
         exception.message,
       );

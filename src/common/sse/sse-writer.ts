@@ -8,8 +8,11 @@ import { FlowControl } from './flow-control.js';
 export interface SseFormat<T> {
   /** One complete SSE frame (ending in a blank line) for an event. */
   frame(event: T): string;
-  /** The final frame for an error that happens after the first byte. */
-  errorFrame(error: GatewayException): string;
+  /**
+   * The final frame for an error that happens after the first byte;
+   * `lastWritten` is the last event that went out (for its numbering).
+   */
+  errorFrame(error: GatewayException, lastWritten: T | undefined): string;
   /** Written after the last event of a stream that completed, e.g. `data: [DONE]`. */
   trailer?: string;
 }
@@ -55,6 +58,7 @@ export function writeSse<T>(
   return new Promise<void>((resolve, reject) => {
     let started = false;
     let finished = false;
+    let lastWritten: T | undefined;
     // Assigned after subscribe() returns; a synchronous source may finish first.
     const handle: { subscription?: Subscription } = {};
 
@@ -132,31 +136,46 @@ export function writeSse<T>(
 
     raw.on('close', onClose);
     raw.on('drain', onDrain);
+    const onError = (error: unknown): void => {
+      if (finished) {
+        return;
+      }
+      if (!started) {
+        finished = true;
+        raw.off('close', onClose);
+        raw.off('drain', onDrain);
+        handle.subscription?.unsubscribe();
+        reject(error instanceof Error ? error : normalizeError(error));
+        return;
+      }
+      const exception = normalizeError(error);
+      reply.log.error(
+        { err: exception.options.cause ?? exception },
+        `stream failed after its first byte: ${exception.message}`,
+      );
+      write(format.errorFrame(exception, lastWritten));
+      end();
+      finish();
+    };
     handle.subscription = events$.subscribe({
       next: (event) => {
         if (finished) {
           return;
         }
-        if (!started) {
-          start();
+        // A frame that cannot be written (a bug) fails this request only: a
+        // throw out of an observer would be an uncaught exception.
+        try {
+          const frame = format.frame(event);
+          if (!started) {
+            start();
+          }
+          write(frame);
+          lastWritten = event;
+        } catch (error) {
+          onError(error);
         }
-        write(format.frame(event));
       },
-      error: (error: unknown) => {
-        if (finished) {
-          return;
-        }
-        if (!started) {
-          finished = true;
-          raw.off('close', onClose);
-          raw.off('drain', onDrain);
-          reject(error instanceof Error ? error : normalizeError(error));
-          return;
-        }
-        write(format.errorFrame(normalizeError(error)));
-        end();
-        finish();
-      },
+      error: onError,
       complete: () => {
         if (finished) {
           return;

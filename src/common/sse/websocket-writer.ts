@@ -75,18 +75,26 @@ export function writeWebSocket<T>(
       return;
     }
     socket.on('close', onClose);
+    const onError = (error: unknown): void => {
+      if (!finished) {
+        send(format.errorFrame(normalizeError(error)));
+        finish('errored');
+      }
+    };
     handle.subscription = events$.subscribe({
       next: (event) => {
-        if (!finished) {
+        if (finished) {
+          return;
+        }
+        // A frame that cannot be written (a bug) fails this turn only: a
+        // throw out of an observer would be an uncaught exception.
+        try {
           send(format.frame(event));
+        } catch (error) {
+          onError(error);
         }
       },
-      error: (error: unknown) => {
-        if (!finished) {
-          send(format.errorFrame(normalizeError(error)));
-          finish('errored');
-        }
-      },
+      error: onError,
       complete: () => finish('completed'),
     });
     if (finished) {

@@ -1,24 +1,18 @@
 import { GatewayException } from '../../common/errors/gateway.exception.js';
 
-// What vLLM, llama.cpp, Ollama, TGI and OpenAI say when the prompt is too long.
-const CONTEXT_LENGTH =
-  /context[ _-]?(length|window|size)|maximum context|too many tokens|prompt is too long|exceeds? the (model'?s? )?(max|limit)/i;
-
 /**
- * The gateway never truncates (`truncation: "auto"` runs like `disabled`):
- * an upstream 400/413 saying the prompt does not fit becomes OpenAI's 400
- * `context_length_exceeded` (param `input`). Any other error is returned as is.
+ * The gateway never truncates (`truncation: "auto"` runs like `disabled`).
+ * The upstream decoder already turns every backend's "the prompt does not
+ * fit" into OpenAI's 400 `context_length_exceeded`, naming the chat
+ * request's `messages`; on the Responses API the field at fault is `input`.
+ * Any other error is returned as is.
  */
 export function asContextLengthError(error: unknown): unknown {
-  if (!(error instanceof GatewayException) || error.code !== 'upstream_error') {
-    return error;
-  }
-  const status = error.options.status;
-  const upstreamCode = error.options.upstreamBody?.error.code;
-  const matches =
-    upstreamCode === 'context_length_exceeded' ||
-    ((status === 400 || status === 413) && CONTEXT_LENGTH.test(error.message));
-  if (!matches) {
+  if (
+    !(error instanceof GatewayException) ||
+    error.options.openAiCode !== 'context_length_exceeded' ||
+    error.param === 'input'
+  ) {
     return error;
   }
   return new GatewayException('invalid_request', error.message, {

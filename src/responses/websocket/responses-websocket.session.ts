@@ -98,6 +98,11 @@ export class ResponsesWebSocketSession {
         ...this.context.options,
         flow,
         connectionStore: this.cache,
+        onFailed: (error) =>
+          this.context.logger.error(
+            { err: error },
+            'WebSocket turn failed after response.created (sent as response.failed)',
+          ),
       });
     } catch (error) {
       this.sendError(error, 0);
