@@ -7,6 +7,7 @@ import { parseCliArgs } from './cli-options.js';
 const command = parseCliArgs(process.argv.slice(2));
 switch (command.kind) {
   case 'help':
+  case 'version':
     process.stdout.write(command.text);
     break;
   case 'error':

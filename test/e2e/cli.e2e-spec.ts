@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSettings } from '../../src/config/settings-help.js';
@@ -41,7 +42,16 @@ describe('the open-responses-gateway command (dist/cli.js)', () => {
   it('--help prints every setting with its default', () => {
     const { status, stdout } = runCli(['--help']);
     expect(status).toBe(0);
-    for (const flag of ['--upstream', '--port', '--host', '--mcp-config']) {
+    for (const flag of [
+      '--upstream',
+      '--port',
+      '--host',
+      '--mcp-config',
+      '--upstreams-config',
+      '--api-keys-file',
+      '--log-level',
+      '--version',
+    ]) {
       expect(stdout).toContain(flag);
     }
     for (const setting of listSettings()) {
@@ -49,6 +59,16 @@ describe('the open-responses-gateway command (dist/cli.js)', () => {
         `${setting.description} (default: ${setting.defaultValue ?? 'unset'})`,
       );
       expect(stdout).toMatch(new RegExp(`^  ${setting.name} `, 'm'));
+    }
+  });
+
+  it('--version prints the name and version of package.json', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+    for (const flag of ['--version', '-v']) {
+      const { status, stdout } = runCli([flag]);
+      expect(status).toBe(0);
+      expect(stdout).toBe(`${pkg.name} ${pkg.version}\n`);
     }
   });
 
@@ -63,6 +83,9 @@ describe('the open-responses-gateway command (dist/cli.js)', () => {
     let dir: TempDir;
     let child: ChildProcess;
     let url: string;
+    let logged = '';
+    const KEY = 'sk-from-the-keys-file';
+    const authorized = { authorization: `Bearer ${KEY}` };
 
     beforeAll(async () => {
       upstream = await FakeUpstream.start();
@@ -70,6 +93,15 @@ describe('the open-responses-gateway command (dist/cli.js)', () => {
       const mcpConfig = await dir.writeConfig({
         'flag-server': { command: join(dir.path, 'missing-binary') },
       });
+      const upstreamsConfig = join(dir.path, 'upstreams.json');
+      await writeFile(
+        upstreamsConfig,
+        JSON.stringify({
+          upstreams: { named: { base_url: upstream.baseUrl } },
+        }),
+      );
+      const keysFile = join(dir.path, 'keys.txt');
+      await writeFile(keysFile, `${KEY}\n`);
       const port = await freePort();
       url = `http://127.0.0.1:${port}`;
       child = spawn(
@@ -84,13 +116,22 @@ describe('the open-responses-gateway command (dist/cli.js)', () => {
           '127.0.0.1',
           '--mcp-config',
           mcpConfig,
+          '--upstreams-config',
+          upstreamsConfig,
+          '--api-keys-file',
+          keysFile,
+          '--log-level',
+          'info',
         ],
         {
           cwd: dir.path,
           env: { ...process.env, LOG_LEVEL: 'silent', API_ADAPTER_PORT: '1' },
-          stdio: 'ignore',
+          stdio: ['ignore', 'pipe', 'ignore'],
         },
       );
+      child.stdout?.on('data', (part: Buffer) => {
+        logged += part.toString('utf8');
+      });
       await waitUntil(
         async () =>
           (await fetch(`${url}/health`).catch(() => undefined))?.ok === true,
@@ -110,7 +151,7 @@ describe('the open-responses-gateway command (dist/cli.js)', () => {
     it('listens on --host:--port and sends completions to --upstream', async () => {
       const res = await fetch(`${url}/v1/chat/completions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...authorized },
         body: JSON.stringify({
           model: 'fake-model',
           messages: [{ role: 'user', content: 'hello' }],
@@ -123,8 +164,32 @@ describe('the open-responses-gateway command (dist/cli.js)', () => {
     });
 
     it('loads the MCP servers of --mcp-config', async () => {
-      const res = await fetch(`${url}/v1/mcp/servers`);
+      const res = await fetch(`${url}/v1/mcp/servers`, { headers: authorized });
       expect(JSON.stringify(await res.json())).toContain('flag-server');
+    });
+
+    it('takes its keys from --api-keys-file', async () => {
+      const res = await fetch(`${url}/v1/models`);
+      expect(res.status).toBe(401);
+    });
+
+    it('routes to the upstreams of --upstreams-config', async () => {
+      const res = await fetch(`${url}/named/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...authorized },
+        body: JSON.stringify({
+          model: 'fake-model',
+          messages: [{ role: 'user', content: 'named' }],
+        }),
+      });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as any).choices[0].message.content).toBe(
+        'echo: named',
+      );
+    });
+
+    it('logs at --log-level, over LOG_LEVEL', () => {
+      expect(logged).toContain('"level":"info"');
     });
   });
 });
