@@ -135,6 +135,17 @@ describe(parseUpstreamsConfig.name, () => {
     ]);
   });
 
+  it('reports a fallback upstream that has problems of its own only once, under its name', () => {
+    const problems = problemsOf({
+      upstreams: {
+        vllm: { base_url: 'http://vllm/v1', api_key_env: 'UNSET_KEY_ENV' },
+      },
+      fallback: 'vllm',
+    });
+    expect(problems.some((p) => p.startsWith('upstreams.vllm'))).toBe(true);
+    expect(problems.join('\n')).not.toContain('names no configured upstream');
+  });
+
   it('rejects invalid JSON and a missing upstreams object', () => {
     expect(() => parseUpstreamsConfig('{', env)).toThrow(/invalid JSON/);
     expect(problemsOf({ upstream: {} })).toEqual([

@@ -94,7 +94,12 @@ export function parseUpstreamsConfig(
     upstreams,
     ...(typeof fallback === 'string' ? { fallback } : {}),
   };
-  problems.push(...fallbackProblems(file.fallback, file, 'fallback'));
+  // An upstream that is declared but has problems of its own is named
+  // already: "names no configured upstream" would send the reader astray.
+  const declared = Object.keys(document.upstreams);
+  if (file.fallback === undefined || !declared.includes(file.fallback)) {
+    problems.push(...fallbackProblems(file.fallback, file, 'fallback'));
+  }
   if (problems.length > 0) {
     throw new UpstreamsConfigError(source, problems);
   }
