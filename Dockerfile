@@ -3,7 +3,9 @@
 # Build stage: every dependency, then the TypeScript build into dist/.
 FROM node:22-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json ./
+# .npmrc: legacy-peer-deps, which the lock was made with (a test-only
+# devDependency's peer, aws-cdk-lib, is left out); npm ci refuses it otherwise.
+COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY nest-cli.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -22,7 +24,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends tini \
 RUN groupadd --system --gid 10001 gateway \
   && useradd --system --uid 10001 --gid gateway --home-dir /tmp \
     --no-create-home --shell /usr/sbin/nologin gateway
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # OpenAI's schemas, merged into the served OpenAPI document at run time.

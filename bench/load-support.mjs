@@ -62,9 +62,25 @@ function gatewayNodeOptions() {
     readFileSync(`${repoRoot}helm/open-responses-gateway/values.yaml`, 'utf8'),
   );
   return {
-    options: values.nodeOptions ?? '',
+    options: [chartHeapCap(values), values.nodeOptions ?? '']
+      .filter(Boolean)
+      .join(' '),
     source: "the Helm chart's default",
   };
+}
+
+/**
+ * The chart's `--max-old-space-size`: heapPercentOfMemoryLimit of
+ * resources.limits.memory (see its _helpers.tpl; Mi and Gi only here).
+ */
+function chartHeapCap(values) {
+  const match = /^(\d+)(Mi|Gi)$/.exec(String(values.resources?.limits?.memory));
+  if (!match) {
+    return '';
+  }
+  const mib = Number(match[1]) * (match[2] === 'Gi' ? 1024 : 1);
+  const heap = Math.floor((mib * values.heapPercentOfMemoryLimit) / 100);
+  return `--max-old-space-size=${heap}`;
 }
 
 /** Extra environment of the gateway (its NODE_OPTIONS), without touching this process's own. */

@@ -4,8 +4,10 @@
  * stream like a model (50 chunks, 20 ms apart, so every stream lasts about
  * a second and 1,000 of them are really open at once). Reports completed
  * streams, errors, time to the first event (p50/p99), stream duration and
- * the gateway's peak RSS (VmRSS every 250 ms), and writes the "load" section
- * of bench/LOAD-RESULTS.md.
+ * the gateway's peak RSS (VmRSS every 250 ms). Then the same load again
+ * while an attacker floods large bodies (load-attack.mjs): the ordinary
+ * streams must all finish. Writes the "load" section of
+ * bench/LOAD-RESULTS.md with both.
  *
  * Settings (environment): LOAD_CONNECTIONS (1000), LOAD_SECONDS (60),
  * LOAD_WARMUP_SECONDS (5), LOAD_CHUNKS (50), LOAD_INTERVAL_MS (20),
@@ -27,6 +29,7 @@ import {
   sampleRss,
   writeSection,
 } from './load-support.mjs';
+import { attackLines, flood } from './load-attack.mjs';
 import {
   forkHelper,
   installCleanup,
@@ -137,6 +140,63 @@ function checkDescriptorLimit() {
   }
 }
 
+/**
+ * One measured phase: CONNECTIONS streams back to back for SECONDS, with
+ * the attacker beside them when `attacked`; its figures.
+ */
+async function measure(pool, upstream, gateway, rss, attacked) {
+  console.log(
+    `${attacked ? 'attack' : 'load'}: ${CONNECTIONS} concurrent streams for ${SECONDS} s`,
+  );
+  const meter = cpuMeter(gateway.pid, [process.pid, upstream.pid, gateway.pid]);
+  const firstEvent = [];
+  const durations = [];
+  const errors = new Map();
+  const started = Date.now();
+  const until = started + SECONDS * 1000;
+  const progress = setInterval(() => {
+    console.log(
+      `  ${Math.round((Date.now() - started) / 1000)} s: ${durations.length} streams, ${[...errors.values()].reduce((a, b) => a + b, 0)} errors, RSS ${mib(rss.current())} MiB`,
+    );
+  }, 10_000);
+  const attack = attacked
+    ? flood(`http://127.0.0.1:${gateway.port}`, until)
+    : Promise.resolve(undefined);
+  await drive(pool, CONNECTIONS, until, (result) => {
+    if (result.error) {
+      errors.set(result.error, (errors.get(result.error) ?? 0) + 1);
+    } else {
+      firstEvent.push(result.firstEventMs);
+      durations.push(result.durationMs);
+    }
+  });
+  const attackOutcome = await attack;
+  clearInterval(progress);
+  const wallSeconds = (Date.now() - started) / 1000;
+  const cpu = meter();
+  const { peak } = rss.stop();
+  firstEvent.sort((a, b) => a - b);
+  durations.sort((a, b) => a - b);
+  const figures = {
+    attack: attackOutcome,
+    wallSeconds,
+    errorsByKind: errors,
+    completed: durations.length,
+    errors: [...errors.values()].reduce((a, b) => a + b, 0),
+    streamsPerSec: durations.length / wallSeconds,
+    ttfeP50: percentile(firstEvent, 50),
+    ttfeP99: percentile(firstEvent, 99),
+    durationP50: percentile(durations, 50),
+    durationP99: percentile(durations, 99),
+    rssIdle: rss.samples()[0],
+    rssPeak: peak,
+    rssAfter: rssMiB(gateway.pid),
+    ...cpu,
+  };
+  console.log(figures);
+  return figures;
+}
+
 async function main() {
   checkDescriptorLimit();
   installCleanup();
@@ -160,7 +220,6 @@ async function main() {
     if (sample.error) {
       throw new Error(`sample request failed: ${sample.error}`);
     }
-    const rssIdle = rssMiB(gateway.pid);
     const rss = sampleRss(gateway.pid);
     console.log(
       `warm-up: ${WARMUP_SECONDS} s at ${Math.min(100, CONNECTIONS)} streams`,
@@ -172,54 +231,16 @@ async function main() {
       () => {},
     );
 
-    console.log(`load: ${CONNECTIONS} concurrent streams for ${SECONDS} s`);
-    const meter = cpuMeter(gateway.pid, [
-      process.pid,
-      upstream.pid,
-      gateway.pid,
-    ]);
-    const firstEvent = [];
-    const durations = [];
-    const errors = new Map();
-    const started = Date.now();
-    const progress = setInterval(() => {
-      console.log(
-        `  ${Math.round((Date.now() - started) / 1000)} s: ${durations.length} streams, ${[...errors.values()].reduce((a, b) => a + b, 0)} errors, RSS ${mib(rss.current())} MiB`,
-      );
-    }, 10_000);
-    await drive(pool, CONNECTIONS, started + SECONDS * 1000, (result) => {
-      if (result.error) {
-        errors.set(result.error, (errors.get(result.error) ?? 0) + 1);
-      } else {
-        firstEvent.push(result.firstEventMs);
-        durations.push(result.durationMs);
-      }
-    });
-    clearInterval(progress);
-    const wallSeconds = (Date.now() - started) / 1000;
-    const cpu = meter();
-    const { peak } = rss.stop();
-    const rssAfter = rssMiB(gateway.pid);
-    firstEvent.sort((a, b) => a - b);
-    durations.sort((a, b) => a - b);
-    const errorCount = [...errors.values()].reduce((a, b) => a + b, 0);
-    const figures = {
-      completed: durations.length,
-      errors: errorCount,
-      streamsPerSec: durations.length / wallSeconds,
-      ttfeP50: percentile(firstEvent, 50),
-      ttfeP99: percentile(firstEvent, 99),
-      durationP50: percentile(durations, 50),
-      durationP99: percentile(durations, 99),
-      rssIdle,
-      rssPeak: peak,
-      rssAfter,
-      ...cpu,
-    };
-    console.log(figures, errors);
+    const load = await measure(pool, upstream, gateway, rss, false);
+    // The same load again, with a client flooding large bodies beside it.
+    const attackRss = sampleRss(gateway.pid);
+    const attacked = await measure(pool, upstream, gateway, attackRss, true);
     const path = writeSection(
       'load',
-      report(figures, errors, wallSeconds, gateway.logCounts),
+      [
+        report(load, gateway.logCounts),
+        report(attacked, gateway.logCounts),
+      ].join('\n'),
     );
     console.log(`wrote ${path}`);
   } finally {
@@ -228,29 +249,32 @@ async function main() {
   }
 }
 
-function report(f, errors, wallSeconds, logCounts) {
-  const errorLines = [...errors].map(
+function report(f, logCounts) {
+  const errorLines = [...f.errorsByKind].map(
     ([error, count]) => `  - ${count} × ${error}`,
   );
   const log = [...logCounts].map(([key, count]) => `  - ${count} × ${key}`);
-  return `## Load: ${CONNECTIONS} concurrent Responses streams
+  const title = f.attack
+    ? `## Attack: the same load while one client floods ${f.attack.bodyMiB} MiB bodies`
+    : `## Load: ${CONNECTIONS} concurrent Responses streams`;
+  return `${title}
 
 - Date: ${new Date().toISOString()}
 - Machine: ${machineLine()}
 - Other load during the run: ${f.otherLoadPercent.toFixed(0)}% of all cores (load average ${f.loadAverage}). Above a few percent, other engineers' work shared the machine and the latencies are pessimistic.
-- Setup: the built gateway (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`; ${gatewayOptionsNote()}) and bench/fake-upstream.mjs as child processes; ${CONNECTIONS} virtual users in this process, each on its own connection (undici Pool, ${CONNECTIONS} connections), each sending \`POST /v1/responses\` with \`stream: true\` back to back for ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up at 100 users. Every upstream stream is ${CHUNKS} chunks, ${INTERVAL_MS} ms apart (about ${((CHUNKS * INTERVAL_MS) / 1000).toFixed(1)} s), so the streams overlap as a model's would.
-- A stream counts as completed when it answered 200, carried all ${EXPECTED_DELTAS} text deltas and ended with \`response.completed\`.
+- Setup: the built gateway (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`; ${gatewayOptionsNote()}) and bench/fake-upstream.mjs as child processes; ${CONNECTIONS} virtual users in this process, each on its own connection (undici Pool, ${CONNECTIONS} connections), each sending \`POST /v1/responses\` with \`stream: true\` back to back for ${SECONDS} s${f.attack ? ', right after the load phase above' : ` after a ${WARMUP_SECONDS} s warm-up at 100 users`}. Every upstream stream is ${CHUNKS} chunks, ${INTERVAL_MS} ms apart (about ${((CHUNKS * INTERVAL_MS) / 1000).toFixed(1)} s), so the streams overlap as a model's would.
+${f.attack ? `${attackLines(f.attack)}\n` : ''}- A stream counts as completed when it answered 200, carried all ${EXPECTED_DELTAS} text deltas and ended with \`response.completed\`.
 
 | figure | value | target |
 | --- | --- | --- |
-| completed streams | ${f.completed.toLocaleString('en-US')} in ${wallSeconds.toFixed(1)} s (${f.streamsPerSec.toFixed(0)}/s) | |
+| completed streams | ${f.completed.toLocaleString('en-US')} in ${f.wallSeconds.toFixed(1)} s (${f.streamsPerSec.toFixed(0)}/s) | |
 | errors | ${f.errors} | 0 ${f.errors === 0 ? '✅' : '❌'} |
 | time to first event, p50 / p99 | ${ms(f.ttfeP50)} / ${ms(f.ttfeP99)} ms | |
 | stream duration, p50 / p99 | ${ms(f.durationP50)} / ${ms(f.durationP99)} ms | (${CHUNKS * INTERVAL_MS} ms paced) |
-| gateway RSS idle → peak → after | ${mib(f.rssIdle)} → ${mib(f.rssPeak)} → ${mib(f.rssAfter)} MiB | peak < ${RSS_TARGET_MIB} MiB ${f.rssPeak < RSS_TARGET_MIB ? '✅' : '❌'} |
+| gateway RSS ${f.attack ? 'at the start' : 'idle'} → peak → after | ${mib(f.rssIdle)} → ${mib(f.rssPeak)} → ${mib(f.rssAfter)} MiB | peak < ${RSS_TARGET_MIB} MiB ${f.rssPeak < RSS_TARGET_MIB ? '✅' : '❌'} |
 | CPU, share of one core: gateway / fake upstream / this client | ${f.gatewayCpuPercent.toFixed(0)}% / ${f.ownCpuPercent[1].toFixed(0)}% / ${f.ownCpuPercent[0].toFixed(0)}% | |
 ${errorLines.length ? `\nErrors:\n${errorLines.join('\n')}\n` : ''}
-Gateway log (LOG_LEVEL=warn): ${log.length ? `\n${log.join('\n')}` : 'nothing.'}
+Gateway log (LOG_LEVEL=warn), over the whole run: ${log.length ? `\n${log.join('\n')}` : 'nothing.'}
 `;
 }
 

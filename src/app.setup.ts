@@ -9,9 +9,18 @@ import { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { apiKeyAuthHook } from './auth/api-key-auth.hook.js';
 import { corsOptions } from './auth/cors-options.js';
+import { bodyAdmissionHook } from './common/admission/body-admission.hook.js';
+import { InflightBodyBudget } from './common/admission/inflight-body-budget.js';
+import { memoryBudget } from './common/admission/memory-budget.js';
 import { OpenAiExceptionFilter } from './common/errors/openai-exception.filter.js';
+import { clientErrorHandler } from './common/http/client-error-handler.js';
+import { installClosingAnswer } from './common/http/closing-answer.js';
+import { serverTimeoutOptions } from './common/http/server-timeouts.js';
 import { ValidateBodyPipe } from './common/http/validate-body.pipe.js';
+import { logAccess } from './common/logging/access-log.js';
 import { PinoNestLogger } from './common/logging/pino-nest-logger.js';
+import { installRequestContext } from './common/logging/request-context.js';
+import { logStartUpReport } from './common/logging/start-up-report.js';
 import { createLogger } from './common/logging/create-logger.js';
 import { readEnvironment } from './config/read-environment.js';
 import { securityConfig } from './config/security.config.js';
@@ -34,14 +43,18 @@ export const GATEWAY_APP_OPTIONS = { bodyParser: false } as const;
 
 /**
  * The Fastify adapter with the settings that must exist before Nest starts:
- * body limit, request ids and the shared pino logger.
+ * body limit (at most the memory budget), server timeouts, OpenAI-shaped
+ * answers to what Node refuses before any route, request ids and the shared
+ * pino logger.
  */
 export function createFastifyAdapter(logger: Logger): FastifyAdapter {
   const env = readEnvironment();
   return new FastifyAdapter({
-    bodyLimit: env.server.BODY_LIMIT_BYTES,
+    bodyLimit: memoryBudget(env.server).bodyLimitBytes,
+    ...serverTimeoutOptions(env.server),
+    clientErrorHandler: clientErrorHandler(logger),
     loggerInstance: logger,
-    // One debug line per request comes from the onResponse hook instead.
+    // One access line per request comes from logAccess instead.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req: IncomingMessage) => {
       const incoming = req.headers[REQUEST_ID_HEADER];
@@ -49,9 +62,8 @@ export function createFastifyAdapter(logger: Logger): FastifyAdapter {
         ? incoming
         : randomUUID();
     },
-    // Streams may legitimately run for many minutes.
-    requestTimeout: 0,
-    return503OnClosing: true,
+    // installClosingAnswer answers in OpenAI's shape instead.
+    return503OnClosing: false,
   });
 }
 
@@ -62,9 +74,10 @@ export function createGatewayLogger(): Logger {
 
 /**
  * Everything main.ts and the e2e tests share: error rendering, body
- * validation, CORS, request-id echo, in-flight and metrics tracking,
- * inbound auth, and the OpenAPI document with Swagger UI. Shutdown signals
- * are main.ts's (installGracefulShutdown).
+ * validation, CORS, request-id echo and context, access lines, in-flight
+ * and metrics tracking, inbound auth, the memory budget of request bodies,
+ * and the OpenAPI document with Swagger UI. Shutdown signals are main.ts's
+ * (installGracefulShutdown).
  */
 export function configureApp(
   app: NestFastifyApplication,
@@ -84,27 +97,33 @@ export function configureApp(
   const inFlight = app.get(InFlightRequests);
   const httpMetrics = app.get(MetricsService).http;
   const fastify = app.getHttpAdapter().getInstance();
+  // First: every later hook, handler and log line runs in the request's context.
+  installRequestContext(fastify);
+  // Before the hooks below: a request during close is neither tracked nor counted.
+  installClosingAnswer(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     inFlight.track(reply.raw);
     httpMetrics.observe(request, reply);
+    logAccess(request, reply);
     done();
   });
   if (security.apiKeys) {
     // A Fastify hook, not a Nest guard: it covers the /v1/* proxy plugin too.
     fastify.addHook('onRequest', apiKeyAuthHook(security.apiKeys));
   }
+  // preParsing: after the key check, before any body byte is read.
+  fastify.addHook('preParsing', bodyAdmissionHook(bodyBudget(logger)));
   setupOpenApi(app);
-  fastify.addHook('onResponse', (request, reply, done) => {
-    request.log.debug(
-      {
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        ms: reply.elapsedTime,
-      },
-      'request completed',
-    );
-    done();
-  });
+  logStartUpReport(app, logger);
+}
+
+/**
+ * The budget of request bodies held at once, logged once at start with the
+ * body limit (lowered to the budget when BODY_LIMIT_BYTES is larger).
+ */
+function bodyBudget(logger: Logger): InflightBodyBudget {
+  const budget = memoryBudget(readEnvironment().server);
+  logger.info(budget, 'memory budget of request bodies');
+  return new InflightBodyBudget(budget.maxInflightBodyBytes);
 }

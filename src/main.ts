@@ -15,6 +15,8 @@ import {
   loadDotEnvFile,
   readEnvironment,
 } from './config/read-environment.js';
+import { PinoNestLogger } from './common/logging/pino-nest-logger.js';
+import { packageInfo } from './health/package-info.js';
 import { installGracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { installLastResortHandlers } from './lifecycle/last-resort-handlers.js';
 
@@ -36,15 +38,25 @@ export async function bootstrap(): Promise<void> {
     throw error;
   }
   const logger = createGatewayLogger();
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule,
-    createFastifyAdapter(logger),
-    { ...GATEWAY_APP_OPTIONS, bufferLogs: true },
-  );
-  configureApp(app, logger);
-  installLastResortHandlers(logger, installGracefulShutdown(app, logger));
-  await app.listen(env.server.API_ADAPTER_PORT, env.server.API_ADAPTER_HOST);
-  logger.info({ url: await app.getUrl() }, 'open-responses-gateway listening');
+  try {
+    // Nest logs through pino from its first line: a failed start-up is one
+    // JSON line (Nest's ExceptionHandler, then exit 1), never an ANSI trace.
+    const app = await NestFactory.create<NestFastifyApplication>(
+      AppModule,
+      createFastifyAdapter(logger),
+      { ...GATEWAY_APP_OPTIONS, logger: new PinoNestLogger(logger) },
+    );
+    configureApp(app, logger);
+    installLastResortHandlers(logger, installGracefulShutdown(app, logger));
+    await app.listen(env.server.API_ADAPTER_PORT, env.server.API_ADAPTER_HOST);
+    logger.info(
+      { url: await app.getUrl(), version: packageInfo.version },
+      'open-responses-gateway listening',
+    );
+  } catch (error) {
+    logger.fatal({ err: error }, 'start-up failed');
+    process.exit(1);
+  }
 }
 
 /** True when this file is the program (`node dist/main.js`), not an import. */

@@ -49,6 +49,8 @@ describe(apiKeyAuthHook.name, () => {
     const missing = await get('/v1/models');
     expect(missing.statusCode).toBe(401);
     expect(missing.headers['www-authenticate']).toBe('Bearer');
+    // The body of a request without a key is never read: the connection closes.
+    expect(missing.headers.connection).toBe('close');
     expect(missing.json()).toEqual(invalidApiKeyBody(true));
     const wrong = await get('/v1/files/x', 'Bearer bad-key');
     expect(wrong.statusCode).toBe(401);

@@ -52,7 +52,10 @@ export function bearerToken(header: string | undefined): string | undefined {
  * A Fastify hook rather than a Nest guard, so it also covers the `/v1/*`
  * pass-through plugin, and runs before any body is read. CORS preflights
  * never get here: the CORS hook answers them first.
- * Failures get the OpenAI 401 with `www-authenticate: Bearer`.
+ * Failures get the OpenAI 401 with `www-authenticate: Bearer` and
+ * `connection: close`: Node closes the connection once the 401 is out,
+ * without reading the body, so a client without a key cannot make the
+ * gateway take in (or wait for) a body.
  */
 export function apiKeyAuthHook(
   keys: ApiKeySet,
@@ -75,6 +78,7 @@ export function apiKeyAuthHook(
     void reply
       .code(401)
       .header('www-authenticate', 'Bearer')
+      .header('connection', 'close')
       .send(invalidApiKeyBody(token === undefined));
   };
 }

@@ -12,17 +12,25 @@ import type { ConfigType } from '@nestjs/config';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { TOOL_CALL_FORMAT_HEADER } from '../agent-format/request-agent-format.js';
+import { toOpenAiError } from '../common/errors/gateway.exception.js';
 import { clientAbortSignal } from '../common/http/client-abort.js';
 import { FlowControl } from '../common/sse/flow-control.js';
-import { writeSse } from '../common/sse/sse-writer.js';
+import { keepaliveComments, writeSse } from '../common/sse/sse-writer.js';
 import { serverConfig } from '../config/server.config.js';
+import { LifecycleStateService } from '../health/lifecycle-state.service.js';
+import { endAtGraceEnd } from '../lifecycle/grace-end.js';
 import type { ChatCompletionRequest } from '../llm-client/chat-completion.types.js';
+import {
+  type ChatStreamItem,
+  VerbatimChunk,
+} from '../llm-client/verbatim-chunk.js';
 import { MCP_TOOLS_HEADER } from '../mcp/tool-loop/request-toolset.js';
 import { forwardedAuthHeaders } from '../model-call/forwarded-auth.js';
 import {
   ApiJsonBody,
   ApiJsonOrStreamOk,
 } from '../openapi/api-docs.decorators.js';
+import { ApiChatRequestHeaders } from '../openapi/request-headers.js';
 import { ChatCompletionRequestDto } from './chat-completion-request.dto.js';
 import { ChatCompletionsService } from './chat-completions.service.js';
 import { chatSseFormat } from './chat-sse.format.js';
@@ -36,19 +44,22 @@ export class ChatCompletionsController {
     @Inject(serverConfig.KEY)
     private readonly server: Pick<
       ConfigType<typeof serverConfig>,
-      'forwardClientAuth'
+      'forwardClientAuth' | 'keepaliveIntervalMs'
     >,
+    private readonly lifecycle: LifecycleStateService,
   ) {}
 
   @Post(['v1/chat/completions', ':upstream/v1/chat/completions'])
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'createChatCompletion',
     summary: 'Create a chat completion, running MCP tools server-side',
   })
-  @ApiJsonBody('CreateChatCompletionRequest')
+  @ApiChatRequestHeaders()
+  @ApiJsonBody('GatewayChatCompletionRequest')
   @ApiJsonOrStreamOk(
     'CreateChatCompletionResponse',
-    'CreateChatCompletionStreamResponse',
+    'ChatCompletionSseEvent',
     'The completion; with `stream: true`, its chunks as `data:` frames, then `data: [DONE]`.',
   )
   async create(
@@ -68,15 +79,26 @@ export class ChatCompletionsController {
       const flow = new FlowControl();
       await writeSse(
         reply,
-        this.service.stream(request, {
-          flow,
-          upstreamName,
-          headers,
-          mcpTools,
-          toolCallFormat,
-        }),
+        this.service
+          .stream(request, {
+            flow,
+            upstreamName,
+            headers,
+            mcpTools,
+            toolCallFormat,
+          })
+          .pipe(
+            // Past the shutdown grace period: a final error chunk, then [DONE].
+            endAtGraceEnd<ChatStreamItem>(
+              this.lifecycle.graceEndSignal,
+              (error) =>
+                new VerbatimChunk(JSON.stringify(toOpenAiError(error).body)),
+            ),
+          ),
         chatSseFormat,
         flow,
+        // `: keepalive` comments until the first chunk, for slow starts.
+        { comments: keepaliveComments(this.server.keepaliveIntervalMs) },
       );
       return;
     }

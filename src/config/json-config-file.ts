@@ -37,12 +37,14 @@ export function parseConfigJson(
 
 /**
  * `raw` with each `${VAR}` / `${VAR:-default}` replaced from `env`; an unset
- * variable without a default becomes '' and is reported to `onUnset`.
+ * variable without a default becomes '' and is reported to `onUnset`. Each
+ * value put in goes to `onResolved` (the MCP config treats them as secrets).
  */
 export function expandVariables(
   raw: string,
   env: ConfigFileEnvironment,
   onUnset: (variable: string) => void,
+  onResolved: (value: string) => void = () => undefined,
 ): string {
   return raw.replace(
     VARIABLE_REFERENCE,
@@ -50,6 +52,8 @@ export function expandVariables(
       const resolved = env[variable] ?? fallback;
       if (resolved === undefined) {
         onUnset(variable);
+      } else {
+        onResolved(resolved);
       }
       return resolved ?? '';
     },

@@ -1,4 +1,12 @@
-import { IsIn, IsOptional, IsString, MinLength } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
 import {
   EVENT_NAMINGS,
   type EventNaming,
@@ -23,4 +31,23 @@ export class ResponsesEnvironment {
   @IsString()
   @MinLength(16)
   COMPACTION_SECRET?: string;
+
+  /**
+   * `response.create` messages a WebSocket may queue behind its running
+   * turn; one more closes the socket with 1008. Clients wait for a turn's
+   * terminal event before the next, so a few are plenty.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  WS_MAX_PENDING_TURNS: number = 4;
+
+  /**
+   * Seconds a WebSocket may stay without a running turn and without a
+   * message before it is closed (1000, "idle timeout"); 0: never.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  WS_IDLE_TIMEOUT_SECONDS: number = 300;
 }

@@ -2,6 +2,7 @@ import { registerAs } from '@nestjs/config';
 import { loadApiKeys } from '../auth/api-key-sources.js';
 import { ApiKeySet } from '../auth/api-key-set.js';
 import { parseCorsOrigins } from '../auth/cors-options.js';
+import { knownSecrets } from '../common/logging/secret-redactor.js';
 import { readEnvironment } from './read-environment.js';
 
 export const securityConfig = registerAs('security', () => {
@@ -11,6 +12,7 @@ export const securityConfig = registerAs('security', () => {
     list: env.GATEWAY_API_KEYS,
     file: env.GATEWAY_API_KEYS_FILE,
   });
+  knownSecrets.add(...keys);
   return {
     /** Digests of the inbound keys; null when inbound auth is off. Secret. */
     apiKeys: ApiKeySet.of(keys),

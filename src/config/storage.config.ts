@@ -1,11 +1,17 @@
 import { registerAs } from '@nestjs/config';
+import { knownSecrets } from '../common/logging/secret-redactor.js';
+import { urlPasswords } from '../common/logging/url-secrets.js';
+import { memoryStoreMaxBytes } from '../responses/store/memory-store-budget.js';
 import { readEnvironment } from './read-environment.js';
 
 export const storageConfig = registerAs('storage', () => {
   const env = readEnvironment().storage;
+  knownSecrets.add(...urlPasswords(env.REDIS_URL));
   return {
     redisUrl: env.REDIS_URL,
     responseTtlSeconds: env.RESPONSE_TTL_SECONDS,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
+    /** The in-memory store's byte budget (also each WebSocket connection's cache). */
+    memoryStoreMaxBytes: memoryStoreMaxBytes(env.MEMORY_STORE_MAX_BYTES),
   };
 });

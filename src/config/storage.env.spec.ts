@@ -31,10 +31,19 @@ describe(StorageEnvironment.name, () => {
     const sut = parse({
       REDIS_URL: 'http://127.0.0.1:6379',
       RESPONSE_TTL_SECONDS: '0',
+      MEMORY_STORE_MAX_BYTES: '0',
     });
     expect(sut.errors.map((e) => e.split(':')[0]).sort()).toEqual([
+      'MEMORY_STORE_MAX_BYTES',
       'REDIS_URL',
       'RESPONSE_TTL_SECONDS',
     ]);
+  });
+
+  it('leaves MEMORY_STORE_MAX_BYTES unset (derived from the heap) unless given', () => {
+    expect(parse({}).value.MEMORY_STORE_MAX_BYTES).toBeUndefined();
+    expect(
+      parse({ MEMORY_STORE_MAX_BYTES: '1048576' }).value.MEMORY_STORE_MAX_BYTES,
+    ).toBe(1_048_576);
   });
 });

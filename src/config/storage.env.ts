@@ -32,4 +32,14 @@ export class StorageEnvironment {
   @IsString()
   @IsNotEmpty()
   REDIS_KEY_PREFIX = 'orgw:';
+
+  /**
+   * Bytes (JSON length) the in-memory response store may hold; the least
+   * recently used responses go first past it. Unset: an eighth of V8's heap
+   * limit (see memory-store-budget.ts).
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  MEMORY_STORE_MAX_BYTES?: number;
 }

@@ -16,10 +16,38 @@ export class UpstreamEnvironment {
   UPSTREAM_CONNECT_TIMEOUT_MS: number = 10_000;
 
   /**
-   * Idle time allowed between two bytes from the upstream (and before its headers).
+   * Idle time allowed between two bytes from the upstream (and before its headers),
+   * and in a stream between two events: SSE comments alone are not progress.
    * Long by default: reasoning models may think for minutes before the first token.
    */
   @IsInt()
   @Min(1)
   UPSTREAM_READ_TIMEOUT_MS: number = 600_000;
+
+  /**
+   * Longest one upstream call may take in all, retries included, however
+   * steadily its bytes arrive: the read timeout alone never ends an upstream
+   * that trickles. Generous, as long reasoning streams are legitimate.
+   */
+  @IsInt()
+  @Min(1)
+  UPSTREAM_TOTAL_TIMEOUT_MS: number = 1_800_000;
+
+  /**
+   * Largest single event of an upstream stream. A few MiB: a tool call's
+   * arguments may carry a base64 image.
+   */
+  @IsInt()
+  @Min(1024)
+  UPSTREAM_MAX_EVENT_BYTES: number = 8 * 1024 * 1024;
+
+  /** Largest non-streamed upstream body (a completion, a model list). */
+  @IsInt()
+  @Min(1024)
+  UPSTREAM_MAX_BODY_BYTES: number = 32 * 1024 * 1024;
+
+  /** Largest streamed answer, all its events together. */
+  @IsInt()
+  @Min(1024)
+  UPSTREAM_MAX_ANSWER_BYTES: number = 64 * 1024 * 1024;
 }

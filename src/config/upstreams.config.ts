@@ -1,4 +1,6 @@
 import { registerAs } from '@nestjs/config';
+import { credentialHeaderValues } from '../common/logging/credential-headers.js';
+import { knownSecrets } from '../common/logging/secret-redactor.js';
 import {
   fallbackProblems,
   loadUpstreamsConfig,
@@ -17,6 +19,9 @@ export const upstreamsConfig = registerAs('upstreams', () => {
   const file = env.UPSTREAMS_CONFIG_PATH
     ? loadUpstreamsConfig(env.UPSTREAMS_CONFIG_PATH, process.env)
     : { upstreams: [] };
+  for (const { target } of file.upstreams) {
+    knownSecrets.add(target.apiKey, ...credentialHeaderValues(target.headers));
+  }
   const fallback = env.UPSTREAM_FALLBACK ?? file.fallback;
   const problems = fallbackProblems(
     env.UPSTREAM_FALLBACK,
@@ -38,5 +43,7 @@ export const upstreamsConfig = registerAs('upstreams', () => {
       parseAgentFormat(env.DEFAULT_TOOL_CALL_TAGS) ?? OPENAI_AGENT_FORMAT,
     maxRetries: env.UPSTREAM_MAX_RETRIES,
     modelsCacheMs: env.MODELS_CACHE_SECONDS * 1000,
+    /** 0: upstreams are never probed. */
+    healthIntervalMs: env.UPSTREAM_PROBE_INTERVAL * 1000,
   };
 });

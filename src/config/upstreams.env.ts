@@ -50,4 +50,14 @@ export class UpstreamsEnvironment {
   @IsInt()
   @Min(0)
   MODELS_CACHE_SECONDS: number = 10;
+
+  /**
+   * Seconds between two health probes (`GET /models`) of every upstream,
+   * whose states /ready's body, gateway_upstream_up and the logs report;
+   * 0 turns the probes off (every state stays `unknown`).
+   */
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  UPSTREAM_PROBE_INTERVAL: number = 30;
 }

@@ -1,17 +1,15 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { LlmClientService } from '../llm-client/llm-client.service.js';
 import { McpManagerService } from '../mcp/mcp-manager.service.js';
 import { ApiJsonOk } from '../openapi/api-docs.decorators.js';
 import { schemaRef } from '../openapi/schema-ref.js';
 import { LifecycleStateService } from './lifecycle-state.service.js';
 import { packageInfo } from './package-info.js';
-
-/** How long one readiness probe of the upstream may take. */
-const UPSTREAM_PROBE_TIMEOUT_MS = 2_000;
-/** Probes are cached briefly so frequent /ready calls do not load the upstream. */
-const UPSTREAM_PROBE_CACHE_MS = 2_000;
+import {
+  UpstreamHealthService,
+  type UpstreamHealthState,
+} from './upstream-health.service.js';
 
 export const GATEWAY_ENDPOINTS = [
   'POST /v1/responses',
@@ -31,54 +29,55 @@ interface McpSummary {
 @ApiTags('operations')
 @Controller()
 export class HealthController {
-  private lastProbe: { at: number; ok: boolean } | null = null;
-
   constructor(
-    private readonly llm: LlmClientService,
+    private readonly upstreams: UpstreamHealthService,
     private readonly lifecycle: LifecycleStateService,
     private readonly mcp: McpManagerService,
   ) {}
 
   /** Liveness: 200 while the process runs. */
   @Get('health')
-  @ApiOperation({ summary: 'Liveness probe' })
+  @ApiOperation({ operationId: 'health', summary: 'Liveness probe' })
   @ApiJsonOk('HealthStatus')
   health(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /**
-   * Readiness: 200 when the upstream answers, 503 while draining or when it
-   * does not. MCP servers are reported (details at GET /v1/mcp/servers) but
-   * never make the gateway unready: requests succeed without their tools.
+   * Readiness: 200 while this process can take requests, 503 once it
+   * drains. The route answers only once the app started (its stores
+   * connected). Upstreams and MCP servers are reported, never the verdict:
+   * one down upstream would take every replica out at once while the
+   * others, the fallback and the pass-through may still answer (see
+   * UpstreamHealthService). It never waits for an upstream.
    */
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness probe' })
+  @ApiOperation({ operationId: 'ready', summary: 'Readiness probe' })
   @ApiJsonOk('ReadinessStatus', 'Ready.')
   @ApiResponse({
     status: 503,
-    description: 'Draining, or the upstream does not answer.',
+    description: 'Draining: shutting down.',
     schema: schemaRef('ReadinessStatus'),
   })
-  async ready(
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<{ status: string; upstream: string; mcpServers: McpSummary }> {
-    const mcpServers = this.mcpSummary();
-    if (this.lifecycle.draining) {
-      reply.status(HttpStatus.SERVICE_UNAVAILABLE);
-      return { status: 'draining', upstream: 'unknown', mcpServers };
-    }
-    const reachable = await this.probeUpstream();
-    reply.status(reachable ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+  ready(@Res({ passthrough: true }) reply: FastifyReply): {
+    status: 'ready' | 'draining';
+    upstreams: Record<string, UpstreamHealthState>;
+    mcpServers: McpSummary;
+  } {
+    const draining = this.lifecycle.draining;
+    reply.status(draining ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK);
     return {
-      status: reachable ? 'ready' : 'not_ready',
-      upstream: reachable ? 'reachable' : 'unreachable',
-      mcpServers,
+      status: draining ? 'draining' : 'ready',
+      upstreams: this.upstreams.snapshot(),
+      mcpServers: this.mcpSummary(),
     };
   }
 
   @Get()
-  @ApiOperation({ summary: 'Name, version and endpoints of the gateway' })
+  @ApiOperation({
+    operationId: 'getGatewayInfo',
+    summary: 'Name, version and endpoints of the gateway',
+  })
   @ApiJsonOk('GatewayInfo')
   root(): { name: string; version: string; endpoints: readonly string[] } {
     return { ...packageInfo, endpoints: GATEWAY_ENDPOINTS };
@@ -90,15 +89,5 @@ export class HealthController {
       configured: servers.length,
       connected: servers.filter((server) => server.connected).length,
     };
-  }
-
-  private async probeUpstream(): Promise<boolean> {
-    const now = Date.now();
-    if (this.lastProbe && now - this.lastProbe.at < UPSTREAM_PROBE_CACHE_MS) {
-      return this.lastProbe.ok;
-    }
-    const ok = await this.llm.isReachable(UPSTREAM_PROBE_TIMEOUT_MS);
-    this.lastProbe = { at: Date.now(), ok };
-    return ok;
   }
 }

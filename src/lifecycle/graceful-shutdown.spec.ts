@@ -1,14 +1,32 @@
 import { describe, expect, it, vi } from 'vitest';
 import { drainAndClose, type DrainPlan } from './graceful-shutdown.js';
 
-/** A plan whose in-flight work ends when `finish()` is called, recording the order of steps. */
-function plan(inFlight: number, graceMs: number, hurry?: AbortSignal) {
+/**
+ * A plan whose in-flight work ends when `finish()` is called, recording the
+ * order of steps. With `endsAtGraceEnd`, the streams end when told the
+ * grace period is over, as the gateway's streams do.
+ */
+function plan(
+  inFlight: number,
+  graceMs: number,
+  hurry?: AbortSignal,
+  endsAtGraceEnd = false,
+) {
   const steps: string[] = [];
   let finish: () => void = () => undefined;
   const idle = new Promise<void>((resolve) => (finish = resolve));
   const state = { count: inFlight };
   const sut: DrainPlan = {
-    lifecycle: { startDraining: () => steps.push('draining') },
+    lifecycle: {
+      startDraining: () => steps.push('draining'),
+      endGracePeriod: () => {
+        steps.push('grace over');
+        if (endsAtGraceEnd) {
+          state.count = 0;
+          finish();
+        }
+      },
+    },
     inFlight: {
       get count() {
         return state.count;
@@ -16,6 +34,7 @@ function plan(inFlight: number, graceMs: number, hurry?: AbortSignal) {
       whenIdle: () => (state.count === 0 ? Promise.resolve() : idle),
     },
     graceMs,
+    endStreamsMs: 10,
     hurry,
     closeConnections: () =>
       steps.push(`close connections (${state.count} in flight)`),
@@ -60,15 +79,27 @@ describe(drainAndClose.name, () => {
     ]);
   });
 
-  it('cuts what is still in flight once the grace period is over', async () => {
+  it('ends the running streams once the grace period is over, before closing', async () => {
+    const { sut, steps } = plan(3, 10, undefined, true);
+    await expect(drainAndClose(sut)).resolves.toBe(0);
+    expect(steps).toEqual([
+      'draining',
+      'grace over',
+      'close connections (0 in flight)',
+      'close app',
+    ]);
+  });
+
+  it('cuts what is still in flight once the streams had their time to end', async () => {
     const { sut, steps } = plan(3, 10);
     await expect(drainAndClose(sut)).resolves.toBe(3);
     expect(steps).toEqual([
       'draining',
+      'grace over',
       'close connections (3 in flight)',
       'close app',
     ]);
-    expect(sut.logger.warn).toHaveBeenCalledOnce();
+    expect(sut.logger.warn).toHaveBeenCalledTimes(2);
   });
 
   it('cuts the wait short when hurried (a second signal)', async () => {

@@ -10,13 +10,21 @@ export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /** Bound on app.close() once draining is over (MCP children, upstream pool). */
 const CLOSE_TIMEOUT_MS = 10_000;
+/**
+ * Once the grace period is over, how long the running streams get to write
+ * their failure event and end before their connections are cut. Ending is
+ * immediate for a client that reads; this only bounds one that does not.
+ */
+const END_STREAMS_TIMEOUT_MS = 3_000;
 
 /** What a drain needs; main.ts wires the app's own parts in. */
 export interface DrainPlan {
-  lifecycle: Pick<LifecycleStateService, 'startDraining'>;
+  lifecycle: Pick<LifecycleStateService, 'startDraining' | 'endGracePeriod'>;
   inFlight: Pick<InFlightRequests, 'count' | 'whenIdle'>;
   /** How long in-flight requests may run on. */
   graceMs: number;
+  /** After the grace period, how long streams get to end with their failure event. */
+  endStreamsMs?: number;
   /** Aborting it cuts the wait short (a second signal). */
   hurry?: AbortSignal;
   /** Destroys every open connection; in-flight work is cancelled with it. */
@@ -28,10 +36,12 @@ export interface DrainPlan {
 
 /**
  * The shutdown order: /ready turns 503 at once (load balancers stop sending
- * traffic; requests that still arrive are served), in-flight requests and
- * streams run to their end for up to `graceMs`, whatever is left is cut
- * (which aborts its upstream call), then the remaining idle connections
- * are closed and the app closes.
+ * traffic; requests that still arrive are served) and idle WebSockets close
+ * with 1001; in-flight requests and streams run to their end for up to
+ * `graceMs`. Then the streams still running end cleanly (`response.failed`
+ * or a final error chunk, then `[DONE]`; their upstream calls are
+ * aborted), and whatever is still left after `endStreamsMs` is cut. Then
+ * the remaining idle connections are closed and the app closes.
  * Resolves with the number of requests that were cut.
  */
 export async function drainAndClose(plan: DrainPlan): Promise<number> {
@@ -45,12 +55,10 @@ export async function drainAndClose(plan: DrainPlan): Promise<number> {
     plan.graceMs,
     plan.hurry,
   );
-  const cut = drained ? 0 : plan.inFlight.count;
+  const cut =
+    drained || plan.inFlight.count === 0 ? 0 : await endRunningStreams(plan);
   if (cut > 0) {
-    plan.logger.warn(
-      { inFlight: cut },
-      'shutdown grace period over: cutting the requests still in flight',
-    );
+    plan.logger.warn({ inFlight: cut }, 'cutting the requests still in flight');
   }
   // Also when drained: a socket a client opened without sending a request
   // (undici pre-connects) escapes Node's closeIdleConnections and would hold
@@ -59,6 +67,23 @@ export async function drainAndClose(plan: DrainPlan): Promise<number> {
   await plan.close();
   plan.logger.info('shut down');
   return cut;
+}
+
+/** The drain of a running app: its lifecycle state, in-flight count, server and close. */
+export function appDrainPlan(
+  app: NestFastifyApplication,
+  logger: DrainPlan['logger'],
+  options: Pick<DrainPlan, 'graceMs' | 'hurry' | 'endStreamsMs'> &
+    Partial<Pick<DrainPlan, 'close'>>,
+): DrainPlan {
+  return {
+    lifecycle: app.get(LifecycleStateService),
+    inFlight: app.get(InFlightRequests),
+    closeConnections: () => app.getHttpServer().closeAllConnections(),
+    close: () => closeWithin(app, CLOSE_TIMEOUT_MS),
+    logger,
+    ...options,
+  };
 }
 
 /**
@@ -84,15 +109,12 @@ export function installGracefulShutdown(
       return;
     }
     started = true;
-    drainAndClose({
-      lifecycle: app.get(LifecycleStateService),
-      inFlight: app.get(InFlightRequests),
-      graceMs: shutdownGraceMs,
-      hurry: hurry.signal,
-      closeConnections: () => app.getHttpServer().closeAllConnections(),
-      close: () => closeWithin(app, CLOSE_TIMEOUT_MS),
-      logger,
-    }).then(
+    drainAndClose(
+      appDrainPlan(app, logger, {
+        graceMs: shutdownGraceMs,
+        hurry: hurry.signal,
+      }),
+    ).then(
       () => process.exit(exitWith),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
@@ -115,12 +137,34 @@ export function installGracefulShutdown(
   return drain;
 }
 
+/**
+ * The grace period is over: streams still running are told to end with
+ * their failure event, and get `endStreamsMs` to do so.
+ * Resolves with the number of requests still in flight afterwards.
+ */
+async function endRunningStreams(plan: DrainPlan): Promise<number> {
+  plan.logger.warn(
+    { inFlight: plan.inFlight.count },
+    'shutdown grace period over: ending the running streams with a failure event',
+  );
+  plan.lifecycle.endGracePeriod();
+  const ended = await settlesWithin(
+    plan.inFlight.whenIdle(),
+    plan.endStreamsMs ?? END_STREAMS_TIMEOUT_MS,
+    plan.hurry,
+  );
+  return ended ? 0 : plan.inFlight.count;
+}
+
 /** True when `work` settled before `ms` passed (and `hurry` did not abort). */
 async function settlesWithin(
   work: Promise<void>,
   ms: number,
   hurry?: AbortSignal,
 ): Promise<boolean> {
+  if (hurry?.aborted) {
+    return false;
+  }
   let timer: NodeJS.Timeout | undefined;
   let onHurry: (() => void) | undefined;
   const late = new Promise<false>((resolve) => {

@@ -215,4 +215,54 @@ describe(ChatSseParser.name, () => {
     expect(sut.sawFinish).toBe(true);
     expect(sut.sawDone).toBe(true);
   });
+
+  describe('with maxEventBytes', () => {
+    const limited = (max: number) => {
+      const chunks: ChatCompletionChunk[] = [];
+      const sut = new ChatSseParser(
+        (chunk) => chunks.push(chunk),
+        'test-upstream',
+        undefined,
+        max,
+      );
+      return { sut, chunks };
+    };
+
+    it('fails an unfinished line as soon as it outgrows the limit', () => {
+      const { sut } = limited(1024);
+      sut.feed(encoder.encode(`data: {"a":"${'x'.repeat(900)}`));
+      const error = failureOf(() => sut.feed(encoder.encode('x'.repeat(200))));
+      expect(error.code).toBe('upstream_bad_response');
+      expect(error.message).toBe(
+        "The upstream 'test-upstream' sent a stream event larger than 1 KiB (UPSTREAM_MAX_EVENT_BYTES).",
+      );
+    });
+
+    it('fails an event whose data lines add up past the limit', () => {
+      const { sut } = limited(1024);
+      const line = `data: ${'x'.repeat(300)}\n`;
+      sut.feed(encoder.encode(line.repeat(3)));
+      expect(() => sut.feed(encoder.encode(line))).toThrow(
+        'UPSTREAM_MAX_EVENT_BYTES',
+      );
+    });
+
+    it('counts each event on its own, however long the stream', () => {
+      const { sut, chunks } = limited(1024);
+      const event = `data: ${JSON.stringify(chunkJson('y'.repeat(600)))}\n\n`;
+      for (let i = 0; i < 20; i++) {
+        sut.feed(encoder.encode(event));
+      }
+      expect(chunks).toHaveLength(20);
+      expect(sut.eventCount).toBe(20);
+    });
+
+    it('counts events, not comments', () => {
+      const { sut } = limited(1024);
+      sut.feed(encoder.encode(': ping\n\n: ping\n\n'));
+      expect(sut.eventCount).toBe(0);
+      sut.feed(encoder.encode(`data: ${JSON.stringify(chunkJson('a'))}\n\n`));
+      expect(sut.eventCount).toBe(1);
+    });
+  });
 });

@@ -1,4 +1,8 @@
-import { createParser, type EventSourceParser } from 'eventsource-parser';
+import {
+  createParser,
+  type EventSourceParser,
+  type ParseError,
+} from 'eventsource-parser';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import type { ChatCompletionChunk } from './chat-completion.types.js';
 import { ChunkDecoder } from './decoder/chunk-decoder.js';
@@ -8,6 +12,7 @@ import {
   upstreamErrorException,
 } from './decoder/error-decoder.js';
 import { isRawObject, type RawObject } from './decoder/raw-fields.js';
+import { tooLargeException } from './upstream-limits.js';
 import type { ShortcutRoute } from './verbatim-chunk.js';
 
 /**
@@ -33,7 +38,11 @@ export function rememberUpstreamText(chunk: object, data: string): void {
  * anywhere; it calls `onChunk` for every complete `data:` event, handles
  * multi-line data and comments, and records the `[DONE]` terminator.
  * With a {@link ShortcutRoute}, a payload its shortcut turns into an item
- * goes to `onItem` as that item, never parsed.
+ * goes to `onItem` as that item, never parsed. With `maxEventBytes`, an event
+ * that grows past it (an unfinished line, or data lines without the blank
+ * line that ends them) fails as soon as it does, instead of being buffered
+ * whole: the parser counts it in decoded characters, one per byte of the
+ * ASCII JSON that upstreams send.
  */
 export class ChatSseParser<T = never> {
   private readonly decoder = new TextDecoder();
@@ -41,19 +50,32 @@ export class ChatSseParser<T = never> {
   private readonly chunks = new ChunkDecoder();
   private done = false;
   private finishSeen = false;
+  private events = 0;
   private failure: GatewayException | null = null;
 
   constructor(
     private readonly onChunk: (chunk: ChatCompletionChunk) => void,
     private readonly upstreamName: string,
     private readonly shortcut?: ShortcutRoute<T>,
+    maxEventBytes?: number,
   ) {
     this.parser = createParser({
-      onEvent: (event) =>
-        event.event === 'error'
-          ? this.handleErrorEvent(event.data)
-          : this.handleData(event.data),
+      onEvent: (event) => {
+        this.events++;
+        if (event.event === 'error') {
+          this.handleErrorEvent(event.data);
+        } else {
+          this.handleData(event.data);
+        }
+      },
+      onError: (error) => this.handleParseError(error, maxEventBytes),
+      ...(maxEventBytes === undefined ? {} : { maxBufferSize: maxEventBytes }),
     });
+  }
+
+  /** How many events were complete so far (comments are not events). */
+  get eventCount(): number {
+    return this.events;
   }
 
   /** True once `data: [DONE]` arrived. */
@@ -122,6 +144,21 @@ export class ChatSseParser<T = never> {
       this.finishSeen = true;
     }
     this.onChunk(chunk);
+  }
+
+  /**
+   * The event grew past maxEventBytes (the parser has dropped it). Other
+   * parse errors, an unknown field or a bad `retry`, are ignored, as a
+   * browser's EventSource ignores them.
+   */
+  private handleParseError(error: ParseError, maxEventBytes = 0): void {
+    if (error.type === 'max-buffer-size-exceeded' && !this.failure) {
+      this.failure = tooLargeException(
+        this.upstreamName,
+        'event',
+        maxEventBytes,
+      );
+    }
   }
 
   /** LM Studio's `event: error`: a failure whatever its data holds. */

@@ -2,6 +2,10 @@ import { GatewayException } from '../common/errors/gateway.exception.js';
 import type { FlowControl } from '../common/sse/flow-control.js';
 import { ChatSseParser } from './chat-sse.parser.js';
 import type { ChatCompletionChunk } from './chat-completion.types.js';
+import {
+  tooLargeException,
+  type UpstreamSizeLimits,
+} from './upstream-limits.js';
 import type { ShortcutRoute } from './verbatim-chunk.js';
 
 /** How {@link readChatStream} stopped. */
@@ -11,7 +15,9 @@ export type ChatStreamEnd = 'finished' | 'closed';
  * Reads an upstream's Chat Completions SSE body, passing each chunk to
  * `onChunk` and waiting on `flow` between reads. Stops early, with
  * `'closed'`, once `isClosed()` says nobody listens any more.
- * @throws GatewayException `upstream_bad_response` when the body ends before `[DONE]` or a finish_reason.
+ * @throws GatewayException `upstream_bad_response` when the body ends before
+ * `[DONE]` or a finish_reason, or when one event or the whole answer grows
+ * past `limits`: as soon as it does, so no more of it is read.
  */
 export async function readChatStream<T = never>(
   body: AsyncIterable<unknown>,
@@ -22,15 +28,42 @@ export async function readChatStream<T = never>(
     flow?: FlowControl;
     /** Payloads read without JSON.parse, see ChatSseParser. */
     shortcut?: ShortcutRoute<T>;
+    limits?: Pick<UpstreamSizeLimits, 'maxEventBytes' | 'maxAnswerBytes'>;
+    /**
+     * Told after a read that completed an event, and after a wait for the
+     * client (flow): the stream moved on. SSE comments alone do not count.
+     */
+    onProgress?: () => void;
   },
 ): Promise<ChatStreamEnd> {
-  const parser = new ChatSseParser<T>(onChunk, upstreamName, options.shortcut);
+  const parser = new ChatSseParser<T>(
+    onChunk,
+    upstreamName,
+    options.shortcut,
+    options.limits?.maxEventBytes,
+  );
+  const maxAnswerBytes = options.limits?.maxAnswerBytes ?? Infinity;
+  let answerBytes = 0;
   for await (const bytes of body) {
-    ownWork(() => parser.feed(bytes as Buffer));
+    const buffer = bytes as Buffer;
+    answerBytes += buffer.length;
+    if (answerBytes > maxAnswerBytes) {
+      throw tooLargeException(upstreamName, 'answer', maxAnswerBytes);
+    }
+    const eventsBefore = parser.eventCount;
+    ownWork(() => parser.feed(buffer));
+    if (parser.eventCount !== eventsBefore) {
+      options.onProgress?.();
+    }
     if (options.isClosed()) {
       return 'closed';
     }
-    await options.flow?.ready();
+    const wait = options.flow?.ready();
+    await wait;
+    if (wait !== undefined) {
+      // Time spent waiting for a slow client is not upstream silence.
+      options.onProgress?.();
+    }
   }
   ownWork(() => parser.end());
   if (!parser.sawDone && !parser.sawFinish) {

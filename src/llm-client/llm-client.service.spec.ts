@@ -56,6 +56,10 @@ describe(LlmClientService.name, () => {
       apiKey: 'sk-one',
       connectTimeoutMs: 2_000,
       readTimeoutMs: 10_000,
+      totalTimeoutMs: 60_000,
+      maxEventBytes: 1024 * 1024,
+      maxBodyBytes: 1024 * 1024,
+      maxAnswerBytes: 4 * 1024 * 1024,
     };
     const config = {
       upstreams: file.upstreams,

@@ -6,31 +6,31 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { Agent, request, type Dispatcher } from 'undici';
 import { upstreamConfig } from '../config/upstream.config.js';
 import { upstreamsConfig } from '../config/upstreams.config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import {
-  UpstreamMetrics,
-  type StreamMeter,
-} from '../metrics/upstream-metrics.js';
+import { ModelCallMetrics } from '../metrics/model-call-metrics.js';
+import { UpstreamMetrics } from '../metrics/upstream-metrics.js';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
 } from './chat-completion.types.js';
-import { readChatStream } from './chat-stream.reader.js';
+import { CallTimeouts } from './call-timeouts.js';
+import {
+  streamChatCall,
+  type UpstreamCallContext,
+} from './chat-stream.call.js';
+import { ModelCallSummary } from './model-call-summary.js';
 import { toolTurnsAsText } from './tool-turns.mapper.js';
+import { probeUpstream } from './upstream-probe.js';
 import type {
   ForwardRequest,
   UpstreamCallOptions,
 } from './upstream-call.types.js';
-import {
-  isAbortError,
-  toUpstreamException,
-  upstreamCall,
-} from './upstream-errors.js';
+import { upstreamCall } from './upstream-errors.js';
 import { UpstreamRegistry } from './upstream-registry.service.js';
 import type { ChunkShortcut } from './verbatim-chunk.js';
 import { ensureOk, readCompletion, readJsonBody } from './upstream-response.js';
@@ -51,12 +51,16 @@ import {
  * takes an AbortSignal, and streams are cold Observables whose teardown
  * aborts the request. Requests that can be replayed are retried on refused
  * connections and 429/502/503, then tried once on the fallback upstream.
+ * Model calls are bounded in time (CallTimeouts) and in size
+ * (UpstreamSizeLimits), so one upstream cannot hold or flood a request.
  */
 @Injectable()
 export class LlmClientService implements OnApplicationShutdown {
   private readonly logger = new Logger(LlmClientService.name);
   private readonly agent: Agent;
   private readonly meter: UpstreamMetrics;
+  /** What model calls share: how to send, the meter and the limits. */
+  private readonly callContext: UpstreamCallContext;
   /** The upstream used when a call names none. */
   readonly defaultTarget: UpstreamTarget;
 
@@ -64,7 +68,12 @@ export class LlmClientService implements OnApplicationShutdown {
     @Inject(upstreamConfig.KEY)
     config: Pick<
       ConfigType<typeof upstreamConfig>,
-      'connectTimeoutMs' | 'readTimeoutMs'
+      | 'connectTimeoutMs'
+      | 'readTimeoutMs'
+      | 'totalTimeoutMs'
+      | 'maxEventBytes'
+      | 'maxBodyBytes'
+      | 'maxAnswerBytes'
     >,
     @Inject(upstreamsConfig.KEY)
     private readonly upstreams: Pick<
@@ -75,6 +84,20 @@ export class LlmClientService implements OnApplicationShutdown {
     @Optional() @Inject(MetricsService) metrics?: MetricsService,
   ) {
     this.meter = metrics?.upstream ?? UpstreamMetrics.detached();
+    this.callContext = {
+      send: (target, body, options) => this.send(target, body, options),
+      meter: this.meter,
+      summaries: {
+        logger: this.logger,
+        metrics: metrics?.modelCalls ?? ModelCallMetrics.detached(),
+      },
+      sizes: {
+        maxEventBytes: config.maxEventBytes,
+        maxBodyBytes: config.maxBodyBytes,
+        maxAnswerBytes: config.maxAnswerBytes,
+      },
+      times: { totalMs: config.totalTimeoutMs, idleMs: config.readTimeoutMs },
+    };
     this.agent = new Agent({
       connect: { timeout: config.connectTimeoutMs },
       headersTimeout: config.readTimeoutMs,
@@ -85,19 +108,41 @@ export class LlmClientService implements OnApplicationShutdown {
     this.defaultTarget = registry.defaultTarget;
   }
 
-  /** A non-streaming chat completion. */
+  /** A non-streaming chat completion, within UPSTREAM_TOTAL_TIMEOUT_MS. */
   async createChatCompletion(
     body: ChatCompletionRequest,
     options: UpstreamCallOptions = {},
   ): Promise<ChatCompletion> {
-    const { response, target } = await this.send(
-      options.target ?? this.defaultTarget,
-      { ...body, stream: false },
-      options,
+    const first = options.target ?? this.defaultTarget;
+    const timeouts = new CallTimeouts(this.callContext.times, options.signal);
+    const summary = new ModelCallSummary(
+      this.callContext.summaries,
+      first.name,
+      body.model,
     );
-    const completion = await readCompletion(response, target);
-    this.meter.usage(completion.model || body.model, completion.usage);
-    return completion;
+    try {
+      const { response, target } = await this.send(
+        first,
+        { ...body, stream: false },
+        { ...options, signal: timeouts.signal },
+      );
+      summary.answeredBy(target.name);
+      const completion = await readCompletion(
+        response,
+        target,
+        this.callContext.sizes.maxBodyBytes,
+      );
+      this.meter.usage(completion.model || body.model, completion.usage);
+      summary.completion(completion);
+      summary.end();
+      return completion;
+    } catch (error) {
+      const explained = timeouts.explain(error, first.name);
+      summary.end(explained);
+      throw explained;
+    } finally {
+      timeouts.stop();
+    }
   }
 
   /**
@@ -106,6 +151,8 @@ export class LlmClientService implements OnApplicationShutdown {
    * the first byte surfaces as an error before any emission (and only then is
    * it retried). Unsubscribing aborts the upstream request.
    * `stream_options.include_usage` is always requested so usage is never lost.
+   * The call is bounded by UPSTREAM_TOTAL_TIMEOUT_MS, the wait between two
+   * events by UPSTREAM_READ_TIMEOUT_MS, and its size by the size limits.
    */
   streamChatCompletion(
     body: ChatCompletionRequest,
@@ -125,68 +172,12 @@ export class LlmClientService implements OnApplicationShutdown {
     options: UpstreamCallOptions = {},
     shortcut?: ChunkShortcut<T>,
   ): Observable<ChatCompletionChunk | T> {
-    return new Observable<ChatCompletionChunk | T>((subscriber) => {
-      const abort = new AbortController();
-      const signal = options.signal
-        ? AbortSignal.any([abort.signal, options.signal])
-        : abort.signal;
-      let target = options.target ?? this.defaultTarget;
-      // Set once the body was read to its end: aborting then would only cost
-      // an AbortError (with its stack) per stream.
-      let settled = false;
-      let meter: StreamMeter | undefined;
-      const run = async (): Promise<void> => {
-        const answer = await this.send(
-          target,
-          {
-            ...body,
-            stream: true,
-            stream_options: { ...body.stream_options, include_usage: true },
-          },
-          { ...options, signal },
-        );
-        target = answer.target;
-        meter = this.meter.stream(target.name, body.model);
-        const end = await readChatStream(
-          answer.response.body,
-          target.name,
-          (chunk) => {
-            meter?.chunk(chunk);
-            subscriber.next(chunk);
-          },
-          {
-            isClosed: () => subscriber.closed,
-            flow: options.flow,
-            // The meter reads usage only, which no shortcut item carries.
-            shortcut: shortcut && {
-              read: shortcut,
-              onItem: (item) => subscriber.next(item),
-            },
-          },
-        );
-        if (end === 'closed') {
-          return;
-        }
-        settled = true;
-        meter.end();
-        subscriber.complete();
-      };
-      run().catch((error: unknown) => {
-        settled = true;
-        meter?.end(error);
-        if (subscriber.closed) {
-          return;
-        }
-        subscriber.error(
-          isAbortError(error) ? error : toUpstreamException(error, target.name),
-        );
-      });
-      return () => {
-        if (!settled) {
-          abort.abort();
-        }
-      };
-    });
+    return streamChatCall(
+      this.callContext,
+      body,
+      { ...options, target: options.target ?? this.defaultTarget },
+      shortcut,
+    );
   }
 
   /**
@@ -247,26 +238,15 @@ export class LlmClientService implements OnApplicationShutdown {
       }),
     );
     await ensureOk(response, target);
-    return readJsonBody(response, target);
+    return readJsonBody(response, target, this.callContext.sizes.maxBodyBytes);
   }
 
-  /** True when the upstream answers HTTP at all; used by /ready. */
-  async isReachable(
+  /** The status the upstream's `/models` answered, or null (see probeUpstream). */
+  probe(
     timeoutMs: number,
     target: UpstreamTarget = this.defaultTarget,
-  ): Promise<boolean> {
-    try {
-      const response = await request(upstreamUrl(target, '/models'), {
-        dispatcher: this.agent,
-        method: 'GET',
-        headers: authHeaders(target),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      await response.body.dump();
-      return true;
-    } catch {
-      return false;
-    }
+  ): Promise<number | null> {
+    return probeUpstream(this.agent, target, timeoutMs);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -8,6 +8,7 @@ import {
 import type { ChatCompletion } from './chat-completion.types.js';
 import { decodeCompletion } from './decoder/completion-decoder.js';
 import { isRawObject } from './decoder/raw-fields.js';
+import { tooLargeException } from './upstream-limits.js';
 import type { UpstreamTarget } from './upstream-target.js';
 
 /** Largest upstream error body the gateway reads to build its message. */
@@ -28,23 +29,21 @@ export async function ensureOk(
 }
 
 /**
- * The parsed JSON body; `upstream_bad_response` when it is not JSON. A body
- * that stalls or breaks off is a transport failure (`upstream_timeout`,
- * `upstream_unreachable`), not a bad body.
+ * The parsed JSON body, read through a counter: `upstream_bad_response` when
+ * it is not JSON, or as soon as it grows past `maxBytes` (a `content-length`
+ * over it fails before any byte is read). A body that stalls or breaks off
+ * is a transport failure (`upstream_timeout`, `upstream_unreachable`), not a
+ * bad body.
  */
 export async function readJsonBody(
   response: Dispatcher.ResponseData,
   target: UpstreamTarget,
+  maxBytes: number,
 ): Promise<unknown> {
+  const text = await readCapped(response, target, maxBytes);
   try {
-    return await response.body.json();
+    return JSON.parse(text);
   } catch (error) {
-    if (isAbortError(error)) {
-      throw error;
-    }
-    if (!(error instanceof SyntaxError)) {
-      throw toUpstreamException(error, target.name);
-    }
     throw badResponse(target, 'a body that is not JSON', error);
   }
 }
@@ -58,8 +57,9 @@ export async function readJsonBody(
 export async function readCompletion(
   response: Dispatcher.ResponseData,
   target: UpstreamTarget,
+  maxBytes: number,
 ): Promise<ChatCompletion> {
-  const parsed = await readJsonBody(response, target);
+  const parsed = await readJsonBody(response, target, maxBytes);
   if (!isRawObject(parsed)) {
     throw badResponse(target, 'a completion that is not a JSON object');
   }
@@ -78,6 +78,38 @@ function badResponse(
     `The upstream '${target.name}' sent ${what}.`,
     { cause, openAiCode: 'upstream_bad_response' },
   );
+}
+
+/** The whole body as text, failing once it is larger than `maxBytes`. */
+async function readCapped(
+  response: Dispatcher.ResponseData,
+  target: UpstreamTarget,
+  maxBytes: number,
+): Promise<string> {
+  if (Number(response.headers['content-length']) > maxBytes) {
+    response.body.destroy();
+    throw tooLargeException(target.name, 'body', maxBytes);
+  }
+  const parts: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const part of response.body) {
+      const buffer = part as Buffer;
+      size += buffer.length;
+      if (size > maxBytes) {
+        // Leaving the loop destroys the body, so the rest is never read.
+        throw tooLargeException(target.name, 'body', maxBytes);
+      }
+      parts.push(buffer);
+    }
+  } catch (error) {
+    if (error instanceof GatewayException || isAbortError(error)) {
+      throw error;
+    }
+    throw toUpstreamException(error, target.name);
+  }
+  // TextDecoder drops a byte-order mark, as undici's body.json() did.
+  return new TextDecoder().decode(Buffer.concat(parts, size));
 }
 
 /**

@@ -107,6 +107,25 @@ describe(parseMcpServersConfig.name, () => {
     });
   });
 
+  it('reports the expanded values and the credential headers as secrets', () => {
+    const secrets: string[] = [];
+    parseMcpServersConfig(
+      JSON.stringify({
+        mcpServers: {
+          gh: { command: 'gh-mcp', env: { TOKEN: '${GH_TOKEN}', LOG: 'x' } },
+          api: {
+            url: 'https://api.example.com/mcp',
+            headers: { 'X-Api-Key': 'literal-key', 'X-Team': 'core' },
+          },
+        },
+      }),
+      { GH_TOKEN: 'ghp_secret' },
+      'mcp.json',
+      (secret) => secrets.push(secret),
+    );
+    expect(secrets).toEqual(['ghp_secret', 'literal-key']);
+  });
+
   it('returns no servers for an empty mcpServers object', () => {
     expect(parse({})).toEqual([]);
   });

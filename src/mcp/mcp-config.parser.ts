@@ -1,3 +1,5 @@
+import { credentialHeaderValues } from '../common/logging/credential-headers.js';
+import { knownSecrets } from '../common/logging/secret-redactor.js';
 import {
   ConfigEntryChecker,
   expandVariables,
@@ -32,7 +34,10 @@ export class McpConfigError extends Error {
 const SERVER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const HTTP_TRANSPORTS = ['streamable-http', 'sse'] as const;
 
-/** Reads and parses the file at `path`; see {@link parseMcpServersConfig}. */
+/**
+ * Reads and parses the file at `path`; see {@link parseMcpServersConfig}.
+ * Its secrets go to the log redactor (knownSecrets).
+ */
 export function loadMcpServersConfig(
   path: string,
   env: McpConfigEnvironment,
@@ -41,12 +46,16 @@ export function loadMcpServersConfig(
     path,
     (problems) => new McpConfigError(path, problems),
   );
-  return parseMcpServersConfig(text, env, path);
+  return parseMcpServersConfig(text, env, path, (secret) =>
+    knownSecrets.add(secret),
+  );
 }
 
 /**
  * Parses a file in the `mcpServers` format of Claude Desktop and Cursor.
  * Pure: `env` resolves the `${VAR}` references in `env` and `headers` values.
+ * Each secret found goes to `onSecret`: every value a `${VAR}` expanded to,
+ * and the credential headers (`Authorization`, `X-Api-Key`…) of HTTP servers.
  * Unknown keys are ignored, so files shared with other clients still load.
  * @throws McpConfigError naming each server and field at fault.
  */
@@ -54,6 +63,7 @@ export function parseMcpServersConfig(
   text: string,
   env: McpConfigEnvironment,
   source = 'MCP servers config',
+  onSecret: (secret: string) => void = () => undefined,
 ): McpServerConfig[] {
   const document = parseConfigJson(
     text,
@@ -66,7 +76,7 @@ export function parseMcpServersConfig(
   const problems: string[] = [];
   const configs: McpServerConfig[] = [];
   for (const [name, entry] of Object.entries(servers)) {
-    const checker = new EntryChecker(name, env, problems);
+    const checker = new EntryChecker(name, env, problems, onSecret);
     const config = checker.check(entry);
     if (config) {
       configs.push(config);
@@ -84,6 +94,7 @@ class EntryChecker extends ConfigEntryChecker {
     name: string,
     private readonly env: McpConfigEnvironment,
     problems: string[],
+    private readonly onSecret: (secret: string) => void,
   ) {
     super('mcpServers', name, problems);
   }
@@ -143,10 +154,12 @@ class EntryChecker extends ConfigEntryChecker {
       };
       return cwd === undefined ? stdio : { ...stdio, cwd };
     }
+    const headers = this.expandedMap(entry, 'headers');
+    credentialHeaderValues(headers).forEach(this.onSecret);
     return {
       kind: 'http',
       url: this.httpUrl(entry),
-      headers: this.expandedMap(entry, 'headers'),
+      headers,
       transport: this.httpTransport(entry),
     };
   }
@@ -228,11 +241,15 @@ class EntryChecker extends ConfigEntryChecker {
   ): Record<string, string> {
     return this.stringMap(entry[field], field, (key, raw) => [
       key,
-      expandVariables(raw, this.env, (variable) =>
-        this.fail(
-          `${field}.${key}`,
-          `references unset environment variable ${variable}`,
-        ),
+      expandVariables(
+        raw,
+        this.env,
+        (variable) =>
+          this.fail(
+            `${field}.${key}`,
+            `references unset environment variable ${variable}`,
+          ),
+        this.onSecret,
       ),
     ]);
   }

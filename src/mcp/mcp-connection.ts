@@ -4,9 +4,18 @@ import {
   ErrorCode,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { reconnectDelayMs, type BackoffPolicy } from './mcp-backoff.js';
+import { knownSecrets } from '../common/logging/secret-redactor.js';
+import {
+  attemptsAfterDisconnect,
+  reconnectDelayMs,
+  type BackoffPolicy,
+} from './mcp-backoff.js';
 import { mcpErrorResult, toMcpToolResult } from './mcp-result.mapper.js';
-import type { McpServerConfig } from './mcp-server-config.js';
+import {
+  mcpEndpoint,
+  scrubEndpoint,
+  type McpServerConfig,
+} from './mcp-server-config.js';
 import { describeError, isMcpError, isTransportFailure } from './mcp-errors.js';
 import { listServerTools } from './mcp-tool-list.js';
 import type { McpCachedTool } from './mcp-tool-naming.js';
@@ -42,7 +51,10 @@ export class McpConnection {
   private tools: McpCachedTool[] = [];
   private kind: McpTransportKind;
   private preferSse = false;
+  /** Connect attempts that failed, or connections lost before they were stable. */
   private failedAttempts = 0;
+  /** performance.now() when the current connection was established. */
+  private connectedSince = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private connecting: Promise<void> | null = null;
   private abortConnect: AbortController | null = null;
@@ -216,7 +228,8 @@ export class McpConnection {
         throw new Error('connection closed during start-up');
       }
       this.state = 'connected';
-      this.failedAttempts = 0;
+      // The backoff is only reset once the connection proved stable (see fail).
+      this.connectedSince = performance.now();
       this.lastError = null;
       this.lastConnectedAt = this.lastRefreshedAt = new Date();
       this.options.logger.log(
@@ -226,12 +239,14 @@ export class McpConnection {
       if (this.closed) {
         return;
       }
-      this.lastError = this.withStderr(describeError(error));
-      this.options.logger.warn(
-        `MCP server ${this.name} could not be reached: ${this.lastError}`,
+      this.lastError = knownSecrets.redact(
+        this.withStderr(scrubEndpoint(describeError(error), this.config)),
       );
       this.dropClient(client);
-      this.scheduleReconnect();
+      const delay = this.scheduleReconnect();
+      this.options.logger.warn(
+        `MCP server ${this.name} (${mcpEndpoint(this.config)}) could not be reached: ${this.lastError}; reconnecting in ${delay} ms`,
+      );
       return;
     } finally {
       this.abortConnect = null;
@@ -271,7 +286,9 @@ export class McpConnection {
           this.fail(client, error);
           return;
         }
-        this.lastError = `tools/list failed: ${describeError(error)}`;
+        this.lastError = knownSecrets.redact(
+          `tools/list failed: ${describeError(error)}`,
+        );
         this.options.logger.warn(`MCP server ${this.name}: ${this.lastError}`);
       }
     } while (this.refreshRequested);
@@ -282,15 +299,26 @@ export class McpConnection {
     if (this.client !== client || this.state === 'closed') {
       return;
     }
-    this.lastError = this.withStderr(describeError(error));
-    this.options.logger.warn(
-      `MCP server ${this.name} disconnected: ${this.lastError}`,
+    this.lastError = knownSecrets.redact(
+      this.withStderr(scrubEndpoint(describeError(error), this.config)),
     );
     this.dropClient(client);
     // During a connect attempt, that attempt fails and schedules the retry.
-    if (!this.connecting) {
-      this.scheduleReconnect();
+    if (this.connecting) {
+      this.options.logger.warn(
+        `MCP server ${this.name} disconnected: ${this.lastError}`,
+      );
+      return;
     }
+    this.failedAttempts = attemptsAfterDisconnect(
+      this.failedAttempts,
+      performance.now() - this.connectedSince,
+      this.options.backoff,
+    );
+    const delay = this.scheduleReconnect();
+    this.options.logger.warn(
+      `MCP server ${this.name} disconnected: ${this.lastError}; reconnecting in ${delay} ms`,
+    );
   }
 
   private dropClient(client: Client | null): void {
@@ -308,7 +336,8 @@ export class McpConnection {
     }
   }
 
-  private scheduleReconnect(): void {
+  /** Schedules the next connect attempt; returns its delay. */
+  private scheduleReconnect(): number {
     if (this.reconnectTimer) {
       clearTimeout(this.reconnectTimer);
     }
@@ -318,9 +347,13 @@ export class McpConnection {
       void this.connect();
     }, delay);
     this.reconnectTimer.unref();
+    return delay;
   }
 
-  private onStderrLine(line: string): void {
+  private onStderrLine(raw: string): void {
+    // Redacted before it is kept or logged: a child may print a secret that
+    // a `${VAR}` of its env expanded to.
+    const line = knownSecrets.redact(raw);
     this.lastStderrLine = line.slice(0, 500);
     this.options.logger.debug?.(`MCP server ${this.name} stderr: ${line}`);
   }

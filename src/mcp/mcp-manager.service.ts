@@ -51,6 +51,7 @@ export class McpManagerService
     @Optional() @Inject(MetricsService) metrics?: MetricsService,
   ) {
     this.toolMetrics = metrics?.mcpTools ?? McpToolMetrics.detached();
+    metrics?.availability.watchMcpServers(() => this.status());
     this.connections = config.mcpServers.map(
       (server) =>
         new McpConnection(server, {

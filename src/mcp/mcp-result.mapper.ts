@@ -1,3 +1,4 @@
+import { knownSecrets } from '../common/logging/secret-redactor.js';
 import type { McpImage, McpToolResult } from './mcp.types.js';
 
 /** The parts of a CallToolResult the gateway reads; the SDK validated the rest. */
@@ -45,9 +46,11 @@ export function toMcpToolResult(
   return { isError, text: lines.join('\n'), images, raw: result };
 }
 
-/** A failed call as a result the model can read. */
+/** A failed call as a result the model can read, every known secret redacted. */
 export function mcpErrorResult(text: string, raw: unknown): McpToolResult {
-  return { isError: true, text, images: [], raw };
+  // The text reaches the model, the client and the store: it may quote a
+  // server's answer that echoes its token.
+  return { isError: true, text: knownSecrets.redact(text), images: [], raw };
 }
 
 function renderBlock(

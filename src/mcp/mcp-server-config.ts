@@ -1,3 +1,6 @@
+import { basename } from 'node:path';
+import { loggableUrl } from '../common/logging/url-secrets.js';
+
 /** Settings every MCP server entry may carry. */
 interface McpServerConfigBase {
   /** The key under `mcpServers`; also the tool-name prefix. */
@@ -32,3 +35,30 @@ export interface McpHttpServerConfig extends McpServerConfigBase {
 
 /** One validated entry of the `mcpServers` file. */
 export type McpServerConfig = McpStdioServerConfig | McpHttpServerConfig;
+
+/** Where a server is, as a log line may say it: no user info, query, args or env. */
+export function mcpEndpoint(config: McpServerConfig): string {
+  return config.kind === 'http'
+    ? loggableUrl(config.url)
+    : `stdio: ${basename(config.command)}`;
+}
+
+/**
+ * `text` (an error message) with the server's URL as written replaced by
+ * its loggable form: fetch quotes the whole URL, user info and query
+ * (where tokens travel) included, in some of its errors.
+ */
+export function scrubEndpoint(text: string, config: McpServerConfig): string {
+  if (config.kind !== 'http') {
+    return text;
+  }
+  const safe = loggableUrl(config.url);
+  const written = [config.url];
+  if (URL.canParse(config.url)) {
+    written.push(new URL(config.url).href);
+  }
+  return written.reduce(
+    (scrubbed, url) => scrubbed.replaceAll(url, safe),
+    text,
+  );
+}

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
@@ -7,6 +6,9 @@ import {
   StreamableHTTPClientTransport,
   StreamableHTTPError,
 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { readBoundedLines } from '../common/logging/bounded-lines.js';
+import { knownSecrets } from '../common/logging/secret-redactor.js';
 import type {
   McpHttpServerConfig,
   McpServerConfig,
@@ -30,10 +32,17 @@ export interface OpenMcpClientOptions {
   preferSse: boolean;
   /** Bound on the initialize handshake. */
   connectTimeoutMs: number;
-  /** Each stderr line of a stdio child. */
+  /** Each stderr line of a stdio child, cut to MAX_LOGGED_TEXT_BYTES. */
   onStderrLine: (line: string) => void;
   /** Aborting closes the transport being opened (and kills a stdio child). */
   signal: AbortSignal;
+  /**
+   * The fetch of HTTP transports, for every request they make: the first,
+   * each redirect hop they follow, the SSE stream and its `endpoint`
+   * POSTs. Hosted servers pass one that checks every URL (see
+   * allowlistedFetch). Default: the global fetch.
+   */
+  fetch?: FetchLike;
 }
 
 /**
@@ -57,6 +66,7 @@ export async function openMcpClient(
       options,
       new StreamableHTTPClientTransport(new URL(config.url), {
         requestInit: { headers: config.headers },
+        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
       }),
       'streamable-http',
     );
@@ -97,7 +107,10 @@ async function openStdio(
   });
   const stderr = transport.stderr;
   if (stderr instanceof Readable) {
-    createInterface({ input: stderr }).on('line', options.onStderrLine);
+    // Never a whole line in memory: a child may write megabytes without a newline.
+    readBoundedLines(stderr, options.onStderrLine, {
+      beforeCut: (text) => knownSecrets.redact(text),
+    });
   }
   const opened = await connect(options, transport, 'stdio');
   return { ...opened, pid: transport.pid };
@@ -111,6 +124,7 @@ function openSse(
     options,
     new SSEClientTransport(new URL(config.url), {
       requestInit: { headers: config.headers },
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     }),
     'sse',
   );

@@ -11,7 +11,10 @@ export class McpController {
   constructor(private readonly mcp: McpManagerService) {}
 
   @Get('servers')
-  @ApiOperation({ summary: 'The configured MCP servers and their tools' })
+  @ApiOperation({
+    operationId: 'listMcpServers',
+    summary: 'The configured MCP servers and their tools',
+  })
   @ApiJsonOk('McpServerList')
   servers(): { object: 'list'; data: McpServerStatus[] } {
     return { object: 'list', data: this.mcp.status() };

@@ -1,7 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { upstreamsConfig } from '../config/upstreams.config.js';
+import { packageInfo } from '../health/package-info.js';
+import { AvailabilityMetrics } from './availability-metrics.js';
 import { HttpMetrics } from './http-metrics.js';
 import { McpToolMetrics } from './mcp-tool-metrics.js';
+import { MetricLabels } from './metric-labels.js';
+import { ModelCallMetrics } from './model-call-metrics.js';
 import { UpstreamMetrics } from './upstream-metrics.js';
 
 /** Prefix of the default Node.js metrics (`gateway_process_cpu_seconds_total`, …). */
@@ -11,19 +17,36 @@ export const DEFAULT_METRICS_PREFIX = 'gateway_';
  * The gateway's Prometheus metrics, on a Registry of its own (never
  * prom-client's global one), so several apps in one process (the e2e
  * tests) each count their own traffic. Feature code records through the
- * three groups; `GET /metrics` renders the registry.
+ * groups below; `GET /metrics` renders the registry.
  */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
+  /**
+   * The values the `upstream` and `model` labels may take: the configured
+   * upstreams and model routes here, the listed models from ModelsService.
+   */
+  readonly labels = new MetricLabels();
   /** Requests, latency, time to first byte, open streams; fed by configureApp's hook. */
   readonly http = new HttpMetrics(this.registry);
   /** Upstream attempts, errors, retries, tokens; fed by LlmClientService. */
-  readonly upstream = new UpstreamMetrics(this.registry);
+  readonly upstream = new UpstreamMetrics(this.registry, this.labels);
   /** MCP tool calls; fed by McpManagerService. */
   readonly mcpTools = new McpToolMetrics(this.registry);
+  /** Model-call duration and time to first token; fed by LlmClientService. */
+  readonly modelCalls = new ModelCallMetrics(this.registry, this.labels);
+  /** Upstream and MCP server up gauges, build info; fed by the health probes and McpManagerService. */
+  readonly availability = new AvailabilityMetrics(this.registry, this.labels, {
+    version: packageInfo.version,
+    node: process.version,
+  });
 
-  constructor() {
+  constructor(
+    @Optional()
+    @Inject(upstreamsConfig.KEY)
+    upstreams?: Pick<ConfigType<typeof upstreamsConfig>, 'upstreams'>,
+  ) {
+    this.labels.allowConfigured(upstreams?.upstreams ?? []);
     collectDefaultMetrics({
       register: this.registry,
       prefix: DEFAULT_METRICS_PREFIX,
@@ -35,8 +58,12 @@ export class MetricsService {
     return this.registry.contentType;
   }
 
-  /** Every metric in the Prometheus text format. */
-  render(): Promise<string> {
+  /**
+   * Every metric in the Prometheus text format, after the known model list
+   * was refreshed when it is stale (see MetricLabels.refreshIfStale).
+   */
+  async render(): Promise<string> {
+    await this.labels.refreshIfStale();
     return this.registry.metrics();
   }
 }

@@ -2,6 +2,8 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import type { ChatCompletionChunk } from '../llm-client/chat-completion.types.js';
+import { OTHER_LABEL_VALUE } from './bounded-label.js';
+import { MetricLabels } from './metric-labels.js';
 import { UpstreamMetrics, upstreamErrorKind } from './upstream-metrics.js';
 
 /** The value of one series, 0 when it does not exist. */
@@ -19,9 +21,13 @@ async function valueOf(
   return sample?.value ?? 0;
 }
 
+/** Metrics whose labels know upstream `a` and model `real-model`. */
 function create(): { sut: UpstreamMetrics; registry: Registry } {
   const registry = new Registry();
-  return { sut: new UpstreamMetrics(registry), registry };
+  const labels = new MetricLabels();
+  labels.upstream.allow(['a']);
+  labels.model.allow(['real-model']);
+  return { sut: new UpstreamMetrics(registry, labels), registry };
 }
 
 const answer = (statusCode: number) => Promise.resolve({ statusCode } as never);
@@ -106,6 +112,35 @@ describe(UpstreamMetrics.name, () => {
     expect(metric.values.map((v) => [v.labels.kind, v.value])).toEqual([
       ['bad_response', 1],
     ]);
+  });
+
+  it('counts unknown upstream and model names as other', async () => {
+    const { sut, registry } = create();
+    await sut.track('made-up', answer(200));
+    sut.retried('made-up');
+    const meter = sut.stream('a', 'alias-nobody-listed');
+    meter.chunk(usageChunk('', 3, 4));
+    meter.end();
+    sut.usage('client-invented-name', {
+      prompt_tokens: 1,
+      completion_tokens: 1,
+      total_tokens: 2,
+    });
+    const text = await registry.metrics();
+    expect(text).not.toContain('made-up');
+    expect(text).not.toContain('alias-nobody-listed');
+    expect(text).not.toContain('client-invented-name');
+    expect(
+      await valueOf(registry, 'gateway_upstream_requests_total', {
+        upstream: OTHER_LABEL_VALUE,
+      }),
+    ).toBe(1);
+    expect(
+      await valueOf(registry, 'gateway_tokens_total', {
+        model: OTHER_LABEL_VALUE,
+        direction: 'output',
+      }),
+    ).toBe(5);
   });
 
   it('counts retries per upstream', async () => {

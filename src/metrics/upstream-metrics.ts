@@ -10,6 +10,7 @@ import type {
   ChatUsage,
 } from '../llm-client/chat-completion.types.js';
 import { toUpstreamException } from '../llm-client/upstream-errors.js';
+import { MetricLabels } from './metric-labels.js';
 
 /** What one upstream HTTP attempt came to. */
 export type UpstreamOutcome = 'ok' | 'error' | 'aborted';
@@ -42,6 +43,8 @@ export interface StreamMeter {
 /**
  * Upstream traffic: every HTTP attempt with its outcome, failures by kind,
  * retries, and the tokens the upstream reported. LlmClientService feeds it.
+ * The `upstream` and `model` labels only take the values `labels` knows;
+ * any other name is counted as `other`.
  */
 export class UpstreamMetrics {
   private readonly requests: Counter<'upstream' | 'outcome'>;
@@ -49,7 +52,10 @@ export class UpstreamMetrics {
   private readonly retries: Counter<'upstream'>;
   private readonly tokens: Counter<'model' | 'direction'>;
 
-  constructor(registry: Registry) {
+  constructor(
+    registry: Registry,
+    private readonly labels: MetricLabels,
+  ) {
     const registers = [registry];
     this.requests = new Counter({
       name: 'gateway_upstream_requests_total',
@@ -71,7 +77,7 @@ export class UpstreamMetrics {
     });
     this.tokens = new Counter({
       name: 'gateway_tokens_total',
-      help: 'Tokens the upstream reported, by model and direction (input, output).',
+      help: 'Tokens the upstream reported, by model (a configured or listed model, else other) and direction (input, output).',
       labelNames: ['model', 'direction'],
       registers,
     });
@@ -79,7 +85,7 @@ export class UpstreamMetrics {
 
   /** Metrics that count into a registry nobody reads (no MetricsService). */
   static detached(): UpstreamMetrics {
-    return new UpstreamMetrics(new Registry());
+    return new UpstreamMetrics(new Registry(), new MetricLabels());
   }
 
   /**
@@ -88,9 +94,10 @@ export class UpstreamMetrics {
    * `error` (and counted by kind), our own cancel is `aborted`.
    */
   track(
-    upstream: string,
+    upstreamName: string,
     attempt: Promise<Dispatcher.ResponseData>,
   ): Promise<Dispatcher.ResponseData> {
+    const upstream = this.labels.upstream.of(upstreamName);
     attempt.then(
       (response) => {
         const ok = response.statusCode < 400;
@@ -105,7 +112,7 @@ export class UpstreamMetrics {
           return;
         }
         this.requests.inc({ upstream, outcome: 'error' });
-        this.failed(upstream, error);
+        this.failed(upstreamName, error);
       },
     );
     return attempt;
@@ -113,7 +120,7 @@ export class UpstreamMetrics {
 
   /** An attempt on `upstream` failed and another one follows. */
   retried(upstream: string): void {
-    this.retries.inc({ upstream });
+    this.retries.inc({ upstream: this.labels.upstream.of(upstream) });
   }
 
   /** A failure outside an attempt, e.g. a stream that broke after its start. */
@@ -122,14 +129,18 @@ export class UpstreamMetrics {
       error instanceof GatewayException
         ? error
         : toUpstreamException(error, upstream);
-    this.errors.inc({ upstream, kind: upstreamErrorKind(exception) });
+    this.errors.inc({
+      upstream: this.labels.upstream.of(upstream),
+      kind: upstreamErrorKind(exception),
+    });
   }
 
   /** Counts the usage of a non-streamed completion. */
-  usage(model: string, usage: ChatUsage | null | undefined): void {
+  usage(modelName: string, usage: ChatUsage | null | undefined): void {
     if (!usage) {
       return;
     }
+    const model = this.labels.model.of(modelName);
     this.tokens.inc({ model, direction: 'input' }, count(usage.prompt_tokens));
     this.tokens.inc(
       { model, direction: 'output' },

@@ -15,6 +15,7 @@ export class ModelsController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listModels',
     summary: "Every upstream's models, ids prefixed by upstream",
   })
   @ApiJsonOk('ListModelsResponse')
@@ -24,7 +25,10 @@ export class ModelsController {
 
   // A wildcard, as ids contain slashes: `lmstudio/qwen/qwen3`.
   @Get('*')
-  @ApiOperation({ summary: 'One model; its id may contain slashes' })
+  @ApiOperation({
+    operationId: 'retrieveModel',
+    summary: 'One model; its id may contain slashes',
+  })
   @ApiJsonOk('Model')
   @ApiErrorResponse(404, 'No upstream lists this model.')
   get(

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import { serverConfig } from '../config/server.config.js';
@@ -6,6 +6,8 @@ import { upstreamsConfig } from '../config/upstreams.config.js';
 import { LlmClientService } from '../llm-client/llm-client.service.js';
 import { UpstreamRegistry } from '../llm-client/upstream-registry.service.js';
 import { toUpstreamException } from '../llm-client/upstream-errors.js';
+import type { MetricLabels } from '../metrics/metric-labels.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import {
   mergeModelLists,
   readModelList,
@@ -22,13 +24,17 @@ export const MODELS_FETCH_TIMEOUT_MS = 3_000;
  * named upstreams' ids as `name/model`, the default upstream's as they are.
  * An upstream that fails is left out (with a warning); only when all fail is
  * the request an error. Cached briefly, unless the client's own key is
- * forwarded (then each client may see another list).
+ * forwarded (then each client may see another list). Every list it reads
+ * tells the metrics which model names may be label values; a scrape of
+ * /metrics re-reads the lists when that knowledge is a minute old (not with
+ * forwarded keys: without a client's key the upstream may refuse).
  */
 @Injectable()
 export class ModelsService {
   private readonly logger = new Logger(ModelsService.name);
   private cached: { at: number; list: ModelList } | null = null;
   private pending: Promise<ModelList> | null = null;
+  private readonly labels: MetricLabels | undefined;
 
   constructor(
     private readonly llm: LlmClientService,
@@ -43,7 +49,13 @@ export class ModelsService {
       ConfigType<typeof serverConfig>,
       'forwardClientAuth'
     >,
-  ) {}
+    @Optional() @Inject(MetricsService) metrics?: MetricsService,
+  ) {
+    this.labels = metrics?.labels;
+    if (!server.forwardClientAuth) {
+      this.labels?.refreshModelsWith(() => this.list());
+    }
+  }
 
   /** Every model of every reachable upstream. */
   async list(clientAuthorization?: string): Promise<ModelList> {
@@ -119,6 +131,7 @@ export class ModelsService {
       // Nothing to show: report the first upstream's failure.
       throw toUpstreamException(failures[0], targets[0]?.name ?? 'default');
     }
+    this.labels?.learnModels(lists);
     return mergeModelLists(lists);
   }
 }

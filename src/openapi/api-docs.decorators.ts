@@ -1,4 +1,9 @@
-import { ApiBody, ApiOkResponse, ApiResponse } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiOkResponse,
+  ApiResponse,
+  type MediaTypeObject,
+} from '@nestjs/swagger';
 import { schemaRef } from './schema-ref.js';
 
 /** A JSON request body of `components.schemas[schema]`. */
@@ -15,21 +20,22 @@ export function ApiJsonOk(
 }
 
 /**
- * A 200 answer that is JSON, or with `"stream": true` an SSE stream whose
- * `data:` frames are each one `streamSchema`.
+ * A 200 answer that is JSON, or with `"stream": true` Server-Sent Events,
+ * each event one `itemSchema` (OpenAPI 3.2's schema of one item of a
+ * sequential media type; `schema` there would describe the whole stream).
  */
 export function ApiJsonOrStreamOk(
   jsonSchema: string,
-  streamSchema: string,
+  itemSchema: string,
   description: string,
 ): MethodDecorator & ClassDecorator {
-  return ApiOkResponse({
-    description,
-    content: {
-      'application/json': { schema: schemaRef(jsonSchema) },
-      'text/event-stream': { schema: schemaRef(streamSchema) },
-    },
-  });
+  // @nestjs/swagger's MediaTypeObject predates `itemSchema`; it copies the
+  // content as it is.
+  const content: Record<string, MediaTypeObject & { itemSchema?: unknown }> = {
+    'application/json': { schema: schemaRef(jsonSchema) },
+    'text/event-stream': { itemSchema: schemaRef(itemSchema) },
+  };
+  return ApiOkResponse({ description, content });
 }
 
 /** An error answer (OpenAI's error body) that an operation can give. */

@@ -5,6 +5,10 @@ import {
   type DocumentAdditions,
 } from './complete-document.js';
 import { serverUrl } from './openapi-document.js';
+import {
+  REQUEST_ID_HEADER_REF,
+  REQUEST_ID_PARAMETER_REF,
+} from './request-id.js';
 
 function scanned(): OpenAPIObject {
   return {
@@ -13,7 +17,7 @@ function scanned(): OpenAPIObject {
     paths: {
       '/v1/chat/completions': {
         post: {
-          operationId: 'Chat_create[0]',
+          operationId: 'createChatCompletion',
           parameters: [
             { name: 'authorization', in: 'header', required: true },
             { name: 'x-mcp-tools', in: 'header', required: true },
@@ -24,21 +28,21 @@ function scanned(): OpenAPIObject {
       },
       '/{upstream}/v1/chat/completions': {
         post: {
-          operationId: 'Chat_create[1]',
+          operationId: 'createChatCompletion',
           parameters: [{ name: 'upstream', in: 'path', required: true }],
           responses: { '200': { description: 'ok' } },
         },
       },
       '/v1/models/{path}': {
         get: {
-          operationId: 'Models_get',
+          operationId: 'retrieveModel',
           parameters: [{ name: '*', in: 'path', required: true }],
           responses: { '200': { description: 'ok' } },
         },
       },
       '/health': {
         get: {
-          operationId: 'Health_health',
+          operationId: 'health',
           responses: { '200': { description: 'ok' } },
         },
       },
@@ -75,25 +79,71 @@ describe(completeDocument.name, () => {
 
   it('merges a Fastify route into the Nest path item of the same path', () => {
     expect(chat.get?.operationId).toBe('Upgrade');
-    expect(chat.post?.operationId).toBe('Chat_create');
+    expect(chat.post?.operationId).toBe('createChatCompletion');
   });
 
-  it('turns `[n]` operation id suffixes into identifiers', () => {
+  it('names the operation of a shared handler after its path', () => {
     expect(
       sut.paths['/{upstream}/v1/chat/completions']!.post?.operationId,
-    ).toBe('Chat_create_1');
+    ).toBe('createChatCompletionOnUpstream');
+  });
+
+  it('refuses two operations of the same id', () => {
+    const twice = scanned();
+    twice.paths['/v1/models'] = {
+      get: { operationId: 'health', responses: {} },
+    };
+    expect(() => completeDocument(twice, additions)).toThrow(
+      'two operations have the id health: GET /health and GET /v1/models',
+    );
   });
 
   it('drops the Authorization header, parameters of other paths, and makes headers optional', () => {
     expect(chat.post?.parameters).toEqual([
       { name: 'x-mcp-tools', in: 'header', required: false },
+      REQUEST_ID_PARAMETER_REF,
+    ]);
+  });
+
+  it('keeps the documented one of two header parameters of one name', () => {
+    const documented = {
+      name: 'x-mcp-tools',
+      in: 'header' as const,
+      description: 'off keeps them out',
+    };
+    const twice = scanned();
+    twice.paths['/v1/chat/completions']!.post!.parameters!.push(documented);
+    const sut = completeDocument(twice, additions);
+    expect(sut.paths['/v1/chat/completions']!.post?.parameters).toEqual([
+      { ...documented, required: false },
+      REQUEST_ID_PARAMETER_REF,
     ]);
   });
 
   it('names a wildcard parameter after its `{path}` placeholder', () => {
     expect(sut.paths['/v1/models/{path}']!.get?.parameters).toEqual([
       expect.objectContaining({ name: 'path', in: 'path' }),
+      REQUEST_ID_PARAMETER_REF,
     ]);
+  });
+
+  it('gives every operation the request id, and every answer but a 101 its header', () => {
+    expect(sut.components?.parameters?.['RequestId']).toMatchObject({
+      name: 'x-request-id',
+      in: 'header',
+    });
+    expect(sut.components?.headers?.['RequestId']).toBeDefined();
+    const health = sut.paths['/health']!.get!;
+    expect(health.parameters).toEqual([REQUEST_ID_PARAMETER_REF]);
+    expect(health.responses['200']).toMatchObject({
+      headers: { 'x-request-id': REQUEST_ID_HEADER_REF },
+    });
+    for (const answer of Object.values(chat.post!.responses)) {
+      expect(answer).toMatchObject({
+        headers: { 'x-request-id': REQUEST_ID_HEADER_REF },
+      });
+    }
+    expect(chat.get!.responses['101']).not.toHaveProperty('headers');
   });
 
   it('lifts security on open routes and adds 401 and default errors elsewhere', () => {

@@ -7,6 +7,17 @@ import type {
   ResponsesObject,
   SchemaObject,
 } from '@nestjs/swagger';
+import {
+  assertUniqueOperationIds,
+  OPERATION_METHODS,
+  operationIdFor,
+} from './operation-ids.js';
+import {
+  REQUEST_ID_COMPONENTS,
+  REQUEST_ID_HEADER,
+  REQUEST_ID_HEADER_REF,
+  REQUEST_ID_PARAMETER_REF,
+} from './request-id.js';
 import { schemaRef } from './schema-ref.js';
 
 /** What the Nest scanner cannot see, merged into its document. */
@@ -18,17 +29,6 @@ export interface DocumentAdditions {
   /** Routes served without a key (the auth hook's OPEN_ROUTES). */
   openRoutes: ReadonlySet<string>;
 }
-
-const METHODS = [
-  'get',
-  'put',
-  'post',
-  'delete',
-  'options',
-  'head',
-  'patch',
-  'trace',
-] as const;
 
 const ERROR_CONTENT = {
   'application/json': { schema: schemaRef('GatewayError') },
@@ -43,17 +43,15 @@ function isParameter(
 /**
  * Repairs what the scanner infers from handler signatures: `@Headers()`
  * arguments become required header parameters (the gateway requires none,
- * and `Authorization` is the security scheme's), a path shared by a
- * `@Post([a, b])` list gets the other path's parameters, and a `*` wildcard
- * argument keeps its name while the path says `{path}`.
+ * and `Authorization` is the security scheme's) and give way to an
+ * `@ApiHeader` of the same name, a path shared by a `@Post([a, b])` list
+ * gets the other path's parameters, and a `*` wildcard argument keeps its
+ * name while the path says `{path}`. Every operation takes the request id.
  */
 function parameters(
   path: string,
-  found: (ParameterObject | ReferenceObject)[] | undefined,
-): (ParameterObject | ReferenceObject)[] | undefined {
-  if (found === undefined) {
-    return undefined;
-  }
+  found: (ParameterObject | ReferenceObject)[] = [],
+): (ParameterObject | ReferenceObject)[] {
   const placeholders = new Set(
     [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]),
   );
@@ -62,7 +60,8 @@ function parameters(
     if (!isParameter(parameter)) {
       kept.push(parameter);
     } else if (parameter.in === 'header') {
-      if (parameter.name.toLowerCase() !== 'authorization') {
+      const name = parameter.name.toLowerCase();
+      if (name !== 'authorization' && name !== REQUEST_ID_HEADER) {
         kept.push({ ...parameter, required: false });
       }
     } else if (parameter.in === 'path' && parameter.name === '*') {
@@ -75,7 +74,25 @@ function parameters(
       kept.push(parameter);
     }
   }
-  return kept;
+  return [...withoutUndocumentedTwins(kept), REQUEST_ID_PARAMETER_REF];
+}
+
+/** Drops a parameter without a description when one of its name has one. */
+function withoutUndocumentedTwins(
+  found: (ParameterObject | ReferenceObject)[],
+): (ParameterObject | ReferenceObject)[] {
+  const documented = new Set(
+    found
+      .filter(isParameter)
+      .filter((parameter) => parameter.description !== undefined)
+      .map((parameter) => `${parameter.in} ${parameter.name.toLowerCase()}`),
+  );
+  return found.filter(
+    (parameter) =>
+      !isParameter(parameter) ||
+      parameter.description !== undefined ||
+      !documented.has(`${parameter.in} ${parameter.name.toLowerCase()}`),
+  );
 }
 
 function responses(found: ResponsesObject, open: boolean): ResponsesObject {
@@ -93,27 +110,35 @@ function responses(found: ResponsesObject, open: boolean): ResponsesObject {
       content: ERROR_CONTENT,
     };
   }
+  for (const [status, answer] of Object.entries(out)) {
+    // A WebSocket upgrade's 101 is written by the ws library, without it.
+    if (answer !== undefined && !('$ref' in answer) && status !== '101') {
+      out[status] = {
+        ...answer,
+        headers: {
+          ...answer.headers,
+          [REQUEST_ID_HEADER]: REQUEST_ID_HEADER_REF,
+        },
+      };
+    }
+  }
   return out;
 }
 
 function operation(
   path: string,
   found: OperationObject,
-  open: boolean,
+  context: { open: boolean; paths: ReadonlySet<string> },
 ): OperationObject {
   const out: OperationObject = {
     ...found,
-    // `@Post([a, b])` yields `X_create[0]`, `X_create[1]`: not identifiers.
-    operationId: found.operationId?.replace(/\[(\d+)\]$/, (_, index) =>
-      index === '0' ? '' : `_${String(index)}`,
-    ),
-    responses: responses(found.responses, open),
+    parameters: parameters(path, found.parameters),
+    responses: responses(found.responses, context.open),
   };
-  const fixed = parameters(path, found.parameters);
-  if (fixed !== undefined) {
-    out.parameters = fixed;
+  if (found.operationId !== undefined) {
+    out.operationId = operationIdFor(path, found.operationId, context.paths);
   }
-  if (open) {
+  if (context.open) {
     out.security = [];
   }
   return out;
@@ -125,35 +150,36 @@ function sortedByKey<T>(record: Record<string, T>): Record<string, T> {
   );
 }
 
-/**
- * Completes the scanned document: adds the Fastify-level paths and the
- * schemas, repairs inferred parameters and operation ids, marks the open
- * routes `security: []`, gives every secured operation its 401 and a default
- * error answer, and sorts paths and schemas so the output is stable.
- * Pure: the input is not modified.
- * @throws Error when two schemas share a name.
- */
-export function completeDocument(
+function completedPaths(
   scanned: OpenAPIObject,
   additions: DocumentAdditions,
-): OpenAPIObject {
+): Record<string, PathItemObject> {
   const merged: Record<string, PathItemObject> = { ...scanned.paths };
   for (const [path, item] of Object.entries(additions.extraPaths)) {
     // A Fastify route may share its path with a Nest one (GET and POST).
     merged[path] = { ...merged[path], ...item };
   }
+  const all = new Set(Object.keys(merged));
   const paths: Record<string, PathItemObject> = {};
   for (const [path, item] of Object.entries(merged)) {
-    const open = additions.openRoutes.has(path);
+    const context = { open: additions.openRoutes.has(path), paths: all };
     const out: PathItemObject = { ...item };
-    for (const method of METHODS) {
+    for (const method of OPERATION_METHODS) {
       const found = item[method];
       if (found !== undefined) {
-        out[method] = operation(path, found, open);
+        out[method] = operation(path, found, context);
       }
     }
     paths[path] = out;
   }
+  return paths;
+}
+
+function mergedSchemas(
+  scanned: OpenAPIObject,
+  paths: Record<string, PathItemObject>,
+  additions: DocumentAdditions,
+): Record<string, SchemaObject | ReferenceObject> {
   // The scanner's own schemas are DTO classes, which @ApiBody replaces by
   // OpenAI's schemas: only those still referenced are kept.
   const referenced = JSON.stringify(paths);
@@ -171,12 +197,32 @@ export function completeDocument(
       schemas[name] = schema;
     }
   }
-  return {
+  return schemas;
+}
+
+/**
+ * Completes the scanned document: adds the Fastify-level paths and the
+ * schemas, repairs inferred parameters, names each path's operation
+ * (operationIdFor), marks the open routes `security: []`, gives every
+ * secured operation its 401 and a default error answer, every operation
+ * the request id, and sorts paths and schemas so the output is stable.
+ * Pure: the input is not modified.
+ * @throws Error when two schemas share a name, or two operations an id.
+ */
+export function completeDocument(
+  scanned: OpenAPIObject,
+  additions: DocumentAdditions,
+): OpenAPIObject {
+  const paths = completedPaths(scanned, additions);
+  const document: OpenAPIObject = {
     ...scanned,
     paths: sortedByKey(paths),
     components: {
       ...scanned.components,
-      schemas: sortedByKey(schemas),
+      ...REQUEST_ID_COMPONENTS,
+      schemas: sortedByKey(mergedSchemas(scanned, paths, additions)),
     },
   };
+  assertUniqueOperationIds(document);
+  return document;
 }

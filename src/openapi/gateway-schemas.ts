@@ -30,7 +30,9 @@ const MCP_TRANSPORTS: Record<McpTransportKind, true> = {
 
 /**
  * The schemas of what the gateway itself answers (probes, the MCP status,
- * its error body), merged into `components.schemas` beside OpenAI's.
+ * its error body), merged into `components.schemas` beside OpenAI's (and
+ * beside the request and stream schemas of request-schemas.ts and
+ * stream-schemas.ts).
  */
 export const GATEWAY_SCHEMAS: Record<string, SchemaObject> = {
   GatewayError: {
@@ -70,13 +72,25 @@ export const GATEWAY_SCHEMAS: Record<string, SchemaObject> = {
   },
   ReadinessStatus: {
     description:
-      'Readiness: `ready` (200) when the upstream answers; `not_ready` or `draining` (503) otherwise. MCP servers never make the gateway unready.',
+      'Readiness: `ready` (200) while the process takes requests; `draining` (503) once it shuts down. Upstreams and MCP servers are reported but never make the gateway unready.',
     type: 'object',
     properties: {
-      status: { type: 'string', enum: ['ready', 'not_ready', 'draining'] },
-      upstream: {
-        type: 'string',
-        enum: ['reachable', 'unreachable', 'unknown'],
+      status: { type: 'string', enum: ['ready', 'draining'] },
+      upstreams: {
+        description:
+          "Each upstream's latest probe (GET <base URL>/models): up, down, or unknown before the first one.",
+        type: 'object',
+        additionalProperties: {
+          type: 'object',
+          properties: {
+            state: { type: 'string', enum: ['up', 'down', 'unknown'] },
+            status: {
+              type: ['integer', 'null'],
+              description: 'The HTTP status of the probe; null: no answer.',
+            },
+          },
+          required: ['state'],
+        },
       },
       mcpServers: {
         type: 'object',
@@ -87,7 +101,7 @@ export const GATEWAY_SCHEMAS: Record<string, SchemaObject> = {
         required: ['configured', 'connected'],
       },
     },
-    required: ['status', 'upstream', 'mcpServers'],
+    required: ['status', 'upstreams', 'mcpServers'],
   },
   GatewayInfo: {
     description: 'Name, version and a summary of the endpoints.',
@@ -132,36 +146,6 @@ export const GATEWAY_SCHEMAS: Record<string, SchemaObject> = {
       data: { type: 'array', items: schemaRef('McpServerStatus') },
     },
     required: ['object', 'data'],
-  },
-  CreateResponseRequest: {
-    description:
-      "OpenAI's CreateResponse, with `model` required. Fields the gateway does not read are passed on or ignored, never rejected.",
-    allOf: [
-      schemaRef('CreateResponse'),
-      {
-        type: 'object',
-        properties: { model: schemaRef('ModelIdsResponses') },
-        required: ['model'],
-      },
-    ],
-  },
-  ResponseKeepaliveEvent: {
-    description:
-      'Sent after KEEPALIVE_INTERVAL seconds without another event, as the OpenAI API does (its spec does not list it).',
-    type: 'object',
-    properties: {
-      type: { type: 'string', enum: ['keepalive'] },
-      sequence_number: { type: 'integer' },
-    },
-    required: ['type', 'sequence_number'],
-  },
-  GatewayResponseStreamEvent: {
-    description:
-      'One `event: <type>` / `data: <json>` frame of a Responses stream. The stream ends after its terminal event, with no `[DONE]`.',
-    anyOf: [
-      schemaRef('ResponseStreamEvent'),
-      schemaRef('ResponseKeepaliveEvent'),
-    ],
   },
   DeletedResponse: {
     type: 'object',

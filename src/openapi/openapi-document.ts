@@ -13,6 +13,8 @@ import { completeDocument } from './complete-document.js';
 import { GATEWAY_SCHEMAS } from './gateway-schemas.js';
 import { openAiSchemas } from './openai-schemas.js';
 import { PASS_THROUGH_PATHS } from './pass-through-paths.js';
+import { REQUEST_SCHEMAS } from './request-schemas.js';
+import { streamSchemas } from './stream-schemas.js';
 import { WEBSOCKET_PATH_ITEMS } from './websocket-paths.js';
 
 /** Where the document is served, without a key. */
@@ -20,16 +22,23 @@ export const OPENAPI_JSON_PATH = '/openapi.json';
 /** Where Swagger UI is served, without a key. */
 export const SWAGGER_UI_PATH = '/docs';
 
+/**
+ * 3.2 for `itemSchema`, which describes one event of a `text/event-stream`
+ * answer (3.1 could only give a schema for the whole stream).
+ */
+export const OPENAPI_VERSION = '3.2.0';
+
 /** The name of the bearer security scheme. */
 export const BEARER_SCHEME = 'bearer';
 
 const DESCRIPTION = [
   'An OpenAI-compatible gateway: the Responses API on any Chat Completions backend, MCP tools run server-side, and every other OpenAI endpoint passed through.',
   'When GATEWAY_API_KEYS is set, every route but the probes, /metrics and this documentation needs `Authorization: Bearer <key>`.',
+  'Every answer carries `x-request-id`. Streams (`stream: true`) are Server-Sent Events, each event described by the `itemSchema` of the `text/event-stream` answer; they end with `data: [DONE]`.',
 ].join('\n\n');
 
 /**
- * The gateway's own OpenAPI 3.1 server URL: OPENAI_BASE_URL without a
+ * The gateway's own OpenAPI server URL: OPENAI_BASE_URL without a
  * trailing `/v1` (the paths carry it), else relative to the document.
  */
 export function serverUrl(publicBaseUrl: string | undefined): string {
@@ -40,7 +49,7 @@ export function serverUrl(publicBaseUrl: string | undefined): string {
 }
 
 /**
- * The OpenAPI 3.1 document of every route the app registers: the Nest
+ * The OpenAPI 3.2 document of every route the app registers: the Nest
  * controllers as scanned, the Fastify-level pass-through routes, OpenAI's
  * schemas and the gateway's own. Deterministic for a given publicBaseUrl.
  */
@@ -49,7 +58,7 @@ export function createOpenApiDocument(
   publicBaseUrl: string | undefined,
 ): OpenAPIObject {
   const config = new DocumentBuilder()
-    .setOpenAPIVersion('3.1.0')
+    .setOpenAPIVersion(OPENAPI_VERSION)
     .setTitle(packageInfo.name)
     .setDescription(DESCRIPTION)
     .setVersion(packageInfo.version)
@@ -73,7 +82,12 @@ export function createOpenApiDocument(
   });
   return completeDocument(scanned, {
     extraPaths: { ...PASS_THROUGH_PATHS, ...WEBSOCKET_PATH_ITEMS },
-    schemas: [openAiSchemas(), GATEWAY_SCHEMAS],
+    schemas: [
+      openAiSchemas(),
+      GATEWAY_SCHEMAS,
+      REQUEST_SCHEMAS,
+      streamSchemas(openAiSchemas()),
+    ],
     openRoutes: OPEN_ROUTES,
   });
 }

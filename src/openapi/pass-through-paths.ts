@@ -30,12 +30,13 @@ function passThrough(
 ): OperationObject {
   const operation: OperationObject = {
     tags: ['pass-through'],
-    operationId: `passThrough${named ? 'Named' : ''}_${method}`,
+    // `passThroughGet`; completeDocument adds `OnUpstream` for the named one.
+    operationId: `passThrough${method[0]!.toUpperCase()}${method.slice(1)}`,
     summary: named
       ? 'Any other OpenAI endpoint, forwarded to the named upstream'
       : 'Any other OpenAI endpoint, forwarded to the default upstream',
     description:
-      'Registered on the Fastify instance (not a Nest controller). The request is streamed to the upstream with its method, query, headers and body untouched, and the answer streamed back. Routes the gateway implements itself win over this one.',
+      "Registered on the Fastify instance (not a Nest controller). The request is streamed to the upstream with its method, query, headers and body untouched (the client's credentials replaced by the upstream's key unless FORWARD_CLIENT_AUTH / FORWARD_CLIENT_CREDENTIALS say otherwise), and the answer streamed back with the upstream's headers, `x-request-id` included when the upstream sends one. Routes the gateway implements itself win over this one.",
     parameters: named ? [UPSTREAM_PARAMETER, PATH_PARAMETER] : [PATH_PARAMETER],
     responses: {
       default: {

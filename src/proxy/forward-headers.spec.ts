@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   clientResponseHeaders,
+  HEADER_NAME_LIST,
+  parseHeaderList,
   upstreamRequestHeaders,
 } from './forward-headers.js';
 
@@ -69,6 +71,37 @@ describe(upstreamRequestHeaders.name, () => {
     expect(sut.authorization).toBe('Bearer sk-client');
   });
 
+  it("drops the client's other credentials: API-key headers and cookies", () => {
+    const sut = upstreamRequestHeaders(
+      {
+        'x-api-key': 'sk-client',
+        'api-key': 'azure-client',
+        'x-goog-api-key': 'gemini-client',
+        'x-auth-token': 'token-client',
+        cookie: 'session=abc',
+        'proxy-authorization': 'Basic abc',
+        'x-kept': '1',
+      },
+      replaceAuth,
+    );
+    expect(sut).toEqual({ 'x-kept': '1', authorization: 'Bearer sk-upstream' });
+  });
+
+  it('forwards the credential headers FORWARD_CLIENT_CREDENTIALS names, only those', () => {
+    const sut = upstreamRequestHeaders(
+      { 'x-api-key': 'sk-client', cookie: 'session=abc', 'api-key': 'az' },
+      {
+        ...replaceAuth,
+        forwardClientCredentials: parseHeaderList(' X-Api-Key , cookie'),
+      },
+    );
+    expect(sut).toEqual({
+      'x-api-key': 'sk-client',
+      cookie: 'session=abc',
+      authorization: 'Bearer sk-upstream',
+    });
+  });
+
   it('keeps repeated headers as arrays', () => {
     const sut = upstreamRequestHeaders(
       { 'x-multi': ['a', 'b'] },
@@ -103,5 +136,25 @@ describe(clientResponseHeaders.name, () => {
       'x-kept': '2',
     });
     expect(sut).toEqual({ 'x-kept': '2' });
+  });
+});
+
+describe(parseHeaderList.name, () => {
+  it('lower-cases and trims the names and skips blanks', () => {
+    expect(parseHeaderList(' X-Api-Key,, Cookie ')).toEqual([
+      'x-api-key',
+      'cookie',
+    ]);
+    expect(parseHeaderList(undefined)).toEqual([]);
+  });
+
+  it.each([
+    ['x-api-key', true],
+    ['x-api-key, cookie', true],
+    ['x api key', false],
+    ['x-api-key;cookie', false],
+    ['', false],
+  ])('HEADER_NAME_LIST accepts %j: %s', (list, ok) => {
+    expect(HEADER_NAME_LIST.test(list)).toBe(ok);
   });
 });

@@ -14,17 +14,64 @@ const HOP_BY_HOP = new Set([
   'host',
 ]);
 
-/** Request headers to send upstream: hop-by-hop dropped, auth replaced. */
+/**
+ * Client credentials other than Authorization: API-key headers of the
+ * OpenAI-compatible dialects (Anthropic, Azure, Gemini…) and the browser's
+ * cookies. They are for the gateway, or for nobody, unless
+ * FORWARD_CLIENT_CREDENTIALS names them. (`proxy-authorization` is
+ * hop-by-hop, so it never leaves either.)
+ */
+export const CLIENT_CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
+  'cookie',
+  'x-api-key',
+  'api-key',
+  'x-goog-api-key',
+  'x-auth-token',
+]);
+
+/** A comma-separated list of HTTP header names (RFC 9110 tokens). */
+export const HEADER_NAME_LIST =
+  /^\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+(\s*,\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*\s*$/;
+
+/** The lower-case names of a comma-separated header list; [] when unset. */
+export function parseHeaderList(list: string | undefined): string[] {
+  return (list ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
+}
+
+/** How a pass-through treats the client's credentials. */
+export interface ClientCredentialPolicy {
+  /** Replaces the client's Authorization unless it is forwarded. */
+  upstreamApiKey?: string;
+  /** FORWARD_CLIENT_AUTH: the client's Authorization goes upstream. */
+  forwardClientAuth: boolean;
+  /** FORWARD_CLIENT_CREDENTIALS: these credential headers go upstream too. */
+  forwardClientCredentials?: readonly string[];
+}
+
+/**
+ * Request headers to send upstream: hop-by-hop dropped, the client's
+ * credentials dropped (Authorization replaced) unless the policy forwards
+ * them.
+ */
 export function upstreamRequestHeaders(
   incoming: IncomingHttpHeaders,
-  auth: { upstreamApiKey?: string; forwardClientAuth: boolean },
+  policy: ClientCredentialPolicy,
 ): Record<string, string | string[]> {
   const headers = copyEndToEnd(incoming);
-  if (!auth.forwardClientAuth) {
+  const forwarded = new Set(policy.forwardClientCredentials);
+  for (const name of CLIENT_CREDENTIAL_HEADERS) {
+    if (!forwarded.has(name)) {
+      delete headers[name];
+    }
+  }
+  if (!policy.forwardClientAuth) {
     // The client's key is for the gateway; never leak it upstream.
     delete headers.authorization;
-    if (auth.upstreamApiKey) {
-      headers.authorization = `Bearer ${auth.upstreamApiKey}`;
+    if (policy.upstreamApiKey) {
+      headers.authorization = `Bearer ${policy.upstreamApiKey}`;
     }
   }
   return headers;

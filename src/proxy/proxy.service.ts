@@ -73,6 +73,7 @@ export class ProxyService {
           // forward() adds the target's key, unless the client's is forwarded.
           headers: upstreamRequestHeaders(request.headers, {
             forwardClientAuth: this.server.forwardClientAuth,
+            forwardClientCredentials: this.server.forwardClientCredentials,
           }),
           keepClientAuth: this.server.forwardClientAuth,
           body: bodyStream(request),

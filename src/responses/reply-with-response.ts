@@ -1,11 +1,12 @@
 import type { FastifyReply } from 'fastify';
+import { Subject } from 'rxjs';
 import {
   TOOL_CALL_FORMAT_HEADER,
   type ToolCallFormatOption,
 } from '../agent-format/request-agent-format.js';
 import { clientAbortSignal } from '../common/http/client-abort.js';
 import { FlowControl } from '../common/sse/flow-control.js';
-import { writeSse } from '../common/sse/sse-writer.js';
+import { KEEPALIVE_COMMENT, writeSse } from '../common/sse/sse-writer.js';
 import {
   MCP_TOOLS_HEADER,
   type McpToolsOption,
@@ -46,11 +47,16 @@ export async function replyWithResponse(
   try {
     if (request.stream === true) {
       const flow = new FlowControl();
+      // `: keepalive` comments while response.created waits for the model.
+      const comments = new Subject<string>();
       const events$ = await service.stream(request, {
         ...options,
         flow,
+        onWaiting: () => comments.next(KEEPALIVE_COMMENT),
+        // An upstream failing mid-answer is the upstream's fault, told to
+        // the client as response.failed: a warning, not a gateway error.
         onFailed: (error) =>
-          reply.log.error(
+          reply.log.warn(
             { err: error },
             'response failed after response.created (sent as response.failed)',
           ),
@@ -64,6 +70,7 @@ export async function replyWithResponse(
         events$.pipe(withEventNaming(naming)),
         responsesSseFormat,
         flow,
+        { comments },
       );
       return;
     }

@@ -1,5 +1,14 @@
-import { concat, from, lastValueFrom, of, throwError, toArray } from 'rxjs';
-import { describe, expect, it } from 'vitest';
+import {
+  concat,
+  from,
+  lastValueFrom,
+  of,
+  Subject,
+  throwError,
+  toArray,
+} from 'rxjs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GatewayException } from '../common/errors/gateway.exception.js';
 import { textStream } from '../../test/support/chat-chunks.js';
 import type { ChatCompletionChunk } from '../llm-client/chat-completion.types.js';
 import type {
@@ -141,5 +150,70 @@ describe(singleRoundEvents.name, () => {
     );
     expect(events.at(-1)).toMatchObject({ type: 'response.failed' });
     checkStream(events);
+  });
+});
+
+describe('the early keepalive (onWaiting)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Drives a response from `source` with a 1-s interval; counts the waits. */
+  function drive(source: Subject<ToolLoopEvent>) {
+    const sut = { waits: 0 };
+    const all = lastValueFrom(
+      responseEvents(source, machine(), {
+        keepaliveIntervalMs: 1_000,
+        onWaiting: () => (sut.waits += 1),
+      }).pipe(toArray()),
+    );
+    return { sut, all };
+  }
+
+  it('is called each interval until response.created, and never after', async () => {
+    const source = new Subject<ToolLoopEvent>();
+    const { sut, all } = drive(source);
+    vi.advanceTimersByTime(2_500);
+    expect(sut.waits).toBe(2);
+    chunks(1, ['Hi']).forEach((event) => source.next(event));
+    vi.advanceTimersByTime(5_000);
+    source.complete();
+    expect(sut.waits).toBe(2);
+    const events = await all;
+    expect(events[0]).toMatchObject({ type: 'response.created' });
+    checkStream(events);
+  });
+
+  it('turns a failure after it into response.created, then response.failed', async () => {
+    const source = new Subject<ToolLoopEvent>();
+    const { sut, all } = drive(source);
+    vi.advanceTimersByTime(1_000);
+    expect(sut.waits).toBe(1);
+    source.error(
+      new GatewayException('upstream_error', 'slow down', { status: 429 }),
+    );
+    const events = await all;
+    expect(events.map((e) => e.type)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.failed',
+    ]);
+    expect(events.at(-1)).toMatchObject({
+      response: {
+        error: { code: 'rate_limit_exceeded', message: 'slow down' },
+      },
+    });
+    checkStream(events);
+  });
+
+  it('leaves a failure before the first interval an Observable error', async () => {
+    const source = new Subject<ToolLoopEvent>();
+    const { sut, all } = drive(source);
+    source.error(new Error('down'));
+    await expect(all).rejects.toThrow('down');
+    expect(sut.waits).toBe(0);
   });
 });

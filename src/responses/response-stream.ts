@@ -6,19 +6,33 @@ import { isAbortError } from '../llm-client/upstream-errors.js';
 import type { McpToolListing } from '../mcp/tool-loop/request-toolset.js';
 import type { ToolLoopEvent } from '../mcp/tool-loop/tool-loop.types.js';
 import type { ResponseEventMachine } from './core/response-event-machine.js';
-import type { ResponseStreamEvent } from './core/responses.types.js';
+import type {
+  ResponseObject,
+  ResponseStreamEvent,
+} from './core/responses.types.js';
 import { listedTool, mcpCallOutcome } from './mcp-output.mapper.js';
 
 /** How a response is driven. */
 export interface ResponseStreamOptions {
   /** Silence after which a `keepalive` event goes out; none when unset (non-streaming). */
   keepaliveIntervalMs?: number;
+  /**
+   * Called every keepaliveIntervalMs while response.created still waits for
+   * the model's first event (a slow start, a queue, retries), so the SSE
+   * route can write a comment that keeps proxies and clients from timing
+   * out. No event can go out yet: OpenAI's SDKs refuse any event before
+   * response.created. Once it was called the client has its 200, so a
+   * failure before response.created is reported in-band, as
+   * response.created followed by response.failed, not as an HTTP status.
+   */
+  onWaiting?: () => void;
   /** Servers whose tools the response lists first, as mcp_list_tools items. */
   listings?: readonly McpToolListing[];
   /**
    * Called once when the machine has terminated, before the terminal event
    * goes out (to store the response): a client that continues from
-   * `response.completed` at once must find it stored, even in Redis.
+   * `response.completed` at once must find it stored, even in Redis. When
+   * it fails, the terminal event is `response.failed` instead.
    */
   onTerminated?: (machine: ResponseEventMachine) => Promise<void> | void;
   /** Told of a failure that became `response.failed` (after response.created), to log it. */
@@ -87,6 +101,9 @@ function driveMachine(
     let started = false;
     let round = 1;
     let keepalive: NodeJS.Timeout | undefined;
+    let waiting: NodeJS.Timeout | undefined;
+    // True once onWaiting was called: the client has its status then.
+    let waited = false;
     let lastEmitAt = 0;
     // The clock is read once per batch of events (one upstream read carries
     // hundreds of chunks): a Date.now() per chunk cost 5% of the stream's CPU.
@@ -135,13 +152,17 @@ function driveMachine(
       for (const event of events.slice(0, -1)) {
         subscriber.next(event);
       }
-      // A store that throws, even synchronously, still lets the terminal event out.
+      // A store that throws, even synchronously, still lets a terminal event
+      // out: response.failed, saying the response was not stored.
       void Promise.resolve()
         .then(() => options.onTerminated?.(machine))
-        .catch(() => undefined)
-        .then(() => {
-          if (terminal !== undefined) {
-            subscriber.next(terminal);
+        .then(
+          () => terminal,
+          (error: unknown) => unstoredTerminal(terminal, error, options),
+        )
+        .then((last) => {
+          if (last !== undefined) {
+            subscriber.next(last);
           }
           subscriber.complete();
         });
@@ -151,6 +172,7 @@ function driveMachine(
         return;
       }
       started = true;
+      clearInterval(waiting);
       emit(machine.start());
       for (const listing of options.listings ?? []) {
         emit(
@@ -209,11 +231,13 @@ function driveMachine(
     // it, response.failed. A throw from the machine or from a step here (a
     // bug) ends this response the same way, never the process.
     const failWith = (error: unknown): void => {
-      if (!started || isAbortError(error)) {
+      if ((!started && !waited) || isAbortError(error)) {
         subscriber.error(error);
         return;
       }
       try {
+        // After an early keepalive the failure still opens with response.created.
+        startOnce();
         options.onFailed?.(error);
         emit(machine.fail(failureOf(normalizeError(error))));
       } catch (failure) {
@@ -227,6 +251,15 @@ function driveMachine(
         failWith(error);
       }
     };
+    const onWaiting = options.onWaiting;
+    const interval = options.keepaliveIntervalMs;
+    if (onWaiting !== undefined && interval !== undefined) {
+      waiting = setInterval(() => {
+        guarded(onWaiting);
+        waited = true;
+      }, interval);
+      waiting.unref();
+    }
     const subscription = events$.subscribe({
       next: (event) =>
         guarded(() => {
@@ -242,9 +275,39 @@ function driveMachine(
     });
     return () => {
       clearTimeout(keepalive);
+      clearInterval(waiting);
       subscription.unsubscribe();
     };
   });
+}
+
+/**
+ * The terminal event of a response that onTerminated could not store:
+ * `response.failed` with that failure in place of `response.completed` (or
+ * `response.incomplete`), same sequence number, output kept. A response
+ * that failed anyway keeps its own failure. Tells onFailed, to log it.
+ */
+function unstoredTerminal(
+  terminal: ResponseStreamEvent | undefined,
+  error: unknown,
+  options: ResponseStreamOptions,
+): ResponseStreamEvent | undefined {
+  if (terminal === undefined || terminal.type === 'response.failed') {
+    return terminal;
+  }
+  options.onFailed?.(error);
+  const response = terminal['response'] as ResponseObject;
+  return {
+    ...terminal,
+    type: 'response.failed',
+    response: {
+      ...response,
+      status: 'failed',
+      completed_at: null,
+      incomplete_details: null,
+      error: failureOf(normalizeError(error)),
+    },
+  };
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   ApiJsonOk,
   ApiJsonOrStreamOk,
 } from '../openapi/api-docs.decorators.js';
+import { ApiResponsesRequestHeaders } from '../openapi/request-headers.js';
 import type {
   CreateResponseRequest,
   ResponseObject,
@@ -50,13 +51,15 @@ export class ResponsesController {
   @Post()
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'createResponse',
     summary: 'Create a response on the Chat Completions backend',
   })
+  @ApiResponsesRequestHeaders()
   @ApiJsonBody('CreateResponseRequest')
   @ApiJsonOrStreamOk(
     'Response',
-    'GatewayResponseStreamEvent',
-    'The response; with `stream: true`, its events as `event:`/`data:` frames.',
+    'ResponsesSseEvent',
+    'The response; with `stream: true`, its events as `event:`/`data:` frames, then `data: [DONE]`.',
   )
   create(
     @Body() body: CreateResponseDto,
@@ -71,7 +74,10 @@ export class ResponsesController {
 
   @Post('input_tokens')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Count the input tokens of a Responses request' })
+  @ApiOperation({
+    operationId: 'countInputTokens',
+    summary: 'Count the input tokens of a Responses request',
+  })
   @ApiJsonBody('CreateResponseRequest')
   @ApiJsonOk('TokenCountsResource')
   countInputTokens(
@@ -83,7 +89,7 @@ export class ResponsesController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A stored response' })
+  @ApiOperation({ operationId: 'getResponse', summary: 'A stored response' })
   @ApiQuery({
     name: 'stream',
     required: false,
@@ -106,7 +112,10 @@ export class ResponsesController {
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: 'Delete a stored response' })
+  @ApiOperation({
+    operationId: 'deleteResponse',
+    summary: 'Delete a stored response',
+  })
   @ApiJsonOk('DeletedResponse')
   @ApiErrorResponse(404, 'No stored response has this id.')
   delete(
@@ -117,6 +126,7 @@ export class ResponsesController {
 
   @Post(':id/cancel')
   @ApiOperation({
+    operationId: 'cancelResponse',
     summary: 'Cancel a background response: always refused',
     description:
       'The gateway runs no background responses: 400 for a stored response, 404 otherwise.',
@@ -133,7 +143,10 @@ export class ResponsesController {
   }
 
   @Get(':id/input_items')
-  @ApiOperation({ summary: 'The input items of a stored response' })
+  @ApiOperation({
+    operationId: 'listInputItems',
+    summary: 'The input items of a stored response',
+  })
   @ApiQuery({
     name: 'limit',
     required: false,

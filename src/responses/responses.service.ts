@@ -23,6 +23,8 @@ import {
 import { responsesConfig } from '../config/responses.config.js';
 import { serverConfig } from '../config/server.config.js';
 import { upstreamsConfig } from '../config/upstreams.config.js';
+import { LifecycleStateService } from '../health/lifecycle-state.service.js';
+import { failAtGraceEnd } from '../lifecycle/grace-end.js';
 import type { McpToolsOption } from '../mcp/tool-loop/request-toolset.js';
 import { ToolLoopService } from '../mcp/tool-loop/tool-loop.service.js';
 import type { CallModel } from '../mcp/tool-loop/tool-loop.types.js';
@@ -58,7 +60,13 @@ import {
   type ItemList,
   type ItemListQuery,
   type ResponseStore,
+  type StoredTurn,
 } from './store/response-store.js';
+import {
+  assertStorable,
+  persistPlainTurn,
+  persistTurn,
+} from './store/turn-persistence.js';
 import {
   TurnPreparationService,
   type PreparedTurn,
@@ -72,6 +80,8 @@ export type ResponseCallOptions = ModelCallOptions &
   ConnectionStoreOption & {
     /** Told of a failure reported as `response.failed`. */
     onFailed?: FailureListener;
+    /** The SSE route's early keepalive (ResponseStreamOptions.onWaiting). */
+    onWaiting?: () => void;
   };
 
 /**
@@ -102,6 +112,7 @@ export class ResponsesService {
       'eventNaming'
     >,
     private readonly turns: TurnPreparationService,
+    private readonly lifecycle: LifecycleStateService,
   ) {}
 
   /** The event naming of requests that do not choose one (RESPONSES_EVENT_NAMING). */
@@ -114,6 +125,7 @@ export class ResponsesService {
     request: CreateResponseRequest,
     options: ResponseCallOptions,
   ): Promise<Observable<ResponseStreamEvent>> {
+    assertStorable(request, this.store);
     const turn = await this.turns.prepare(
       request,
       this.formatOf(request, options),
@@ -126,15 +138,21 @@ export class ResponsesService {
       listings: tools.toolset.listings,
       onTerminated: () => this.persist(turn),
       ...(options.onFailed && { onFailed: options.onFailed }),
+      ...(options.onWaiting && { onWaiting: options.onWaiting }),
     };
     const chat = turn.plan.chat;
+    // A stream still running when the shutdown grace period ends fails its
+    // source, so the machine ends it with response.failed.
+    const graceEnd = this.lifecycle.graceEndSignal;
     // A plain turn (one model round, no step that rewrites chunks) takes the
     // text lane: its text chunks come as their content alone
     // (textContentShortcut), the hot path of most streams.
     if (takesTextLane(tools, turn.format, turn.request.tool_choice)) {
       void tools.toolset.close();
       return singleRoundEvents(
-        this.model.streamItems(chat, modelOptions, textContentShortcut()),
+        this.model
+          .streamItems(chat, modelOptions, textContentShortcut())
+          .pipe(failAtGraceEnd(graceEnd)),
         turn.machine,
         streamOptions,
       );
@@ -143,7 +161,7 @@ export class ResponsesService {
       this.model
         .stream(roundChat, modelOptions)
         .pipe(this.allowedToolsOnly(turn, roundChat)),
-    ).pipe(loopEventsFor(turn.format));
+    ).pipe(loopEventsFor(turn.format), failAtGraceEnd(graceEnd));
     return responseEvents(events$, turn.machine, streamOptions);
   }
 
@@ -152,6 +170,7 @@ export class ResponsesService {
     request: CreateResponseRequest,
     options: ResponseCallOptions,
   ): Promise<ResponseObject> {
+    assertStorable(request, this.store);
     const turn = await this.turns.prepare(
       request,
       this.formatOf(request, options),
@@ -177,7 +196,7 @@ export class ResponsesService {
       }),
       { defaultValue: undefined },
     );
-    await this.persist(turn);
+    await persistPlainTurn(turn, this.store, this.logger);
     return turn.machine.response;
   }
 
@@ -261,25 +280,13 @@ export class ResponsesService {
     );
   }
 
-  private async persist(turn: PreparedTurn): Promise<void> {
-    const store =
-      turn.request.store === false ? turn.connectionStore : this.store;
-    if (store === undefined) {
-      return;
-    }
-    try {
-      await store.save({
-        response: turn.machine.response,
-        history: turn.history,
-        inputItems: turn.inputItems,
-      });
-    } catch (error) {
-      this.logger.error({ err: error }, 'saving the response failed');
-    }
+  /** Stores the turn (see persistTurn); a failure is the request's. */
+  private persist(turn: PreparedTurn): Promise<void> {
+    return persistTurn(turn, this.store, this.logger);
   }
 
-  private async findOrThrow(id: string) {
-    const entry = await this.store.get(id);
+  private async findOrThrow(id: string): Promise<StoredTurn> {
+    const entry = await this.store.getTurn(id);
     if (!entry) {
       throw responseNotFound(id);
     }

@@ -30,6 +30,8 @@ export interface PreparedTurn {
   machine: ResponseEventMachine;
   /** Where a `store:false` turn is kept (WebSocket mode). */
   connectionStore?: ResponseStore;
+  /** The store that holds `previous_response_id`, if any (see History.foundIn). */
+  historyStore?: ResponseStore;
   /** How client tool calls reach the client (`agent_format`). */
   format: AgentFormat;
 }
@@ -62,7 +64,7 @@ export class TurnPreparationService {
         { param: 'background', openAiCode: 'unsupported_parameter' },
       );
     }
-    const history = await historyBefore(
+    const { items: history, foundIn: historyStore } = await historyBefore(
       request.previous_response_id,
       this.store,
       connectionStore,
@@ -102,6 +104,7 @@ export class TurnPreparationService {
       machine,
       format,
       connectionStore,
+      historyStore,
     };
   }
 

@@ -17,6 +17,7 @@ import {
   ApiJsonBody,
   ApiJsonOrStreamOk,
 } from '../openapi/api-docs.decorators.js';
+import { ApiResponsesRequestHeaders } from '../openapi/request-headers.js';
 import { CreateResponseDto } from './create-response.dto.js';
 import { replyToCreateRoute } from './reply-with-response.js';
 import { ResponsesService } from './responses.service.js';
@@ -39,12 +40,16 @@ export class UpstreamResponsesController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Create a response on the named upstream' })
+  @ApiOperation({
+    operationId: 'createResponseOnUpstream',
+    summary: 'Create a response on the named upstream',
+  })
+  @ApiResponsesRequestHeaders()
   @ApiJsonBody('CreateResponseRequest')
   @ApiJsonOrStreamOk(
     'Response',
-    'GatewayResponseStreamEvent',
-    'The response; with `stream: true`, its events as `event:`/`data:` frames.',
+    'ResponsesSseEvent',
+    'The response; with `stream: true`, its events as `event:`/`data:` frames, then `data: [DONE]`.',
   )
   @ApiErrorResponse(404, 'No upstream has this name.')
   create(

@@ -112,11 +112,18 @@ describe('inbound auth and CORS on', () => {
         }),
         sut.embeddings.create({ model: 'e', input: 'x' }),
       ];
-      for (const call of calls) {
-        const error = await call.then(
-          () => undefined,
-          (e: unknown) => e,
-        );
+      // Every rejection gets its handler at once: the three calls run
+      // together, and one that fails before the loop reaches it would
+      // otherwise be an unhandled rejection for a moment.
+      const errors = await Promise.all(
+        calls.map((call) =>
+          call.then(
+            () => undefined,
+            (e: unknown) => e,
+          ),
+        ),
+      );
+      for (const error of errors) {
         expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
         const auth = error as InstanceType<typeof OpenAI.AuthenticationError>;
         expect(auth.status).toBe(401);
@@ -310,7 +317,9 @@ async function startCapturedGateway(
   env: Record<string, string>,
 ): Promise<CapturedGateway> {
   const previous = new Map<string, string | undefined>();
-  for (const [key, value] of Object.entries(env)) {
+  // No upstream health probe (see startGateway): the specs count upstream calls.
+  const settings = { UPSTREAM_PROBE_INTERVAL: '0', ...env };
+  for (const [key, value] of Object.entries(settings)) {
     previous.set(key, process.env[key]);
     process.env[key] = value;
   }

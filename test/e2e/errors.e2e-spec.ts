@@ -6,6 +6,7 @@ import {
   expectOpenAiError,
 } from '../support/error-expectations.js';
 import { useGatewayWithUpstream } from '../support/gateway-with-upstream.js';
+import { waitUntil } from '../support/wait-until.js';
 import {
   startGateway,
   type RunningGateway,
@@ -248,6 +249,7 @@ describe('errors when the upstream is down', () => {
   beforeAll(async () => {
     gateway = await startGateway({
       OPENAI_BASE_URL_INTERNAL: `http://127.0.0.1:${await closedPort()}/v1`,
+      UPSTREAM_PROBE_INTERVAL: '30',
     });
   });
   afterAll(() => gateway.close());
@@ -282,10 +284,27 @@ describe('errors when the upstream is down', () => {
     });
   });
 
-  it('reports /ready as 503 and /health as 200', async () => {
-    const ready = await fetch(`${gateway.url}/ready`);
-    expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ upstream: 'unreachable' });
+  it('stays ready (200) and reports the upstream down in /ready', async () => {
+    // The upstream's state is the verdict of the health probe, not of /ready:
+    // a down upstream must not take every replica out at once.
+    let body: unknown;
+    await waitUntil(
+      async () => {
+        const ready = await fetch(`${gateway.url}/ready`);
+        expect(ready.status).toBe(200);
+        body = await ready.json();
+        return (
+          (body as { upstreams: Record<string, { state: string }> }).upstreams
+            .default?.state === 'down'
+        );
+      },
+      () =>
+        `the default upstream reported down; /ready said ${JSON.stringify(body)}`,
+    );
+    expect(body).toMatchObject({
+      status: 'ready',
+      upstreams: { default: { state: 'down', status: null } },
+    });
     expect((await fetch(`${gateway.url}/health`)).status).toBe(200);
   });
 });

@@ -1,7 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { McpManagerService } from '../../src/mcp/mcp-manager.service.js';
-import { completion, textStream } from '../support/chat-chunks.js';
+import {
+  chunk,
+  completion,
+  textStream,
+  usageChunk,
+} from '../support/chat-chunks.js';
+import type { FakeReply, RecordedRequest } from '../support/fake-upstream.js';
 import { FakeUpstream } from '../support/fake-upstream.js';
 import {
   startGateway,
@@ -21,6 +28,8 @@ describe('GET /metrics', () => {
 
   beforeAll(async () => {
     upstream = await FakeUpstream.start();
+    // Listed on /models, so the gateway may use it as a `model` label value.
+    upstream.models.push('model-a');
     dir = await TempDir.create();
     const mcpConfig = await dir.writeConfig({
       everything: nodeServer(EVERYTHING_BIN, ['stdio']),
@@ -323,6 +332,56 @@ describe('GET /metrics', () => {
     ).toBe(4);
   });
 
+  it('keeps /metrics bounded when 3,000 requests name models nobody listed', async () => {
+    const before = await scrape();
+    // The worst case: an upstream that reports whatever model it was asked for.
+    upstream.setHandler(echoModel);
+    const names = Array.from(
+      { length: 3_000 },
+      (_, i) => `${i % 3 === 0 ? 'nobody/' : ''}random-${randomUUID()}`,
+    );
+    await inBatches(names, 8, async (model, i) => {
+      const chat = i % 2 === 0;
+      const answer = await fetch(
+        `${gateway.url}/v1/${chat ? 'chat/completions' : 'responses'}`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(
+            chat
+              ? {
+                  model,
+                  stream: i % 4 === 0,
+                  messages: [{ role: 'user', content: 'hi' }],
+                }
+              : { model, input: 'hi', store: false },
+          ),
+        },
+      );
+      await answer.text();
+      expect(answer.status).toBe(200);
+    });
+    const after = await scrape();
+    const models = new Set(
+      after.series('gateway_tokens_total').map((s) => s.labels.model),
+    );
+    expect(
+      [...models].filter(
+        (m) => !['fake-model', 'fake-model-2', 'model-a', 'other'].includes(m!),
+      ),
+    ).toEqual([]);
+    expect(names.filter((name) => after.text.includes(name))).toEqual([]);
+    // Nothing lost: every answer's tokens are counted, as `other`.
+    expect(
+      after.delta(before, 'gateway_tokens_total', {
+        model: 'other',
+        direction: 'output',
+      }),
+    ).toBe(names.length * 20);
+    // 6,000 series of ~60 bytes would have added ~360 KB.
+    expect(after.text.length - before.text.length).toBeLessThan(16 * 1024);
+  }, 180_000);
+
   it('keeps the counts of each app apart (one registry per app)', async () => {
     const other = await startGateway({
       OPENAI_BASE_URL_INTERNAL: upstream.baseUrl,
@@ -344,3 +403,37 @@ describe('GET /metrics', () => {
     }
   });
 });
+
+/** A completion (streamed or not) whose `model` is the one requested, with 10 + 20 tokens. */
+function echoModel(request: RecordedRequest): FakeReply {
+  const model = String(request.body?.model);
+  if (request.body?.stream) {
+    return {
+      kind: 'stream',
+      chunks: [
+        chunk({ role: 'assistant', content: 'x' }, null, { model }),
+        chunk({}, 'stop', { model }),
+        { ...usageChunk(), model },
+      ],
+    };
+  }
+  return {
+    kind: 'json',
+    body: completion({ content: 'x' }, 'stop', { model }),
+  };
+}
+
+/** Runs `task` over `items`, `width` at a time. */
+async function inBatches<T>(
+  items: readonly T[],
+  width: number,
+  task: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  for (let start = 0; start < items.length; start += width) {
+    await Promise.all(
+      items
+        .slice(start, start + width)
+        .map((item, offset) => task(item, start + offset)),
+    );
+  }
+}

@@ -42,6 +42,27 @@ export async function use(): Promise<string[]> {
   });
   // @ts-expect-error the gateway requires \`model\`
   await client.POST('/v1/responses', { body: { input: 'hi' } });
+  // The gateway's own headers and body field are typed.
+  await client.POST('/v1/responses', {
+    params: {
+      header: {
+        'x-mcp-tools': 'off',
+        'x-tool-call-format': 'xml',
+        'x-responses-event-naming': 'open-responses',
+        'x-request-id': 'req_1',
+      },
+    },
+    body: { model: 'm', input: 'hi', agent_format: '<call>,</call>' },
+  });
+  await client.POST('/{upstream}/v1/chat/completions', {
+    params: { path: { upstream: 'local' }, header: { 'x-mcp-tools': 'off' } },
+    body: { model: 'm', messages: [], agent_format: 'passthrough' },
+  });
+  await client.POST('/v1/responses', {
+    // @ts-expect-error only the documented event namings
+    params: { header: { 'x-responses-event-naming': 'other' } },
+    body: { model: 'm' },
+  });
   return [
     response?.id ?? '',
     chat.data?.choices[0]?.message.content ?? '',
@@ -119,9 +140,11 @@ describe('a client generated from the OpenAPI document', () => {
   it('creates a response that matches the Response schema', async () => {
     upstream.enqueue({ kind: 'json', body: completion({ content: 'hello' }) });
     const { data, response } = await client.POST('/v1/responses', {
+      params: { header: { 'x-request-id': 'req_generated_client' } },
       body: { model: 'fake-model', input: 'hi' },
     });
     expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe('req_generated_client');
     expect(data.output_text ?? data.output).toBeTruthy();
     expect(responses.errors('POST', '/v1/responses', 200, data)).toEqual([]);
   });

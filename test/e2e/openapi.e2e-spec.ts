@@ -18,6 +18,9 @@ import { ajv } from '../support/openapi-documents.js';
 import { committedDocument } from '../support/gateway-openapi.js';
 
 const KEY = 'sk-gateway-key';
+const UPSTREAM_KEY = 'sk-upstream-secret';
+// Never called: no test here reaches the upstream.
+const INTERNAL_URL = 'http://internal-llm.invalid:8000/v1';
 const OPERATION_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH'];
 
 /** Fastify `/a/:b/*` as an OpenAPI path: `/a/{b}/{path}`. */
@@ -60,6 +63,8 @@ describe('the OpenAPI document', () => {
   beforeAll(async () => {
     gateway = await startGateway({
       GATEWAY_API_KEYS: KEY,
+      OPENAI_API_KEY: UPSTREAM_KEY,
+      OPENAI_BASE_URL_INTERNAL: INTERNAL_URL,
       LOG_LEVEL: 'silent',
     });
     const answer = await fetch(`${gateway.url}/openapi.json`);
@@ -68,8 +73,8 @@ describe('the OpenAPI document', () => {
   });
   afterAll(() => gateway.close());
 
-  it('is OpenAPI 3.1, served with Swagger UI and without a key', async () => {
-    expect(served['openapi']).toBe('3.1.0');
+  it('is OpenAPI 3.2, served with Swagger UI and without a key', async () => {
+    expect(served['openapi']).toBe('3.2.0');
     const page = await fetch(`${gateway.url}/docs`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
@@ -86,6 +91,13 @@ describe('the OpenAPI document', () => {
     await guarded.arrayBuffer();
   });
 
+  it('holds no key and no internal upstream address', () => {
+    const text = JSON.stringify(served);
+    for (const secret of [KEY, UPSTREAM_KEY, 'internal-llm.invalid']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+
   it('equals the committed openapi/openapi.json', () => {
     expect(
       served,
@@ -93,12 +105,12 @@ describe('the OpenAPI document', () => {
     ).toEqual(committedDocument());
   });
 
-  it('is valid OpenAPI 3.1 whose refs all resolve', async () => {
+  it('is valid OpenAPI 3.2 whose refs all resolve', async () => {
     const validator = new Validator();
     const result = await validator.validate(structuredClone(served));
     expect(result.errors).toBeUndefined();
     expect(result.valid).toBe(true);
-    expect(validator.version).toBe('3.1');
+    expect(validator.version).toBe('3.2');
     expect(() => validator.resolveRefs()).not.toThrow();
   });
 

@@ -202,7 +202,7 @@ describe('Redis response store that goes away', () => {
     await expectOpenAiError(
       await fetch(`${gateway.url}/v1/responses/resp_any`),
       503,
-      { type: 'server_error', code: 'service_unavailable' },
+      { type: 'server_error', code: 'store_unavailable' },
     );
     const chatRequestsBefore = upstream.chatRequests.length;
     const error = await expectOpenAiError(
@@ -217,7 +217,7 @@ describe('Redis response store that goes away', () => {
         }),
       }),
       503,
-      { type: 'server_error', code: 'service_unavailable' },
+      { type: 'server_error', code: 'store_unavailable' },
     );
     expect(error.message).toContain('response store is unavailable');
     expect(upstream.chatRequests).toHaveLength(chatRequestsBefore);

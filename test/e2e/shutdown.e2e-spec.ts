@@ -79,7 +79,7 @@ describe('graceful shutdown of the built process (node dist/main.js)', () => {
     expect(gateway.output()).toContain('shutting down');
   });
 
-  it('cuts a stalled stream after SHUTDOWN_GRACE_SECONDS, aborts its upstream call, stops MCP children and exits 0', async () => {
+  it('ends a stalled stream with an error chunk and [DONE] after SHUTDOWN_GRACE_SECONDS, aborts its upstream call, stops MCP children and exits 0', async () => {
     upstream.setHandler(() => ({
       kind: 'stream',
       chunks: textStream(PIECES),
@@ -113,13 +113,19 @@ describe('graceful shutdown of the built process (node dist/main.js)', () => {
 
     expect(await gateway.exit).toEqual({ code: 0, signal: null });
     await upstream.waitForAborts(1);
-    expect(await chat.text).not.toContain('[DONE]');
+    // Ended, not cut: a final error chunk, then [DONE].
+    const chatText = await chat.text;
+    expect(chatText).toMatch(/data: \{"error":\{"message":"[^"]*shutting down/);
+    expect(chatText.trimEnd().endsWith('data: [DONE]')).toBe(true);
     await waitFor(
       () => !processExists(mcpPid!),
       5_000,
       'the MCP child to exit',
     );
-    expect(gateway.output()).toContain('cutting the requests still in flight');
+    expect(gateway.output()).toContain('shutdown grace period over');
+    expect(gateway.output()).not.toContain(
+      'cutting the requests still in flight',
+    );
   });
 });
 

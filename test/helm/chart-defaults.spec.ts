@@ -155,6 +155,15 @@ describe('chart rendered with default values', () => {
     ]);
   });
 
+  it('requests more memory than a pod uses at rest (150 MiB idle RSS measured)', () => {
+    const request = String(container.resources.requests.memory);
+    expect(request).toMatch(/^\d+Mi$/);
+    expect(parseInt(request, 10)).toBeGreaterThanOrEqual(150);
+    expect(parseInt(request, 10)).toBeLessThan(
+      parseInt(String(container.resources.limits.memory), 10),
+    );
+  });
+
   it('caps the V8 heap at half the memory limit, through NODE_OPTIONS', () => {
     const limitMiB = Number(
       /^(\d+)Mi$/.exec(String(container.resources.limits.memory))?.[1],

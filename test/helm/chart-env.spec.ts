@@ -16,8 +16,12 @@ import {
 } from './k8s-objects.js';
 
 /** Variables the chart sets from first-class values; `config`/`secrets` refuse them. */
-const chartManaged = (readChartFiles().schema as Record<string, any>)
-  .definitions.envName.not.enum as string[];
+const chartManaged = readChartFiles().schema.definitions.envName.not
+  .enum as string[];
+
+/** Settings that carry a secret; `config` refuses them, `secrets` takes them. */
+const secretOnly = readChartFiles().schema.definitions.secretEnvName
+  .enum as string[];
 
 /** Values that switch on every first-class setting the chart has. */
 const everyFeature = {
@@ -60,17 +64,28 @@ describe('env var discovery', () => {
 });
 
 describe('chart environment', () => {
-  it('can set every env var the gateway reads', () => {
+  it('can set every env var the gateway reads, the secret ones from the Secret', () => {
+    const settable = appVars.filter((name) => !chartManaged.includes(name));
     const config = Object.fromEntries(
-      appVars
-        .filter((name) => !chartManaged.includes(name))
+      settable
+        .filter((name) => !secretOnly.includes(name))
         .map((name) => [name, `set-${name}`]),
     );
-    const env = effectiveEnvironment(render({ ...everyFeature, config }));
+    const secrets = Object.fromEntries(
+      secretOnly.map((name) => [name, `secret-${name}`]),
+    );
+    const objects = render({
+      ...everyFeature,
+      metrics: { port: 9090 },
+      config,
+      secrets,
+    });
+    const env = effectiveEnvironment(objects);
     expect(appVars.filter((name) => !(name in env))).toEqual([]);
-    for (const [name, value] of Object.entries(config)) {
+    for (const [name, value] of Object.entries({ ...config, ...secrets })) {
       expect(env[name], name).toBe(value);
     }
+    expect(secretData(findObject(objects, 'Secret'))).toMatchObject(secrets);
   });
 
   it('can take any of them from the chart Secret instead of the ConfigMap', () => {
@@ -88,20 +103,27 @@ describe('chart environment', () => {
   });
 
   it('sets only variables the gateway reads, and NODE_OPTIONS for Node itself', () => {
-    const env = effectiveEnvironment(render(everyFeature));
+    const env = effectiveEnvironment(
+      render({ ...everyFeature, metrics: { port: 9090 } }),
+    );
     expect(Object.keys(env).filter((name) => !appVars.includes(name))).toEqual([
       'NODE_OPTIONS',
     ]);
   });
 
-  it('passes nodeOptions through as NODE_OPTIONS, and sets none when empty', () => {
+  it('passes nodeOptions through after the heap cap, and sets none without either', () => {
     const options = '--max-old-space-size=1536 --max-semi-space-size=32';
     expect(
       effectiveEnvironment(render({ nodeOptions: options })).NODE_OPTIONS,
-    ).toBe(options);
+    ).toBe(`--max-old-space-size=256 ${options}`);
+    const unlimited = { resources: { limits: null } };
     expect(
-      effectiveEnvironment(render({ nodeOptions: '' })),
-    ).not.toHaveProperty('NODE_OPTIONS');
+      effectiveEnvironment(render({ ...unlimited, nodeOptions: options }))
+        .NODE_OPTIONS,
+    ).toBe(options);
+    expect(effectiveEnvironment(render(unlimited))).not.toHaveProperty(
+      'NODE_OPTIONS',
+    );
   });
 
   it('renders an environment the gateway validates, numbers and flags included', () => {

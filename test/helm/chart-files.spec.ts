@@ -182,7 +182,18 @@ describe("README's Helm values example", () => {
       headers: { Authorization: 'Bearer ghp' },
     });
     expect(kinds(objects)).toEqual(
-      expect.arrayContaining(['Ingress', 'PodDisruptionBudget']),
+      expect.arrayContaining([
+        'Ingress',
+        'PodDisruptionBudget',
+        'ServiceMonitor',
+      ]),
     );
+    expect(env.METRICS_PORT).toBe('9090');
+    const ingress = findObject(objects, 'Ingress') as Record<string, any>;
+    expect(
+      (ingress.spec.rules[0].http.paths as { path: string }[]).map(
+        (p) => p.path,
+      ),
+    ).toEqual(['/v1', '/responses']);
   });
 });

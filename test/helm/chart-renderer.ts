@@ -1,17 +1,18 @@
 /**
- * `helm template` for this chart without helm: coalesces values over
- * values.yaml (a `null` override deletes a key), validates them against
- * values.schema.json as helm does before rendering, renders every template
- * with the Go-template subset, and parses the manifests.
+ * The chart as the real `helm` renders it (see support/helm-binary.ts):
+ * `helm install --dry-run=client -o json`, which validates the values against
+ * values.schema.json, renders every template and also returns the hooks and
+ * NOTES, split up per template file and parsed.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { GoTemplateEngine } from './go-template-engine.js';
-import { fromPlain, isMap, type GoValue } from './go-values.js';
-import { helmFunctions } from './helm-functions.js';
+import { HelmError, helmBinary, runHelm } from './support/helm-binary.js';
+
+// Unpacked while the spec file loads, so the first test's time is its own.
+helmBinary();
 
 /** The chart's directory. */
 export const CHART_DIR = fileURLToPath(
@@ -30,29 +31,28 @@ export interface K8sObject {
   [field: string]: unknown;
 }
 
-/** What `helm template` would print, split up. */
+/** What `helm install --dry-run` renders, split up. */
 export interface RenderedChart {
-  /** The values the templates saw. */
-  values: Record<string, unknown>;
   /** Rendered text per template file, e.g. `deployment.yaml`, `tests/test-connection.yaml`. */
   manifests: Map<string, string>;
+  /** Every object, hooks (the `helm test` pod) included. */
   objects: K8sObject[];
   notes: string;
 }
 
 export interface RenderOptions {
-  /** Overrides, as with `-f values.yaml` or `--set`. */
+  /** Overrides, as with `-f values.yaml`; a `null` deletes a default. */
   values?: Record<string, unknown>;
+  /** More values files, e.g. test/helm/fixtures/every-feature.yaml. */
+  valuesFiles?: string[];
   releaseName?: string;
   namespace?: string;
 }
 
-/** Thrown when values fail values.schema.json, as `helm install` would. */
+/** Thrown when helm refuses the values against values.schema.json. */
 export class InvalidValuesError extends Error {
-  constructor(readonly problems: string[]) {
-    super(
-      `values don't meet the specifications of the schema: ${problems.join('; ')}`,
-    );
+  constructor(readonly helmMessage: string) {
+    super(helmMessage);
     this.name = InvalidValuesError.name;
   }
 }
@@ -61,7 +61,7 @@ export class InvalidValuesError extends Error {
 export function readChartFiles(): {
   chart: Record<string, unknown>;
   values: Record<string, unknown>;
-  schema: Record<string, unknown>;
+  schema: Record<string, any>;
 } {
   const read = (file: string): string =>
     readFileSync(join(CHART_DIR, file), 'utf8');
@@ -72,112 +72,93 @@ export function readChartFiles(): {
       string,
       unknown
     >,
-    schema: JSON.parse(read('values.schema.json')) as Record<string, unknown>,
+    schema: JSON.parse(read('values.schema.json')) as Record<string, any>,
   };
 }
 
-/** Helm's coalescing: maps merge deeply, anything else replaces, `null` deletes. */
-export function coalesceValues(
-  base: Record<string, unknown>,
-  overrides: Record<string, unknown>,
-): Record<string, unknown> {
-  const result: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(overrides)) {
-    const current = result[key];
-    if (value === null) {
-      delete result[key];
-    } else if (isMap(value) && isMap(current)) {
-      result[key] = coalesceValues(current, value);
-    } else {
-      result[key] = value;
-    }
+/** Writes `values` to a temporary values file for the duration of `use`. */
+function withValuesFile<T>(
+  values: Record<string, unknown>,
+  use: (file: string) => T,
+): T {
+  const dir = mkdtempSync(join(tmpdir(), 'chart-values-'));
+  try {
+    const file = join(dir, 'values.json');
+    // JSON is YAML: helm reads it as any values file.
+    writeFileSync(file, JSON.stringify(values));
+    return use(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return result;
 }
 
-let validator: ValidateFunction | undefined;
-
-/** Problems of `values` against values.schema.json, empty when valid. */
-export function schemaProblems(values: unknown): string[] {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(
-    readChartFiles().schema,
-  );
-  if (validator(values)) {
-    return [];
-  }
-  return (validator.errors ?? []).map(
-    (e) =>
-      `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
-  );
+/** helm's arguments for `options`' values files. */
+function valuesArgs(options: RenderOptions, file: string): string[] {
+  return [...(options.valuesFiles ?? []), file].flatMap((f) => ['-f', f]);
 }
 
-/** Renders the chart as `helm template <release> helm/open-responses-gateway`. */
+/** Renders the chart as `helm install <release> --dry-run=client` does. */
 export function renderChart(options: RenderOptions = {}): RenderedChart {
-  const files = readChartFiles();
-  const values = withoutNulls(
-    coalesceValues(files.values, options.values ?? {}),
-  );
-  const problems = schemaProblems(values);
-  if (problems.length > 0) {
-    throw new InvalidValuesError(problems);
-  }
-  const chartName = String(files.chart.name);
-  const basePath = `${chartName}/templates`;
-  const engine = new GoTemplateEngine(helmFunctions);
-  const templateDir = join(CHART_DIR, 'templates');
-  const templateFiles = readdirSync(templateDir, {
-    recursive: true,
-    encoding: 'utf8',
-  })
-    .filter((file) => /\.(ya?ml|tpl|txt)$/.test(file))
-    .map((file) => file.split('\\').join('/'))
-    .sort();
-  for (const file of templateFiles) {
-    engine.parse(
-      `${basePath}/${file}`,
-      readFileSync(join(templateDir, file), 'utf8'),
-    );
-  }
-  const top = {
-    Values: values,
-    Release: {
-      Name: options.releaseName ?? 'my-release',
-      Namespace: options.namespace ?? 'default',
-      Service: 'Helm',
-      IsInstall: true,
-      IsUpgrade: false,
-      Revision: 1n,
-    },
-    // Chart.yaml's keys as the Go struct's field names: appVersion -> AppVersion.
-    Chart: Object.fromEntries(
-      Object.entries(files.chart).map(([k, v]) => [
-        k.charAt(0).toUpperCase() + k.slice(1),
-        v,
-      ]),
-    ),
-    Capabilities: { KubeVersion: { Version: 'v1.31.0' } },
+  const output = withValuesFile(options.values ?? {}, (file) => {
+    try {
+      return runHelm([
+        'install',
+        options.releaseName ?? 'my-release',
+        CHART_DIR,
+        '--namespace',
+        options.namespace ?? 'default',
+        '--dry-run=client',
+        '--output',
+        'json',
+        ...valuesArgs(options, file),
+      ]);
+    } catch (error) {
+      throw asInvalidValues(error);
+    }
+  });
+  const release = JSON.parse(output) as {
+    manifest: string;
+    hooks?: { path: string; manifest: string }[];
+    info: { notes?: string };
   };
-  const manifests = new Map<string, string>();
-  const objects: K8sObject[] = [];
-  let notes = '';
-  for (const file of templateFiles) {
-    if (file.split('/').at(-1)!.startsWith('_')) {
-      continue;
-    }
-    const name = `${basePath}/${file}`;
-    const data = fromPlain({
-      ...top,
-      Template: { Name: name, BasePath: basePath },
-    });
-    const text = engine.execute(name, data);
-    if (file === 'NOTES.txt') {
-      notes = text;
-      continue;
-    }
-    manifests.set(file, text);
-    objects.push(...parseManifests(file, text));
+  const manifests = splitManifest(release.manifest);
+  for (const hook of release.hooks ?? []) {
+    manifests.set(hook.path.replace(/^[^/]+\/templates\//, ''), hook.manifest);
   }
-  return { values, manifests, objects, notes };
+  const objects = [...manifests].flatMap(([file, text]) =>
+    parseManifests(file, text),
+  );
+  return { manifests, objects, notes: release.info.notes ?? '' };
+}
+
+/** `helm lint --strict` of the chart with `options`' values; throws on failure. */
+export function lintChart(options: RenderOptions = {}): string {
+  return withValuesFile(options.values ?? {}, (file) =>
+    runHelm(['lint', '--strict', CHART_DIR, ...valuesArgs(options, file)]),
+  );
+}
+
+function asInvalidValues(error: unknown): unknown {
+  if (
+    error instanceof HelmError &&
+    /values don't meet the specifications of the schema/.test(error.stderr)
+  ) {
+    return new InvalidValuesError(error.stderr.trim());
+  }
+  return error;
+}
+
+/** Splits helm's manifest stream at its `# Source: <chart>/templates/<file>` headers. */
+function splitManifest(manifest: string): Map<string, string> {
+  const manifests = new Map<string, string>();
+  const parts = manifest.split(/^---\n# Source: [^/]+\/templates\/(.+)\n/m);
+  for (let i = 1; i < parts.length; i += 2) {
+    const file = parts[i]!;
+    const previous = manifests.get(file);
+    const text = parts[i + 1]!;
+    manifests.set(file, previous ? `${previous}---\n${text}` : text);
+  }
+  return manifests;
 }
 
 function parseManifests(file: string, text: string): K8sObject[] {
@@ -188,34 +169,16 @@ function parseManifests(file: string, text: string): K8sObject[] {
         `${file} renders invalid YAML: ${document.errors[0]!.message}\n${text}`,
       );
     }
-    const object: unknown = document.toJS();
+    const object = document.toJS() as K8sObject | null;
     if (object === null) {
       continue;
     }
-    if (!isMap(object) || typeof object.kind !== 'string') {
+    if (typeof object !== 'object' || typeof object.kind !== 'string') {
       throw new Error(
         `${file} renders something that is not a Kubernetes object:\n${text}`,
       );
     }
-    objects.push(object as unknown as K8sObject);
+    objects.push(object);
   }
   return objects;
-}
-
-/** Helm drops keys whose value is null once values are coalesced. */
-function withoutNulls(
-  values: Record<string, unknown>,
-): Record<string, unknown> {
-  const cleaned = fromPlain(values) as { [key: string]: GoValue };
-  const strip = (map: { [key: string]: GoValue }): void => {
-    for (const [key, value] of Object.entries(map)) {
-      if (value === null) {
-        delete map[key];
-      } else if (isMap(value)) {
-        strip(value);
-      }
-    }
-  };
-  strip(cleaned);
-  return cleaned;
 }

@@ -82,7 +82,7 @@ describe('chart ingress', () => {
 });
 
 describe('chart autoscaling and disruption budget', () => {
-  it('renders an autoscaling/v2 CPU HPA and lets it own the replica count', () => {
+  it('renders an autoscaling/v2 CPU and memory HPA and lets it own the replica count', () => {
     const objects = render({
       autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 7 },
     });
@@ -105,6 +105,13 @@ describe('chart autoscaling and disruption budget', () => {
           resource: {
             name: 'cpu',
             target: { type: 'Utilization', averageUtilization: 70 },
+          },
+        },
+        {
+          type: 'Resource',
+          resource: {
+            name: 'memory',
+            target: { type: 'AverageValue', averageValue: '384Mi' },
           },
         },
       ],

@@ -80,6 +80,18 @@ describe('Dockerfile', () => {
     expect(instructions(runtime, 'COPY').join('\n')).toContain('package.json');
   });
 
+  it('copies .npmrc with the lockfile wherever npm ci runs, as the lock needs it', () => {
+    // The lock was made with legacy-peer-deps (aws-cdk-lib, a peer of the
+    // helm-carrying devDependency, is left out); without .npmrc npm ci
+    // refuses the lock as out of sync.
+    expect(read('.npmrc')).toMatch(/^legacy-peer-deps=true$/m);
+    for (const stage of [build, runtime]) {
+      expect(instructions(stage, 'COPY')).toContain(
+        'package.json package-lock.json .npmrc ./',
+      );
+    }
+  });
+
   it('copies into the build only files that exist and .dockerignore lets through', () => {
     const ignored = read('.dockerignore')
       .split('\n')

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { appEnvironmentVariables } from './app-env-vars.js';
 import {
-  coalesceValues,
+  InvalidValuesError,
   readChartFiles,
-  schemaProblems,
+  renderChart,
 } from './chart-renderer.js';
 
 const packageJson = JSON.parse(
@@ -60,8 +61,17 @@ function untypedPaths(
   });
 }
 
-function problemsWith(overrides: Record<string, unknown>): string[] {
-  return schemaProblems(coalesceValues(readChartFiles().values, overrides));
+/** helm's complaint about the values, or '' when it renders them. */
+function problemsWith(overrides: Record<string, unknown>): string {
+  try {
+    renderChart({ values: overrides });
+    return '';
+  } catch (error) {
+    if (error instanceof InvalidValuesError) {
+      return error.message;
+    }
+    throw error;
+  }
 }
 
 describe('values.schema.json', () => {
@@ -69,7 +79,7 @@ describe('values.schema.json', () => {
 
   it('is a draft-07 schema that accepts the default values.yaml', () => {
     expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
-    expect(schemaProblems(values)).toEqual([]);
+    expect(problemsWith({})).toBe('');
   });
 
   it('gives every value in values.yaml a type', () => {
@@ -107,8 +117,28 @@ describe('values.schema.json', () => {
     ['a string replica count', { replicaCount: '2' }],
     ['an unknown probe field', { probes: { liveness: { path: '/x' } } }],
     ['an MCP server that is not an object', { mcpServers: { fs: 'npx' } }],
+    ['an unknown config key (a typo)', { config: { MAX_TOOL_ITERATIONS: 5 } }],
+    ['a client key in config', { config: { GATEWAY_API_KEYS: 'k1' } }],
+    ['the upstream key in config', { config: { OPENAI_API_KEY: 'sk-1' } }],
+    ['the compaction secret in config', { config: { COMPACTION_SECRET: 's' } }],
+    ['METRICS_PORT through config', { config: { METRICS_PORT: 9090 } }],
+    ['a metrics port equal to the API port', { metrics: { port: 8080 } }],
+    [
+      'a memory HPA target in percent',
+      { autoscaling: { targetMemoryAverageValue: '80%' } },
+    ],
+    [
+      'an unknown ServiceMonitor field',
+      { serviceMonitor: { enabled: true, port: 'x' } },
+    ],
+    [
+      'a NetworkPolicy egress that is not a list',
+      { networkPolicy: { enabled: true, egress: 'all' } },
+    ],
   ])('rejects %s', (_label, overrides) => {
-    expect(problemsWith(overrides)).not.toEqual([]);
+    expect(problemsWith(overrides)).toMatch(
+      /values don't meet the specifications of the schema/,
+    );
   });
 
   it.each([
@@ -126,8 +156,40 @@ describe('values.schema.json', () => {
     ],
     ['a percentage PDB', { podDisruptionBudget: { minAvailable: '50%' } }],
     ['values from a parent chart', { global: { imageRegistry: 'r.example' } }],
+    ['a separate metrics port', { metrics: { port: 9090 } }],
+    ['extra env entries', { extraEnv: [{ name: 'TZ', value: 'UTC' }] }],
   ])('accepts %s', (_label, overrides) => {
-    expect(problemsWith(overrides)).toEqual([]);
+    expect(problemsWith(overrides)).toBe('');
+  });
+});
+
+describe("values.schema.json's config settings", () => {
+  const { schema } = readChartFiles();
+  const configNames = Object.keys(schema.properties.config.properties).sort();
+  const chartManaged = schema.definitions.envName.not.enum as string[];
+  const secretOnly = schema.definitions.secretEnvName.enum as string[];
+
+  it('are the env classes of src/config, less the secret and chart-managed ones', async () => {
+    const appVars = await appEnvironmentVariables();
+    const expected = appVars.filter(
+      (name) => !chartManaged.includes(name) && !secretOnly.includes(name),
+    );
+    // A new setting in src/config/*.env.ts goes into values.schema.json's
+    // config.properties too (or secretEnvName, when it carries a secret).
+    expect(configNames, 'values.schema.json config.properties').toEqual(
+      expected,
+    );
+    // Every name refused in config is one the gateway reads.
+    expect(
+      [...chartManaged, ...secretOnly].filter((n) => !appVars.includes(n)),
+    ).toEqual([]);
+  });
+
+  it('take every secret-bearing setting from a Secret only', () => {
+    for (const name of secretOnly) {
+      expect(configNames).not.toContain(name);
+      expect(problemsWith({ secrets: { [name]: 'from-a-secret' } })).toBe('');
+    }
   });
 });
 

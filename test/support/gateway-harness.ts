@@ -26,7 +26,14 @@ export async function startGateway(
   env: Record<string, string>,
 ): Promise<RunningGateway> {
   const previous = new Map<string, string | undefined>();
-  for (const [key, value] of Object.entries({ LOG_LEVEL: 'silent', ...env })) {
+  // No upstream health probes unless a spec asks: they would add
+  // GET /models requests to the upstream traffic specs count.
+  const settings = {
+    LOG_LEVEL: 'silent',
+    UPSTREAM_PROBE_INTERVAL: '0',
+    ...env,
+  };
+  for (const [key, value] of Object.entries(settings)) {
     previous.set(key, process.env[key]);
     process.env[key] = value;
   }

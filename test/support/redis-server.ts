@@ -35,8 +35,12 @@ export async function redisForTests(): Promise<TestRedis> {
 /**
  * Spawns `redis-server` on 127.0.0.1 (a random free port unless `port` is
  * given), without persistence, and resolves once it accepts connections.
+ * `extraArgs` are more server options, e.g. `['--requirepass', 'pw']`.
  */
-export async function startRedisServer(port?: number): Promise<TestRedis> {
+export async function startRedisServer(
+  port?: number,
+  extraArgs: readonly string[] = [],
+): Promise<TestRedis> {
   const listenPort = port ?? (await closedPort());
   const child = spawn(
     'redis-server',
@@ -49,6 +53,7 @@ export async function startRedisServer(port?: number): Promise<TestRedis> {
       '',
       '--appendonly',
       'no',
+      ...extraArgs,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

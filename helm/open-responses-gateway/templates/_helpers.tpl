@@ -93,3 +93,66 @@ Where the MCP servers and upstreams files are mounted.
 {{- define "open-responses-gateway.hasConfigFiles" -}}
 {{- if or .Values.mcpServers .Values.upstreams .Values.apiKeysSecret.name }}true{{ end }}
 {{- end }}
+
+{{/*
+resources.limits.memory in MiB, rounded down; empty without a memory limit.
+values.schema.json admits plain bytes, or an integer with a binary (Ki, Mi,
+Gi, Ti) or decimal (k, M, G, T) suffix.
+*/}}
+{{- define "open-responses-gateway.memoryLimitMiB" -}}
+{{- $limit := "" }}
+{{- with .Values.resources }}{{ with .limits }}{{ with .memory }}{{ $limit = . }}{{ end }}{{ end }}{{ end }}
+{{- if not (kindIs "string" $limit) }}
+{{- if $limit }}{{ div (int $limit) 1048576 }}{{ end }}
+{{- else if hasSuffix "Ki" $limit }}{{ div (trimSuffix "Ki" $limit | int) 1024 }}
+{{- else if hasSuffix "Mi" $limit }}{{ trimSuffix "Mi" $limit | int }}
+{{- else if hasSuffix "Gi" $limit }}{{ mul (trimSuffix "Gi" $limit | int) 1024 }}
+{{- else if hasSuffix "Ti" $limit }}{{ mul (trimSuffix "Ti" $limit | int) 1048576 }}
+{{- else if hasSuffix "k" $limit }}{{ div (mul (trimSuffix "k" $limit | int) 1000) 1048576 }}
+{{- else if hasSuffix "M" $limit }}{{ div (mul (trimSuffix "M" $limit | int) 1000000) 1048576 }}
+{{- else if hasSuffix "G" $limit }}{{ div (mul (trimSuffix "G" $limit | int) 1000000000) 1048576 }}
+{{- else if hasSuffix "T" $limit }}{{ div (mul (trimSuffix "T" $limit | int) 1000000000000) 1048576 }}
+{{- else if $limit }}{{ div (int $limit) 1048576 }}
+{{- end }}
+{{- end }}
+
+{{/*
+NODE_OPTIONS of the gateway: V8's heap cap (--max-old-space-size) at
+heapPercentOfMemoryLimit of the memory limit, then nodeOptions (where a
+--max-old-space-size of its own wins: V8 takes the last one). The gateway
+derives its memory budget of request bodies from the heap it gets.
+*/}}
+{{- define "open-responses-gateway.nodeOptions" -}}
+{{- $heap := "" }}
+{{- with include "open-responses-gateway.memoryLimitMiB" . }}
+{{- $heap = printf "--max-old-space-size=%d" (div (mul (int .) $.Values.heapPercentOfMemoryLimit) 100) }}
+{{- end }}
+{{- if and $heap .Values.nodeOptions }}
+{{- printf "%s %s" $heap .Values.nodeOptions }}
+{{- else }}
+{{- default .Values.nodeOptions $heap }}
+{{- end }}
+{{- end }}
+
+{{/*
+The paths an Ingress host routes when it lists none: the API only (/v1,
+/responses, and /<name>/v1 of each named upstream). /metrics, /docs and the
+probes stay inside the cluster.
+*/}}
+{{- define "open-responses-gateway.apiPaths" -}}
+- path: /v1
+  pathType: Prefix
+- path: /responses
+  pathType: Prefix
+{{- range $name, $_ := .Values.upstreams }}
+- path: {{ printf "/%s/v1" $name }}
+  pathType: Prefix
+{{- end }}
+{{- end }}
+
+{{/*
+metrics.port as an integer; empty when /metrics stays on the API port.
+*/}}
+{{- define "open-responses-gateway.metricsPort" -}}
+{{- with .Values.metrics }}{{ with .port }}{{ int . }}{{ end }}{{ end }}
+{{- end }}

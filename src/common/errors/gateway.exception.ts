@@ -1,3 +1,5 @@
+import { knownSecrets } from '../logging/secret-redactor.js';
+
 /**
  * Every failure the gateway reports. `errorStatus()` maps each one to an HTTP
  * status and an OpenAI error type; the switch there is exhaustive.
@@ -26,6 +28,8 @@ export interface GatewayExceptionOptions {
   status?: number;
   /** For `upstream_error`: the upstream's body when it is already OpenAI-shaped. */
   upstreamBody?: OpenAiErrorBody;
+  /** Sent as `retry-after`: seconds after which the same request may succeed. */
+  retryAfterSeconds?: number;
   cause?: unknown;
 }
 
@@ -42,13 +46,24 @@ export interface OpenAiErrorBody {
 
 /** The single exception type thrown by domain code. */
 export class GatewayException extends Error {
+  readonly options: GatewayExceptionOptions;
+
   constructor(
     readonly code: GatewayErrorCode,
     message: string,
-    readonly options: GatewayExceptionOptions = {},
+    options: GatewayExceptionOptions = {},
   ) {
-    super(message, { cause: options.cause });
+    // The message and the upstream body may quote an upstream or MCP server
+    // that echoes its key: every known secret is redacted before a client,
+    // a stored response or a log line sees them.
+    super(knownSecrets.redact(message), { cause: options.cause });
     this.name = GatewayException.name;
+    this.options = options.upstreamBody
+      ? {
+          ...options,
+          upstreamBody: knownSecrets.redactJson(options.upstreamBody),
+        }
+      : options;
   }
 
   get param(): string | null {

@@ -27,7 +27,15 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
     }
     const exception = normalizeError(error);
     const { status, body } = toOpenAiError(exception);
-    if (status >= 500) {
+    const retryAfter = exception.options.retryAfterSeconds;
+    if (retryAfter !== undefined) {
+      // A deliberate refusal the client is told to retry (the memory
+      // budget): expected under load, so one line without a stack.
+      (reply.log ?? this.logger).warn(
+        { status, code: body.error.code },
+        exception.message,
+      );
+    } else if (status >= 500) {
       // The request's own logger: the line carries its request id.
       (reply.log ?? this.logger).error(
         { err: exception.options.cause ?? exception, status },
@@ -38,6 +46,9 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
     // may also be gone. Either way, there is nothing left to write here.
     if (reply.sent || reply.raw.headersSent || reply.raw.destroyed) {
       return;
+    }
+    if (retryAfter !== undefined) {
+      void reply.header('retry-after', String(retryAfter));
     }
     void reply.status(status).send(body);
   }

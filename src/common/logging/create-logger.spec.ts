@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './create-logger.js';
+import { SecretRedactor } from './secret-redactor.js';
 
 /** A destination that keeps every line pino writes. */
 function capture(): { stream: Writable; lines: () => string[] } {
@@ -51,6 +52,39 @@ describe(createLogger.name, () => {
     expect(parsed.msg).toBe('request received');
   });
 
+  it('redacts known secret values wherever they appear, in child loggers too', () => {
+    const { stream, lines } = capture();
+    const secrets = new SecretRedactor();
+    secrets.add('redis-password-1', 'sk-upstream-2');
+    const sut = createLogger('trace', stream, secrets);
+    const authFailed = Object.assign(new Error('WRONGPASS invalid password'), {
+      command: { name: 'auth', args: ['redis-password-1'] },
+    });
+    sut.warn({ err: authFailed }, 'the store is unreachable');
+    sut
+      .child({ reqId: 'r1' })
+      .debug('MCP server x stderr: token sk-upstream-2 in use');
+    secrets.add('learned-later-3');
+    sut.error('upstream said: bad key learned-later-3');
+    const all = lines();
+    expect(all).toHaveLength(3);
+    for (const secret of [
+      'redis-password-1',
+      'sk-upstream-2',
+      'learned-later-3',
+    ]) {
+      expect(all.join('\n')).not.toContain(secret);
+    }
+    expect(JSON.parse(all[0]!).err.command).toEqual({
+      name: 'auth',
+      args: ['[REDACTED]'],
+    });
+    expect(JSON.parse(all[1]!)).toMatchObject({
+      reqId: 'r1',
+      msg: 'MCP server x stderr: token [REDACTED] in use',
+    });
+  });
+
   it('writes JSON lines with a level label and the service name', () => {
     const { stream, lines } = capture();
     createLogger('info', stream).warn('careful');
@@ -67,5 +101,20 @@ describe(createLogger.name, () => {
     sut.info('hidden');
     sut.error('shown');
     expect(lines().map((l) => JSON.parse(l).msg)).toEqual(['shown']);
+  });
+
+  it('cuts long messages, fields and error texts to 8 KiB with a marker', () => {
+    const { stream, lines } = capture();
+    const sut = createLogger('info', stream);
+    const long = 'q'.repeat(100_000);
+    const marker = `…(${100_000 - 8192} bytes more)`;
+    sut.info({ body: long, err: new Error(long) }, long);
+    const [line] = lines();
+    expect(line!.length).toBeLessThan(40_000);
+    const parsed = JSON.parse(line!);
+    expect(parsed.msg).toBe(`${'q'.repeat(8192)}${marker}`);
+    expect(parsed.body).toBe(`${'q'.repeat(8192)}${marker}`);
+    expect(parsed.err.message).toBe(`${'q'.repeat(8192)}${marker}`);
+    expect(parsed.err.stack.length).toBeLessThan(8300);
   });
 });

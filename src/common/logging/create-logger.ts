@@ -4,6 +4,9 @@ import {
   type Logger,
   type LoggerOptions,
 } from 'pino';
+import { currentRequest } from './request-context.js';
+import { knownSecrets, type SecretRedactor } from './secret-redactor.js';
+import { truncateFields, truncateForLog } from './truncate-for-log.js';
 
 /**
  * Header and field paths that may hold credentials. pino replaces their
@@ -32,16 +35,52 @@ export const REDACTED_PATHS = [
 /**
  * The one pino instance that Fastify and Nest both log through. It writes to
  * stdout unless given another `destination` (tests capture lines this way).
+ * Two redactions: by field path (any header or field that is a credential,
+ * whatever its value) and, on the finished line, by value (every secret
+ * `secrets` knows, wherever it turned up: an error message, a stderr line,
+ * a Redis command's arguments). Lines written while serving a request
+ * carry its `reqId` (see request-context.ts).
  */
 export function createLogger(
   level: LoggerOptions['level'],
   destination?: DestinationStream,
+  secrets: SecretRedactor = knownSecrets,
 ): Logger {
+  // No text of a line is longer than MAX_LOGGED_TEXT_BYTES (8 KiB): an
+  // upstream, an MCP server or a client cannot make megabyte lines. A long
+  // text is redacted before it is cut, so no secret is left cut in two.
+  const cut = { beforeCut: (text: string) => secrets.redact(text) };
   const options: LoggerOptions = {
     level,
     base: { service: 'open-responses-gateway' },
     redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
-    formatters: { level: (label) => ({ level: label }) },
+    // Every line written while serving a request carries its id, whichever
+    // logger wrote it (Nest's Logger writes through this root logger).
+    // Fastify's request.log already binds `reqId`; it is not added twice.
+    mixin: (_fields, _level, logger) => {
+      const context = currentRequest();
+      return context && !('reqId' in logger.bindings())
+        ? { reqId: context.reqId }
+        : {};
+    },
+    hooks: {
+      streamWrite: (line) => secrets.redact(line),
+      // Messages are cut to MAX_LOGGED_TEXT_BYTES, like the fields below.
+      logMethod(args, method) {
+        const cutArgs = args.map((arg: unknown) =>
+          typeof arg === 'string' ? truncateForLog(arg, cut) : arg,
+        );
+        method.apply(this, cutArgs as Parameters<typeof method>);
+      },
+    },
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (fields) => truncateFields(fields, cut),
+    },
+    serializers: {
+      err: (error: Error) =>
+        truncateFields(pino.stdSerializers.err(error), cut),
+    },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return destination ? pino(options, destination) : pino(options);

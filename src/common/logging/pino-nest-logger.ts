@@ -2,8 +2,21 @@ import type { LoggerService } from '@nestjs/common';
 import type { Logger } from 'pino';
 
 /**
+ * Nest's start-up chatter (one line per module, controller and route) is
+ * written at debug, so `info` shows a start-up of a dozen lines.
+ */
+const START_UP_DETAIL_CONTEXTS = new Set([
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestFactory',
+]);
+
+/**
  * Nest's LoggerService on top of pino, so Nest's own messages are JSON lines
  * too. Nest passes the context (class name) as the last string argument.
+ * Lines written while serving a request get its `reqId` from the logger's
+ * mixin (createLogger).
  */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly pino: Logger) {}
@@ -34,6 +47,18 @@ export class PinoNestLogger implements LoggerService {
   ): void {
     const context =
       typeof rest[rest.length - 1] === 'string' ? rest.pop() : undefined;
+    if (level === 'info' && START_UP_DETAIL_CONTEXTS.has(String(context))) {
+      level = 'debug';
+    }
+    if (message instanceof Error) {
+      // Nest's ExceptionHandler reports a failed start-up this way, then exits 1.
+      const fatal = context === 'ExceptionHandler';
+      this.pino[fatal ? 'fatal' : level](
+        { context, err: message },
+        fatal ? `start-up failed: ${message.message}` : message.message,
+      );
+      return;
+    }
     if (message !== null && typeof message === 'object') {
       // Logger.error({ err, ... }, 'text') style: merge the object fields.
       const text = typeof rest[0] === 'string' ? rest[0] : undefined;

@@ -17,6 +17,7 @@ import {
   namedFrame,
   writeSse,
   type SseFormat,
+  type SseWriteOptions,
 } from './sse-writer.js';
 
 const format: SseFormat<unknown> = {
@@ -32,6 +33,7 @@ interface Scenario {
   result?: Promise<void>;
   /** When set, every body write and end on the raw response, in order. */
   writes?: string[];
+  options?: SseWriteOptions;
 }
 
 /** Records the raw response's body writes and its end into `writes`. */
@@ -68,6 +70,7 @@ describe(writeSse.name, () => {
         scenario.events$,
         format,
         scenario.flow,
+        scenario.options,
       );
       try {
         await scenario.result;
@@ -218,6 +221,44 @@ describe(writeSse.name, () => {
     await expect(scenario.result).resolves.toBeUndefined();
     // Late events from a source that ignores the unsubscribe go nowhere.
     expect(() => emit({ n: 2 })).not.toThrow();
+  });
+
+  it('writes comments until the first event, and none after it', async () => {
+    const source = new Subject<unknown>();
+    const comments = new Subject<string>();
+    scenario.events$ = source;
+    scenario.options = { comments };
+    const response = fetch(url);
+    await waitForSubscriber(source);
+    comments.next('keepalive');
+    comments.next('keepalive');
+    source.next({ n: 1 });
+    comments.next('too late');
+    source.complete();
+    const answer = await response;
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toBe(
+      ': keepalive\n\n: keepalive\n\ndata: {"n":1}\n\ndata: [DONE]\n\n',
+    );
+    expect(comments.observed).toBe(false);
+  });
+
+  it('after a comment, a failure is an error frame: the status is out', async () => {
+    const source = new Subject<unknown>();
+    const comments = new Subject<string>();
+    scenario.events$ = source;
+    scenario.options = { comments };
+    const response = fetch(url);
+    await waitForSubscriber(source);
+    comments.next('keepalive');
+    source.error(new GatewayException('upstream_timeout', 'too slow'));
+    const answer = await response;
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toBe(
+      ': keepalive\n\n' +
+        'data: {"error":{"message":"too slow","type":"upstream_error","param":null,"code":"upstream_timeout"}}\n\n',
+    );
+    expect(comments.observed).toBe(false);
   });
 
   it('pauses the flow when the socket is full and resumes it on drain', async () => {

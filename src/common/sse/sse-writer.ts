@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { Observable, Subscription } from 'rxjs';
+import { interval, map, type Observable, type Subscription } from 'rxjs';
 import { GatewayException } from '../errors/gateway.exception.js';
 import { normalizeError } from '../errors/normalize-error.js';
 import { FlowControl } from './flow-control.js';
@@ -15,6 +15,26 @@ export interface SseFormat<T> {
   errorFrame(error: GatewayException, lastWritten: T | undefined): string;
   /** Written after the last event of a stream that completed, e.g. `data: [DONE]`. */
   trailer?: string;
+}
+
+/** How a stream may be written, besides its events. */
+export interface SseWriteOptions {
+  /**
+   * Comment texts written while no event has gone out yet, e.g. `keepalive`
+   * while the upstream is slow to start: SSE clients skip comments, and the
+   * bytes keep proxies and clients from timing out. Ignored after the first
+   * event. The first comment sends the 200 and the headers, so a failure
+   * after it is the format's error frame, no longer an HTTP status.
+   */
+  comments?: Observable<string>;
+}
+
+/** The comment of a stream that waits for its first event. */
+export const KEEPALIVE_COMMENT = 'keepalive';
+
+/** KEEPALIVE_COMMENT every `intervalMs`, for SseWriteOptions.comments. */
+export function keepaliveComments(intervalMs: number): Observable<string> {
+  return interval(intervalMs).pipe(map(() => KEEPALIVE_COMMENT));
 }
 
 /**
@@ -44,7 +64,10 @@ const SSE_HEADERS = {
  *   the socket buffer is full, resumed on 'drain').
  * - A client disconnect is seen on the raw response's 'close' (the request's
  *   'close' fires as soon as the body is read) and unsubscribes, which aborts
- *   the upstream request.
+ *   the upstream request. Once anything was written, a connection that
+ *   closes before the stream's end reached the socket is logged once on
+ *   reply.log (so with the request id), with the socket's error, if any
+ *   (EPIPE, ECONNRESET on a write): the rest of that stream is lost.
  *
  * Resolves when the stream has ended, however it ended.
  */
@@ -53,6 +76,7 @@ export function writeSse<T>(
   events$: Observable<T>,
   format: SseFormat<T>,
   flow: FlowControl = new FlowControl(),
+  options: SseWriteOptions = {},
 ): Promise<void> {
   const raw = reply.raw;
   return new Promise<void>((resolve, reject) => {
@@ -60,7 +84,7 @@ export function writeSse<T>(
     let finished = false;
     let lastWritten: T | undefined;
     // Assigned after subscribe() returns; a synchronous source may finish first.
-    const handle: { subscription?: Subscription } = {};
+    const handle: { subscription?: Subscription; comments?: Subscription } = {};
 
     const finish = (): void => {
       if (finished) {
@@ -70,6 +94,7 @@ export function writeSse<T>(
       raw.off('close', onClose);
       raw.off('drain', onDrain);
       flow.resume();
+      handle.comments?.unsubscribe();
       handle.subscription?.unsubscribe();
       resolve();
     };
@@ -132,10 +157,20 @@ export function writeSse<T>(
       reply.hijack();
       raw.writeHead(200, { ...headersSetSoFar(reply), ...SSE_HEADERS });
       raw.flushHeaders();
+      logLostStream(reply);
     };
 
     raw.on('close', onClose);
     raw.on('drain', onDrain);
+    handle.comments = options.comments?.subscribe((text) => {
+      if (finished || lastWritten !== undefined) {
+        return;
+      }
+      if (!started) {
+        start();
+      }
+      write(`: ${text}\n\n`);
+    });
     const onError = (error: unknown): void => {
       if (finished) {
         return;
@@ -144,12 +179,14 @@ export function writeSse<T>(
         finished = true;
         raw.off('close', onClose);
         raw.off('drain', onDrain);
+        handle.comments?.unsubscribe();
         handle.subscription?.unsubscribe();
         reject(error instanceof Error ? error : normalizeError(error));
         return;
       }
       const exception = normalizeError(error);
-      reply.log.error(
+      // Told to the client in the stream; the upstream's fault, not ours.
+      reply.log.warn(
         { err: exception.options.cause ?? exception },
         `stream failed after its first byte: ${exception.message}`,
       );
@@ -168,6 +205,9 @@ export function writeSse<T>(
           const frame = format.frame(event);
           if (!started) {
             start();
+          }
+          if (lastWritten === undefined) {
+            handle.comments?.unsubscribe();
           }
           write(frame);
           lastWritten = event;
@@ -194,6 +234,44 @@ export function writeSse<T>(
       handle.subscription.unsubscribe();
     }
   });
+}
+
+/**
+ * Logs, once, a stream whose connection closed before all of it reached the
+ * socket: a client that left mid-stream, or a write that failed. The socket's
+ * error is only known from the socket itself (the response just closes), so
+ * it is heard there until the response closes.
+ */
+function logLostStream(reply: FastifyReply): void {
+  const raw = reply.raw;
+  const socket = raw.socket;
+  let socketError: Error | undefined;
+  const onError = (error: Error): void => {
+    socketError ??= error;
+  };
+  socket?.on('error', onError);
+  raw.on('error', onError);
+  raw.once('close', () => {
+    socket?.off('error', onError);
+    raw.off('error', onError);
+    if (raw.writableFinished) {
+      return;
+    }
+    const message = 'the client connection closed before the stream ended';
+    if (socketError === undefined) {
+      reply.log.info(message);
+    } else {
+      reply.log.warn(
+        { err: socketError },
+        `${message}: ${errorCodeOf(socketError)}`,
+      );
+    }
+  });
+}
+
+function errorCodeOf(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : error.message;
 }
 
 /** Headers set on the reply before hijack (request id, CORS…), kept on the stream. */

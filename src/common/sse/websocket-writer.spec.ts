@@ -11,9 +11,9 @@ class FakeSocket extends EventEmitter {
   readyState = 1;
   bufferedAmount = 0;
   readonly sent: string[] = [];
-  readonly callbacks: (() => void)[] = [];
+  readonly callbacks: ((error?: Error) => void)[] = [];
 
-  send(text: string, callback: () => void): void {
+  send(text: string, callback: (error?: Error) => void): void {
     this.sent.push(text);
     this.callbacks.push(callback);
   }
@@ -85,5 +85,71 @@ describe(writeWebSocket.name, () => {
     expect(flow.paused).toBe(false);
     events$.complete();
     await expect(sut).resolves.toBe('completed');
+  });
+
+  describe('a lost stream', () => {
+    /** A logger that keeps its lines. */
+    const recordingLog = () => {
+      const lines: { level: string; msg: string }[] = [];
+      const line =
+        (level: string) =>
+        (...args: unknown[]): void => {
+          lines.push({ level, msg: String(args.at(-1)) });
+        };
+      return { lines, log: { info: line('info'), warn: line('warn') } };
+    };
+
+    it('logs a frame that could not be sent, once', async () => {
+      const socket = new FakeSocket();
+      const { lines, log } = recordingLog();
+      const events$ = new Subject<number>();
+      const sut = writeWebSocket(
+        socket.asWebSocket(),
+        events$,
+        format,
+        undefined,
+        log as never,
+      );
+      events$.next(1);
+      events$.next(2);
+      socket.callbacks[0]!(new Error('write EPIPE'));
+      socket.callbacks[1]!(new Error('write EPIPE'));
+      events$.complete();
+      await sut;
+      expect(lines).toEqual([
+        {
+          level: 'warn',
+          msg: 'the WebSocket closed before the stream ended: write EPIPE',
+        },
+      ]);
+    });
+
+    it('logs a socket that closes mid-stream, and nothing for a stream that ended', async () => {
+      const socket = new FakeSocket();
+      const { lines, log } = recordingLog();
+      const done = writeWebSocket(
+        socket.asWebSocket(),
+        new Observable<number>((s) => s.complete()),
+        format,
+        undefined,
+        log as never,
+      );
+      await expect(done).resolves.toBe('completed');
+      expect(lines).toEqual([]);
+
+      const sut = writeWebSocket(
+        socket.asWebSocket(),
+        new Subject<number>(),
+        format,
+        undefined,
+        log as never,
+      );
+      socket.readyState = 3;
+      socket.emit('close');
+      await expect(sut).resolves.toBe('closed');
+      expect(lines).toEqual([
+        { level: 'info', msg: 'the WebSocket closed before the stream ended' },
+      ]);
+    });
   });
 });

@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { Observable, Subscription } from 'rxjs';
 import type { WebSocket } from 'ws';
 import type { GatewayException } from '../errors/gateway.exception.js';
@@ -15,6 +16,9 @@ export interface WebSocketFormat<T> {
 /** How a stream written to a WebSocket ended. */
 export type WebSocketStreamEnd = 'completed' | 'errored' | 'closed';
 
+/** Where a lost stream is reported: the upgrade request's logger (request.log). */
+export type StreamLossLog = Pick<FastifyBaseLogger, 'info' | 'warn'>;
+
 /** Above this many queued bytes the source is paused until the socket drains. */
 const HIGH_WATER_BYTES = 1024 * 1024;
 /** Each send callback (frame handed to the OS) resumes once below this. */
@@ -29,6 +33,9 @@ const LOW_WATER_BYTES = 256 * 1024;
  *   resumes it once the buffer is below the low-water mark.
  * - An error becomes one error frame; the socket stays open for the next turn.
  * - The socket closing unsubscribes, which aborts the upstream request.
+ * - A frame that could not be sent, or a socket that closes mid-stream, is
+ *   logged once on `log` (with the upgrade's request id): the rest of that
+ *   stream is lost.
  *
  * Resolves (never rejects) when the stream has ended, saying how.
  */
@@ -37,9 +44,23 @@ export function writeWebSocket<T>(
   events$: Observable<T>,
   format: WebSocketFormat<T>,
   flow: FlowControl = new FlowControl(),
+  log?: StreamLossLog,
 ): Promise<WebSocketStreamEnd> {
   return new Promise<WebSocketStreamEnd>((resolve) => {
     let finished = false;
+    let lossLogged = false;
+    const logLoss = (error?: Error): void => {
+      if (lossLogged) {
+        return;
+      }
+      lossLogged = true;
+      const message = 'the WebSocket closed before the stream ended';
+      if (error === undefined) {
+        log?.info(message);
+      } else {
+        log?.warn({ err: error }, `${message}: ${error.message}`);
+      }
+    };
     // Assigned after subscribe() returns; a synchronous source may finish first.
     const handle: { subscription?: Subscription } = {};
 
@@ -53,14 +74,25 @@ export function writeWebSocket<T>(
       handle.subscription?.unsubscribe();
       resolve(end);
     };
-    const onClose = (): void => finish('closed');
-    const onSent = (): void => {
+    const onClose = (): void => {
+      if (!finished) {
+        logLoss();
+      }
+      finish('closed');
+    };
+    const onSent = (error?: Error): void => {
+      if (error) {
+        logLoss(error);
+      }
       if (flow.paused && socket.bufferedAmount <= LOW_WATER_BYTES) {
         flow.resume();
       }
     };
     const send = (text: string): void => {
       if (socket.readyState !== socket.OPEN) {
+        if (!finished) {
+          logLoss();
+        }
         finish('closed');
         return;
       }

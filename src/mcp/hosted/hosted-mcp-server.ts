@@ -1,5 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { credentialHeaderValues } from '../../common/logging/credential-headers.js';
+import { knownSecrets } from '../../common/logging/secret-redactor.js';
 import { describeError, isMcpError } from '../mcp-errors.js';
 import { mcpErrorResult, toMcpToolResult } from '../mcp-result.mapper.js';
 import { listServerTools } from '../mcp-tool-list.js';
@@ -18,6 +20,7 @@ import {
   needsApproval,
   type HostedMcpSpec,
 } from './hosted-mcp-spec.js';
+import { allowlistedFetch } from './hosted-mcp-url.js';
 
 /** How a hosted server is reached. */
 export interface HostedMcpServerOptions {
@@ -26,6 +29,12 @@ export interface HostedMcpServerOptions {
   requestTimeoutMs: number;
   /** Bound on one tool call. */
   toolTimeoutMs: number;
+  /**
+   * MCP_REMOTE_SERVERS_ALLOWED: checked again on every request the
+   * transports make (redirect hops, the SSE endpoint), not only on the URL
+   * the client gave.
+   */
+  allowedPrefixes: readonly string[];
   /** Aborting stops a connect under way. */
   signal?: AbortSignal;
 }
@@ -35,6 +44,8 @@ export interface HostedMcpServerOptions {
  * HTTP (or legacy SSE) for one request only: a short-lived SDK client that
  * `close()` ends. A server that cannot be reached or listed is not an error
  * of the request: it offers no tools and its listing carries the error.
+ * Until `close()`, the request's tokens for it (`authorization`, credential
+ * headers) are secrets the logs, errors and listings are redacted of.
  */
 export class HostedMcpServer {
   private constructor(
@@ -42,6 +53,7 @@ export class HostedMcpServer {
     private readonly client: Client | null,
     private readonly tools: readonly McpCachedTool[],
     private readonly options: HostedMcpServerOptions,
+    private readonly releaseSecrets: () => void,
     private readonly error?: string,
   ) {}
 
@@ -56,6 +68,9 @@ export class HostedMcpServer {
       headers: spec.headers,
       transport: 'streamable-http',
     };
+    const releaseSecrets = knownSecrets.hold(
+      credentialHeaderValues(spec.headers),
+    );
     let client: Client | null = null;
     try {
       const opened = await openMcpClient(config, {
@@ -64,6 +79,7 @@ export class HostedMcpServer {
         connectTimeoutMs: options.requestTimeoutMs,
         onStderrLine: () => undefined,
         signal: options.signal ?? new AbortController().signal,
+        fetch: allowlistedFetch(options.allowedPrefixes),
       });
       client = opened.client;
       const tools = await listServerTools(
@@ -81,16 +97,23 @@ export class HostedMcpServer {
           }),
         ),
         options,
+        releaseSecrets,
       );
     } catch (error) {
       await client?.close().catch(() => undefined);
-      options.signal?.throwIfAborted();
+      if (options.signal?.aborted) {
+        releaseSecrets();
+        options.signal.throwIfAborted();
+      }
       return new HostedMcpServer(
         spec,
         null,
         [],
         options,
-        `Could not list the tools of MCP server '${spec.serverLabel}': ${describeError(error)}`,
+        releaseSecrets,
+        knownSecrets.redact(
+          `Could not list the tools of MCP server '${spec.serverLabel}': ${describeError(error)}`,
+        ),
       );
     }
   }
@@ -123,6 +146,7 @@ export class HostedMcpServer {
 
   async close(): Promise<void> {
     await this.client?.close().catch(() => undefined);
+    this.releaseSecrets();
   }
 
   private async call(

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   hostedMcpSpecs,
-  isAllowedServerUrl,
   needsApproval,
   isToolAllowed,
 } from './hosted-mcp-spec.js';
@@ -66,21 +65,6 @@ describe(hostedMcpSpecs.name, () => {
 
   it('refuses two tools with the same server_label', () => {
     expect(() => hostedMcpSpecs([mcp(), mcp()], allowed)).toThrow(/Duplicate/);
-  });
-});
-
-describe(isAllowedServerUrl.name, () => {
-  it.each([
-    ['https://mcp.example.com/tools/mcp', true],
-    ['http://127.0.0.1:9000/anything', true],
-    ['https://mcp.example.com/other/mcp', false],
-    ['http://127.0.0.1:90001/mcp', false],
-    ['http://127.0.0.1:9000@evil.com/mcp', false],
-    ['https://user:pw@mcp.example.com/tools/mcp', false],
-    ['file:///etc/passwd', false],
-    ['not a url', false],
-  ])('%s → %s', (url, expected) => {
-    expect(isAllowedServerUrl(url, allowed)).toBe(expected);
   });
 });
 

@@ -1,5 +1,6 @@
 import { GatewayException } from '../../common/errors/gateway.exception.js';
 import { MCP_NAME_SEPARATOR } from '../mcp.types.js';
+import { isAllowedServerUrl } from './hosted-mcp-url.js';
 
 /** Selects tools by name and/or by the server's readOnlyHint. */
 export interface HostedToolFilter {
@@ -67,31 +68,6 @@ export function hostedMcpSpecs(
     labels.add(spec.serverLabel);
   }
   return specs;
-}
-
-/**
- * Whether `url` is under one of the prefixes: same scheme, host and port,
- * and a path that starts with the prefix's path. Compared as parsed URLs, so
- * `http://a.com@evil.com/` never passes for `http://a.com`.
- */
-export function isAllowedServerUrl(
-  url: string,
-  prefixes: readonly string[],
-): boolean {
-  const target = parseUrl(url);
-  if (target === undefined) {
-    return false;
-  }
-  return prefixes.some((prefix) => {
-    const allowed = parseUrl(prefix);
-    return (
-      allowed !== undefined &&
-      allowed.origin === target.origin &&
-      target.username === '' &&
-      target.password === '' &&
-      target.pathname.startsWith(allowed.pathname)
-    );
-  });
 }
 
 /** Whether a filter selects the tool (a filter without criteria selects none). */
@@ -269,17 +245,6 @@ function parsePolicy(value: unknown, param: string): HostedApprovalPolicy {
     ...(always === undefined ? {} : { always }),
     ...(never === undefined ? {} : { never }),
   };
-}
-
-function parseUrl(text: string): URL | undefined {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:'
-      ? url
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function invalid(param: string, message: string): GatewayException {

@@ -95,6 +95,7 @@ export class ToolLoopService {
           clientInfo: packageInfo,
           requestTimeoutMs: HOSTED_REQUEST_TIMEOUT_MS,
           toolTimeoutMs: this.config.mcpToolTimeoutMs,
+          allowedPrefixes: this.config.mcpRemoteServersAllowed,
           ...(signal === undefined ? {} : { signal }),
         }),
       ),

@@ -7,8 +7,10 @@ import {
   Post,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { serverConfig } from '../../config/server.config.js';
 import { forwardedAuthHeaders } from '../../model-call/forwarded-auth.js';
+import { ApiJsonBody, ApiJsonOk } from '../../openapi/api-docs.decorators.js';
 import { CompactRequestDto } from './compact-request.dto.js';
 import {
   CompactService,
@@ -17,6 +19,7 @@ import {
 } from './compact.service.js';
 
 /** `POST /v1/responses/compact`, and `/responses/compact`. */
+@ApiTags('responses')
 @Controller(['v1/responses', 'responses'])
 export class CompactController {
   constructor(
@@ -30,6 +33,14 @@ export class CompactController {
 
   @Post('compact')
   @HttpCode(200)
+  @ApiOperation({
+    operationId: 'compactResponse',
+    summary: 'Compact a conversation into a sealed summary',
+    description:
+      'The model summarises the conversation (`input`, or `previous_response_id` and its history); the output keeps your messages, then one opaque `compaction` item to send back as input.',
+  })
+  @ApiJsonBody('CompactResponseMethodPublicBody')
+  @ApiJsonOk('CompactResource')
   compact(
     @Body() body: CompactRequestDto,
     @Headers('authorization') authorization?: string,

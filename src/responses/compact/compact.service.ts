@@ -56,7 +56,7 @@ export class CompactService {
     request: CompactRequest,
     options: ModelCallOptions,
   ): Promise<CompactedResponse> {
-    const history = await historyBefore(
+    const { items: history } = await historyBefore(
       request.previous_response_id,
       this.store,
     );

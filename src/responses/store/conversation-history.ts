@@ -1,6 +1,16 @@
 import { GatewayException } from '../../common/errors/gateway.exception.js';
 import type { ResponseInputItem } from '../core/responses.types.js';
-import type { ResponseStore } from './response-store.js';
+import { conversationItems, type ResponseStore } from './response-store.js';
+
+/** The conversation before a turn, and the store that holds its last response. */
+export interface History {
+  items: ResponseInputItem[];
+  /**
+   * Where `previous_response_id` was found: a turn saved into this same
+   * store links to it instead of copying `items`.
+   */
+  foundIn?: ResponseStore;
+}
 
 /**
  * The items of every turn before `previousId`, oldest first: its history,
@@ -11,12 +21,13 @@ export async function historyBefore(
   previousId: string | null | undefined,
   store: ResponseStore,
   connectionStore?: ResponseStore,
-): Promise<ResponseInputItem[]> {
+): Promise<History> {
   if (!previousId) {
-    return [];
+    return { items: [] };
   }
-  const previous =
-    (await connectionStore?.get(previousId)) ?? (await store.get(previousId));
+  const inConnection = await connectionStore?.get(previousId);
+  const foundIn = inConnection ? connectionStore : store;
+  const previous = inConnection ?? (await store.get(previousId));
   if (!previous) {
     throw new GatewayException(
       'not_found',
@@ -27,9 +38,5 @@ export async function historyBefore(
       },
     );
   }
-  return [
-    ...previous.history,
-    ...previous.inputItems,
-    ...previous.response.output,
-  ];
+  return { items: conversationItems(previous), foundIn };
 }

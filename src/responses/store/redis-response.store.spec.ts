@@ -12,8 +12,10 @@ import {
   GatewayException,
 } from '../../common/errors/gateway.exception.js';
 import { RedisResponseStore, redisStoreKeys } from './redis-response.store.js';
+import { conversationItems } from './response-store.js';
 import {
   describeResponseStoreContract,
+  saveChain,
   storedEntry,
 } from './response-store-contract.test-support.js';
 
@@ -74,8 +76,8 @@ describe(RedisResponseStore.name, () => {
         `${keys.item}out_resp_a`,
         `${keys.item}out_resp_b`,
         keys.lru,
-        `${keys.response}resp_a`,
-        `${keys.response}resp_b`,
+        `${keys.record}resp_a`,
+        `${keys.record}resp_b`,
         `${keys.itemSet}resp_a`,
         `${keys.itemSet}resp_b`,
       ].sort(),
@@ -86,10 +88,10 @@ describe(RedisResponseStore.name, () => {
       expect(ttl, key).toBeLessThanOrEqual(1000);
     }
 
-    await admin.expire(`${keys.response}resp_a`, 5);
+    await admin.expire(`${keys.record}resp_a`, 5);
     await admin.expire(`${keys.item}msg_a`, 5);
     await sut.get('resp_a');
-    expect(await admin.ttl(`${keys.response}resp_a`)).toBeGreaterThan(5);
+    expect(await admin.ttl(`${keys.record}resp_a`)).toBeGreaterThan(5);
     expect(await admin.ttl(`${keys.item}msg_a`)).toBeGreaterThan(5);
   });
 
@@ -125,7 +127,7 @@ describe(RedisResponseStore.name, () => {
     const sut = await connectStore({ keyPrefix, capacity: 2 });
     await sut.save(storedEntry('resp_a'));
     await sut.save(storedEntry('resp_b'));
-    await admin.del(`${keys.response}resp_a`);
+    await admin.del(`${keys.record}resp_a`);
 
     expect(await sut.get('resp_a')).toBeUndefined();
     expect(await admin.zscore(keys.lru, 'resp_a')).toBeNull();
@@ -146,7 +148,11 @@ describe(RedisResponseStore.name, () => {
       `redis://127.0.0.1:${await closedPort()}/0`,
     );
     const failures = await Promise.all([
+      Promise.resolve()
+        .then(() => sut.assertAvailable())
+        .catch((e: unknown) => e),
       sut.get('resp_a').catch((e: unknown) => e),
+      sut.getTurn('resp_a').catch((e: unknown) => e),
       sut.save(storedEntry('resp_a')).catch((e: unknown) => e),
       sut.delete('resp_a').catch((e: unknown) => e),
       sut.getItem('msg_a').catch((e: unknown) => e),
@@ -155,9 +161,93 @@ describe(RedisResponseStore.name, () => {
       expect(failure).toBeInstanceOf(GatewayException);
       const exception = failure as GatewayException;
       expect(exception.code).toBe('service_unavailable');
+      expect(exception.options.openAiCode).toBe('store_unavailable');
       expect(exception.message).toContain('response store is unavailable');
       expect(errorStatus(exception).status).toBe(503);
     }
+  });
+
+  it('refreshes the TTL of the responses a continuation links to', async () => {
+    const keyPrefix = newPrefix();
+    const keys = redisStoreKeys(keyPrefix);
+    const sut = await connectStore({ keyPrefix, ttlSeconds: 1000 });
+    await saveChain(sut, ['resp_a', 'resp_b']);
+    await admin.expire(`${keys.record}resp_a`, 5);
+    await admin.expire(`${keys.item}msg_resp_a`, 5);
+    await sut.getTurn('resp_b');
+    expect(await admin.ttl(`${keys.record}resp_a`)).toBeGreaterThan(5);
+    expect(await admin.ttl(`${keys.item}msg_resp_a`)).toBeGreaterThan(5);
+  });
+
+  it('stores a continuation as its own turn and a link', async () => {
+    const keyPrefix = newPrefix();
+    const keys = redisStoreKeys(keyPrefix);
+    const sut = await connectStore({ keyPrefix });
+    await saveChain(sut, ['resp_a', 'resp_b']);
+    const record = await admin.hgetall(`${keys.record}resp_b`);
+    expect(record.prev).toBe('resp_a');
+    expect(JSON.parse(record.json!)).not.toHaveProperty('history');
+    expect(await admin.hget(`${keys.record}resp_a`, 'children')).toBe('1');
+  });
+
+  it('keeps the history itself past its chain length, half its capacity', async () => {
+    const keyPrefix = newPrefix();
+    const keys = redisStoreKeys(keyPrefix);
+    const sut = await connectStore({ keyPrefix, capacity: 4 });
+    await saveChain(sut, ['resp_1', 'resp_2', 'resp_3', 'resp_4']);
+    expect(await admin.hget(`${keys.record}resp_3`, 'prev')).toBe('resp_2');
+    expect(await admin.hget(`${keys.record}resp_4`, 'prev')).toBeNull();
+  });
+
+  it('removes a deleted response once the last continuation of it goes', async () => {
+    const keyPrefix = newPrefix();
+    const sut = await connectStore({ keyPrefix });
+    await saveChain(sut, ['resp_a', 'resp_b', 'resp_c']);
+    await sut.delete('resp_b');
+    await sut.delete('resp_a');
+    expect(await keysUnder(`${keyPrefix}record:`)).toHaveLength(3);
+    await sut.delete('resp_c');
+    expect(await keysUnder(`${keyPrefix}record:`)).toEqual([]);
+    expect(await keysUnder(`${keyPrefix}item:`)).toEqual([]);
+  });
+
+  it('answers 404 for a conversation whose earlier turn was removed, and still serves the turn', async () => {
+    const keyPrefix = newPrefix();
+    const keys = redisStoreKeys(keyPrefix);
+    const sut = await connectStore({ keyPrefix });
+    const [, , c] = await saveChain(sut, ['resp_a', 'resp_b', 'resp_c']);
+    await admin.del(`${keys.record}resp_a`);
+
+    const failure = await sut.get('resp_c').catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(GatewayException);
+    expect(errorStatus(failure as GatewayException).status).toBe(404);
+    expect((failure as GatewayException).options.openAiCode).toBe(
+      'previous_response_not_found',
+    );
+    expect(await sut.getTurn('resp_c')).toEqual({
+      response: c!.response,
+      inputItems: c!.inputItems,
+    });
+  });
+
+  it('reads, continues and deletes a response written before links', async () => {
+    const keyPrefix = newPrefix();
+    const keys = redisStoreKeys(keyPrefix);
+    const sut = await connectStore({ keyPrefix });
+    const old = { ...storedEntry('resp_old', ['msg_old']) };
+    old.history = [storedEntry('resp_older').response.output[0]!];
+    await admin.set(`${keys.legacy}resp_old`, JSON.stringify(old));
+    await admin.set(`${keys.item}msg_old`, 'resp_old');
+
+    expect(await sut.get('resp_old')).toEqual(old);
+    expect(await sut.getItem('msg_old')).toEqual(old.inputItems[0]);
+    const next = storedEntry('resp_new');
+    next.history = conversationItems(old);
+    await sut.save(next, { continues: 'resp_old' });
+    expect(await sut.get('resp_new')).toEqual(next);
+    expect(await sut.delete('resp_old')).toBe(true);
+    expect(await admin.exists(`${keys.legacy}resp_old`)).toBe(0);
+    expect(await sut.get('resp_new')).toEqual(next);
   });
 
   it('closes its connection on application shutdown', async () => {

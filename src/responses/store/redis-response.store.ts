@@ -1,9 +1,18 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { GatewayException } from '../../common/errors/gateway.exception.js';
 import type { ResponseInputItem } from '../core/responses.types.js';
+import { withoutCommandArguments } from './redis-command-redaction.js';
 import { RESPONSE_STORE_SCRIPTS, type RedisScript } from './redis-scripts.js';
-import type { ResponseStore, StoredResponse } from './response-store.js';
+import {
+  conversationItems,
+  MAX_CHAIN_LINKS,
+  maxChainLinks,
+  type ResponseStore,
+  type SaveOptions,
+  type StoredResponse,
+  type StoredTurn,
+} from './response-store.js';
+import { conversationIncomplete, storeUnavailable } from './store-errors.js';
 
 /** How a RedisResponseStore bounds and names what it writes. */
 export interface RedisResponseStoreOptions {
@@ -22,8 +31,10 @@ export function redisStoreKeys(prefix: string) {
     lru: `${prefix}lru`,
     /** Counter giving the last-use scores. */
     clock: `${prefix}clock`,
-    /** `<response>` + id → the StoredResponse as JSON. */
-    response: `${prefix}response:`,
+    /** `<record>` + id → hash: the turn's JSON, its link, its children (see redis-scripts.ts). */
+    record: `${prefix}record:`,
+    /** `<legacy>` + id → a whole StoredResponse as JSON, as written before links; read and removed only. */
+    legacy: `${prefix}response:`,
     /** `<item-set>` + response id → set of its item ids. */
     itemSet: `${prefix}response-items:`,
     /** `<item>` + item id → id of the response that holds it. */
@@ -41,23 +52,30 @@ const CONNECTION_OPTIONS = {
   commandTimeout: 2_000,
 } as const;
 
+/** What SAVE answers when the record cannot link to the response it continues. */
+const NOT_LINKED = -1;
+
 /**
- * The ResponseStore shared by every replica: one JSON value per response,
- * an item index for item_reference, and a sorted set of ids by last use that
- * bounds the store like the in-memory LRU. Each operation is one Lua script,
- * so concurrent replicas never see half an eviction. Every key carries the
- * TTL, refreshed on use. Redis failures become a 503 `service_unavailable`.
+ * The ResponseStore shared by every replica: one hash per response holding
+ * its own turn and a link to the response it continues (so a conversation
+ * takes space linear in its length), an item index for item_reference, and
+ * a sorted set of ids by last use that bounds the store like the in-memory
+ * LRU. Each operation is one Lua script, so concurrent replicas never see
+ * half an eviction. Every key carries the TTL, refreshed on use along the
+ * whole chain. Redis failures become a 503 `store_unavailable`.
  */
 export class RedisResponseStore
   implements ResponseStore, OnApplicationShutdown
 {
   private readonly keys: ReturnType<typeof redisStoreKeys>;
+  private readonly maxLinks: number;
 
   constructor(
     private readonly redis: Redis,
     private readonly options: RedisResponseStoreOptions,
   ) {
     this.keys = redisStoreKeys(options.keyPrefix);
+    this.maxLinks = maxChainLinks(options.capacity);
   }
 
   /**
@@ -83,8 +101,9 @@ export class RedisResponseStore
     redis.on('error', (error: Error) => {
       if (healthy) {
         healthy = false;
+        // A failed AUTH carries the password in its command's arguments.
         logger.warn(
-          { err: error },
+          { err: withoutCommandArguments(error) },
           'the response store (Redis) is unreachable',
         );
       }
@@ -100,27 +119,50 @@ export class RedisResponseStore
     return new RedisResponseStore(redis, options);
   }
 
-  async save(entry: StoredResponse): Promise<void> {
-    const itemIds = itemsOf(entry)
-      .map((item) => item.id)
-      .filter((id): id is string => typeof id === 'string');
-    await this.run(RESPONSE_STORE_SCRIPTS.save, [
-      this.options.ttlSeconds,
-      entry.response.id,
-      JSON.stringify(entry),
-      this.options.capacity,
-      ...new Set(itemIds),
-    ]);
+  /** Down unless the connection is ready: connecting, reconnecting and closed all count. */
+  assertAvailable(): void {
+    if (this.redis.status !== 'ready') {
+      throw storeUnavailable();
+    }
+  }
+
+  async save(entry: StoredResponse, options: SaveOptions = {}): Promise<void> {
+    const own: StoredTurn = {
+      response: entry.response,
+      inputItems: entry.inputItems,
+    };
+    if (options.continues !== undefined && this.maxLinks > 0) {
+      const linked = await this.runSave(own, options.continues);
+      if (linked !== NOT_LINKED) {
+        return;
+      }
+    }
+    await this.runSave({ ...own, history: entry.history }, '');
   }
 
   async get(id: string): Promise<StoredResponse | undefined> {
-    const json = await this.run(RESPONSE_STORE_SCRIPTS.get, [
-      this.options.ttlSeconds,
-      id,
-    ]);
-    return typeof json === 'string'
-      ? (JSON.parse(json) as StoredResponse)
-      : undefined;
+    const chain = await this.chainOf(id, true);
+    if (chain === undefined) {
+      return undefined;
+    }
+    const [turn, ...ancestors] = chain.records;
+    if (!chain.whole) {
+      throw conversationIncomplete(id);
+    }
+    const history =
+      ancestors.length === 0
+        ? (turn!.history ?? [])
+        : ancestors
+            .reverse()
+            .flatMap((record) => conversationItems(withHistory(record)));
+    return { ...withHistory(turn!), history };
+  }
+
+  async getTurn(id: string): Promise<StoredTurn | undefined> {
+    const record = (await this.chainOf(id, false))?.records[0];
+    return (
+      record && { response: record.response, inputItems: record.inputItems }
+    );
   }
 
   async delete(id: string): Promise<boolean> {
@@ -132,7 +174,8 @@ export class RedisResponseStore
     if (typeof json !== 'string') {
       return undefined;
     }
-    return itemsOf(JSON.parse(json) as StoredResponse).find(
+    const record = JSON.parse(json) as StoredRecord;
+    return [...record.inputItems, ...record.response.output].find(
       (item) => item.id === itemId,
     );
   }
@@ -150,27 +193,71 @@ export class RedisResponseStore
     this.redis.disconnect();
   }
 
+  /** Saves `record`, linked to `previousId` unless ''; NOT_LINKED when it could not link. */
+  private async runSave(
+    record: StoredRecord,
+    previousId: string,
+  ): Promise<unknown> {
+    const itemIds = [...record.inputItems, ...record.response.output]
+      .map((item) => item.id)
+      .filter((id): id is string => typeof id === 'string');
+    return this.run(RESPONSE_STORE_SCRIPTS.save, [
+      this.options.ttlSeconds,
+      record.response.id,
+      JSON.stringify(record),
+      this.options.capacity,
+      this.maxLinks,
+      previousId,
+      ...new Set(itemIds),
+    ]);
+  }
+
+  /** The record of `id` then the ones it links to, nearest first; refreshes them all. */
+  private async chainOf(
+    id: string,
+    collect: boolean,
+  ): Promise<{ records: StoredRecord[]; whole: boolean } | undefined> {
+    const reply = await this.run(RESPONSE_STORE_SCRIPTS.get, [
+      this.options.ttlSeconds,
+      id,
+      collect ? '1' : '0',
+      MAX_CHAIN_LINKS,
+    ]);
+    if (!Array.isArray(reply)) {
+      return undefined;
+    }
+    const [state, ...jsons] = reply as string[];
+    return {
+      records: jsons.map((json) => JSON.parse(json) as StoredRecord),
+      whole: state === 'whole',
+    };
+  }
+
   private async run(
     script: RedisScript,
     args: readonly (string | number)[],
   ): Promise<unknown> {
-    const { lru, clock, response, itemSet, item } = this.keys;
+    const { lru, clock, record, legacy, itemSet, item } = this.keys;
     try {
       return await script.run(
         this.redis,
         [lru, clock],
-        [response, itemSet, item, ...args],
+        [record, legacy, itemSet, item, ...args],
       );
     } catch (error) {
-      throw new GatewayException(
-        'service_unavailable',
-        'The response store is unavailable; try again later.',
-        { cause: error },
-      );
+      // Logged as the 503's cause: without the arguments (a whole turn's JSON).
+      throw storeUnavailable(withoutCommandArguments(error));
     }
   }
 }
 
-function itemsOf(entry: StoredResponse): ResponseInputItem[] {
-  return [...entry.inputItems, ...entry.response.output];
+/** A record's JSON: its own turn, and `history` only when it links to nothing. */
+type StoredRecord = StoredTurn & { history?: ResponseInputItem[] };
+
+function withHistory(record: StoredRecord): StoredResponse {
+  return {
+    response: record.response,
+    history: record.history ?? [],
+    inputItems: record.inputItems,
+  };
 }

@@ -3,7 +3,11 @@ import type {
   ResponseInputItem,
   ResponseObject,
 } from '../core/responses.types.js';
-import type { ResponseStore, StoredResponse } from './response-store.js';
+import {
+  conversationItems,
+  type ResponseStore,
+  type StoredResponse,
+} from './response-store.js';
 
 /** A stored turn with one output message `out_<id>` and the given input item ids. */
 export function storedEntry(
@@ -26,6 +30,28 @@ export function storedEntry(
     history: [],
     inputItems: inputItemIds.map((itemId) => message(itemId, `said ${itemId}`)),
   };
+}
+
+/**
+ * Saves turns `ids[0]`, `ids[1]`… each continuing the one before (with an
+ * input item `msg_<id>`) and returns the entries as saved.
+ */
+export async function saveChain(
+  store: ResponseStore,
+  ids: readonly string[],
+): Promise<StoredResponse[]> {
+  const entries: StoredResponse[] = [];
+  for (const [index, id] of ids.entries()) {
+    const previous = entries[index - 1];
+    const entry = storedEntry(id, [`msg_${id}`]);
+    entry.history = previous ? conversationItems(previous) : [];
+    await store.save(
+      entry,
+      previous ? { continues: previous.response.id } : {},
+    );
+    entries.push(entry);
+  }
+  return entries;
 }
 
 function message(id: string, text: string): ResponseInputItem {
@@ -122,6 +148,90 @@ export function describeResponseStoreContract(
       await sut.delete('resp_a');
       expect(await sut.getItem('msg_shared')).toEqual(
         message('msg_shared', 'said again'),
+      );
+    });
+
+    it('is available', async () => {
+      const sut = await makeStore(3);
+      expect(() => sut.assertAvailable()).not.toThrow();
+    });
+
+    it('rebuilds the history of a chain of continuations, oldest first', async () => {
+      const sut = await makeStore(10);
+      const [a, b, c] = await saveChain(sut, ['resp_a', 'resp_b', 'resp_c']);
+      expect(await sut.get('resp_c')).toEqual(c);
+      expect((await sut.get('resp_c'))?.history).toEqual([
+        ...conversationItems(a!),
+        ...b!.inputItems,
+        ...b!.response.output,
+      ]);
+      expect(await sut.getTurn('resp_c')).toEqual({
+        response: c!.response,
+        inputItems: c!.inputItems,
+      });
+    });
+
+    it("takes a continuation's history from the response it links to, not from a copy", async () => {
+      const sut = await makeStore(10);
+      const [a] = await saveChain(sut, ['resp_a']);
+      const b = storedEntry('resp_b');
+      await sut.save({ ...b, history: [] }, { continues: 'resp_a' });
+      expect((await sut.get('resp_b'))?.history).toEqual(conversationItems(a!));
+    });
+
+    it('keeps the history it was given when the response to link to is gone', async () => {
+      const sut = await makeStore(10);
+      const [a] = await saveChain(sut, ['resp_a']);
+      await sut.delete('resp_a');
+      const b = { ...storedEntry('resp_b'), history: conversationItems(a!) };
+      await sut.save(b, { continues: 'resp_a' });
+      await sut.save(storedEntry('resp_c'), { continues: 'resp_unknown' });
+      expect(await sut.get('resp_b')).toEqual(b);
+      expect(await sut.get('resp_c')).toEqual(storedEntry('resp_c'));
+    });
+
+    it('hides a deleted response but keeps the conversations that continue it whole', async () => {
+      const sut = await makeStore(10);
+      const [, b, c] = await saveChain(sut, ['resp_a', 'resp_b', 'resp_c']);
+      expect(await sut.delete('resp_b')).toBe(true);
+      expect(await sut.get('resp_b')).toBeUndefined();
+      expect(await sut.getTurn('resp_b')).toBeUndefined();
+      expect(await sut.getItem('msg_resp_b')).toBeUndefined();
+      expect(await sut.delete('resp_b')).toBe(false);
+      expect(await sut.get('resp_c')).toEqual(c);
+      expect((await sut.get('resp_c'))?.history).toContainEqual(
+        b!.inputItems[0],
+      );
+
+      expect(await sut.delete('resp_c')).toBe(true);
+      expect(await sut.get('resp_c')).toBeUndefined();
+      expect(await sut.get('resp_a')).toBeDefined();
+    });
+
+    it('evicts a continuation before the response it continues', async () => {
+      const sut = await makeStore(4);
+      await saveChain(sut, ['resp_a', 'resp_b']);
+      await sut.save(storedEntry('resp_x'));
+      await sut.save(storedEntry('resp_y'));
+      await sut.save(storedEntry('resp_z'));
+      // resp_a was saved first, but resp_b links to it: resp_b goes first.
+      expect(await sut.getTurn('resp_b')).toBeUndefined();
+      expect(await sut.get('resp_a')).toBeDefined();
+      expect(await sut.get('resp_x')).toBeDefined();
+    });
+
+    it('rebuilds every turn of a conversation longer than its links may be', async () => {
+      // A capacity of 4 allows chains of 2 links: later turns keep their history.
+      const sut = await makeStore(4);
+      const ids = ['resp_1', 'resp_2', 'resp_3', 'resp_4', 'resp_5', 'resp_6'];
+      const entries = await saveChain(sut, ids);
+      const last = await sut.get('resp_6');
+      expect(last).toEqual(entries[5]);
+      const userItems = last?.history.filter((item) =>
+        item.id?.startsWith('msg_'),
+      );
+      expect(userItems?.map((item) => item.id)).toEqual(
+        ids.slice(0, 5).map((id) => `msg_${id}`),
       );
     });
 

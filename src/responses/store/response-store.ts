@@ -12,6 +12,21 @@ export interface StoredResponse {
   inputItems: ResponseInputItem[];
 }
 
+/** A stored turn without the conversation before it: what GET and input_items serve. */
+export type StoredTurn = Pick<StoredResponse, 'response' | 'inputItems'>;
+
+/** How a turn is saved. */
+export interface SaveOptions {
+  /**
+   * The id of a response of this same store whose conversation `history`
+   * is. The store then keeps a link to it instead of a copy of the history,
+   * so a conversation takes space linear in its length. When the link
+   * cannot be made (that response is gone, or the chain is already
+   * {@link maxChainLinks} long), the store keeps `history` itself.
+   */
+  continues?: string;
+}
+
 export interface ItemListQuery {
   limit: number;
   order: 'asc' | 'desc';
@@ -30,10 +45,21 @@ export interface ItemList {
 /**
  * Where responses live between turns. The in-memory LRU is the embedded
  * default; a shared implementation serves several replicas.
+ *
+ * A turn that continues another one of the same store links to it; a
+ * response is only evicted after every response that links to it (reading
+ * or saving a turn refreshes its whole chain), and a deleted response that
+ * later turns still link to stays, hidden, as their history. Failures are
+ * GatewayExceptions (see store-errors.ts).
  */
 export interface ResponseStore {
-  save(entry: StoredResponse): Promise<void>;
+  /** Throws a 503 `store_unavailable` when the store is known to be down. */
+  assertAvailable(): void;
+  save(entry: StoredResponse, options?: SaveOptions): Promise<void>;
+  /** The response with the whole conversation before it. */
   get(id: string): Promise<StoredResponse | undefined>;
+  /** The response and its own input items, without reading its history. */
+  getTurn(id: string): Promise<StoredTurn | undefined>;
   delete(id: string): Promise<boolean>;
   /** Any input or output item of a stored response, by item id (for item_reference). */
   getItem(itemId: string): Promise<ResponseInputItem | undefined>;
@@ -41,6 +67,29 @@ export interface ResponseStore {
 
 /** Nest injection token of the ResponseStore. */
 export const RESPONSE_STORE = Symbol('ResponseStore');
+
+/**
+ * The longest chain of links any store walks. A turn deeper than its
+ * store's {@link maxChainLinks} keeps its history itself, so reading one
+ * never follows more than this many links.
+ */
+export const MAX_CHAIN_LINKS = 256;
+
+/**
+ * How many links a store of `capacity` responses lets a chain have: half
+ * its capacity, so a whole chain always fits (eviction never has to break
+ * one), and at most {@link MAX_CHAIN_LINKS}. Every that many turns a
+ * conversation's history is stored once more in full, which keeps the
+ * space a conversation takes close to linear.
+ */
+export function maxChainLinks(capacity: number): number {
+  return Math.min(MAX_CHAIN_LINKS, Math.floor(capacity / 2));
+}
+
+/** The items of a turn and of everything before it, oldest first. */
+export function conversationItems(entry: StoredResponse): ResponseInputItem[] {
+  return [...entry.history, ...entry.inputItems, ...entry.response.output];
+}
 
 /** Pages a response's input items the way the OpenAI API does. */
 export function pageItems(

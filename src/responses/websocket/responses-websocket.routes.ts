@@ -6,7 +6,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { OpenAiErrorBody } from '../../common/errors/gateway.exception.js';
 import { conversationConfig } from '../../config/conversation.config.js';
+import { responsesConfig } from '../../config/responses.config.js';
 import { serverConfig } from '../../config/server.config.js';
+import { storageConfig } from '../../config/storage.config.js';
+import { LifecycleStateService } from '../../health/lifecycle-state.service.js';
 import { MCP_TOOLS_HEADER } from '../../mcp/tool-loop/request-toolset.js';
 import { forwardedAuthHeaders } from '../../model-call/forwarded-auth.js';
 import { EVENT_NAMING_HEADER, eventNamingOf } from '../core/event-naming.js';
@@ -51,11 +54,25 @@ export class ResponsesWebSocketRoutes implements OnModuleInit {
       ConfigType<typeof conversationConfig>,
       'maxConversationHistory'
     >,
+    @Inject(responsesConfig.KEY)
+    private readonly limits: Pick<
+      ConfigType<typeof responsesConfig>,
+      'wsMaxPendingTurns' | 'wsIdleTimeoutMs'
+    >,
+    private readonly lifecycle: LifecycleStateService,
+    @Inject(storageConfig.KEY)
+    private readonly storage: Pick<
+      ConfigType<typeof storageConfig>,
+      'memoryStoreMaxBytes'
+    >,
   ) {}
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     void fastify.register(websocket, {
+      // One message is one create body: bounded like an HTTP body (a larger
+      // one closes the socket with 1009). At most WS_MAX_PENDING_TURNS of
+      // them wait behind the running turn.
       options: { maxPayload: this.server.bodyLimitBytes },
     });
     void fastify.register((scope, _options, done) => {
@@ -102,7 +119,12 @@ export class ResponsesWebSocketRoutes implements OnModuleInit {
         this.service.defaultEventNaming,
       ),
       cacheCapacity: this.conversation.maxConversationHistory,
+      cacheMaxBytes: this.storage.memoryStoreMaxBytes,
+      maxPendingTurns: this.limits.wsMaxPendingTurns,
+      idleTimeoutMs: this.limits.wsIdleTimeoutMs,
+      drainSignal: this.lifecycle.drainSignal,
       logger: this.logger,
+      requestLog: request.log,
     });
   }
 }

@@ -3,7 +3,10 @@ import type { RawData, WebSocket } from 'ws';
 import { GatewayException } from '../../common/errors/gateway.exception.js';
 import { normalizeError } from '../../common/errors/normalize-error.js';
 import { FlowControl } from '../../common/sse/flow-control.js';
-import { writeWebSocket } from '../../common/sse/websocket-writer.js';
+import {
+  writeWebSocket,
+  type StreamLossLog,
+} from '../../common/sse/websocket-writer.js';
 import { withEventNaming, type EventNaming } from '../core/event-naming.js';
 import type {
   CreateResponseRequest,
@@ -27,7 +30,30 @@ export interface SessionContext {
   naming: EventNaming;
   /** How many `store:false` responses the connection keeps. */
   cacheCapacity: number;
+  /** Bytes (JSON length) they may take (MEMORY_STORE_MAX_BYTES); unset: unbounded. */
+  cacheMaxBytes?: number;
+  /** Messages that may wait behind the running turn (WS_MAX_PENDING_TURNS). */
+  maxPendingTurns: number;
+  /** Closes the socket after this long without a turn or a message; 0: never. */
+  idleTimeoutMs: number;
+  /** Aborts when the gateway starts draining. */
+  drainSignal: AbortSignal;
   logger: Logger;
+  /** The upgrade request's logger (its request id): a turn's lost frames go there. */
+  requestLog?: StreamLossLog;
+}
+
+/** The close codes a session ends with (RFC 6455 §7.4.1). */
+export const SESSION_CLOSE = {
+  idle: { code: 1000, reason: 'idle timeout' },
+  shuttingDown: { code: 1001, reason: 'server shutting down' },
+  tooManyPending: { code: 1008, reason: 'too many pending turns' },
+} as const;
+
+/** A client message waiting for its turn, kept as the bytes it came in. */
+interface PendingMessage {
+  data: RawData;
+  isBinary: boolean;
 }
 
 // Terminal events after which the turn's continuation counts as failed.
@@ -40,42 +66,144 @@ const FAILED_TERMINALS = new Set(['response.failed']);
  * cache of this connection only. A failed turn sends an error event (or
  * ends with `response.failed`) and the socket stays usable; a failed
  * continuation evicts the cached response it continued.
+ *
+ * Bounded: at most `maxPendingTurns` messages wait behind the running turn
+ * (one more closes the socket with 1008: an error frame would be read as
+ * the running turn's end), a socket without a turn or a message for
+ * `idleTimeoutMs` is closed with 1000, and once the gateway drains it is
+ * closed with 1001 as soon as its running turn is over. Queued turns that
+ * never started then get one error frame each, in order.
  */
 export class ResponsesWebSocketSession {
   private readonly cache: InMemoryResponseStore;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly pending: PendingMessage[] = [];
+  private running = false;
+  private closing = false;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly socket: WebSocket,
     private readonly service: ResponsesService,
     private readonly context: SessionContext,
   ) {
-    this.cache = new InMemoryResponseStore(context.cacheCapacity);
-    socket.on('message', (data, isBinary) => this.enqueue(data, isBinary));
+    this.cache = new InMemoryResponseStore(
+      context.cacheCapacity,
+      context.cacheMaxBytes,
+    );
+    socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    const onDrain = (): void => this.onDrain();
+    context.drainSignal.addEventListener('abort', onDrain, { once: true });
+    socket.once('close', () => {
+      this.closing = true;
+      this.pending.length = 0;
+      clearTimeout(this.idleTimer);
+      context.drainSignal.removeEventListener('abort', onDrain);
+    });
+    if (context.drainSignal.aborted) {
+      this.close(SESSION_CLOSE.shuttingDown);
+      return;
+    }
+    this.armIdleTimer();
   }
 
-  private enqueue(data: RawData, isBinary: boolean): void {
-    const text = isBinary ? undefined : rawText(data);
-    this.queue = this.queue
-      .then(() => this.turn(text))
-      .catch((error: unknown) =>
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.closing) {
+      return;
+    }
+    if (this.pending.length >= this.context.maxPendingTurns && this.running) {
+      this.context.logger.warn(
+        { maxPendingTurns: this.context.maxPendingTurns },
+        'WebSocket closed: too many turns pending behind the running one',
+      );
+      this.close(SESSION_CLOSE.tooManyPending);
+      return;
+    }
+    this.pending.push({ data, isBinary });
+    void this.runPending();
+  }
+
+  /** Runs the queued turns one after another, then waits (idle) or closes (draining). */
+  private async runPending(): Promise<void> {
+    if (this.running) {
+      return;
+    }
+    this.running = true;
+    clearTimeout(this.idleTimer);
+    let next: PendingMessage | undefined;
+    while (
+      !this.closing &&
+      !this.context.drainSignal.aborted &&
+      (next = this.pending.shift()) !== undefined
+    ) {
+      await this.turn(next).catch((error: unknown) =>
         this.context.logger.error({ err: error }, 'WebSocket turn failed'),
       );
+    }
+    this.running = false;
+    if (this.context.drainSignal.aborted) {
+      this.closeAfterDrain();
+    } else {
+      this.armIdleTimer();
+    }
   }
 
-  private async turn(text: string | undefined): Promise<void> {
+  private onDrain(): void {
+    // A running turn finishes first; runPending closes after it.
+    if (!this.running) {
+      this.closeAfterDrain();
+    }
+  }
+
+  /** Answers each turn that never started, then closes with 1001. */
+  private closeAfterDrain(): void {
+    const notStarted = this.pending.splice(0).length;
+    for (let turn = 0; turn < notStarted; turn++) {
+      this.sendError(
+        new GatewayException(
+          'service_unavailable',
+          'The gateway is shutting down: this turn was not started; send it again on a new connection.',
+        ),
+        0,
+      );
+    }
+    this.close(SESSION_CLOSE.shuttingDown);
+  }
+
+  private armIdleTimer(): void {
+    clearTimeout(this.idleTimer);
+    if (this.context.idleTimeoutMs > 0 && !this.closing) {
+      this.idleTimer = setTimeout(
+        () => this.close(SESSION_CLOSE.idle),
+        this.context.idleTimeoutMs,
+      );
+      this.idleTimer.unref();
+    }
+  }
+
+  private close(how: { code: number; reason: string }): void {
+    if (this.closing) {
+      return;
+    }
+    this.closing = true;
+    clearTimeout(this.idleTimer);
+    if (this.socket.readyState === this.socket.OPEN) {
+      this.socket.close(how.code, how.reason);
+    }
+  }
+
+  private async turn(message: PendingMessage): Promise<void> {
     if (this.socket.readyState !== this.socket.OPEN) {
       return;
     }
     let request: CreateResponseRequest;
     try {
-      if (text === undefined) {
+      if (message.isBinary) {
         throw new GatewayException(
           'invalid_request',
           'Binary WebSocket messages are not supported: send JSON text frames.',
         );
       }
-      request = parseCreateEvent(text);
+      request = parseCreateEvent(rawText(message.data));
     } catch (error) {
       this.sendError(error, 0);
       return;
@@ -99,7 +227,7 @@ export class ResponsesWebSocketSession {
         flow,
         connectionStore: this.cache,
         onFailed: (error) =>
-          this.context.logger.error(
+          this.context.logger.warn(
             { err: error },
             'WebSocket turn failed after response.created (sent as response.failed)',
           ),
@@ -120,6 +248,7 @@ export class ResponsesWebSocketSession {
         errorFrame: (error) => format.errorFrame(error),
       },
       flow,
+      this.context.requestLog,
     );
     return end === 'errored' || failedTerminal;
   }

@@ -59,7 +59,10 @@ export interface ReadingStream {
   text: Promise<string>;
 }
 
-/** `node --import <preload> dist/main.js` on 127.0.0.1 and a free port, its output kept. */
+/**
+ * `node [--import <preload>] dist/main.js` on 127.0.0.1 and a free port, its
+ * output kept. `env` may carry NODE_OPTIONS (e.g. a heap cap).
+ */
 export class GatewayProcess {
   private output = '';
 
@@ -79,11 +82,12 @@ export class GatewayProcess {
   }
 
   static async start(
-    preload: string,
+    preload: string | null,
     env: Record<string, string>,
   ): Promise<GatewayProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', preload, MAIN], {
+    const args = preload === null ? [MAIN] : ['--import', preload, MAIN];
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
@@ -105,6 +109,11 @@ export class GatewayProcess {
       'the gateway to listen',
     );
     return gateway;
+  }
+
+  /** Everything the child wrote so far, stdout and stderr, JSON or not. */
+  get allOutput(): string {
+    return this.output;
   }
 
   get alive(): boolean {

@@ -24,7 +24,13 @@ export async function startLoggedGateway(
   env: Record<string, string>,
 ): Promise<LoggedGateway> {
   const previous = new Map<string, string | undefined>();
-  for (const [key, value] of Object.entries({ LOG_LEVEL: 'trace', ...env })) {
+  // No upstream health probes unless a spec asks (see startGateway).
+  const settings = {
+    LOG_LEVEL: 'trace',
+    UPSTREAM_PROBE_INTERVAL: '0',
+    ...env,
+  };
+  for (const [key, value] of Object.entries(settings)) {
     previous.set(key, process.env[key]);
     process.env[key] = value;
   }

@@ -118,17 +118,18 @@ export const PLAIN_CASES: InjectionCase[] = [
     'responses stream': 'response.failed',
     'responses json': 'failed json',
   }),
-  // A failed save is logged; the response itself still completes.
+  // A response that could not be stored is never answered as stored: the
+  // stream ends with response.failed, a plain answer is the error.
   ...stage('store save throws', () => throwOnCall(store, 'save'), {
-    'responses stream': 'completed',
-    'responses json': 'completed',
+    'responses stream': 'response.failed',
+    'responses json': 'http 5xx',
   }),
   ...stage(
     'store save rejects',
     () => throwOnCall(store, 'save', 1, { reject: true }),
     {
-      'responses stream': 'completed',
-      'responses json': 'completed',
+      'responses stream': 'response.failed',
+      'responses json': 'http 5xx',
     },
   ),
   // A Responses frame that cannot be written leaves only the writer's last

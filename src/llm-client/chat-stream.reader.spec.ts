@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayException } from '../common/errors/gateway.exception.js';
+import { readChatStream } from './chat-stream.reader.js';
+
+const frame = (content: string, finish: string | null = null): string =>
+  `data: ${JSON.stringify({
+    id: 'c',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'm',
+    choices: [{ index: 0, delta: { content }, finish_reason: finish }],
+  })}\n\n`;
+
+/** An upstream body of these reads; records how many were taken. */
+function body(reads: string[]): AsyncIterable<Buffer> & { taken: number } {
+  const source = {
+    taken: 0,
+    async *[Symbol.asyncIterator]() {
+      for (const read of reads) {
+        await Promise.resolve(); // a network read
+        source.taken += 1;
+        yield Buffer.from(read);
+      }
+    },
+  };
+  return source;
+}
+
+const limits = { maxEventBytes: 1024 * 1024, maxAnswerBytes: 4096 };
+
+describe(readChatStream.name, () => {
+  it('fails once the answer outgrows maxAnswerBytes, reading no further', async () => {
+    const reads = Array.from({ length: 10 }, () => frame('x'.repeat(900)));
+    const source = body(reads);
+    const error = await readChatStream(source, 'local', () => undefined, {
+      isClosed: () => false,
+      limits,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GatewayException);
+    expect(error).toMatchObject({
+      code: 'upstream_bad_response',
+      message:
+        "The upstream 'local' sent a streamed answer larger than 4 KiB (UPSTREAM_MAX_ANSWER_BYTES).",
+    });
+    expect(source.taken).toBeLessThan(reads.length);
+  });
+
+  it('reads an answer within the limits to its end', async () => {
+    const chunks: unknown[] = [];
+    const end = await readChatStream(
+      body([frame('a'), frame('b', 'stop'), 'data: [DONE]\n\n']),
+      'local',
+      (chunk) => chunks.push(chunk),
+      { isClosed: () => false, limits },
+    );
+    expect(end).toBe('finished');
+    expect(chunks).toHaveLength(2);
+  });
+
+  it('reports progress for reads that complete an event, not for comments', async () => {
+    let progress = 0;
+    await readChatStream(
+      body([': ping\n\n', ': ping\n\n', frame('a'), frame('b', 'stop')]),
+      'local',
+      () => undefined,
+      { isClosed: () => false, onProgress: () => (progress += 1) },
+    );
+    expect(progress).toBe(2);
+  });
+});

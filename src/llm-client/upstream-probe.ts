@@ -1,0 +1,30 @@
+import { request, type Dispatcher } from 'undici';
+import {
+  authHeaders,
+  upstreamUrl,
+  type UpstreamTarget,
+} from './upstream-target.js';
+
+/**
+ * GETs the upstream's `/models` once, with its key: the HTTP status it
+ * answered, or null when it did not answer within `timeoutMs`. The health
+ * probes (UpstreamHealthService) read it; no retry, no metric.
+ */
+export async function probeUpstream(
+  dispatcher: Dispatcher,
+  target: UpstreamTarget,
+  timeoutMs: number,
+): Promise<number | null> {
+  try {
+    const response = await request(upstreamUrl(target, '/models'), {
+      dispatcher,
+      method: 'GET',
+      headers: authHeaders(target),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.body.dump();
+    return response.statusCode;
+  } catch {
+    return null;
+  }
+}
