@@ -28,14 +28,21 @@ export async function startGateway(
   const previous = new Map<string, string | undefined>();
   // No upstream health probes unless a spec asks: they would add
   // GET /models requests to the upstream traffic specs count.
-  const settings = {
+  const settings: Record<string, string | undefined> = {
     LOG_LEVEL: 'silent',
     UPSTREAM_PROBE_INTERVAL: '0',
+    // The store is in memory unless a spec names a Redis: CI exports
+    // REDIS_URL for the specs that do, and it must not leak into the rest.
+    REDIS_URL: undefined,
     ...env,
   };
   for (const [key, value] of Object.entries(settings)) {
     previous.set(key, process.env[key]);
-    process.env[key] = value;
+    if (value === undefined) {
+      delete process.env[key];
+    } else {
+      process.env[key] = value;
+    }
   }
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule],

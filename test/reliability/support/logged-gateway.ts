@@ -25,14 +25,21 @@ export async function startLoggedGateway(
 ): Promise<LoggedGateway> {
   const previous = new Map<string, string | undefined>();
   // No upstream health probes unless a spec asks (see startGateway).
-  const settings = {
+  const settings: Record<string, string | undefined> = {
     LOG_LEVEL: 'trace',
     UPSTREAM_PROBE_INTERVAL: '0',
+    // The store is in memory unless a spec names a Redis: CI exports
+    // REDIS_URL for the specs that do, and it must not leak into the rest.
+    REDIS_URL: undefined,
     ...env,
   };
   for (const [key, value] of Object.entries(settings)) {
     previous.set(key, process.env[key]);
-    process.env[key] = value;
+    if (value === undefined) {
+      delete process.env[key];
+    } else {
+      process.env[key] = value;
+    }
   }
   const lines: string[] = [];
   const logger = createLogger('trace', {
