@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { formatSettingsHelp } from './config/settings-help.js';
-import { packageInfo } from './health/package-info.js';
+import { packageInfo } from './common/package-info.js';
 
 /** The flags that are shorthands for environment variables. */
 const FLAG_ENV: Record<string, string> = {

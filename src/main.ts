@@ -16,7 +16,7 @@ import {
   readEnvironment,
 } from './config/read-environment.js';
 import { PinoNestLogger } from './common/logging/pino-nest-logger.js';
-import { packageInfo } from './health/package-info.js';
+import { packageInfo } from './common/package-info.js';
 import { installGracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { installLastResortHandlers } from './lifecycle/last-resort-handlers.js';
 

@@ -3,10 +3,10 @@ import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
-} from '../llm-client/chat-completion.types.js';
+} from '../protocol/chat-completion.types.js';
 import type { ToolLoopEvent } from '../mcp/tool-loop/tool-loop.types.js';
 import type { ModelCallOptions } from '../model-call/model-call.service.js';
-import type { AgentFormat } from './agent-format.js';
+import type { AgentFormat } from '../config/agent-format-setting.js';
 import { toolCallsFromTaggedHistory } from './tagged-history.js';
 import {
   chunksWithTextToolCalls,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayException } from '../common/errors/gateway.exception.js';
+import { formatToolCall } from './agent-format.js';
 import {
   AGENT_FORMAT_PATTERN,
-  formatToolCall,
   parseAgentFormat,
   type AgentFormat,
-} from './agent-format.js';
+} from '../config/agent-format-setting.js';
 import {
   requestAgentFormat,
   withoutAgentFormat,

@@ -3,10 +3,8 @@ import {
   AGENT_FORMAT_NAMES,
   type AgentFormat,
   parseAgentFormat,
-} from './agent-format.js';
-
-/** The request header that picks the format (the body field beats it). */
-export const TOOL_CALL_FORMAT_HEADER = 'x-tool-call-format';
+} from '../config/agent-format-setting.js';
+import { TOOL_CALL_FORMAT_HEADER } from '../protocol/gateway-headers.js';
 
 /** The request body field that picks the format; never sent upstream. */
 export const AGENT_FORMAT_FIELD = 'agent_format';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../llm-client/chat-completion.types.js';
+import type { ChatMessage } from '../protocol/chat-completion.types.js';
 import { EXAMPLE_TOOLS } from '../tool-calls/text-tool-call-examples.test-support.js';
+import { formatToolCall } from './agent-format.js';
 import {
-  formatToolCall,
   parseAgentFormat,
   type AgentFormat,
-} from './agent-format.js';
+} from '../config/agent-format-setting.js';
 import { toolCallsFromTaggedHistory } from './tagged-history.js';
 
 const ARGS = '{"city":"Paris","unit":"C"}';

@@ -1,10 +1,11 @@
-import type { ChatMessage } from '../llm-client/chat-completion.types.js';
+import type { ChatMessage } from '../protocol/chat-completion.types.js';
 import {
   newToolCallId,
   parseContextOf,
   parseToolCallsFromText,
 } from '../tool-calls/index.js';
-import { type AgentFormat, familyOf } from './agent-format.js';
+import { familyOf } from './agent-format.js';
+import { type AgentFormat } from '../config/agent-format-setting.js';
 
 /**
  * The way back: a client that reads tool calls as tagged text also sends its

@@ -8,9 +8,12 @@ import {
 import type {
   ChatCompletion,
   ChatCompletionChunk,
-} from '../llm-client/chat-completion.types.js';
+} from '../protocol/chat-completion.types.js';
 import type { ToolLoopEvent } from '../mcp/tool-loop/tool-loop.types.js';
-import { parseAgentFormat, type AgentFormat } from './agent-format.js';
+import {
+  parseAgentFormat,
+  type AgentFormat,
+} from '../config/agent-format-setting.js';
 import {
   chunksWithTextToolCalls,
   completionWithTextToolCalls,

@@ -4,9 +4,10 @@ import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatFinishReason,
-} from '../llm-client/chat-completion.types.js';
+} from '../protocol/chat-completion.types.js';
 import type { ToolLoopEvent } from '../mcp/tool-loop/tool-loop.types.js';
-import { type AgentFormat, formatToolCall } from './agent-format.js';
+import { formatToolCall } from './agent-format.js';
+import { type AgentFormat } from '../config/agent-format-setting.js';
 
 type TagFormat = Extract<AgentFormat, { kind: 'tags' }>;
 type ChunkChoice = ChatCompletionChunk['choices'][number];

@@ -5,7 +5,7 @@ import {
   bearerToken,
   invalidApiKeyBody,
 } from './api-key-auth.hook.js';
-import { ApiKeySet } from './api-key-set.js';
+import { ApiKeySet } from '../config/security/api-key-set.js';
 
 describe(apiKeyAuthHook.name, () => {
   let sut: FastifyInstance;

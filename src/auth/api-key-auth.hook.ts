@@ -4,7 +4,7 @@ import type {
   HookHandlerDoneFunction,
 } from 'fastify';
 import type { OpenAiErrorBody } from '../common/errors/gateway.exception.js';
-import type { ApiKeySet } from './api-key-set.js';
+import type { ApiKeySet } from '../config/security/api-key-set.js';
 
 /**
  * Routes that never need a key: the probes of the kubelet, the Prometheus

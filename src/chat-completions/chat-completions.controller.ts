@@ -11,20 +11,20 @@ import {
 import type { ConfigType } from '@nestjs/config';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { TOOL_CALL_FORMAT_HEADER } from '../agent-format/request-agent-format.js';
+import { TOOL_CALL_FORMAT_HEADER } from '../protocol/gateway-headers.js';
 import { toOpenAiError } from '../common/errors/gateway.exception.js';
 import { clientAbortSignal } from '../common/http/client-abort.js';
 import { FlowControl } from '../common/sse/flow-control.js';
 import { keepaliveComments, writeSse } from '../common/sse/sse-writer.js';
 import { serverConfig } from '../config/server.config.js';
-import { LifecycleStateService } from '../health/lifecycle-state.service.js';
+import { LifecycleStateService } from '../lifecycle/lifecycle-state.service.js';
 import { endAtGraceEnd } from '../lifecycle/grace-end.js';
-import type { ChatCompletionRequest } from '../llm-client/chat-completion.types.js';
+import type { ChatCompletionRequest } from '../protocol/chat-completion.types.js';
 import {
   type ChatStreamItem,
   VerbatimChunk,
 } from '../llm-client/verbatim-chunk.js';
-import { MCP_TOOLS_HEADER } from '../mcp/tool-loop/request-toolset.js';
+import { MCP_TOOLS_HEADER } from '../protocol/gateway-headers.js';
 import { forwardedAuthHeaders } from '../model-call/forwarded-auth.js';
 import {
   ApiJsonBody,

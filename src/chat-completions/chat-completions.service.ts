@@ -15,7 +15,7 @@ import {
   completionFor,
   modelOptionsFor,
 } from '../agent-format/agent-format.pipeline.js';
-import type { AgentFormat } from '../agent-format/agent-format.js';
+import type { AgentFormat } from '../config/agent-format-setting.js';
 import {
   requestAgentFormat,
   type ToolCallFormatOption,
@@ -26,7 +26,7 @@ import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
-} from '../llm-client/chat-completion.types.js';
+} from '../protocol/chat-completion.types.js';
 import {
   toChatChunks,
   toChatCompletion,
@@ -47,7 +47,7 @@ import {
   ModelCallService,
   type ModelCallOptions,
 } from '../model-call/model-call.service.js';
-import { completionToChunks } from '../responses/core/completion-to-chunks.js';
+import { completionToChunks } from '../protocol/completion-to-chunks.js';
 
 /** Options of one chat completion request. */
 export type ChatCompletionOptions = ModelCallOptions &

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { loadMcpServersConfig } from '../mcp/mcp-config.parser.js';
+import { loadMcpServersConfig } from './mcp-servers/mcp-config.parser.js';
 import { readEnvironment } from './read-environment.js';
 
 export const conversationConfig = registerAs('conversation', () => {

@@ -9,7 +9,7 @@ import {
 import {
   MCP_TOOL_NAME_PREFIXES,
   type McpToolNamePrefix,
-} from '../mcp/mcp.types.js';
+} from './mcp-servers/mcp-names.js';
 
 /** Settings of stored conversations and the MCP tool loop. */
 export class ConversationEnvironment {

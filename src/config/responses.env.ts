@@ -7,10 +7,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import {
-  EVENT_NAMINGS,
-  type EventNaming,
-} from '../responses/core/event-naming.js';
+import { EVENT_NAMINGS, type EventNaming } from '../protocol/event-naming.js';
 
 /** Settings of the Responses API: event naming and compaction. */
 export class ResponsesEnvironment {

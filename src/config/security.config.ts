@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
-import { loadApiKeys } from '../auth/api-key-sources.js';
-import { ApiKeySet } from '../auth/api-key-set.js';
-import { parseCorsOrigins } from '../auth/cors-options.js';
+import { loadApiKeys } from './security/api-key-sources.js';
+import { ApiKeySet } from './security/api-key-set.js';
+import { parseCorsOrigins } from './security/cors-options.js';
 import { knownSecrets } from '../common/logging/secret-redactor.js';
 import { readEnvironment } from './read-environment.js';
 

@@ -1,6 +1,6 @@
 import { IsOptional, IsString, Matches } from 'class-validator';
-import { loadApiKeys } from '../auth/api-key-sources.js';
-import { CORS_ORIGINS_PATTERN } from '../auth/cors-options.js';
+import { loadApiKeys } from './security/api-key-sources.js';
+import { CORS_ORIGINS_PATTERN } from './security/cors-options.js';
 
 /** Inbound authentication and browser access. */
 export class SecurityEnvironment {

@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
-import { memoryBudget } from '../common/admission/memory-budget.js';
-import { parseHeaderList } from '../proxy/forward-headers.js';
+import { memoryBudget } from './memory-budget.js';
+import { parseHeaderList } from './header-list.js';
 import { readEnvironment } from './read-environment.js';
 
 export const serverConfig = registerAs('server', () => {

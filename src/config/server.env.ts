@@ -9,7 +9,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { HEADER_NAME_LIST } from '../proxy/forward-headers.js';
+import { HEADER_NAME_LIST } from './header-list.js';
 import { toBoolean } from './env-parsing.js';
 
 const LOG_LEVELS = [

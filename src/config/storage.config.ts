@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { knownSecrets } from '../common/logging/secret-redactor.js';
 import { urlPasswords } from '../common/logging/url-secrets.js';
-import { memoryStoreMaxBytes } from '../responses/store/memory-store-budget.js';
+import { memoryStoreMaxBytes } from './memory-store-budget.js';
 import { readEnvironment } from './read-environment.js';
 
 export const storageConfig = registerAs('storage', () => {

@@ -5,11 +5,11 @@ import {
   fallbackProblems,
   loadUpstreamsConfig,
   UpstreamsConfigError,
-} from '../llm-client/upstreams-config.parser.js';
+} from './upstreams/upstreams-config.parser.js';
 import {
   OPENAI_AGENT_FORMAT,
   parseAgentFormat,
-} from '../agent-format/agent-format.js';
+} from './agent-format-setting.js';
 import { readEnvironment } from './read-environment.js';
 
 export const upstreamsConfig = registerAs('upstreams', () => {

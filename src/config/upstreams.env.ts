@@ -7,7 +7,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { AGENT_FORMAT_PATTERN } from '../agent-format/agent-format.js';
+import { AGENT_FORMAT_PATTERN } from './agent-format-setting.js';
 
 /** Settings of several upstreams behind one gateway: routing, retries, fallback. */
 export class UpstreamsEnvironment {

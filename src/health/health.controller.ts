@@ -4,8 +4,8 @@ import type { FastifyReply } from 'fastify';
 import { McpManagerService } from '../mcp/mcp-manager.service.js';
 import { ApiJsonOk } from '../openapi/api-docs.decorators.js';
 import { schemaRef } from '../openapi/schema-ref.js';
-import { LifecycleStateService } from './lifecycle-state.service.js';
-import { packageInfo } from './package-info.js';
+import { LifecycleStateService } from '../lifecycle/lifecycle-state.service.js';
+import { packageInfo } from '../common/package-info.js';
 import {
   UpstreamHealthService,
   type UpstreamHealthState,

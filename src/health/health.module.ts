@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { HealthController } from './health.controller.js';
-import { LifecycleStateService } from './lifecycle-state.service.js';
+import { LifecycleStateService } from '../lifecycle/lifecycle-state.service.js';
 import { UpstreamHealthService } from './upstream-health.service.js';
 
 @Global()

@@ -11,7 +11,7 @@ import { LlmClientService } from '../llm-client/llm-client.service.js';
 import { UpstreamRegistry } from '../llm-client/upstream-registry.service.js';
 import type { ConfigType } from '@nestjs/config';
 import { upstreamsConfig } from '../config/upstreams.config.js';
-import type { UpstreamTarget } from '../llm-client/upstream-target.js';
+import type { UpstreamTarget } from '../config/upstreams/upstream-target.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 
 /** How long one probe of an upstream may take. */

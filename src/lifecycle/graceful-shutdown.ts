@@ -2,7 +2,7 @@ import type { ConfigType } from '@nestjs/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { lifecycleConfig } from '../config/lifecycle.config.js';
-import { LifecycleStateService } from '../health/lifecycle-state.service.js';
+import { LifecycleStateService } from './lifecycle-state.service.js';
 import { InFlightRequests } from './in-flight-requests.service.js';
 
 /** Signals that start a graceful shutdown. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayException } from '../common/errors/gateway.exception.js';
-import type { ChatCompletionChunk } from './chat-completion.types.js';
+import type { ChatCompletionChunk } from '../protocol/chat-completion.types.js';
 import { ChatSseParser } from './chat-sse.parser.js';
 import {
   type ChatStreamItem,

@@ -4,7 +4,7 @@ import {
   type ParseError,
 } from 'eventsource-parser';
 import { GatewayException } from '../common/errors/gateway.exception.js';
-import type { ChatCompletionChunk } from './chat-completion.types.js';
+import type { ChatCompletionChunk } from '../protocol/chat-completion.types.js';
 import { ChunkDecoder } from './decoder/chunk-decoder.js';
 import {
   type DecodedError,

@@ -2,19 +2,19 @@ import { Observable } from 'rxjs';
 import type {
   UpstreamMetrics,
   StreamMeter,
-} from '../metrics/upstream-metrics.js';
+} from './metrics/upstream-metrics.js';
 import { CallTimeouts, type CallTimeLimits } from './call-timeouts.js';
 import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
-} from './chat-completion.types.js';
+} from '../protocol/chat-completion.types.js';
 import { readChatStream } from './chat-stream.reader.js';
 import type { UpstreamCallOptions } from './upstream-call.types.js';
 import { ModelCallSummary, type SummarySink } from './model-call-summary.js';
 import { isAbortError, toUpstreamException } from './upstream-errors.js';
 import type { UpstreamSizeLimits } from './upstream-limits.js';
 import type { RetryResult } from './upstream-retry.js';
-import type { UpstreamTarget } from './upstream-target.js';
+import type { UpstreamTarget } from '../config/upstreams/upstream-target.js';
 import type { ChunkShortcut } from './verbatim-chunk.js';
 
 /** What an upstream call needs from LlmClientService: how to send, and its limits. */

@@ -1,7 +1,7 @@
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import type { FlowControl } from '../common/sse/flow-control.js';
 import { ChatSseParser } from './chat-sse.parser.js';
-import type { ChatCompletionChunk } from './chat-completion.types.js';
+import type { ChatCompletionChunk } from '../protocol/chat-completion.types.js';
 import {
   tooLargeException,
   type UpstreamSizeLimits,

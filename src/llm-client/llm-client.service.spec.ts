@@ -8,11 +8,11 @@ import { closedPort } from '../../test/support/error-expectations.js';
 import { FakeUpstream } from '../../test/support/fake-upstream.js';
 import { waitUntil } from '../../test/support/wait-until.js';
 import { GatewayException } from '../common/errors/gateway.exception.js';
-import type { ChatCompletionChunk } from './chat-completion.types.js';
+import type { ChatCompletionChunk } from '../protocol/chat-completion.types.js';
 import { LlmClientService } from './llm-client.service.js';
 import { UpstreamRegistry } from './upstream-registry.service.js';
 import { UpstreamRouter } from './upstream-router.service.js';
-import { parseUpstreamsConfig } from './upstreams-config.parser.js';
+import { parseUpstreamsConfig } from '../config/upstreams/upstreams-config.parser.js';
 
 // LlmClientService and UpstreamRouter built from plain config objects, no Nest,
 // against FakeUpstreams on real sockets.

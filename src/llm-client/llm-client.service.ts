@@ -11,13 +11,13 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { upstreamConfig } from '../config/upstream.config.js';
 import { upstreamsConfig } from '../config/upstreams.config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { ModelCallMetrics } from '../metrics/model-call-metrics.js';
-import { UpstreamMetrics } from '../metrics/upstream-metrics.js';
+import { ModelCallMetrics } from './metrics/model-call-metrics.js';
+import { UpstreamMetrics } from './metrics/upstream-metrics.js';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
-} from './chat-completion.types.js';
+} from '../protocol/chat-completion.types.js';
 import { CallTimeouts } from './call-timeouts.js';
 import {
   streamChatCall,
@@ -43,7 +43,7 @@ import {
   authHeaders,
   upstreamUrl,
   type UpstreamTarget,
-} from './upstream-target.js';
+} from '../config/upstreams/upstream-target.js';
 
 /**
  * The only component that talks to Chat Completions upstreams.
@@ -83,13 +83,17 @@ export class LlmClientService implements OnApplicationShutdown {
     private readonly registry: UpstreamRegistry,
     @Optional() @Inject(MetricsService) metrics?: MetricsService,
   ) {
-    this.meter = metrics?.upstream ?? UpstreamMetrics.detached();
+    this.meter = metrics
+      ? new UpstreamMetrics(metrics.registry, metrics.labels)
+      : UpstreamMetrics.detached();
     this.callContext = {
       send: (target, body, options) => this.send(target, body, options),
       meter: this.meter,
       summaries: {
         logger: this.logger,
-        metrics: metrics?.modelCalls ?? ModelCallMetrics.detached(),
+        metrics: metrics
+          ? new ModelCallMetrics(metrics.registry, metrics.labels)
+          : ModelCallMetrics.detached(),
       },
       sizes: {
         maxEventBytes: config.maxEventBytes,

@@ -5,12 +5,12 @@ import { noteModelCall } from '../common/logging/request-context.js';
 import type {
   ModelCallMetrics,
   ModelCallOutcome,
-} from '../metrics/model-call-metrics.js';
+} from './metrics/model-call-metrics.js';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatUsage,
-} from './chat-completion.types.js';
+} from '../protocol/chat-completion.types.js';
 
 /** Where summaries go: a log line each, and the model-call histograms. */
 export interface SummarySink {

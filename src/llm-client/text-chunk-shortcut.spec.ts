@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ChatCompletionChunk } from './chat-completion.types.js';
+import type { ChatCompletionChunk } from '../protocol/chat-completion.types.js';
 import { upstreamTextOf } from './chat-sse.parser.js';
 import { ChunkDecoder } from './decoder/chunk-decoder.js';
 import {

@@ -1,5 +1,5 @@
 import { flatCopy } from '../common/strings/flat-copy.js';
-import type { ChatCompletionChunk } from './chat-completion.types.js';
+import type { ChatCompletionChunk } from '../protocol/chat-completion.types.js';
 import { rememberUpstreamText } from './chat-sse.parser.js';
 import { ChunkDecoder } from './decoder/chunk-decoder.js';
 import { isRawObject } from './decoder/raw-fields.js';

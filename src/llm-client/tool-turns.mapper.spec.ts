@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatCompletionRequest } from './chat-completion.types.js';
+import type { ChatCompletionRequest } from '../protocol/chat-completion.types.js';
 import { toolTurnsAsText } from './tool-turns.mapper.js';
 
 const call = (id: string, name: string, args: string) => ({

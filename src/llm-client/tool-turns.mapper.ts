@@ -3,7 +3,7 @@ import type {
   ChatContentPart,
   ChatMessage,
   ChatToolCall,
-} from './chat-completion.types.js';
+} from '../protocol/chat-completion.types.js';
 
 /**
  * Rewrites a chat request for a backend whose chat template knows no `tool`

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { FlowControl } from '../common/sse/flow-control.js';
-import type { UpstreamTarget } from './upstream-target.js';
+import type { UpstreamTarget } from '../config/upstreams/upstream-target.js';
 
 /** Options every upstream call takes. */
 export interface UpstreamCallOptions {

@@ -3,7 +3,7 @@ import {
   authHeaders,
   upstreamUrl,
   type UpstreamTarget,
-} from './upstream-target.js';
+} from '../config/upstreams/upstream-target.js';
 
 /**
  * GETs the upstream's `/models` once, with its key: the HTTP status it

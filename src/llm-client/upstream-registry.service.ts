@@ -5,8 +5,8 @@ import { upstreamsConfig } from '../config/upstreams.config.js';
 import {
   DEFAULT_UPSTREAM_NAME,
   type UpstreamDefinition,
-} from './upstream-definition.js';
-import type { UpstreamTarget } from './upstream-target.js';
+} from '../config/upstreams/upstream-definition.js';
+import type { UpstreamTarget } from '../config/upstreams/upstream-target.js';
 
 /**
  * Every upstream the gateway knows: the default one from

@@ -5,11 +5,11 @@ import {
   toUpstreamException,
   upstreamStatusException,
 } from './upstream-errors.js';
-import type { ChatCompletion } from './chat-completion.types.js';
+import type { ChatCompletion } from '../protocol/chat-completion.types.js';
 import { decodeCompletion } from './decoder/completion-decoder.js';
 import { isRawObject } from './decoder/raw-fields.js';
 import { tooLargeException } from './upstream-limits.js';
-import type { UpstreamTarget } from './upstream-target.js';
+import type { UpstreamTarget } from '../config/upstreams/upstream-target.js';
 
 /** Largest upstream error body the gateway reads to build its message. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;

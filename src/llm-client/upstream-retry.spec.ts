@@ -6,7 +6,7 @@ import {
   type RetryEvent,
   type RetryPlan,
 } from './upstream-retry.js';
-import type { UpstreamTarget } from './upstream-target.js';
+import type { UpstreamTarget } from '../config/upstreams/upstream-target.js';
 
 const primary: UpstreamTarget = { name: 'primary', baseUrl: 'http://p/v1' };
 const fallback: UpstreamTarget = { name: 'fallback', baseUrl: 'http://f/v1' };

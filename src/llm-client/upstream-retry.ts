@@ -6,7 +6,7 @@ import {
   isAbortError,
   toUpstreamException,
 } from './upstream-errors.js';
-import type { UpstreamTarget } from './upstream-target.js';
+import type { UpstreamTarget } from '../config/upstreams/upstream-target.js';
 
 /** Statuses that say "try again later" rather than "this request is wrong". */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503]);

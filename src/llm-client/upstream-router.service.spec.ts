@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import { UpstreamRegistry } from './upstream-registry.service.js';
 import { UpstreamRouter } from './upstream-router.service.js';
-import { parseUpstreamsConfig } from './upstreams-config.parser.js';
+import { parseUpstreamsConfig } from '../config/upstreams/upstreams-config.parser.js';
 
 function createRouter(
   upstreams: Record<string, unknown>,

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayException } from '../common/errors/gateway.exception.js';
-import { matchesModel } from './upstream-definition.js';
+import { matchesModel } from '../config/upstreams/upstream-definition.js';
 import { UpstreamRegistry } from './upstream-registry.service.js';
-import type { UpstreamTarget } from './upstream-target.js';
+import type { UpstreamTarget } from '../config/upstreams/upstream-target.js';
 
 /** Where one request goes, and how that backend is to be treated. */
 export interface RoutedModel {

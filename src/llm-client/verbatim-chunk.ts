@@ -1,4 +1,4 @@
-import type { ChatCompletionChunk } from './chat-completion.types.js';
+import type { ChatCompletionChunk } from '../protocol/chat-completion.types.js';
 import {
   PASS_THROUGH_DROPPING_USAGE_NEEDS_PARSE,
   PASS_THROUGH_NEEDS_PARSE,

@@ -15,7 +15,7 @@ import {
   mcpEndpoint,
   scrubEndpoint,
   type McpServerConfig,
-} from './mcp-server-config.js';
+} from '../config/mcp-servers/mcp-server-config.js';
 import { describeError, isMcpError, isTransportFailure } from './mcp-errors.js';
 import { listServerTools } from './mcp-tool-list.js';
 import type { McpCachedTool } from './mcp-tool-naming.js';
@@ -24,8 +24,8 @@ import type {
   McpCallOptions,
   McpServerStatus,
   McpToolResult,
-  McpTransportKind,
 } from './mcp.types.js';
+import type { McpTransportKind } from '../config/mcp-servers/mcp-names.js';
 
 /** Settings one connection needs besides its server's config. */
 export interface McpConnectionOptions {

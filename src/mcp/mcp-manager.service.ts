@@ -8,8 +8,8 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { conversationConfig } from '../config/conversation.config.js';
-import { packageInfo } from '../health/package-info.js';
-import { McpToolMetrics } from '../metrics/mcp-tool-metrics.js';
+import { packageInfo } from '../common/package-info.js';
+import { McpToolMetrics } from './mcp-tool-metrics.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { DEFAULT_RECONNECT_BACKOFF } from './mcp-backoff.js';
 import { McpConnection } from './mcp-connection.js';
@@ -50,7 +50,9 @@ export class McpManagerService
     private readonly config: ConfigType<typeof conversationConfig>,
     @Optional() @Inject(MetricsService) metrics?: MetricsService,
   ) {
-    this.toolMetrics = metrics?.mcpTools ?? McpToolMetrics.detached();
+    this.toolMetrics = metrics
+      ? new McpToolMetrics(metrics.registry)
+      : McpToolMetrics.detached();
     metrics?.availability.watchMcpServers(() => this.status());
     this.connections = config.mcpServers.map(
       (server) =>

@@ -1,6 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { McpServerConfig } from './mcp-server-config.js';
+import type { McpServerConfig } from '../config/mcp-servers/mcp-server-config.js';
 import type { McpCachedTool } from './mcp-tool-naming.js';
 
 /**

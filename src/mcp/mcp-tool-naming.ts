@@ -1,8 +1,8 @@
+import { type McpToolBinding } from './mcp.types.js';
 import {
   MCP_NAME_SEPARATOR,
-  type McpToolBinding,
   type McpToolNamePrefix,
-} from './mcp.types.js';
+} from '../config/mcp-servers/mcp-names.js';
 
 /** One tool in the cache, before a request decides its exposed name. */
 export type McpCachedTool = Omit<McpToolBinding, 'exposedName'>;

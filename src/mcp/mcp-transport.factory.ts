@@ -13,8 +13,8 @@ import type {
   McpHttpServerConfig,
   McpServerConfig,
   McpStdioServerConfig,
-} from './mcp-server-config.js';
-import type { McpTransportKind } from './mcp.types.js';
+} from '../config/mcp-servers/mcp-server-config.js';
+import type { McpTransportKind } from '../config/mcp-servers/mcp-names.js';
 
 /** A client that finished the MCP handshake. */
 export interface OpenedMcpClient {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { UpstreamDefinition } from '../llm-client/upstream-definition.js';
+import type { UpstreamDefinition } from '../config/upstreams/upstream-definition.js';
 import { OTHER_LABEL_VALUE } from './bounded-label.js';
 import {
   MAX_MODEL_LABEL_VALUES,

@@ -1,7 +1,7 @@
 import {
   DEFAULT_UPSTREAM_NAME,
   type UpstreamDefinition,
-} from '../llm-client/upstream-definition.js';
+} from '../config/upstreams/upstream-definition.js';
 import { BoundedLabel } from './bounded-label.js';
 
 /**

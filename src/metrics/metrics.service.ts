@@ -2,13 +2,10 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { upstreamsConfig } from '../config/upstreams.config.js';
-import { packageInfo } from '../health/package-info.js';
+import { packageInfo } from '../common/package-info.js';
 import { AvailabilityMetrics } from './availability-metrics.js';
 import { HttpMetrics } from './http-metrics.js';
-import { McpToolMetrics } from './mcp-tool-metrics.js';
 import { MetricLabels } from './metric-labels.js';
-import { ModelCallMetrics } from './model-call-metrics.js';
-import { UpstreamMetrics } from './upstream-metrics.js';
 
 /** Prefix of the default Node.js metrics (`gateway_process_cpu_seconds_total`, …). */
 export const DEFAULT_METRICS_PREFIX = 'gateway_';
@@ -16,8 +13,9 @@ export const DEFAULT_METRICS_PREFIX = 'gateway_';
 /**
  * The gateway's Prometheus metrics, on a Registry of its own (never
  * prom-client's global one), so several apps in one process (the e2e
- * tests) each count their own traffic. Feature code records through the
- * groups below; `GET /metrics` renders the registry.
+ * tests) each count their own traffic. The feature modules register their own
+ * groups on it (LlmClientModule its upstream and model-call meters,
+ * McpModule its tool-call meter); `GET /metrics` renders the registry.
  */
 @Injectable()
 export class MetricsService {
@@ -29,12 +27,6 @@ export class MetricsService {
   readonly labels = new MetricLabels();
   /** Requests, latency, time to first byte, open streams; fed by configureApp's hook. */
   readonly http = new HttpMetrics(this.registry);
-  /** Upstream attempts, errors, retries, tokens; fed by LlmClientService. */
-  readonly upstream = new UpstreamMetrics(this.registry, this.labels);
-  /** MCP tool calls; fed by McpManagerService. */
-  readonly mcpTools = new McpToolMetrics(this.registry);
-  /** Model-call duration and time to first token; fed by LlmClientService. */
-  readonly modelCalls = new ModelCallMetrics(this.registry, this.labels);
   /** Upstream and MCP server up gauges, build info; fed by the health probes and McpManagerService. */
   readonly availability = new AvailabilityMetrics(this.registry, this.labels, {
     version: packageInfo.version,

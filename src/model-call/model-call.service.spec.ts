@@ -5,14 +5,14 @@ import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
-} from '../llm-client/chat-completion.types.js';
+} from '../protocol/chat-completion.types.js';
 import type { LlmClientService } from '../llm-client/llm-client.service.js';
 import type { UpstreamCallOptions } from '../llm-client/upstream-call.types.js';
 import type {
   RoutedModel,
   UpstreamRouter,
 } from '../llm-client/upstream-router.service.js';
-import type { UpstreamTarget } from '../llm-client/upstream-target.js';
+import type { UpstreamTarget } from '../config/upstreams/upstream-target.js';
 import { EXAMPLE_TOOLS } from '../tool-calls/text-tool-call-examples.test-support.js';
 import { ModelCallService } from './model-call.service.js';
 

@@ -5,7 +5,7 @@ import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
-} from '../llm-client/chat-completion.types.js';
+} from '../protocol/chat-completion.types.js';
 import { LlmClientService } from '../llm-client/llm-client.service.js';
 import type { UpstreamCallOptions } from '../llm-client/upstream-call.types.js';
 import { textChunkShortcut } from '../llm-client/text-chunk-shortcut.js';

@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import type { LlmClientService } from '../llm-client/llm-client.service.js';
 import { UpstreamRegistry } from '../llm-client/upstream-registry.service.js';
-import type { UpstreamTarget } from '../llm-client/upstream-target.js';
-import { parseUpstreamsConfig } from '../llm-client/upstreams-config.parser.js';
+import type { UpstreamTarget } from '../config/upstreams/upstream-target.js';
+import { parseUpstreamsConfig } from '../config/upstreams/upstreams-config.parser.js';
 import { ModelsService } from './models.service.js';
 
 type Lister = (

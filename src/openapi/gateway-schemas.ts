@@ -1,6 +1,6 @@
 import type { SchemaObject } from '@nestjs/swagger';
 import type { GatewayErrorCode } from '../common/errors/gateway.exception.js';
-import type { McpTransportKind } from '../mcp/mcp.types.js';
+import type { McpTransportKind } from '../config/mcp-servers/mcp-names.js';
 import { schemaRef } from './schema-ref.js';
 
 const nullableString: SchemaObject = { type: ['string', 'null'] };

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { OPEN_ROUTES } from '../auth/api-key-auth.hook.js';
 import { serverConfig } from '../config/server.config.js';
-import { packageInfo } from '../health/package-info.js';
+import { packageInfo } from '../common/package-info.js';
 import { completeDocument } from './complete-document.js';
 import { GATEWAY_SCHEMAS } from './gateway-schemas.js';
 import { openAiSchemas } from './openai-schemas.js';

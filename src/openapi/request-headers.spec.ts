@@ -4,12 +4,9 @@ import { describe, expect, it } from 'vitest';
 import {
   AGENT_FORMAT_NAMES,
   parseAgentFormat,
-} from '../agent-format/agent-format.js';
+} from '../config/agent-format-setting.js';
 import { wantsMcpTools } from '../mcp/tool-loop/request-toolset.js';
-import {
-  EVENT_NAMINGS,
-  eventNamingOf,
-} from '../responses/core/event-naming.js';
+import { EVENT_NAMINGS, eventNamingOf } from '../protocol/event-naming.js';
 import {
   AGENT_FORMAT_VALUE_SCHEMA,
   MCP_TOOLS_OPT_OUT_VALUES,

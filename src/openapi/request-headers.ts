@@ -4,13 +4,13 @@ import {
   type ApiHeaderOptions,
   type SchemaObject,
 } from '@nestjs/swagger';
-import { AGENT_FORMAT_NAMES } from '../agent-format/agent-format.js';
-import { TOOL_CALL_FORMAT_HEADER } from '../agent-format/request-agent-format.js';
-import { MCP_TOOLS_HEADER } from '../mcp/tool-loop/request-toolset.js';
+import { AGENT_FORMAT_NAMES } from '../config/agent-format-setting.js';
+import { TOOL_CALL_FORMAT_HEADER } from '../protocol/gateway-headers.js';
+import { MCP_TOOLS_HEADER } from '../protocol/gateway-headers.js';
 import {
   EVENT_NAMING_HEADER,
   EVENT_NAMINGS,
-} from '../responses/core/event-naming.js';
+} from '../protocol/event-naming.js';
 
 /**
  * The `x-mcp-tools` values that keep the gateway's MCP tools out of a

@@ -1,5 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger';
-import { renameEvent } from '../responses/core/event-naming.js';
+import { renameEvent } from '../protocol/event-naming.js';
 import { type JsonSchema, schemaRef } from './schema-ref.js';
 
 /** The text of the last event of a stream that ends normally. */

@@ -1,5 +1,5 @@
 import type { OperationObject, PathItemObject } from '@nestjs/swagger';
-import { WEBSOCKET_PATHS } from '../responses/websocket/responses-websocket.routes.js';
+import { WEBSOCKET_PATHS } from '../protocol/gateway-headers.js';
 import { WEBSOCKET_REQUEST_HEADERS } from './request-headers.js';
 import { schemaRef } from './schema-ref.js';
 

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   clientResponseHeaders,
-  HEADER_NAME_LIST,
-  parseHeaderList,
   upstreamRequestHeaders,
 } from './forward-headers.js';
+import { HEADER_NAME_LIST, parseHeaderList } from '../config/header-list.js';
 
 const replaceAuth = { upstreamApiKey: 'sk-upstream', forwardClientAuth: false };
 

@@ -29,18 +29,6 @@ export const CLIENT_CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
   'x-auth-token',
 ]);
 
-/** A comma-separated list of HTTP header names (RFC 9110 tokens). */
-export const HEADER_NAME_LIST =
-  /^\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+(\s*,\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*\s*$/;
-
-/** The lower-case names of a comma-separated header list; [] when unset. */
-export function parseHeaderList(list: string | undefined): string[] {
-  return (list ?? '')
-    .split(',')
-    .map((name) => name.trim().toLowerCase())
-    .filter((name) => name !== '');
-}
-
 /** How a pass-through treats the client's credentials. */
 export interface ClientCredentialPolicy {
   /** Replaces the client's Authorization unless it is forwarded. */

@@ -15,7 +15,7 @@ import {
   originForm,
   pathBelowVersion,
   type UpstreamTarget,
-} from '../llm-client/upstream-target.js';
+} from '../config/upstreams/upstream-target.js';
 import { isAbortError } from '../llm-client/upstream-errors.js';
 import {
   clientResponseHeaders,

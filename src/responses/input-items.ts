@@ -1,5 +1,5 @@
 import { newId } from './core/ids.js';
-import type { ResponseInputItem } from './core/responses.types.js';
+import type { ResponseInputItem } from '../protocol/responses.types.js';
 
 /**
  * The request's `input` as stored items: a string becomes one user message,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerTool } from '../mcp/tool-loop/tool-loop.types.js';
 import { approvalDecisions, resumedCalls } from './mcp-approvals.js';
-import type { ResponseInputItem } from './core/responses.types.js';
+import type { ResponseInputItem } from '../protocol/responses.types.js';
 
 const request = (id: string, name = 'get-sum'): ResponseInputItem => ({
   type: 'mcp_approval_request',

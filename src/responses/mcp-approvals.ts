@@ -6,7 +6,7 @@ import type {
   ServerTool,
   ServerToolLookup,
 } from '../mcp/tool-loop/tool-loop.types.js';
-import type { ResponseInputItem } from './core/responses.types.js';
+import type { ResponseInputItem } from '../protocol/responses.types.js';
 
 /** The user's answer to one mcp_approval_request of an earlier response. */
 export interface ApprovalDecision {

@@ -1,16 +1,12 @@
 import type { FastifyReply } from 'fastify';
 import { Subject } from 'rxjs';
-import {
-  TOOL_CALL_FORMAT_HEADER,
-  type ToolCallFormatOption,
-} from '../agent-format/request-agent-format.js';
+import { type ToolCallFormatOption } from '../agent-format/request-agent-format.js';
+import { TOOL_CALL_FORMAT_HEADER } from '../protocol/gateway-headers.js';
 import { clientAbortSignal } from '../common/http/client-abort.js';
 import { FlowControl } from '../common/sse/flow-control.js';
 import { KEEPALIVE_COMMENT, writeSse } from '../common/sse/sse-writer.js';
-import {
-  MCP_TOOLS_HEADER,
-  type McpToolsOption,
-} from '../mcp/tool-loop/request-toolset.js';
+import { type McpToolsOption } from '../mcp/tool-loop/request-toolset.js';
+import { MCP_TOOLS_HEADER } from '../protocol/gateway-headers.js';
 import { forwardedAuthHeaders } from '../model-call/forwarded-auth.js';
 import type { ModelCallOptions } from '../model-call/model-call.service.js';
 import { asContextLengthError } from './core/context-length.js';
@@ -18,8 +14,8 @@ import {
   EVENT_NAMING_HEADER,
   eventNamingOf,
   withEventNaming,
-} from './core/event-naming.js';
-import type { CreateResponseRequest } from './core/responses.types.js';
+} from '../protocol/event-naming.js';
+import type { CreateResponseRequest } from '../protocol/responses.types.js';
 import type { CreateResponseDto } from './create-response.dto.js';
 import type { ResponsesService } from './responses.service.js';
 import { responsesSseFormat } from './responses-sse.format.js';

@@ -10,7 +10,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import { textStream } from '../../test/support/chat-chunks.js';
-import type { ChatCompletionChunk } from '../llm-client/chat-completion.types.js';
+import type { ChatCompletionChunk } from '../protocol/chat-completion.types.js';
 import type {
   ServerTool,
   ToolLoopEvent,
@@ -18,7 +18,7 @@ import type {
 import {
   machine,
   withItemIdsNumbered,
-} from './core/machine-harness.test-support.js';
+} from '../../test/support/machine-harness.js';
 import { checkStream } from './core/stream-checker.test-support.js';
 import {
   responseEvents,

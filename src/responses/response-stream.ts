@@ -1,7 +1,7 @@
 import { map, Observable } from 'rxjs';
 import type { GatewayException } from '../common/errors/gateway.exception.js';
 import { normalizeError } from '../common/errors/normalize-error.js';
-import type { ChatCompletionChunk } from '../llm-client/chat-completion.types.js';
+import type { ChatCompletionChunk } from '../protocol/chat-completion.types.js';
 import { isAbortError } from '../llm-client/upstream-errors.js';
 import type { McpToolListing } from '../mcp/tool-loop/request-toolset.js';
 import type { ToolLoopEvent } from '../mcp/tool-loop/tool-loop.types.js';
@@ -9,7 +9,7 @@ import type { ResponseEventMachine } from './core/response-event-machine.js';
 import type {
   ResponseObject,
   ResponseStreamEvent,
-} from './core/responses.types.js';
+} from '../protocol/responses.types.js';
 import { listedTool, mcpCallOutcome } from './mcp-output.mapper.js';
 
 /** How a response is driven. */

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { ChatCompletionRequest } from '../llm-client/chat-completion.types.js';
+import type { ChatCompletionRequest } from '../protocol/chat-completion.types.js';
 import { isHostedMcpTool } from '../mcp/hosted/hosted-mcp-spec.js';
 import {
   clientToolNames,
@@ -15,8 +15,8 @@ import type {
 import type {
   CreateResponseRequest,
   ResponseInputItem,
-} from './core/responses.types.js';
-import type { AgentFormat } from '../agent-format/agent-format.js';
+} from '../protocol/responses.types.js';
+import type { AgentFormat } from '../config/agent-format-setting.js';
 import { restrictsToolCalls } from './core/allowed-tool-calls.js';
 import { approvalDecisions, resumedCalls } from './mcp-approvals.js';
 import { singleRound } from './response-stream.js';

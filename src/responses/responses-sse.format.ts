@@ -1,6 +1,6 @@
 import { toOpenAiError } from '../common/errors/gateway.exception.js';
 import { namedFrame, type SseFormat } from '../common/sse/sse-writer.js';
-import type { ResponseStreamEvent } from './core/responses.types.js';
+import type { ResponseStreamEvent } from '../protocol/responses.types.js';
 import { textDeltaFrame } from './text-delta-frame.js';
 
 /**

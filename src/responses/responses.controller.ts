@@ -26,7 +26,7 @@ import { ApiResponsesRequestHeaders } from '../openapi/request-headers.js';
 import type {
   CreateResponseRequest,
   ResponseObject,
-} from './core/responses.types.js';
+} from '../protocol/responses.types.js';
 import {
   CreateResponseDto,
   type InputItemsQuery,

@@ -10,12 +10,12 @@ import {
 import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
-} from '../llm-client/chat-completion.types.js';
+} from '../protocol/chat-completion.types.js';
 import {
   loopEventsFor,
   modelOptionsFor,
 } from '../agent-format/agent-format.pipeline.js';
-import type { AgentFormat } from '../agent-format/agent-format.js';
+import type { AgentFormat } from '../config/agent-format-setting.js';
 import {
   requestAgentFormat,
   type ToolCallFormatOption,
@@ -23,7 +23,7 @@ import {
 import { responsesConfig } from '../config/responses.config.js';
 import { serverConfig } from '../config/server.config.js';
 import { upstreamsConfig } from '../config/upstreams.config.js';
-import { LifecycleStateService } from '../health/lifecycle-state.service.js';
+import { LifecycleStateService } from '../lifecycle/lifecycle-state.service.js';
 import { failAtGraceEnd } from '../lifecycle/grace-end.js';
 import type { McpToolsOption } from '../mcp/tool-loop/request-toolset.js';
 import { ToolLoopService } from '../mcp/tool-loop/tool-loop.service.js';
@@ -34,13 +34,13 @@ import {
   type ModelCallOptions,
 } from '../model-call/model-call.service.js';
 import { enforceAllowedTools } from './core/allowed-tool-calls.js';
-import type { EventNaming } from './core/event-naming.js';
+import type { EventNaming } from '../protocol/event-naming.js';
 import { completionToChunks } from './core/response-event-machine.js';
 import type {
   CreateResponseRequest,
   ResponseObject,
   ResponseStreamEvent,
-} from './core/responses.types.js';
+} from '../protocol/responses.types.js';
 import {
   responseEvents,
   type ResponseStreamOptions,

@@ -1,5 +1,5 @@
 import { flatCopy } from '../common/strings/flat-copy.js';
-import type { ResponseStreamEvent } from './core/responses.types.js';
+import type { ResponseStreamEvent } from '../protocol/responses.types.js';
 
 /** The event the machine emits once per upstream text chunk: the hot path. */
 interface TextDeltaEvent extends ResponseStreamEvent {

@@ -3,7 +3,7 @@ import { chatRequestFor } from '../agent-format/agent-format.pipeline.js';
 import {
   type AgentFormat,
   OPENAI_AGENT_FORMAT,
-} from '../agent-format/agent-format.js';
+} from '../config/agent-format-setting.js';
 import { withoutAgentFormat } from '../agent-format/request-agent-format.js';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import { checkCallOutputs } from './core/call-outputs.js';
@@ -13,7 +13,7 @@ import { ResponseEventMachine } from './core/response-event-machine.js';
 import type {
   CreateResponseRequest,
   ResponseInputItem,
-} from './core/responses.types.js';
+} from '../protocol/responses.types.js';
 import { toChatRequest, type ChatRequestPlan } from './core/to-chat-request.js';
 import { CompactionSeal } from './compact/compaction-seal.js';
 import { normalizeInputItems, referencedIds } from './input-items.js';

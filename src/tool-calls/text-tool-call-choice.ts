@@ -1,7 +1,7 @@
 import type {
   ChatCompletionChunk,
   ChatToolCallDelta,
-} from '../llm-client/chat-completion.types.js';
+} from '../protocol/chat-completion.types.js';
 import type { ParserEvent } from './parser-events.js';
 import {
   StreamingToolCallParser,

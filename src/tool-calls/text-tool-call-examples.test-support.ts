@@ -1,4 +1,4 @@
-import type { ChatFunctionTool } from '../llm-client/chat-completion.types.js';
+import type { ChatFunctionTool } from '../protocol/chat-completion.types.js';
 import { DEEPSEEK_TOKENS } from './deepseek.parser.js';
 import type { ToolCallFamilyName } from './tool-call.types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatCompletion } from '../llm-client/chat-completion.types.js';
+import type { ChatCompletion } from '../protocol/chat-completion.types.js';
 import {
   EXAMPLE_TOOLS,
   PROSE_MENTIONING_TOOL_SYNTAX,

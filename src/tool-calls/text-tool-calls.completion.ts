@@ -1,7 +1,7 @@
 import type {
   ChatCompletion,
   ChatToolCall,
-} from '../llm-client/chat-completion.types.js';
+} from '../protocol/chat-completion.types.js';
 import { reasoningOpenedByTemplate } from './parse-tool-calls-from-text.js';
 import { TextToolCallChoice } from './text-tool-call-choice.js';
 import type { TextToolCallParsing } from './text-tool-call-parsing.js';

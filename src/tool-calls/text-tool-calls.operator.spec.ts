@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type {
   ChatCompletionChunk,
   ChatToolCallDelta,
-} from '../llm-client/chat-completion.types.js';
+} from '../protocol/chat-completion.types.js';
 import {
   EXAMPLE_TOOLS,
   PROSE_MENTIONING_TOOL_SYNTAX,

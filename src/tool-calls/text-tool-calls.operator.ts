@@ -1,6 +1,6 @@
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { statefulOperator } from '../common/rx/stateful-operator.js';
-import type { ChatCompletionChunk } from '../llm-client/chat-completion.types.js';
+import type { ChatCompletionChunk } from '../protocol/chat-completion.types.js';
 import {
   TextToolCallChoice,
   type ChunkChoice,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LifecycleStateService } from '../../src/health/lifecycle-state.service.js';
+import { LifecycleStateService } from '../../src/lifecycle/lifecycle-state.service.js';
 import { completion } from '../support/chat-chunks.js';
 import {
   closedPort,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AGENT_FORMAT_NAMES } from '../../src/agent-format/agent-format.js';
-import { TOOL_CALL_FORMAT_HEADER } from '../../src/agent-format/request-agent-format.js';
-import { MCP_TOOLS_HEADER } from '../../src/mcp/tool-loop/request-toolset.js';
+import { AGENT_FORMAT_NAMES } from '../../src/config/agent-format-setting.js';
+import { TOOL_CALL_FORMAT_HEADER } from '../../src/protocol/gateway-headers.js';
+import { MCP_TOOLS_HEADER } from '../../src/protocol/gateway-headers.js';
 import {
   EVENT_NAMING_HEADER,
   EVENT_NAMINGS,
-} from '../../src/responses/core/event-naming.js';
+} from '../../src/protocol/event-naming.js';
 import { committedDocument } from '../support/gateway-openapi.js';
 import { dig } from '../support/json-dig.js';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { parseUpstreamsConfig } from '../../src/llm-client/upstreams-config.parser.js';
-import { parseMcpServersConfig } from '../../src/mcp/mcp-config.parser.js';
+import { parseUpstreamsConfig } from '../../src/config/upstreams/upstreams-config.parser.js';
+import { parseMcpServersConfig } from '../../src/config/mcp-servers/mcp-config.parser.js';
 import { renderChart, type K8sObject } from './chart-renderer.js';
 import {
   effectiveEnvironment,

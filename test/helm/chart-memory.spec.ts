@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { memoryBudget } from '../../src/common/admission/memory-budget.js';
+import { memoryBudget } from '../../src/config/memory-budget.js';
 import { readEnvironment } from '../../src/config/read-environment.js';
 import {
   InvalidValuesError,

@@ -3,7 +3,7 @@ import type { LoggerService } from '@nestjs/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BackoffPolicy } from '../../src/mcp/mcp-backoff.js';
 import { McpConnection } from '../../src/mcp/mcp-connection.js';
-import { parseMcpServersConfig } from '../../src/mcp/mcp-config.parser.js';
+import { parseMcpServersConfig } from '../../src/config/mcp-servers/mcp-config.parser.js';
 import { nodeServer, waitFor } from '../support/mcp-servers.js';
 
 const CHILD_BIN = fileURLToPath(

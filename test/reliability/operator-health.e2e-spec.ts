@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packageInfo } from '../../src/health/package-info.js';
+import { packageInfo } from '../../src/common/package-info.js';
 import { Metrics } from '../../src/metrics/prometheus-text.test-support.js';
 import { closedPort } from '../support/error-expectations.js';
 import { FakeUpstream } from '../support/fake-upstream.js';

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { expect } from 'vitest';
 import { checkStream } from '../../src/responses/core/stream-checker.test-support.js';
-import type { ResponseStreamEvent } from '../../src/responses/core/responses.types.js';
+import type { ResponseStreamEvent } from '../../src/protocol/responses.types.js';
 import type { McpServerStatus } from '../../src/mcp/mcp.types.js';
 import type { FakeUpstream } from './fake-upstream.js';
 import { startGateway, type RunningGateway } from './gateway-harness.js';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { conversationConfig } from '../../src/config/conversation.config.js';
-import { parseMcpServersConfig } from '../../src/mcp/mcp-config.parser.js';
+import { parseMcpServersConfig } from '../../src/config/mcp-servers/mcp-config.parser.js';
 import { McpManagerService } from '../../src/mcp/mcp-manager.service.js';
 import type { McpServerStatus } from '../../src/mcp/mcp.types.js';
 

@@ -1,5 +1,3 @@
-import type { ServerEnvironment } from '../../config/server.env.js';
-
 /**
  * How often Node looks for requests past their headers or request timeout
  * (its default is 30 s). The scan covers only connections that are
@@ -7,10 +5,12 @@ import type { ServerEnvironment } from '../../config/server.env.js';
  */
 const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
-type TimeoutSettings = Pick<
-  ServerEnvironment,
-  'HTTP_REQUEST_TIMEOUT' | 'HTTP_HEADERS_TIMEOUT' | 'HTTP_KEEP_ALIVE_TIMEOUT'
->;
+/** The three settings, in milliseconds, as the server environment names them. */
+interface TimeoutSettings {
+  HTTP_REQUEST_TIMEOUT: number;
+  HTTP_HEADERS_TIMEOUT: number;
+  HTTP_KEEP_ALIVE_TIMEOUT: number;
+}
 
 /** The timeouts as Fastify's server options, for createFastifyAdapter. */
 export interface ServerTimeoutOptions {

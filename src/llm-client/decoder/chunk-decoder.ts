@@ -1,7 +1,7 @@
 import type {
   ChatCompletionChunk,
   ChatToolCallDelta,
-} from '../chat-completion.types.js';
+} from '../../protocol/chat-completion.types.js';
 import { field, isRawObject, numberOr, type RawObject } from './raw-fields.js';
 import type { ChunkField } from './read-fields.js';
 import { ToolCallIndexer } from './tool-call-indexer.js';

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { ChatCompletion, ChatToolCall } from '../chat-completion.types.js';
+import type {
+  ChatCompletion,
+  ChatToolCall,
+} from '../../protocol/chat-completion.types.js';
 import {
   type DecodedError,
   decodeErrorBody,

@@ -1,4 +1,4 @@
-import type { ChatUsage } from '../chat-completion.types.js';
+import type { ChatUsage } from '../../protocol/chat-completion.types.js';
 import { type RawObject, isRawObject, numberOr } from './raw-fields.js';
 
 /**

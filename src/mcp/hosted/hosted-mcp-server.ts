@@ -8,7 +8,7 @@ import { listServerTools } from '../mcp-tool-list.js';
 import { prefixedToolName } from '../mcp-tool-naming.js';
 import type { McpCachedTool } from '../mcp-tool-naming.js';
 import { openMcpClient } from '../mcp-transport.factory.js';
-import type { McpHttpServerConfig } from '../mcp-server-config.js';
+import type { McpHttpServerConfig } from '../../config/mcp-servers/mcp-server-config.js';
 import type { McpToolResult } from '../mcp.types.js';
 import { parseToolArguments } from '../tool-arguments.js';
 import type {

@@ -1,5 +1,5 @@
 import { GatewayException } from '../../common/errors/gateway.exception.js';
-import { MCP_NAME_SEPARATOR } from '../mcp.types.js';
+import { MCP_NAME_SEPARATOR } from '../../config/mcp-servers/mcp-names.js';
 import { isAllowedServerUrl } from './hosted-mcp-url.js';
 
 /** Selects tools by name and/or by the server's readOnlyHint. */

@@ -1,7 +1,7 @@
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { chunk, usageChunk } from '../../../test/support/chat-chunks.js';
-import type { ChatCompletionChunk } from '../../llm-client/chat-completion.types.js';
+import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
 import { toChatChunks, toChatCompletion } from './chat-loop-stream.js';
 import type { ToolLoopEvent } from './tool-loop.types.js';
 

@@ -7,7 +7,7 @@ import type {
   ChatMessage,
   ChatToolCall,
   ChatUsage,
-} from '../../llm-client/chat-completion.types.js';
+} from '../../protocol/chat-completion.types.js';
 import type { ToolLoopEvent } from './tool-loop.types.js';
 
 type Choice = ChatCompletionChunk['choices'][number];

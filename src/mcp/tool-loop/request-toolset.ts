@@ -1,7 +1,7 @@
 import type {
   ChatCompletionRequest,
   ChatFunctionTool,
-} from '../../llm-client/chat-completion.types.js';
+} from '../../protocol/chat-completion.types.js';
 import type { McpCachedTool } from '../mcp-tool-naming.js';
 import type { ServerTool, ServerToolLookup } from './tool-loop.types.js';
 
@@ -19,9 +19,6 @@ export interface McpToolListing {
   /** Why the server could not be listed. */
   error?: string;
 }
-
-/** The header a request keeps the gateway's MCP tools out with (`off`). */
-export const MCP_TOOLS_HEADER = 'x-mcp-tools';
 
 /** Call options that carry the request's `x-mcp-tools` header. */
 export interface McpToolsOption {

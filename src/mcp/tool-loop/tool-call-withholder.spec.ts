@@ -4,7 +4,7 @@ import {
   toolCallStream,
   usageChunk,
 } from '../../../test/support/chat-chunks.js';
-import type { ChatCompletionChunk } from '../../llm-client/chat-completion.types.js';
+import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
 import { ToolCallWithholder } from './tool-call-withholder.js';
 import type { ServerTool } from './tool-loop.types.js';
 

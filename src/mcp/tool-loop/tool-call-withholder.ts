@@ -5,13 +5,13 @@ import type {
   ChatMessage,
   ChatToolCallDelta,
   ChatUsage,
-} from '../../llm-client/chat-completion.types.js';
+} from '../../protocol/chat-completion.types.js';
 import type {
   ServerTool,
   ServerToolCall,
   ServerToolLookup,
 } from './tool-loop.types.js';
-import { ToolCallDeltaRouter } from '../../llm-client/tool-call-delta-router.js';
+import { ToolCallDeltaRouter } from '../../protocol/tool-call-delta-router.js';
 
 type Choice = ChatCompletionChunk['choices'][number];
 

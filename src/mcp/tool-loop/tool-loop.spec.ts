@@ -7,7 +7,7 @@ import {
 import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
-} from '../../llm-client/chat-completion.types.js';
+} from '../../protocol/chat-completion.types.js';
 import type { McpToolResult } from '../mcp.types.js';
 import { runToolLoop, type ToolLoopOptions } from './tool-loop.js';
 import type { ServerTool, ToolLoopEvent } from './tool-loop.types.js';

@@ -12,7 +12,7 @@ import type {
   ChatCompletionRequest,
   ChatFinishReason,
   ChatMessage,
-} from '../../llm-client/chat-completion.types.js';
+} from '../../protocol/chat-completion.types.js';
 import { mcpErrorResult } from '../mcp-result.mapper.js';
 import type { McpToolResult } from '../mcp.types.js';
 import { ToolCallWithholder, type ModelTurn } from './tool-call-withholder.js';

@@ -3,7 +3,7 @@ import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
   ChatFinishReason,
-} from '../../llm-client/chat-completion.types.js';
+} from '../../protocol/chat-completion.types.js';
 import type { McpToolResult } from '../mcp.types.js';
 
 /** One tool the gateway runs itself, under the function name the model sees. */

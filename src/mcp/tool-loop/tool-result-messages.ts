@@ -1,7 +1,7 @@
 import type {
   ChatContentPart,
   ChatMessage,
-} from '../../llm-client/chat-completion.types.js';
+} from '../../protocol/chat-completion.types.js';
 import type { McpToolResult } from '../mcp.types.js';
 
 /** One finished call of a round: its chat tool_call id and its result. */

@@ -11,7 +11,7 @@ import { isRecord } from '../core/request-guards.js';
 import type {
   ResponseInputItem,
   ResponseUsage,
-} from '../core/responses.types.js';
+} from '../../protocol/responses.types.js';
 import { toChatRequest } from '../core/to-chat-request.js';
 import { toResponseUsage } from '../core/usage.mapper.js';
 import { normalizeInputItems } from '../input-items.js';

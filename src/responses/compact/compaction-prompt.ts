@@ -1,7 +1,7 @@
 import type {
   ChatContentPart,
   ChatMessage,
-} from '../../llm-client/chat-completion.types.js';
+} from '../../protocol/chat-completion.types.js';
 
 /**
  * The system prompt of a compaction pass. The summary replaces the whole

@@ -1,6 +1,6 @@
 import { lastValueFrom, of, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { ChatCompletionChunk } from '../../llm-client/chat-completion.types.js';
+import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
 import { enforceAllowedTools } from './allowed-tool-calls.js';
 
 function chunk(

@@ -3,7 +3,7 @@ import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
   ChatToolCallDelta,
-} from '../../llm-client/chat-completion.types.js';
+} from '../../protocol/chat-completion.types.js';
 import { isRecord } from './request-guards.js';
 
 /** Told the chat name of each call dropped for being outside the allowed list. */

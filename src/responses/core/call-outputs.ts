@@ -1,5 +1,5 @@
 import { invalidRequest, isRecord } from './request-guards.js';
-import type { ResponseInputItem } from './responses.types.js';
+import type { ResponseInputItem } from '../../protocol/responses.types.js';
 
 const CALL_TYPES = new Set(['function_call', 'custom_tool_call']);
 const OUTPUT_TYPES: Readonly<Record<string, string>> = {

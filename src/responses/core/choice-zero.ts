@@ -1,4 +1,4 @@
-import type { ChatCompletionChunk } from '../../llm-client/chat-completion.types.js';
+import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
 
 /** Choice 0 of a chunk, else its first choice. */
 export function choiceZeroOf(

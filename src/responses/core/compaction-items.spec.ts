@@ -4,7 +4,7 @@ import {
   restoreCompactionItems,
   summaryMessageText,
 } from './compaction-items.js';
-import type { ResponseInputItem } from './responses.types.js';
+import type { ResponseInputItem } from '../../protocol/responses.types.js';
 
 const open = (encrypted: string): string | undefined =>
   encrypted === 'good' ? 'the summary' : undefined;

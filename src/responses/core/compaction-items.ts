@@ -1,5 +1,5 @@
 import { invalidRequest, isRecord } from './request-guards.js';
-import type { ResponseInputItem } from './responses.types.js';
+import type { ResponseInputItem } from '../../protocol/responses.types.js';
 
 /** Opens a compaction item's `encrypted_content`: the summary, or undefined when it does not open. */
 export type CompactionOpener = (encrypted: string) => string | undefined;

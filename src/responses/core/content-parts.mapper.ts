@@ -1,4 +1,4 @@
-import type { ChatContentPart } from '../../llm-client/chat-completion.types.js';
+import type { ChatContentPart } from '../../protocol/chat-completion.types.js';
 import { invalidRequest, isRecord, optionalString } from './request-guards.js';
 
 /** Chat content for one message: a string when every part is text. */

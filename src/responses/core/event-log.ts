@@ -1,7 +1,7 @@
 import type {
   ResponseOutputItem,
   ResponseStreamEvent,
-} from './responses.types.js';
+} from '../../protocol/responses.types.js';
 
 /** The `logprobs` of every text delta: one frozen list, not one per chunk. */
 const NO_LOGPROBS: readonly unknown[] = Object.freeze([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayException } from '../../common/errors/gateway.exception.js';
 import { toChatMessages } from './input-items.mapper.js';
-import type { ResponseInputItem } from './responses.types.js';
+import type { ResponseInputItem } from '../../protocol/responses.types.js';
 
 function sut(
   items: unknown[],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toChatMessages } from './input-items.mapper.js';
-import type { ResponseInputItem } from './responses.types.js';
+import type { ResponseInputItem } from '../../protocol/responses.types.js';
 
 function sut(
   items: unknown[],

@@ -2,7 +2,7 @@ import type {
   ChatContentPart,
   ChatMessage,
   ChatToolCall,
-} from '../../llm-client/chat-completion.types.js';
+} from '../../protocol/chat-completion.types.js';
 import { toChatContent, toToolOutput } from './content-parts.mapper.js';
 import {
   chatToolName,
@@ -17,7 +17,7 @@ import {
   optionalString,
   requireString,
 } from './request-guards.js';
-import type { ResponseInputItem } from './responses.types.js';
+import type { ResponseInputItem } from '../../protocol/responses.types.js';
 import { flattenToolName } from './tool-name-map.js';
 
 /** One input item and the request path used in error `param`s (`input[3]`). */

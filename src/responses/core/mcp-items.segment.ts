@@ -1,7 +1,10 @@
 import type { ItemSink } from './event-log.js';
 import { newId } from './ids.js';
 import { OutputSegment } from './output.segment.js';
-import type { ItemStatus, ResponseOutputItem } from './responses.types.js';
+import type {
+  ItemStatus,
+  ResponseOutputItem,
+} from '../../protocol/responses.types.js';
 
 /** One tool of an `mcp_list_tools` item (§5). */
 export interface McpListedTool {

@@ -7,7 +7,7 @@ import type {
   OutputMessageItem,
   OutputTextContent,
   RefusalContent,
-} from './responses.types.js';
+} from '../../protocol/responses.types.js';
 
 /** The kinds of content part an assistant message streams. */
 export type MessagePartKind = 'output_text' | 'refusal';

@@ -2,7 +2,10 @@ import type { EventLog } from './event-log.js';
 import { MessageSegment, type MessagePartKind } from './message.segment.js';
 import type { OutputSegment } from './output.segment.js';
 import { ReasoningSegment } from './reasoning.segment.js';
-import type { ItemStatus, ResponseOutputItem } from './responses.types.js';
+import type {
+  ItemStatus,
+  ResponseOutputItem,
+} from '../../protocol/responses.types.js';
 import { ToolCallSegment } from './tool-call.segment.js';
 
 /**

@@ -1,5 +1,8 @@
 import { EventLog, ItemSink } from './event-log.js';
-import type { ItemStatus, ResponseOutputItem } from './responses.types.js';
+import type {
+  ItemStatus,
+  ResponseOutputItem,
+} from '../../protocol/responses.types.js';
 
 /**
  * One output item while a response is produced. Data may arrive before the

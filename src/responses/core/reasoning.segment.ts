@@ -2,7 +2,10 @@ import { flatCopy } from '../../common/strings/flat-copy.js';
 import type { ItemSink } from './event-log.js';
 import { newId } from './ids.js';
 import { OutputSegment } from './output.segment.js';
-import type { ItemStatus, ReasoningItem } from './responses.types.js';
+import type {
+  ItemStatus,
+  ReasoningItem,
+} from '../../protocol/responses.types.js';
 
 /**
  * A `reasoning` item carrying the backend's raw reasoning as one

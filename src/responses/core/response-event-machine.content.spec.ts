@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { toChatRequest } from './to-chat-request.js';
 import { ResponseEventMachine } from './response-event-machine.js';
-import { chunk, ofType, run, types } from './machine-harness.test-support.js';
+import {
+  chunk,
+  ofType,
+  run,
+  types,
+} from '../../../test/support/machine-harness.js';
 import { checkStream } from './stream-checker.test-support.js';
 
 describe(ResponseEventMachine.name, () => {

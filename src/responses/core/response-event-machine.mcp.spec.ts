@@ -11,8 +11,8 @@ import {
   machine,
   ofType,
   types,
-} from './machine-harness.test-support.js';
-import type { ResponseStreamEvent } from './responses.types.js';
+} from '../../../test/support/machine-harness.js';
+import type { ResponseStreamEvent } from '../../protocol/responses.types.js';
 import { checkStream } from './stream-checker.test-support.js';
 
 const echoTool = {

@@ -9,12 +9,12 @@ import {
   validateResponse,
   validateStreamEvent,
 } from '../../../test/support/openapi-schemas.js';
-import type { ChatCompletionChunk } from '../../llm-client/chat-completion.types.js';
+import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
 import { ResponseEventMachine } from './response-event-machine.js';
 import type {
   CreateResponseRequest,
   ResponseStreamEvent,
-} from './responses.types.js';
+} from '../../protocol/responses.types.js';
 import { toChatRequest } from './to-chat-request.js';
 
 const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>

@@ -3,8 +3,8 @@ import {
   chunk,
   machine,
   weatherTools,
-} from './machine-harness.test-support.js';
-import type { ResponseStreamEvent } from './responses.types.js';
+} from '../../../test/support/machine-harness.js';
+import type { ResponseStreamEvent } from '../../protocol/responses.types.js';
 
 /*
  * Lifecycle snapshots and closed items are shared, not deep-copied: the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { textStream, usageChunk } from '../../../test/support/chat-chunks.js';
-import type { ChatCompletionChunk } from '../../llm-client/chat-completion.types.js';
+import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
 import { ResponseEventMachine } from './response-event-machine.js';
 import {
   asChunks,
@@ -10,7 +10,7 @@ import {
   run,
   types,
   weatherTools,
-} from './machine-harness.test-support.js';
+} from '../../../test/support/machine-harness.js';
 import { checkStream } from './stream-checker.test-support.js';
 
 describe(ResponseEventMachine.name, () => {

@@ -5,7 +5,7 @@ import {
   chunk,
   machine,
   withItemIdsNumbered,
-} from './machine-harness.test-support.js';
+} from '../../../test/support/machine-harness.js';
 import { checkStream } from './stream-checker.test-support.js';
 
 describe('ResponseEventMachine.onText', () => {

@@ -7,7 +7,7 @@ import {
   ofType,
   run,
   weatherTools,
-} from './machine-harness.test-support.js';
+} from '../../../test/support/machine-harness.js';
 import { checkStream } from './stream-checker.test-support.js';
 
 describe(ResponseEventMachine.name, () => {

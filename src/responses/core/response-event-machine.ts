@@ -1,5 +1,5 @@
-import { ToolCallDeltaRouter } from '../../llm-client/tool-call-delta-router.js';
-import type { ChatCompletionChunk } from '../../llm-client/chat-completion.types.js';
+import { ToolCallDeltaRouter } from '../../protocol/tool-call-delta-router.js';
+import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
 import { choiceZeroOf } from './choice-zero.js';
 import { ContentRouter } from './content-router.js';
 import { EventLog } from './event-log.js';
@@ -26,12 +26,12 @@ import type {
   ResponseObject,
   ResponseStreamEvent,
   ResponseUsage,
-} from './responses.types.js';
+} from '../../protocol/responses.types.js';
 import { ToolCallSegment } from './tool-call.segment.js';
 import type { ToolNameMap } from './tool-name-map.js';
 import { addResponseUsage, toResponseUsage } from './usage.mapper.js';
 
-export { completionToChunks } from './completion-to-chunks.js';
+export { completionToChunks } from '../../protocol/completion-to-chunks.js';
 export type { McpCallOutcome, McpCallSpec, McpListedTool };
 
 /** What a response starts from. */

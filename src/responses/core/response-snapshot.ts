@@ -9,7 +9,7 @@ import type {
   ResponseTextConfig,
   ResponseTool,
   ResponseUsage,
-} from './responses.types.js';
+} from '../../protocol/responses.types.js';
 
 /** What changes while a response is produced. */
 export interface ResponseState {

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { ResponseStreamEvent } from './responses.types.js';
+import type { ResponseStreamEvent } from '../../protocol/responses.types.js';
 
 /**
  * Test support (not used by the gateway): replays a Responses event stream

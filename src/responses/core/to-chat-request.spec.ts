@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayException } from '../../common/errors/gateway.exception.js';
-import type { ResponseInputItem } from './responses.types.js';
+import type { ResponseInputItem } from '../../protocol/responses.types.js';
 import { toChatRequest } from './to-chat-request.js';
 
 function sut(

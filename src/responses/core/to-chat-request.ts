@@ -1,12 +1,12 @@
 import { GatewayException } from '../../common/errors/gateway.exception.js';
-import type { ChatCompletionRequest } from '../../llm-client/chat-completion.types.js';
+import type { ChatCompletionRequest } from '../../protocol/chat-completion.types.js';
 import { type SourcedItem, toChatMessages } from './input-items.mapper.js';
 import { parallelToolCalls, toChatOptions } from './request-options.mapper.js';
 import { invalidRequest, isRecord, requireString } from './request-guards.js';
 import type {
   CreateResponseRequest,
   ResponseInputItem,
-} from './responses.types.js';
+} from '../../protocol/responses.types.js';
 import { toChatToolChoice } from './tool-choice.mapper.js';
 import type { ToolNameMap } from './tool-name-map.js';
 import { toChatTools } from './tools.mapper.js';

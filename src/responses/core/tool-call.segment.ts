@@ -1,9 +1,12 @@
-import type { ChatToolCallDelta } from '../../llm-client/chat-completion.types.js';
+import type { ChatToolCallDelta } from '../../protocol/chat-completion.types.js';
 import { flatCopy } from '../../common/strings/flat-copy.js';
 import type { ItemSink } from './event-log.js';
 import { newId } from './ids.js';
 import { OutputSegment } from './output.segment.js';
-import type { ItemStatus, ResponseOutputItem } from './responses.types.js';
+import type {
+  ItemStatus,
+  ResponseOutputItem,
+} from '../../protocol/responses.types.js';
 import type { DeclaredTool, ToolNameMap } from './tool-name-map.js';
 
 /**

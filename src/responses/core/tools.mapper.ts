@@ -1,4 +1,4 @@
-import type { ChatFunctionTool } from '../../llm-client/chat-completion.types.js';
+import type { ChatFunctionTool } from '../../protocol/chat-completion.types.js';
 import {
   invalidRequest,
   isRecord,

@@ -1,5 +1,5 @@
-import type { ChatUsage } from '../../llm-client/chat-completion.types.js';
-import type { ResponseUsage } from './responses.types.js';
+import type { ChatUsage } from '../../protocol/chat-completion.types.js';
+import type { ResponseUsage } from '../../protocol/responses.types.js';
 
 /**
  * Chat usage → Responses usage (§8). Both details objects are always present

@@ -1,5 +1,5 @@
 import { GatewayException } from '../../common/errors/gateway.exception.js';
-import type { ResponseInputItem } from '../core/responses.types.js';
+import type { ResponseInputItem } from '../../protocol/responses.types.js';
 import { conversationItems, type ResponseStore } from './response-store.js';
 
 /** The conversation before a turn, and the store that holds its last response. */

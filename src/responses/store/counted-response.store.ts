@@ -1,6 +1,6 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Counter, type Registry } from 'prom-client';
-import type { ResponseInputItem } from '../core/responses.types.js';
+import type { ResponseInputItem } from '../../protocol/responses.types.js';
 import type {
   ResponseStore,
   SaveOptions,

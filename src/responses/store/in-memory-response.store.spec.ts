@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ResponseObject } from '../core/responses.types.js';
+import type { ResponseObject } from '../../protocol/responses.types.js';
 import { InMemoryResponseStore } from './in-memory-response.store.js';
 import {
   GatewayException,

@@ -1,4 +1,4 @@
-import type { ResponseInputItem } from '../core/responses.types.js';
+import type { ResponseInputItem } from '../../protocol/responses.types.js';
 import {
   conversationItems,
   MAX_CHAIN_LINKS,

@@ -1,6 +1,6 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import type { ResponseInputItem } from '../core/responses.types.js';
+import type { ResponseInputItem } from '../../protocol/responses.types.js';
 import { withoutCommandArguments } from './redis-command-redaction.js';
 import { RESPONSE_STORE_SCRIPTS, type RedisScript } from './redis-scripts.js';
 import {

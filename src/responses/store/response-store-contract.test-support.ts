@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type {
   ResponseInputItem,
   ResponseObject,
-} from '../core/responses.types.js';
+} from '../../protocol/responses.types.js';
 import {
   conversationItems,
   type ResponseStore,

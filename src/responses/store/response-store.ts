@@ -1,7 +1,7 @@
 import type {
   ResponseInputItem,
   ResponseObject,
-} from '../core/responses.types.js';
+} from '../../protocol/responses.types.js';
 
 /** One stored turn: the Response and what produced it. */
 export interface StoredResponse {

@@ -9,15 +9,16 @@ import { conversationConfig } from '../../config/conversation.config.js';
 import { responsesConfig } from '../../config/responses.config.js';
 import { serverConfig } from '../../config/server.config.js';
 import { storageConfig } from '../../config/storage.config.js';
-import { LifecycleStateService } from '../../health/lifecycle-state.service.js';
-import { MCP_TOOLS_HEADER } from '../../mcp/tool-loop/request-toolset.js';
+import { LifecycleStateService } from '../../lifecycle/lifecycle-state.service.js';
+import { MCP_TOOLS_HEADER } from '../../protocol/gateway-headers.js';
 import { forwardedAuthHeaders } from '../../model-call/forwarded-auth.js';
-import { EVENT_NAMING_HEADER, eventNamingOf } from '../core/event-naming.js';
+import {
+  EVENT_NAMING_HEADER,
+  eventNamingOf,
+} from '../../protocol/event-naming.js';
 import { ResponsesService } from '../responses.service.js';
 import { ResponsesWebSocketSession } from './responses-websocket.session.js';
-
-/** The paths that also answer a WebSocket upgrade. */
-export const WEBSOCKET_PATHS = ['/v1/responses', '/responses'] as const;
+import { WEBSOCKET_PATHS } from '../../protocol/gateway-headers.js';
 
 /** The 426 body for a plain GET: clients such as Codex then fall back to HTTP. */
 export function upgradeRequiredBody(): OpenAiErrorBody {

@@ -7,11 +7,14 @@ import {
   writeWebSocket,
   type StreamLossLog,
 } from '../../common/sse/websocket-writer.js';
-import { withEventNaming, type EventNaming } from '../core/event-naming.js';
+import {
+  withEventNaming,
+  type EventNaming,
+} from '../../protocol/event-naming.js';
 import type {
   CreateResponseRequest,
   ResponseStreamEvent,
-} from '../core/responses.types.js';
+} from '../../protocol/responses.types.js';
 import type {
   ResponseCallOptions,
   ResponsesService,

@@ -10,7 +10,7 @@ import { isRecord } from '../core/request-guards.js';
 import type {
   CreateResponseRequest,
   ResponseStreamEvent,
-} from '../core/responses.types.js';
+} from '../../protocol/responses.types.js';
 import { CreateResponseDto } from '../create-response.dto.js';
 
 /** The client event that starts a turn. */

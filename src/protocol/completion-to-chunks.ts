@@ -2,7 +2,7 @@ import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatToolCall,
-} from '../../llm-client/chat-completion.types.js';
+} from './chat-completion.types.js';
 
 type ChunkDelta = ChatCompletionChunk['choices'][number]['delta'];
 

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { loggableUrl } from '../common/logging/url-secrets.js';
+import { loggableUrl } from '../../common/logging/url-secrets.js';
 
 /** Settings every MCP server entry may carry. */
 interface McpServerConfigBase {

@@ -1,5 +1,5 @@
 import { Histogram, Registry } from 'prom-client';
-import { MetricLabels } from './metric-labels.js';
+import { MetricLabels } from '../../metrics/metric-labels.js';
 
 /** How one model call ended: answered, failed, or cancelled by the client. */
 export type ModelCallOutcome = 'ok' | 'error' | 'cancelled';

@@ -5,7 +5,7 @@ import {
   readConfigFile,
   safeUrl,
   type ConfigFileEnvironment,
-} from '../config/json-config-file.js';
+} from '../json-config-file.js';
 import {
   DEFAULT_UPSTREAM_NAME,
   type ModelMatcher,

@@ -1,15 +1,15 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Logger } from 'pino';
-import { conversationConfig } from '../../config/conversation.config.js';
-import { findSettingTypos } from '../../config/setting-typos.js';
-import { listSettings } from '../../config/settings-help.js';
-import { securityConfig } from '../../config/security.config.js';
-import { storageConfig } from '../../config/storage.config.js';
-import { upstreamsConfig } from '../../config/upstreams.config.js';
-import { UpstreamRegistry } from '../../llm-client/upstream-registry.service.js';
-import { mcpEndpoint } from '../../mcp/mcp-server-config.js';
-import { loggableUrl } from './url-secrets.js';
+import { conversationConfig } from '../config/conversation.config.js';
+import { findSettingTypos } from '../config/setting-typos.js';
+import { listSettings } from '../config/settings-help.js';
+import { securityConfig } from '../config/security.config.js';
+import { storageConfig } from '../config/storage.config.js';
+import { upstreamsConfig } from '../config/upstreams.config.js';
+import { UpstreamRegistry } from '../llm-client/upstream-registry.service.js';
+import { mcpEndpoint } from '../config/mcp-servers/mcp-server-config.js';
+import { loggableUrl } from '../common/logging/url-secrets.js';
 
 /**
  * The start-up lines an operator reads first: the configuration in effect

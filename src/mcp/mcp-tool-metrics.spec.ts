@@ -1,7 +1,7 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { mcpErrorResult } from '../mcp/mcp-result.mapper.js';
+import { mcpErrorResult } from './mcp-result.mapper.js';
 import { McpToolMetrics, mcpToolOutcome } from './mcp-tool-metrics.js';
 
 describe(McpToolMetrics.name, () => {

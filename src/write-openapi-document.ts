@@ -6,9 +6,9 @@ import {
   FastifyAdapter,
   type NestFastifyApplication,
 } from '@nestjs/platform-fastify';
-import { AppModule } from '../app.module.js';
-import { GATEWAY_APP_OPTIONS } from '../app.setup.js';
-import { createOpenApiDocument } from './openapi-document.js';
+import { AppModule } from './app.module.js';
+import { GATEWAY_APP_OPTIONS } from './app.setup.js';
+import { createOpenApiDocument } from './openapi/openapi-document.js';
 
 /** The committed document, beside openai-schemas.json. */
 const OPENAPI_FILE = new URL('../../openapi/openapi.json', import.meta.url);

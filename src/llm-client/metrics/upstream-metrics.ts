@@ -3,14 +3,14 @@ import type { Dispatcher } from 'undici';
 import {
   GatewayException,
   type GatewayErrorCode,
-} from '../common/errors/gateway.exception.js';
-import { isAbortError } from '../common/errors/is-abort-error.js';
+} from '../../common/errors/gateway.exception.js';
+import { isAbortError } from '../../common/errors/is-abort-error.js';
 import type {
   ChatCompletionChunk,
   ChatUsage,
-} from '../llm-client/chat-completion.types.js';
-import { toUpstreamException } from '../llm-client/upstream-errors.js';
-import { MetricLabels } from './metric-labels.js';
+} from '../../protocol/chat-completion.types.js';
+import { toUpstreamException } from '../upstream-errors.js';
+import { MetricLabels } from '../../metrics/metric-labels.js';
 
 /** What one upstream HTTP attempt came to. */
 export type UpstreamOutcome = 'ok' | 'error' | 'aborted';

@@ -1,5 +1,5 @@
 import { getHeapStatistics } from 'node:v8';
-import type { ServerEnvironment } from '../../config/server.env.js';
+import type { ServerEnvironment } from './server.env.js';
 
 /**
  * The share of V8's heap limit that request bodies may hold at once, unless

@@ -1,7 +1,7 @@
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { Counter, Histogram, Registry } from 'prom-client';
-import { isMcpError } from '../mcp/mcp-errors.js';
-import type { McpToolResult } from '../mcp/mcp.types.js';
+import { isMcpError } from './mcp-errors.js';
+import type { McpToolResult } from './mcp.types.js';
 
 /** How one MCP tool call ended. */
 export type McpToolOutcome = 'ok' | 'error' | 'timeout' | 'aborted';

@@ -1,11 +1,11 @@
-import { chunk as rawChunk } from '../../../test/support/chat-chunks.js';
-import type { ChatCompletionChunk } from '../../llm-client/chat-completion.types.js';
-import { ResponseEventMachine } from './response-event-machine.js';
+import { chunk as rawChunk } from './chat-chunks.js';
+import type { ChatCompletionChunk } from '../../src/protocol/chat-completion.types.js';
+import { ResponseEventMachine } from '../../src/responses/core/response-event-machine.js';
 import type {
   CreateResponseRequest,
   ResponseStreamEvent,
-} from './responses.types.js';
-import { toChatRequest } from './to-chat-request.js';
+} from '../../src/protocol/responses.types.js';
+import { toChatRequest } from '../../src/responses/core/to-chat-request.js';
 
 /** Test support for the ResponseEventMachine specs (not used by the gateway). */
 export const chunk = (

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import { gracePeriodOverError } from '../lifecycle/grace-end.js';
+import { gracePeriodOverError } from './grace-end.js';
 
 /**
  * Knows whether the process is draining. On shutdown /ready turns 503 first,

@@ -1,4 +1,4 @@
-import { GatewayException } from '../common/errors/gateway.exception.js';
+import { GatewayException } from '../../common/errors/gateway.exception.js';
 
 /** One Chat Completions backend the gateway can call. */
 export interface UpstreamTarget {

@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import {
-  completion,
-  toolCallStream,
-} from '../../../test/support/chat-chunks.js';
+import { completion, toolCallStream } from '../../test/support/chat-chunks.js';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
-} from '../../llm-client/chat-completion.types.js';
+} from './chat-completion.types.js';
 import { completionToChunks } from './completion-to-chunks.js';
-import { ResponseEventMachine } from './response-event-machine.js';
+import { ResponseEventMachine } from '../responses/core/response-event-machine.js';
 import type { ResponseObject } from './responses.types.js';
-import { checkStream } from './stream-checker.test-support.js';
-import { toChatRequest } from './to-chat-request.js';
+import { checkStream } from '../responses/core/stream-checker.test-support.js';
+import { toChatRequest } from '../responses/core/to-chat-request.js';
 
 const request = {
   model: 'm',

@@ -1,9 +1,9 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { GatewayException } from '../common/errors/gateway.exception.js';
-import type { ChatCompletionChunk } from '../llm-client/chat-completion.types.js';
-import { OTHER_LABEL_VALUE } from './bounded-label.js';
-import { MetricLabels } from './metric-labels.js';
+import { GatewayException } from '../../common/errors/gateway.exception.js';
+import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
+import { OTHER_LABEL_VALUE } from '../../metrics/bounded-label.js';
+import { MetricLabels } from '../../metrics/metric-labels.js';
 import { UpstreamMetrics, upstreamErrorKind } from './upstream-metrics.js';
 
 /** The value of one series, 0 when it does not exist. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayException } from '../common/errors/gateway.exception.js';
+import { GatewayException } from '../../common/errors/gateway.exception.js';
 import {
   pathBelowVersion,
   upstreamUrl,

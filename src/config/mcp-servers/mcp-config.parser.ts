@@ -1,5 +1,5 @@
-import { credentialHeaderValues } from '../common/logging/credential-headers.js';
-import { knownSecrets } from '../common/logging/secret-redactor.js';
+import { credentialHeaderValues } from '../../common/logging/credential-headers.js';
+import { knownSecrets } from '../../common/logging/secret-redactor.js';
 import {
   ConfigEntryChecker,
   expandVariables,
@@ -8,13 +8,13 @@ import {
   readConfigFile,
   safeUrl,
   type ConfigFileEnvironment,
-} from '../config/json-config-file.js';
+} from '../json-config-file.js';
 import type {
   McpHttpServerConfig,
   McpServerConfig,
   McpStdioServerConfig,
 } from './mcp-server-config.js';
-import { MCP_NAME_SEPARATOR } from './mcp.types.js';
+import { MCP_NAME_SEPARATOR } from './mcp-names.js';
 
 /** The environment `${VAR}` references are resolved against. */
 export type McpConfigEnvironment = ConfigFileEnvironment;
