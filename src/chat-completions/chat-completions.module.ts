@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
+import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
+import { McpModule } from '../mcp/mcp.module.js';
+import { ModelCallModule } from '../model-call/model-call.module.js';
 import { ChatCompletionsController } from './chat-completions.controller.js';
 import { ChatCompletionsService } from './chat-completions.service.js';
 
+/** `POST /v1/chat/completions`, with server-side MCP tools and text tool-call parsing. */
 @Module({
+  imports: [ModelCallModule, McpModule, LifecycleModule],
   controllers: [ChatCompletionsController],
   providers: [ChatCompletionsService],
 })

@@ -1,14 +1,17 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { LlmClientService } from './llm-client.service.js';
 import { UpstreamRegistry } from './upstream-registry.service.js';
 import { UpstreamRouter } from './upstream-router.service.js';
 
 /**
- * Provides the shared LlmClientService, the upstream registry and the
- * UpstreamRouter that picks an upstream per request, to every feature module.
+ * The shared LlmClientService (one connection pool per upstream), the
+ * upstream registry, and the UpstreamRouter that picks an upstream per
+ * request. Its upstream and model-call meters register on MetricsModule's
+ * registry.
  */
-@Global()
 @Module({
+  imports: [MetricsModule],
   providers: [LlmClientService, UpstreamRegistry, UpstreamRouter],
   exports: [LlmClientService, UpstreamRegistry, UpstreamRouter],
 })

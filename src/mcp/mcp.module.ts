@@ -1,11 +1,12 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { McpController } from './mcp.controller.js';
 import { McpManagerService } from './mcp-manager.service.js';
 import { ToolLoopService } from './tool-loop/tool-loop.service.js';
 
-/** Provides McpManagerService and the shared tool loop to the feature modules that run MCP tools. */
-@Global()
+/** McpManagerService and the shared tool loop, for the endpoints that run MCP tools. */
 @Module({
+  imports: [MetricsModule],
   controllers: [McpController],
   providers: [McpManagerService, ToolLoopService],
   exports: [McpManagerService, ToolLoopService],

@@ -1,10 +1,12 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MetricsPortServer } from './metrics-port.server.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
 
-/** MetricsService for every module, and `GET /metrics` (on METRICS_PORT when set). */
-@Global()
+/**
+ * The gateway's Prometheus registry (MetricsService) for the modules that
+ * import it, and `GET /metrics` (on METRICS_PORT when set).
+ */
 @Module({
   controllers: [MetricsController],
   providers: [MetricsService, MetricsPortServer],

@@ -1,9 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { LlmClientModule } from '../llm-client/llm-client.module.js';
 import { ModelCallService } from './model-call.service.js';
 
-/** Provides ModelCallService, the one way to call a model, to every feature module. */
-@Global()
+/** ModelCallService: the one way the endpoints call a model (routing, text tool calls). */
 @Module({
+  imports: [LlmClientModule],
   providers: [ModelCallService],
   exports: [ModelCallService],
 })

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { responsesConfig } from '../config/responses.config.js';
+import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
+import { McpModule } from '../mcp/mcp.module.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
+import { ModelCallModule } from '../model-call/model-call.module.js';
 import { CompactController } from './compact/compact.controller.js';
 import { CompactService } from './compact/compact.service.js';
 import { CompactionSeal } from './compact/compaction-seal.js';
@@ -11,7 +15,12 @@ import { UpstreamResponsesController } from './upstream-responses.controller.js'
 import { RESPONSE_STORE_PROVIDERS } from './store/response-store.providers.js';
 import { ResponsesWebSocketRoutes } from './websocket/responses-websocket.routes.js';
 
+/**
+ * The Responses API over Chat Completions: create (HTTP and WebSocket),
+ * retrieve, cancel, delete, input items, compact; the response store.
+ */
 @Module({
+  imports: [ModelCallModule, McpModule, LifecycleModule, MetricsModule],
   controllers: [
     CompactController,
     ResponsesController,
