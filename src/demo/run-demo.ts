@@ -44,6 +44,14 @@ async function main(): Promise<void> {
 }
 
 async function runScript(client: OpenAI): Promise<void> {
+  const firstId = await showStreamedAnswer(client);
+  await showFunctionToolRoundTrip(client);
+  await showFollowUp(client, firstId);
+  await showMcpTools(client);
+}
+
+/** Step 1; returns the response's id for step 3. */
+async function showStreamedAnswer(client: OpenAI): Promise<string> {
   console.log('1. A streamed Responses answer, printed as it arrives:');
   const stream = client.responses.stream({
     model: DEMO_MODEL_ID,
@@ -59,7 +67,11 @@ async function runScript(client: OpenAI): Promise<void> {
   console.log(
     `\n   → ${first.id}, status ${first.status}, ${first.usage?.total_tokens} tokens\n`,
   );
+  return first.id;
+}
 
+/** Step 2: the client runs the tool, the gateway keeps the turn. */
+async function showFunctionToolRoundTrip(client: OpenAI): Promise<void> {
   console.log('2. A function-tool round trip:');
   const tools: OpenAI.Responses.FunctionTool[] = [
     {
@@ -102,13 +114,16 @@ async function runScript(client: OpenAI): Promise<void> {
     tools,
   });
   console.log(`   → ${answered.output_text}\n`);
+}
 
+/** Step 3: history by previous_response_id, then the stored input items. */
+async function showFollowUp(client: OpenAI, firstId: string): Promise<void> {
   console.log(
     '3. A previous_response_id follow-up (the gateway keeps the history):',
   );
   const followUp = await client.responses.create({
     model: DEMO_MODEL_ID,
-    previous_response_id: first.id,
+    previous_response_id: firstId,
     input: 'What did I just say?',
   });
   console.log(`   → ${followUp.output_text}`);
@@ -116,8 +131,6 @@ async function runScript(client: OpenAI): Promise<void> {
   console.log(
     `   stored input items of ${followUp.id}: ${items.data.length}\n`,
   );
-
-  await showMcpTools(client);
 }
 
 /** Steps 4 and 5: the gateway runs an MCP tool itself, in both endpoints. */

@@ -30,37 +30,9 @@ export function completionToChunks(
     completion.choices[0];
   const chunks: ChatCompletionChunk[] = [];
   if (choice !== undefined) {
-    const message = choice.message;
-    chunks.push(chunk({ role: 'assistant' }));
-    if (typeof message.reasoning_content === 'string') {
-      chunks.push(chunk({ reasoning_content: message.reasoning_content }));
-    } else if (typeof message['reasoning'] === 'string') {
-      chunks.push(chunk({ reasoning: message['reasoning'] }));
+    for (const delta of messageDeltas(choice.message)) {
+      chunks.push(chunk(delta));
     }
-    const content = textOf(message.content);
-    if (content !== '') {
-      chunks.push(chunk({ content }));
-    }
-    if (typeof message['refusal'] === 'string') {
-      chunks.push(chunk({ refusal: message['refusal'] }));
-    }
-    (message.tool_calls ?? []).forEach((call: ChatToolCall, index) => {
-      chunks.push(
-        chunk({
-          tool_calls: [
-            {
-              index,
-              id: call.id,
-              type: 'function',
-              function: {
-                name: call.function.name,
-                arguments: call.function.arguments,
-              },
-            },
-          ],
-        }),
-      );
-    });
     chunks.push(chunk({}, choice.finish_reason ?? 'stop'));
   }
   if (completion.usage) {
@@ -74,6 +46,39 @@ export function completionToChunks(
     });
   }
   return chunks;
+}
+
+/** One message as deltas: role, reasoning, content, refusal, each tool call. */
+function messageDeltas(
+  message: ChatCompletion['choices'][number]['message'],
+): ChunkDelta[] {
+  const deltas: ChunkDelta[] = [{ role: 'assistant' }];
+  if (typeof message.reasoning_content === 'string') {
+    deltas.push({ reasoning_content: message.reasoning_content });
+  } else if (typeof message['reasoning'] === 'string') {
+    deltas.push({ reasoning: message['reasoning'] });
+  }
+  const content = textOf(message.content);
+  if (content !== '') {
+    deltas.push({ content });
+  }
+  if (typeof message['refusal'] === 'string') {
+    deltas.push({ refusal: message['refusal'] });
+  }
+  (message.tool_calls ?? []).forEach((call: ChatToolCall, index) => {
+    const { name, arguments: args } = call.function;
+    deltas.push({
+      tool_calls: [
+        {
+          index,
+          id: call.id,
+          type: 'function',
+          function: { name, arguments: args },
+        },
+      ],
+    });
+  });
+  return deltas;
 }
 
 // A chat message's content is normally a string; text parts are joined.

@@ -46,17 +46,13 @@ export class ProxyService {
   ): Promise<void> {
     const destination = this.destination(request.url, upstreamName);
     if (!destination) {
-      const { status, body } = toOpenAiError(
-        new GatewayException(
-          'not_found',
-          `The upstream '${upstreamName}' does not exist.`,
-          { openAiCode: 'upstream_not_found' },
-        ),
+      const missing = new GatewayException(
+        'not_found',
+        `The upstream '${upstreamName}' does not exist.`,
+        { openAiCode: 'upstream_not_found' },
       );
-      await reply.status(status).send(body);
-      return;
+      return sendError(reply, missing);
     }
-    const { target, pathAndQuery } = destination;
     const abort = new AbortController();
     // The client going away destroys the upstream request too.
     reply.raw.once('close', () => {
@@ -66,29 +62,13 @@ export class ProxyService {
     });
     let upstream: Dispatcher.ResponseData;
     try {
-      upstream = await this.llm.forward(
-        {
-          method: request.method,
-          pathAndQuery,
-          // forward() adds the target's key, unless the client's is forwarded.
-          headers: upstreamRequestHeaders(request.headers, {
-            forwardClientAuth: this.server.forwardClientAuth,
-            forwardClientCredentials: this.server.forwardClientCredentials,
-          }),
-          keepClientAuth: this.server.forwardClientAuth,
-          body: bodyStream(request),
-        },
-        abort.signal,
-        target,
-      );
+      upstream = await this.forward(request, destination, abort.signal);
     } catch (error) {
       if (isAbortError(error)) {
         this.logger.debug('client disconnected before the upstream answered');
         return;
       }
-      const { status, body } = toOpenAiError(normalizeError(error));
-      await reply.status(status).send(body);
-      return;
+      return sendError(reply, normalizeError(error));
     }
     upstream.body.on('error', (error) => {
       if (!isAbortError(error)) {
@@ -99,6 +79,29 @@ export class ProxyService {
       .status(upstream.statusCode)
       .headers(clientResponseHeaders(upstream.headers))
       .send(upstream.body);
+  }
+
+  private forward(
+    request: FastifyRequest,
+    { target, pathAndQuery }: { target: UpstreamTarget; pathAndQuery: string },
+    signal: AbortSignal,
+  ): Promise<Dispatcher.ResponseData> {
+    const policy = {
+      forwardClientAuth: this.server.forwardClientAuth,
+      forwardClientCredentials: this.server.forwardClientCredentials,
+    };
+    return this.llm.forward(
+      {
+        method: request.method,
+        pathAndQuery,
+        // forward() adds the target's key, unless the client's is forwarded.
+        headers: upstreamRequestHeaders(request.headers, policy),
+        keepClientAuth: this.server.forwardClientAuth,
+        body: bodyStream(request),
+      },
+      signal,
+      target,
+    );
   }
 
   private destination(
@@ -127,4 +130,12 @@ export class ProxyService {
 function bodyStream(request: FastifyRequest): Readable | null {
   const body = request.body as Readable | undefined;
   return body && typeof body.pipe === 'function' ? body : null;
+}
+
+async function sendError(
+  reply: FastifyReply,
+  error: GatewayException,
+): Promise<void> {
+  const { status, body } = toOpenAiError(error);
+  await reply.status(status).send(body);
 }
