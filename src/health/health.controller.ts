@@ -11,7 +11,7 @@ import {
   type UpstreamHealthState,
 } from './upstream-health.service.js';
 
-export const GATEWAY_ENDPOINTS = [
+const GATEWAY_ENDPOINTS = [
   'POST /v1/responses',
   'POST /v1/chat/completions',
   'GET /v1/mcp/servers',

@@ -15,7 +15,7 @@ import type { UpstreamTarget } from '../config/upstreams/upstream-target.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 
 /** How long one probe of an upstream may take. */
-export const UPSTREAM_PROBE_TIMEOUT_MS = 2_000;
+const UPSTREAM_PROBE_TIMEOUT_MS = 2_000;
 
 /** What the latest probe of an upstream found (`unknown` before the first one). */
 export interface UpstreamHealthState {

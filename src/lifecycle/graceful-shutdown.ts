@@ -6,7 +6,7 @@ import { LifecycleStateService } from './lifecycle-state.service.js';
 import { InFlightRequests } from './in-flight-requests.service.js';
 
 /** Signals that start a graceful shutdown. */
-export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /** Bound on app.close() once draining is over (MCP children, upstream pool). */
 const CLOSE_TIMEOUT_MS = 10_000;

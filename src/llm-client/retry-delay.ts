@@ -1,5 +1,5 @@
 /** First backoff step; each retry doubles it. */
-export const RETRY_BASE_DELAY_MS = 200;
+const RETRY_BASE_DELAY_MS = 200;
 /** Longest backoff step. */
 export const RETRY_MAX_DELAY_MS = 5_000;
 /** Longest wait a `retry-after` header can ask for. */

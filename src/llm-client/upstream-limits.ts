@@ -40,7 +40,7 @@ export function tooLargeException(
 }
 
 /** A byte count as people write it: `8 MiB`, `64 KiB`, `1500 bytes`. */
-export function sizeText(bytes: number): string {
+function sizeText(bytes: number): string {
   for (const [unit, size] of [
     ['GiB', 1024 ** 3],
     ['MiB', 1024 ** 2],

@@ -9,7 +9,7 @@ import {
 import type { UpstreamTarget } from '../config/upstreams/upstream-target.js';
 
 /** Statuses that say "try again later" rather than "this request is wrong". */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503]);
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503]);
 
 /** One failed attempt that is followed by another. */
 export interface RetryEvent {

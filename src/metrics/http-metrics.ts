@@ -3,9 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** The `route` label of a request no route matched (a 404). */
-export const UNMATCHED_ROUTE = 'unmatched';
+const UNMATCHED_ROUTE = 'unmatched';
 /** The `status` label of a response the connection closed before it ended (nginx's 499). */
-export const CLOSED_EARLY_STATUS = '499';
+const CLOSED_EARLY_STATUS = '499';
 
 const DURATION_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,

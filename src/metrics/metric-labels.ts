@@ -11,7 +11,7 @@ import { BoundedLabel } from './bounded-label.js';
  */
 export const MAX_MODEL_LABEL_VALUES = 1_000;
 /** Most upstream names that become an `upstream` label value. */
-export const MAX_UPSTREAM_LABEL_VALUES = 200;
+const MAX_UPSTREAM_LABEL_VALUES = 200;
 /** How old the known model list may be before a scrape re-reads it. */
 export const MODEL_LIST_REFRESH_MS = 60_000;
 

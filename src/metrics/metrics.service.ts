@@ -8,7 +8,7 @@ import { HttpMetrics } from './http-metrics.js';
 import { MetricLabels } from './metric-labels.js';
 
 /** Prefix of the default Node.js metrics (`gateway_process_cpu_seconds_total`, …). */
-export const DEFAULT_METRICS_PREFIX = 'gateway_';
+const DEFAULT_METRICS_PREFIX = 'gateway_';
 
 /**
  * The gateway's Prometheus metrics, on a Registry of its own (never

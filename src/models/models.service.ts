@@ -17,7 +17,7 @@ import {
 } from './model-list.js';
 
 /** How long one upstream may take to list its models. */
-export const MODELS_FETCH_TIMEOUT_MS = 3_000;
+const MODELS_FETCH_TIMEOUT_MS = 3_000;
 
 /**
  * The aggregated `GET /v1/models`: every upstream's list fetched in parallel,

@@ -18,18 +18,18 @@ import { streamSchemas } from './stream-schemas.js';
 import { WEBSOCKET_PATH_ITEMS } from './websocket-paths.js';
 
 /** Where the document is served, without a key. */
-export const OPENAPI_JSON_PATH = '/openapi.json';
+const OPENAPI_JSON_PATH = '/openapi.json';
 /** Where Swagger UI is served, without a key. */
-export const SWAGGER_UI_PATH = '/docs';
+const SWAGGER_UI_PATH = '/docs';
 
 /**
  * 3.2 for `itemSchema`, which describes one event of a `text/event-stream`
  * answer (3.1 could only give a schema for the whole stream).
  */
-export const OPENAPI_VERSION = '3.2.0';
+const OPENAPI_VERSION = '3.2.0';
 
 /** The name of the bearer security scheme. */
-export const BEARER_SCHEME = 'bearer';
+const BEARER_SCHEME = 'bearer';
 
 const DESCRIPTION = [
   'An OpenAI-compatible gateway: the Responses API on any Chat Completions backend, MCP tools run server-side, and every other OpenAI endpoint passed through.',

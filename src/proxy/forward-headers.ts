@@ -21,7 +21,7 @@ const HOP_BY_HOP = new Set([
  * FORWARD_CLIENT_CREDENTIALS names them. (`proxy-authorization` is
  * hop-by-hop, so it never leaves either.)
  */
-export const CLIENT_CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
+const CLIENT_CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
   'cookie',
   'x-api-key',
   'api-key',

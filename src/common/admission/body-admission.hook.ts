@@ -21,7 +21,7 @@ const STREAMED_BODY_ROUTES: ReadonlySet<string> = new Set([
  * response ends, so a few seconds lets short requests finish; the OpenAI
  * SDKs honour it (up to 60 s) in their own retries.
  */
-export const OVERLOADED_RETRY_AFTER_SECONDS = 5;
+const OVERLOADED_RETRY_AFTER_SECONDS = 5;
 
 type PreParsingDone = (error: Error | null, payload?: Readable) => void;
 

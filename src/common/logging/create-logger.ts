@@ -12,7 +12,7 @@ import { truncateFields, truncateForLog } from './truncate-for-log.js';
  * Header and field paths that may hold credentials. pino replaces their
  * values with "[Redacted]" before a line is written.
  */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers["proxy-authorization"]',
   'req.headers["x-api-key"]',

@@ -6,7 +6,7 @@ const CREDENTIAL_HEADER =
   /authorization|api[-_]?key|token|secret|passw(or)?d|cookie|credential|session|signature/i;
 
 /** True when a header of this name carries a credential. */
-export function isCredentialHeader(name: string): boolean {
+function isCredentialHeader(name: string): boolean {
   return CREDENTIAL_HEADER.test(name);
 }
 

@@ -51,6 +51,6 @@ export function installRequestContext(fastify: FastifyInstance): void {
 }
 
 /** Runs `work` as if serving the request `reqId` (tests, and non-HTTP work). */
-export function runInRequest<T>(reqId: string, work: () => T): T {
+function runInRequest<T>(reqId: string, work: () => T): T {
   return storage.run({ reqId }, work);
 }

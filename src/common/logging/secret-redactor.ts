@@ -6,7 +6,7 @@ export const REDACTED = '[REDACTED]';
  * `info` expanded from a `${VAR}` are no secrets, and replacing every
  * occurrence of them would make the logs unreadable.
  */
-export const MIN_SECRET_LENGTH = 6;
+const MIN_SECRET_LENGTH = 6;
 
 /**
  * Bound on the per-request secrets held at once (hosted MCP tokens). Past it
