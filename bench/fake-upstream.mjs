@@ -1,16 +1,24 @@
 /**
  * A fast scripted Chat Completions upstream for the benchmark (node:http, no
- * framework). Everything it sends is built once and cached, so the gateway,
- * not this process, is what a run measures.
+ * framework). Everything it sends is built once and cached, so the proxy in
+ * front of it, not this process, is what a run measures.
  *
- * - POST /v1/chat/completions, non-streaming: a small fixed chat.completion.
+ * - POST /v1/chat/completions, non-streaming: a small chat.completion.
  * - POST /v1/chat/completions, `"stream": true`: N chat.completion.chunk
- *   frames (the last with finish_reason), a usage chunk, then `data: [DONE]`.
- *   N is the body's `bench_chunks`, else a model named `…chunks-<N>`, else 200.
+ *   frames (a role chunk, text chunks, a finish chunk), a usage chunk when
+ *   `stream_options.include_usage`, then `data: [DONE]`. N is the body's
+ *   `bench_chunks`, else a model named `…chunks-<N>`, else 200. A model
+ *   whose name holds `agent` gets the agent-shaped reply of
+ *   agent-workload.mjs instead (reasoning, text, then a tool call).
  *   Each frame is its own write, written as fast as the socket takes it,
  *   unless the body's `bench_interval_ms` or a model named `…paced-<M>-…`
  *   asks for M ms between two frames (load.mjs: a real model's pace).
  * - GET /v1/models: a model list.
+ *
+ * The wire shape (upstream-shapes.mjs) is OpenAI's own by default, vLLM's
+ * when the model name holds `vllm` or the query says `?shape=vllm`: the
+ * model name is what reaches the upstream through every proxy, since
+ * request mappings may drop unknown fields.
  *
  * Started by run.mjs with an IPC channel: it listens on 127.0.0.1 on a free
  * port, sends `{ port }` to the parent, and exits when the parent goes away.
@@ -18,90 +26,55 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AGENT_REPLY } from './agent-workload.mjs';
+import { completionBody, streamFrames } from './upstream-shapes.mjs';
 
 const DEFAULT_CHUNKS = 200;
 const MAX_CHUNKS = 100_000;
-const CREATED = 1_700_000_000;
+const COMPLETION_TEXT = 'Hello from the bench.';
+const COMPLETION_USAGE = { promptTokens: 12, completionTokens: 5 };
 
 const MODELS_BODY = JSON.stringify({
   object: 'list',
   data: ['bench-model', 'bench-model-large'].map((id) => ({
     id,
     object: 'model',
-    created: CREATED,
+    created: 1_700_000_000,
     owned_by: 'bench',
   })),
 });
 
-/** Cached response bodies: completions per model, streams per model + N. */
-const completions = new Map();
-const streams = new Map();
+/** Cached bodies and frame lists, by everything that shapes them. */
+const cache = new Map();
 
-function completionBody(model) {
-  let body = completions.get(model);
-  if (!body) {
-    body = JSON.stringify({
-      id: 'chatcmpl-bench',
-      object: 'chat.completion',
-      created: CREATED,
-      model,
-      choices: [
-        {
-          index: 0,
-          message: { role: 'assistant', content: 'Hello from the bench.' },
-          logprobs: null,
-          finish_reason: 'stop',
-        },
-      ],
-      usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 },
-    });
-    completions.set(model, body);
+function cached(key, build) {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = build();
+    cache.set(key, value);
   }
-  return body;
+  return value;
 }
 
-function chunkFrame(model, delta, finishReason) {
-  const chunk = {
-    id: 'chatcmpl-bench',
-    object: 'chat.completion.chunk',
-    created: CREATED,
-    model,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+/** A plain-text reply of `count` chunks: the role chunk, text, the finish chunk. */
+function textScript(count) {
+  const parts = [{ kind: 'role' }];
+  for (let i = 1; i < count - 1; i += 1) {
+    parts.push({ kind: 'content', text: `tok${i} ` });
+  }
+  return {
+    parts,
+    finishReason: 'stop',
+    promptTokens: 12,
+    completionTokens: count,
   };
-  return `data: ${JSON.stringify(chunk)}\n\n`;
 }
 
-/** The frames of one streamed answer of `count` chunks, built once per key. */
-function streamFrames(model, count) {
-  const key = `${model}\u0000${count}`;
-  let frames = streams.get(key);
-  if (!frames) {
-    frames = [];
-    for (let i = 0; i < count; i += 1) {
-      const last = i === count - 1;
-      const delta = last
-        ? {}
-        : i === 0
-          ? { role: 'assistant', content: 'tok0 ' }
-          : { content: `tok${i} ` };
-      frames.push(chunkFrame(model, delta, last ? 'stop' : null));
-    }
-    const usage = {
-      id: 'chatcmpl-bench',
-      object: 'chat.completion.chunk',
-      created: CREATED,
-      model,
-      choices: [],
-      usage: {
-        prompt_tokens: 12,
-        completion_tokens: count,
-        total_tokens: 12 + count,
-      },
-    };
-    frames.push(`data: ${JSON.stringify(usage)}\n\n`, 'data: [DONE]\n\n');
-    streams.set(key, frames);
-  }
-  return frames;
+function shapeOf(request, query) {
+  return query.includes('shape=vllm') ||
+    String(request.model ?? '').includes('vllm')
+    ? 'vllm'
+    : 'openai';
 }
 
 /** Milliseconds between two frames: `bench_interval_ms`, else `paced-<M>` in the model, else 0. */
@@ -122,7 +95,26 @@ function chunkCount(request) {
     Number.isInteger(fromBody) && fromBody > 0
       ? fromBody
       : Number(fromModel ?? DEFAULT_CHUNKS);
-  return Math.min(Math.max(count, 1), MAX_CHUNKS);
+  return Math.min(Math.max(count, 2), MAX_CHUNKS);
+}
+
+/** The frames of one streamed answer, built once per shape, reply and stream options. */
+function framesFor(request, model, shape) {
+  const options = {
+    includeUsage: request.stream_options?.include_usage === true,
+    obfuscate: request.stream_options?.include_obfuscation !== false,
+  };
+  const agent = model.includes('agent');
+  const count = agent ? 0 : chunkCount(request);
+  const key = [shape, model, count, options.includeUsage, options.obfuscate];
+  return cached(key.join('\u0000'), () =>
+    streamFrames(
+      shape,
+      agent ? AGENT_REPLY : textScript(count),
+      model,
+      options,
+    ),
+  );
 }
 
 async function readJson(req) {
@@ -170,15 +162,22 @@ async function handle(req, res) {
     const request = await readJson(req);
     const model =
       typeof request.model === 'string' ? request.model : 'bench-model';
+    const shape = shapeOf(request, req.url ?? '');
     if (request.stream === true) {
       await writeStream(
         res,
-        streamFrames(model, chunkCount(request)),
+        framesFor(request, model, shape),
         frameInterval(request),
       );
       return;
     }
-    sendJson(res, 200, completionBody(model));
+    sendJson(
+      res,
+      200,
+      cached(`${shape}\u0000${model}`, () =>
+        completionBody(shape, model, COMPLETION_TEXT, COMPLETION_USAGE),
+      ),
+    );
     return;
   }
   sendJson(

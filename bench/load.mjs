@@ -51,8 +51,9 @@ const BODY = JSON.stringify({
   input: 'hi',
   stream: true,
 });
-// The first frame opens the message: CHUNKS - 1 frames carry text.
-const EXPECTED_DELTAS = CHUNKS - 1;
+// The first frame opens the message and the last one finishes it: CHUNKS - 2
+// frames carry text.
+const EXPECTED_DELTAS = CHUNKS - 2;
 
 const DELTA = 'event: response.output_text.delta\n';
 const COMPLETED = 'event: response.completed\n';

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import autocannon from 'autocannon';
 import { request } from 'undici';
+import { peakBytes, resetPeak } from './memory.mjs';
 import { cpuTimeMs } from './processes.mjs';
 
 /** The p-th percentile (0–100) of an ascending-sorted array; NaN when empty. */
@@ -34,30 +35,57 @@ export function machineBusyMs() {
   return busy * 10;
 }
 
+/** The items of a JSON answer: a completion's choices or a list's data; -1 when it is neither. */
+function answerItems(text) {
+  try {
+    const answer = JSON.parse(text);
+    return (answer.choices ?? answer.data)?.length ?? -1;
+  } catch {
+    return -1;
+  }
+}
+
 /**
  * Sends one request with undici and checks the answer before any load:
- * a 2xx status, and for streams exactly `chunksPerRequest` chunks.
+ * a 2xx status, and for streams exactly `chunksPerRequest` chunks, else a
+ * JSON body with at least one choice (or list entry).
  */
 export async function checkSample(url, spec) {
   const response = await request(url, {
     method: spec.method,
-    headers: spec.body ? { 'content-type': 'application/json' } : {},
+    headers: headersOf(spec),
     body: spec.body ? JSON.stringify(spec.body) : undefined,
   });
   const text = await response.body.text();
   const statusOk = response.statusCode >= 200 && response.statusCode < 300;
-  if (!spec.chunksPerRequest) {
+  if (!statusOk) {
     return {
-      ok: statusOk,
-      detail: statusOk
-        ? 'HTTP 2xx'
-        : `HTTP ${response.statusCode}: ${text.slice(0, 120)}`,
+      ok: false,
+      detail: `HTTP ${response.statusCode}: ${text.slice(0, 120)}`,
     };
   }
-  const chunks = statusOk ? spec.countChunks(text) : 0;
+  if (!spec.chunksPerRequest) {
+    const items = answerItems(text);
+    return {
+      ok: items > 0,
+      detail:
+        items > 0
+          ? `HTTP ${response.statusCode}, ${items} ${items === 1 ? 'item' : 'items'}`
+          : `HTTP ${response.statusCode}, not an answer: ${text.slice(0, 120)}`,
+    };
+  }
+  const chunks = spec.countChunks(text);
   return {
-    ok: statusOk && chunks === spec.chunksPerRequest,
+    ok: chunks === spec.chunksPerRequest,
     detail: `${chunks}/${spec.chunksPerRequest} chunks`,
+  };
+}
+
+/** The run's own headers (e.g. Portkey's routing headers), and the JSON content type. */
+function headersOf(spec) {
+  return {
+    ...(spec.body ? { 'content-type': 'application/json' } : {}),
+    ...spec.headers,
   };
 }
 
@@ -65,7 +93,7 @@ function cannon(url, spec, seconds, onResponse) {
   const instance = autocannon({
     url,
     method: spec.method,
-    headers: spec.body ? { 'content-type': 'application/json' } : {},
+    headers: headersOf(spec),
     body: spec.body ? JSON.stringify(spec.body) : undefined,
     connections: spec.connections,
     duration: seconds,
@@ -94,6 +122,7 @@ export async function prepareRun({ url, spec, warmupSeconds }) {
  */
 export async function measureSlice({ url, spec, pid, ownPids, seconds }) {
   const latencies = [];
+  const peakReset = resetPeak(pid);
   const ownBefore = ownPids.map(cpuTimeMs);
   const busyBefore = machineBusyMs();
   const cpuBefore = cpuTimeMs(pid);
@@ -115,6 +144,8 @@ export async function measureSlice({ url, spec, pid, ownPids, seconds }) {
   const foreignMs = Math.max(0, machineBusyMs() - busyBefore - ownMs);
   return {
     latencies,
+    peakRssBytes: peakBytes(pid),
+    peakReset,
     seconds: result.duration > 0 ? result.duration : seconds,
     failures: result.non2xx + result.errors + result.timeouts,
     cpuMs,
@@ -140,6 +171,9 @@ export function summarize(spec, sample, slices) {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     failures: slices.reduce((sum, s) => sum + s.failures, 0),
+    // The highest of the slices' peaks: each slice starts a new high-water mark.
+    peakRssBytes: Math.max(...slices.map((s) => s.peakRssBytes)),
+    peakResetPerSlice: slices.every((s) => s.peakReset),
     cpuMs,
     cpuMsPerRequest: ok ? cpuMs / ok : Number.NaN,
     cpuUsPerChunk: chunks ? (cpuMs * 1000) / chunks : null,

@@ -7,7 +7,9 @@ import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 
 const children = new Set();
@@ -56,9 +58,15 @@ function track(child, name) {
 }
 
 /** Forks a bench helper that reports `{ port }` over IPC once it listens. */
-export async function forkHelper(name, script, env = {}) {
+export async function forkHelper(
+  name,
+  script,
+  env = {},
+  execArgv = process.execArgv,
+) {
   const child = fork(script, [], {
     env: { ...process.env, ...env },
+    execArgv,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const handle = track(child, name);
@@ -86,40 +94,26 @@ export async function freePort() {
 }
 
 /**
- * Starts the built gateway (`node dist/main.js` in `cwd`) in production mode and waits
- * until GET /health answers. `nodeArgs` go before the script (e.g. --cpu-prof).
+ * Node flags that preload gc-probe.mjs: the process answers `{ type: 'gc' }`
+ * over IPC (memory.mjs), so it needs an 'ipc' stdio slot.
  */
-export async function startGateway({
-  cwd,
-  upstreamBaseUrl,
-  nodeArgs = [],
-  env = {},
-}) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
-    cwd,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      API_ADAPTER_HOST: '127.0.0.1',
-      API_ADAPTER_PORT: String(port),
-      OPENAI_BASE_URL_INTERNAL: upstreamBaseUrl,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const handle = track(child, 'gateway');
-  handle.port = port;
+export const GC_PROBE_ARGS = [
+  '--expose-gc',
+  '--import',
+  fileURLToPath(new URL('./gc-probe.mjs', import.meta.url)),
+];
+
+/** Polls `url` until it answers 200, the process exits, or 30 s pass. */
+async function waitUntilAnswers(handle, url) {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (handle.exited) {
       throw new Error(
-        `the gateway exited (${handle.exitReason}) before /health answered:\n${handle.output.join('\n')}`,
+        `${handle.name} exited (${handle.exitReason}) before ${url} answered:\n${handle.output.join('\n')}`,
       );
     }
     try {
-      const response = await request(`http://127.0.0.1:${port}/health`);
+      const response = await request(url);
       await response.body.dump();
       if (response.statusCode === 200) {
         return handle;
@@ -130,8 +124,70 @@ export async function startGateway({
     await sleep(100);
   }
   throw new Error(
-    `the gateway did not answer /health within 30 s:\n${handle.output.join('\n')}`,
+    `${handle.name} did not answer ${url} within 30 s:\n${handle.output.join('\n')}`,
   );
+}
+
+/**
+ * Starts the built gateway (`node dist/main.js` in `cwd`) in production mode and waits
+ * until GET /health answers. `nodeArgs` go before the script (e.g. --cpu-prof);
+ * `memoryProbe` preloads gc-probe.mjs.
+ */
+export async function startGateway({
+  cwd,
+  upstreamBaseUrl,
+  nodeArgs = [],
+  env = {},
+  memoryProbe = false,
+}) {
+  const port = await freePort();
+  const probe = memoryProbe ? GC_PROBE_ARGS : [];
+  const child = spawn(
+    process.execPath,
+    [...probe, ...nodeArgs, 'dist/main.js'],
+    {
+      cwd,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        API_ADAPTER_HOST: '127.0.0.1',
+        API_ADAPTER_PORT: String(port),
+        OPENAI_BASE_URL_INTERNAL: upstreamBaseUrl,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe', ...(memoryProbe ? ['ipc'] : [])],
+    },
+  );
+  const handle = track(child, 'gateway');
+  handle.port = port;
+  return waitUntilAnswers(handle, `http://127.0.0.1:${port}/health`);
+}
+
+/**
+ * Starts Portkey's open-source gateway (the @portkey-ai/gateway package, its
+ * build/start-server.js) in production mode on a free port, and waits until
+ * GET / answers. It takes the port as `--port=N` and always listens on every
+ * interface; `--headless` leaves its console UI out.
+ */
+export async function startPortkey({ repoRoot }) {
+  const port = await freePort();
+  const script = join(
+    repoRoot,
+    'node_modules/@portkey-ai/gateway/build/start-server.js',
+  );
+  const child = spawn(
+    process.execPath,
+    [...GC_PROBE_ARGS, script, `--port=${port}`, '--headless'],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    },
+  );
+  const handle = track(child, 'portkey');
+  handle.port = port;
+  return waitUntilAnswers(handle, `http://127.0.0.1:${port}/`);
 }
 
 /** User + system CPU time of a process so far, in ms, from /proc/<pid>/stat. */

@@ -1,10 +1,30 @@
 /**
  * Turns measurements into Markdown: the machine, one row per run, the
- * subject ÷ reference comparisons and the issue's targets with pass/miss.
- * `results` maps scenario id → run name → measurement.
+ * subject ÷ reference comparisons, memory, and the issues' targets with
+ * pass/miss (report-goals.mjs). `results` maps scenario id → run name →
+ * measurement; `memory` maps process name → { idle, peakBytes }.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { mib } from './memory.mjs';
+import { comparisons, evaluateGoals, fixed } from './report-goals.mjs';
+
+/** The peer's version, from its installed package. */
+const PORTKEY_VERSION = (() => {
+  try {
+    return JSON.parse(
+      readFileSync(
+        new URL(
+          '../node_modules/@portkey-ai/gateway/package.json',
+          import.meta.url,
+        ),
+        'utf8',
+      ),
+    ).version;
+  } catch {
+    return '(not installed)';
+  }
+})();
 
 /** Everything after this marker in RESULTS.md is hand-written and kept across runs. */
 export const NOTES_MARKER = '<!-- notes: kept across runs -->';
@@ -29,10 +49,6 @@ export function machineInfo() {
   };
 }
 
-const fixed = (value, digits) =>
-  value === null || value === undefined || Number.isNaN(value)
-    ? '–'
-    : value.toFixed(digits);
 const thousands = (value) =>
   value === null || value === undefined || Number.isNaN(value)
     ? '–'
@@ -48,10 +64,17 @@ function table(header, rows) {
 function runRows(scenario, runs) {
   return [...runs].map(([name, m]) => {
     if (m.error) {
-      return [scenario.id, name, `failed: ${m.error}`, ...Array(9).fill('')];
+      return [
+        scenario.id,
+        scenario.shape,
+        name,
+        `failed: ${m.error}`,
+        ...Array(10).fill(''),
+      ];
     }
     return [
       scenario.id,
+      scenario.shape,
       name,
       String(scenario.connections),
       thousands(m.rps),
@@ -61,110 +84,50 @@ function runRows(scenario, runs) {
       fixed(m.cpuMsPerRequest, 3),
       m.cpuUsPerChunk === null ? '–' : fixed(m.cpuUsPerChunk, 2),
       `${fixed(m.cpuPercent, 0)}%`,
+      // Without a reset the kernel's high-water mark runs from the process's start.
+      `${fixed(mib(m.peakRssBytes), 0)}${m.peakResetPerSlice ? '' : ' (since start)'}`,
       `${fixed(m.foreignPercent, 0)}%`,
       `${m.sample.ok ? 'ok' : 'BAD'} (${m.sample.detail})${m.failures ? `, ${m.failures} failed` : ''}`,
     ];
   });
 }
 
-const ratio = (a, b) => (a === null || b === null || !b ? Number.NaN : a / b);
-
-/** Subject ÷ reference figures of every `compare` and `addedLatency` pair. */
-export function comparisons(scenario, runs) {
-  const rows = [];
-  for (const [subject, reference] of scenario.compare ?? []) {
-    const s = runs.get(subject);
-    const r = runs.get(reference);
-    if (!s || !r || s.error || r.error) {
-      continue;
-    }
-    rows.push([
-      scenario.id,
-      `${subject} ÷ ${reference}`,
-      `${fixed(ratio(s.rps, r.rps), 2)}×`,
-      scenario.chunksPerRequest
-        ? `${fixed(ratio(s.chunksPerSec, r.chunksPerSec), 2)}×`
-        : '–',
-      `${fixed(ratio(s.cpuMsPerRequest, r.cpuMsPerRequest), 2)}×`,
-      `${fixed(s.p50 - r.p50, 3)} ms`,
-    ]);
-  }
-  for (const [subject, reference] of scenario.addedLatency ?? []) {
-    const s = runs.get(subject);
-    const r = runs.get(reference);
-    if (!s || !r || s.error || r.error) {
-      continue;
-    }
-    rows.push([
-      scenario.id,
-      `${subject} − ${reference} (added latency)`,
-      '',
-      '',
-      '',
-      `${fixed(s.p50 - r.p50, 3)} ms p50, ${fixed(s.p99 - r.p99, 3)} ms p99`,
-    ]);
-  }
-  return rows;
+function memoryRows(memory) {
+  return [...memory].map(([name, { idle, peakBytes }]) => [
+    name,
+    `${fixed(mib(idle.bytes), 1)} (${idle.how})`,
+    fixed(mib(peakBytes), 1),
+  ]);
 }
 
-const METRIC_NAMES = {
-  rps: 'requests/s',
-  chunksPerSec: 'chunks/s',
-  cpuUsPerChunk: 'CPU per chunk',
-  cpuMsPerRequest: 'CPU per request',
-};
+const RUN_COLUMNS = [
+  'scenario',
+  'upstream',
+  'run',
+  'conns',
+  'req/s',
+  'chunks/s',
+  'p50 ms',
+  'p99 ms',
+  'CPU ms/req',
+  'CPU µs/chunk',
+  'CPU',
+  'peak RSS MiB',
+  'other load',
+  'sample check',
+];
+const PAIR_COLUMNS = [
+  'scenario',
+  'upstream',
+  'pair',
+  'req/s ratio',
+  'chunks/s ratio',
+  'CPU/chunk (stream) or CPU/req ratio',
+  'p50 difference',
+];
 
-/** Every goal of every scenario with its measured value and pass/miss. */
-export function evaluateGoals(scenarios, results) {
-  const rows = [];
-  for (const scenario of scenarios) {
-    const runs = results.get(scenario.id) ?? new Map();
-    for (const goal of scenario.goals ?? []) {
-      const s = runs.get(goal.subject);
-      const r = runs.get(goal.reference);
-      const valid =
-        s && r && !s.error && !r.error && s.sample.ok && r.sample.ok;
-      if (goal.kind === 'ratio') {
-        const value = valid
-          ? ratio(s[goal.metric], r[goal.metric])
-          : Number.NaN;
-        const name = METRIC_NAMES[goal.metric] ?? goal.metric;
-        // `min` bounds a throughput ratio from below, `max` a cost ratio from above.
-        const bound =
-          goal.max === undefined ? `≥ ${goal.min}` : `≤ ${goal.max}`;
-        rows.push({
-          scenario: scenario.id,
-          target: `${goal.subject} ${name} ${bound}× ${goal.reference}`,
-          measured: `${fixed(value, 2)}×`,
-          pass: goal.max === undefined ? value >= goal.min : value <= goal.max,
-        });
-      } else if (goal.kind === 'addedP50PerChunk') {
-        // The p50 difference of whole streams spread over their chunks.
-        const value = valid
-          ? ((s.p50 - r.p50) * 1000) / scenario.chunksPerRequest
-          : Number.NaN;
-        rows.push({
-          scenario: scenario.id,
-          target: `${goal.subject} p50 < ${goal.maxUs} µs per chunk over ${goal.reference}`,
-          measured: `${fixed(value, 2)} µs per chunk`,
-          pass: value < goal.maxUs,
-        });
-      } else {
-        const value = valid ? s.p50 - r.p50 : Number.NaN;
-        rows.push({
-          scenario: scenario.id,
-          target: `${goal.subject} p50 ≤ ${goal.maxMs} ms over ${goal.reference}`,
-          measured: `${fixed(value, 3)} ms`,
-          pass: value <= goal.maxMs,
-        });
-      }
-    }
-  }
-  return rows;
-}
-
-/** The tables alone, for the console. */
-export function renderTables(scenarios, results) {
+/** The tables alone, for the console: runs, comparisons, memory, targets. */
+export function renderTables(scenarios, results, memory = new Map()) {
   const runRowsAll = [];
   const comparisonRows = [];
   for (const scenario of scenarios) {
@@ -175,40 +138,25 @@ export function renderTables(scenarios, results) {
     runRowsAll.push(...runRows(scenario, runs));
     comparisonRows.push(...comparisons(scenario, runs));
   }
-  const goals = evaluateGoals(scenarios, results);
+  const goals = evaluateGoals(scenarios, results, memory);
   return [
+    table(RUN_COLUMNS, runRowsAll),
+    table(PAIR_COLUMNS, comparisonRows),
     table(
-      [
-        'scenario',
-        'run',
-        'conns',
-        'req/s',
-        'chunks/s',
-        'p50 ms',
-        'p99 ms',
-        'CPU ms/req',
-        'CPU µs/chunk',
-        'CPU',
-        'other load',
-        'sample check',
-      ],
-      runRowsAll,
+      ['process', 'idle RSS MiB', 'peak RSS under load MiB'],
+      memoryRows(memory),
     ),
     table(
       [
         'scenario',
-        'pair',
-        'req/s ratio',
-        'chunks/s ratio',
-        'CPU/req ratio',
-        'p50 difference',
+        'upstream',
+        'target (from the issues)',
+        'measured',
+        'result',
       ],
-      comparisonRows,
-    ),
-    table(
-      ['scenario', 'target (from the issue)', 'measured', 'result'],
       goals.map((goal) => [
         goal.scenario,
+        goal.shape,
         goal.target,
         goal.measured,
         goal.pass ? '✅ pass' : '❌ miss',
@@ -217,14 +165,25 @@ export function renderTables(scenarios, results) {
   ];
 }
 
-/** ` (10 s for x, y)`: the scenarios whose own warm-up is longer than the default. */
+/** ` (10 s for x, y)`: the scenarios and runs whose own warm-up is longer than the default. */
 function longWarmups(scenarios, results, settings) {
-  const longer = scenarios.filter(
-    (s) => results.has(s.id) && (s.warmupSeconds ?? 0) > settings.warmupSeconds,
-  );
+  const longer = [];
+  for (const scenario of scenarios.filter((s) => results.has(s.id))) {
+    const own = (scenario.warmupSeconds ?? 0) > settings.warmupSeconds;
+    if (own) {
+      longer.push(`${scenario.warmupSeconds} s for \`${scenario.id}\``);
+    }
+    for (const run of scenario.runs) {
+      if ((run.warmupSeconds ?? 0) > settings.warmupSeconds && !own) {
+        longer.push(
+          `${run.warmupSeconds} s for \`${scenario.id}\` ${run.name}`,
+        );
+      }
+    }
+  }
   return longer.length === 0
     ? ''
-    : ` (${longer.map((s) => `${s.warmupSeconds} s for \`${s.id}\``).join(', ')}: a path still cold when its scenario starts)`;
+    : ` (${longer.join(', ')}: a path still cold when its scenario starts)`;
 }
 
 /** The whole RESULTS.md; `notes` is the hand-written tail kept from the last file. */
@@ -235,9 +194,14 @@ export function renderResults({
   settings,
   scenarios,
   results,
+  memory,
   notes,
 }) {
-  const [runs, pairs, goals] = renderTables(scenarios, results);
+  const [runs, pairs, memoryTable, goals] = renderTables(
+    scenarios,
+    results,
+    memory,
+  );
   const titles = scenarios
     .filter((s) => results.has(s.id))
     .map((s) => `- \`${s.id}\`: ${s.title}`);
@@ -248,8 +212,9 @@ Generated by \`npm run bench\` (bench/run.mjs); see bench/README.md. Do not edit
 - Date: ${date}
 - Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB RAM, ${machine.kernel}
 - Node: ${machine.node}
-- Each run: ${settings.warmupSeconds} s warm-up${longWarmups(scenarios, results, settings)}, then ${settings.seconds} s measured in ${settings.rounds} slices interleaved with the scenario's other runs. The fake upstream, the baseline proxy and the gateway are separate processes; autocannon runs in the bench process.
-- CPU is the serving process's user + system time (/proc/<pid>/stat) over the measured slices: the fake upstream for \`direct\`, the proxy for \`baseline\` and \`gateway\`; the CPU column is that time as a share of one core. "Other load" is the machine's busy time not spent by the bench's own processes, as a share of all cores: anything above a few percent means the numbers are noisy.
+- Each run: ${settings.warmupSeconds} s warm-up${longWarmups(scenarios, results, settings)}, then ${settings.seconds} s measured in ${settings.rounds} slices interleaved with the scenario's other runs. The fake upstream, the floor proxy, the gateway and Portkey's gateway are separate processes; autocannon runs in the bench process.
+- Targets: \`direct\` is the fake upstream itself; \`floor\` is bench/floor-proxy.mjs (node:http, one undici Pool, the body piped back unparsed), the reference of every ratio; \`gateway\` is the built gateway; \`portkey\` is @portkey-ai/gateway ${PORTKEY_VERSION} routed to the fake upstream as a custom OpenAI host. The upstream column is the fake upstream's wire shape: \`openai\` (OpenAI's own API, usage:null and obfuscation on every chunk) or \`vllm\` (vLLM's current server).
+- CPU is the serving process's user + system time (/proc/<pid>/stat) over the measured slices: the fake upstream for \`direct\`, the proxy otherwise; the CPU column is that time as a share of one core. Peak RSS is the serving process's VmHWM, reset before each slice. "Other load" is the machine's busy time not spent by the bench's own processes, as a share of all cores: anything above a few percent means the numbers are noisy.
 
 ## Scenarios
 
@@ -262,6 +227,12 @@ ${runs}
 ## Comparisons
 
 ${pairs}
+
+## Memory
+
+Idle RSS: after start, once the process answered, after a forced GC (\`--expose-gc\`, bench/gc-probe.mjs).
+
+${memoryTable}
 
 ## Targets
 

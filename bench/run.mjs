@@ -1,11 +1,12 @@
 /**
- * `npm run bench`: starts the fake upstream, the baseline proxy and the built
- * gateway as child processes, runs every scenario of scenarios.mjs against
- * each of its runs, prints the tables and writes bench/RESULTS.md.
+ * `npm run bench`: starts the fake upstream, the floor proxy, the built
+ * gateway and Portkey's gateway as child processes (targets.mjs), runs every
+ * scenario of scenarios.mjs against each of its runs, prints the tables and
+ * writes bench/RESULTS.md.
  *
  * Settings (environment):
  * - BENCH_SECONDS (default 6) measured and BENCH_WARMUP_SECONDS (default 1.5)
- *   of warm-up per run (longer where a scenario sets warmupSeconds); the
+ *   of warm-up per run (longer where a scenario or run sets warmupSeconds); the
  *   measured time is split into BENCH_ROUNDS (default 6) slices, interleaved
  *   with the scenario's other runs;
  * - BENCH_ONLY=id,id runs only those scenarios (RESULTS.md is left alone);
@@ -14,17 +15,11 @@
  * - BENCH_GATEWAY_DIR: the directory whose dist/main.js is started (default:
  *   this repository), e.g. a clean build of another commit.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureSlice, prepareRun, summarize } from './measure.mjs';
-import {
-  forkHelper,
-  installCleanup,
-  startGateway,
-  stopAll,
-  stopChild,
-} from './processes.mjs';
+import { installCleanup, stopAll, stopChild } from './processes.mjs';
 import {
   keptNotes,
   machineInfo,
@@ -32,6 +27,7 @@ import {
   renderTables,
 } from './report.mjs';
 import { SCENARIOS } from './scenarios.mjs';
+import { startTargets } from './targets.mjs';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -62,77 +58,34 @@ function resolveRun(scenario, run) {
       ...scenario,
       path: entry.path ?? scenario.path,
       body: entry.body ?? scenario.body,
+      headers: entry.headers,
       countChunks: entry.countChunks ?? scenario.countChunks,
     },
+    warmupSeconds: entry.warmupSeconds ?? scenario.warmupSeconds ?? 0,
   };
-}
-
-async function startProcesses(config) {
-  const upstream = await forkHelper(
-    'fake upstream',
-    `${benchDir}fake-upstream.mjs`,
-  );
-  const upstreamOrigin = `http://127.0.0.1:${upstream.port}`;
-  const baseline = await forkHelper(
-    'baseline proxy',
-    `${benchDir}baseline-proxy.mjs`,
-    {
-      UPSTREAM_ORIGIN: upstreamOrigin,
-    },
-  );
-  if (config.profile) {
-    mkdirSync(profileDir, { recursive: true });
-  }
-  const gateway = await startGateway({
-    cwd: config.gatewayDir,
-    upstreamBaseUrl: `${upstreamOrigin}/v1`,
-    nodeArgs: config.profile
-      ? [
-          '--cpu-prof',
-          '--cpu-prof-dir',
-          profileDir,
-          '--import',
-          `${benchDir}profile-exit.mjs`,
-        ]
-      : [],
-  });
-  return { direct: upstream, baseline, gateway };
 }
 
 const message = (error) =>
   error instanceof Error ? error.message : String(error);
 
-/**
- * Prepares every run of a scenario (sample check, warm-up), then measures
- * them in interleaved rounds so that drifting machine load hits each alike.
- */
-async function runScenario(scenario, processes, config) {
-  const ownPids = [process.pid, ...Object.values(processes).map((p) => p.pid)];
-  const entries = [];
-  for (const run of scenario.runs.map((r) => resolveRun(scenario, r))) {
-    const target = processes[run.process];
-    if (!target) {
-      throw new Error(`${scenario.id}: unknown process '${run.process}'`);
-    }
-    const entry = {
-      ...run,
-      url: `http://127.0.0.1:${target.port}${run.spec.path}`,
-      pid: target.pid,
-      slices: [],
-    };
-    entries.push(entry);
-    try {
-      entry.sample = await prepareRun({
-        ...entry,
-        warmupSeconds: Math.max(
-          config.warmupSeconds,
-          scenario.warmupSeconds ?? 0,
-        ),
-      });
-    } catch (error) {
-      entry.error = message(error);
-    }
+/** A run ready to measure: its target's URL, pid and headers, or the target's error. */
+function entryFor(scenario, run, processes) {
+  const target = processes[run.process];
+  if (!target) {
+    throw new Error(`${scenario.id}: unknown process '${run.process}'`);
   }
+  return {
+    ...run,
+    spec: { ...run.spec, headers: { ...target.headers, ...run.spec.headers } },
+    url: `http://127.0.0.1:${target.port}${run.spec.path}`,
+    pid: target.pid,
+    slices: [],
+    error: target.error,
+  };
+}
+
+/** Measures the entries' slices in interleaved rounds (A B C A B C …). */
+async function measureRounds(entries, ownPids, config) {
   for (let round = 0; round < config.rounds; round += 1) {
     for (const entry of entries.filter((e) => !e.error)) {
       try {
@@ -148,11 +101,36 @@ async function runScenario(scenario, processes, config) {
       }
     }
   }
+}
+
+/**
+ * Prepares every run of a scenario (sample check, warm-up), then measures
+ * them in interleaved rounds so that drifting machine load hits each alike.
+ */
+async function runScenario(scenario, processes, config) {
+  const ownPids = [process.pid, ...Object.values(processes).map((p) => p.pid)];
+  const entries = scenario.runs.map((run) =>
+    entryFor(scenario, resolveRun(scenario, run), processes),
+  );
+  for (const entry of entries.filter((e) => !e.error)) {
+    try {
+      entry.sample = await prepareRun({
+        ...entry,
+        warmupSeconds: Math.max(config.warmupSeconds, entry.warmupSeconds),
+      });
+    } catch (error) {
+      entry.error = message(error);
+    }
+  }
+  await measureRounds(entries, ownPids.filter(Boolean), config);
   const runs = new Map();
   for (const entry of entries) {
-    const m = entry.error
-      ? { error: entry.error }
-      : summarize(entry.spec, entry.sample, entry.slices);
+    const m = {
+      process: entry.process,
+      ...(entry.error
+        ? { error: entry.error }
+        : summarize(entry.spec, entry.sample, entry.slices)),
+    };
     runs.set(entry.name, m);
     process.stdout.write(
       m.error
@@ -172,6 +150,18 @@ async function runScenarios(config, processes) {
       `BENCH_ONLY matched no scenario; ids: ${SCENARIOS.map((s) => s.id).join(', ')}`,
     );
   }
+  const plannedSeconds = scenarios
+    .flatMap((s) => s.runs.map((r) => resolveRun(s, r)))
+    .reduce(
+      (sum, run) =>
+        sum +
+        Math.max(config.warmupSeconds, run.warmupSeconds) +
+        config.seconds,
+      0,
+    );
+  process.stdout.write(
+    `${scenarios.length} scenarios, about ${Math.round(plannedSeconds)} s of warm-up and load.\n`,
+  );
   const results = new Map();
   for (const scenario of scenarios) {
     results.set(scenario.id, await runScenario(scenario, processes, config));
@@ -190,6 +180,50 @@ function healthy(results) {
   return true;
 }
 
+/**
+ * Idle RSS of each proxy, and its peak RSS under load: the highest peak of
+ * the runs it served (each slice resets the kernel's high-water mark).
+ */
+function memoryFigures(idle, scenarios, results) {
+  const memory = new Map();
+  for (const [name, idleRss] of idle) {
+    memory.set(name, { idle: idleRss, peakBytes: Number.NaN });
+  }
+  for (const scenario of scenarios) {
+    for (const m of results.get(scenario.id)?.values() ?? []) {
+      const figures = memory.get(m.process);
+      if (figures && !m.error) {
+        figures.peakBytes = Math.max(
+          Number.isNaN(figures.peakBytes) ? 0 : figures.peakBytes,
+          m.peakRssBytes,
+        );
+      }
+    }
+  }
+  return memory;
+}
+
+/** Rewrites RESULTS.md, keeping its hand-written notes. */
+function writeResults({ config, scenarios, results, memory, gatewayLog }) {
+  const notes = existsSync(resultsPath)
+    ? keptNotes(readFileSync(resultsPath, 'utf8'))
+    : '';
+  writeFileSync(
+    resultsPath,
+    renderResults({
+      date: new Date().toISOString(),
+      gatewayLog,
+      machine: machineInfo(),
+      settings: config,
+      scenarios,
+      results,
+      memory,
+      notes,
+    }),
+  );
+  process.stdout.write(`\nWrote ${resultsPath}\n`);
+}
+
 async function main() {
   installCleanup();
   const config = settings();
@@ -198,8 +232,14 @@ async function main() {
     throw new Error(`${entry} is missing: \`npm run bench\` builds it first.`);
   }
   const started = Date.now();
-  const processes = await startProcesses(config);
+  const { targets: processes, idle } = await startTargets({
+    config,
+    benchDir,
+    repoRoot,
+    profileDir,
+  });
   const { scenarios, results } = await runScenarios(config, processes);
+  const memory = memoryFigures(idle, scenarios, results);
   if (config.profile) {
     await stopChild(processes.gateway, 'SIGUSR2');
     process.stdout.write(`\nCPU profile written to ${profileDir}\n`);
@@ -210,7 +250,9 @@ async function main() {
   );
   await stopAll();
 
-  process.stdout.write(`\n${renderTables(scenarios, results).join('\n\n')}\n`);
+  process.stdout.write(
+    `\n${renderTables(scenarios, results, memory).join('\n\n')}\n`,
+  );
   process.stdout.write(
     `\nGateway log lines during the run (LOG_LEVEL=warn): ${gatewayLog.length ? `\n${gatewayLog.join('\n')}` : 'none'}\n`,
   );
@@ -219,23 +261,7 @@ async function main() {
       '\nPartial or profiled run: RESULTS.md left unchanged.\n',
     );
   } else {
-    const notes = existsSync(resultsPath)
-      ? keptNotes(readFileSync(resultsPath, 'utf8'))
-      : '';
-    const date = new Date().toISOString();
-    writeFileSync(
-      resultsPath,
-      renderResults({
-        date,
-        gatewayLog,
-        machine: machineInfo(),
-        settings: config,
-        scenarios,
-        results,
-        notes,
-      }),
-    );
-    process.stdout.write(`\nWrote ${resultsPath}\n`);
+    writeResults({ config, scenarios, results, memory, gatewayLog });
   }
   process.stdout.write(
     `Bench took ${Math.round((Date.now() - started) / 1000)} s.\n`,

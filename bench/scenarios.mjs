@@ -3,17 +3,21 @@
  * measure.mjs and report.mjs need no change. Fields:
  *
  * - id, title: how the scenario is named in the table and in BENCH_ONLY.
+ * - shape: the upstream's wire shape, 'openai' or 'vllm' (upstream-shapes.mjs);
+ *   it rides in the model name, which every proxy forwards.
  * - method, path, body (an object, sent as JSON; omit for GET).
  * - connections: concurrent connections autocannon keeps busy.
- * - chunksPerRequest: stream chunks one answer holds (0 when not streaming);
- *   turns req/s into chunks/s and is checked on a sample request before load.
- * - countChunks(text): how the sample answer's chunks are counted.
- * - runs: who serves it: 'direct' (the fake upstream), 'baseline' (the
- *   minimal proxy) or 'gateway', or `{ name, process, path?, body? }` to give
- *   a run its own label, path or body (e.g. /v1/responses on the gateway
- *   against /v1/chat/completions on the baseline).
+ * - chunksPerRequest: upstream chunks one answer holds (0 when not
+ *   streaming); turns req/s into chunks/s and is checked on a sample request
+ *   before load.
+ * - countChunks(text): how the sample answer's chunks are counted
+ *   (stream-counters.mjs).
+ * - runs: who serves it (targets.mjs): 'direct' (the fake upstream), 'floor'
+ *   (the floor proxy), 'gateway' or 'portkey', or `{ name, process, path?,
+ *   body?, headers?, countChunks?, warmupSeconds? }` to give a run its own
+ *   label, request or warm-up.
  * - compare: [subject, reference] run-name pairs; report.mjs prints the
- *   subject ÷ reference ratio of req/s, chunks/s and CPU per request.
+ *   subject ÷ reference ratios of req/s, chunks/s and CPU per chunk/request.
  * - addedLatency: [subject, reference] pairs whose p50 difference is reported in ms.
  * - warmupSeconds (optional): a longer warm-up for every run of the scenario
  *   (the longer of this and BENCH_WARMUP_SECONDS), for a gateway path that
@@ -23,181 +27,163 @@
  *   successive 2-s windows, and a 1.5-s warm-up left most of them inside
  *   the measured slices, against a pass-through path warmed by the earlier
  *   scenarios. The figures are meant for a server that has been running.
- * - goals: targets from the issue, marked pass/miss in RESULTS.md:
+ * - goals: targets from the issues, marked pass/miss in RESULTS.md:
  *   `{ kind: 'ratio', metric: 'rps' | 'chunksPerSec', subject, reference, min }`,
  *   `{ kind: 'ratio', metric: 'cpuUsPerChunk' | 'cpuMsPerRequest', subject, reference, max }`
  *   `{ kind: 'addedP50', subject, reference, maxMs }`
  *   or `{ kind: 'addedP50PerChunk', subject, reference, maxUs }` (the p50
  *   difference divided by chunksPerRequest).
+ *
+ * MEMORY_GOALS are checked against the idle RSS of a process (run.mjs).
  */
+import { AGENT_SCENARIO } from './agent-scenario.mjs';
+import { countChatChunks, responseChunks } from './stream-counters.mjs';
 
 const CHAT_MESSAGES = [
   { role: 'system', content: 'You are a helpful assistant.' },
   { role: 'user', content: 'Say hello in five words.' },
 ];
 
-/** Content chunks of a Chat Completions stream: `data:` lines with at least one choice. */
-export function countChatChunks(text) {
-  let count = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('data:')) {
-      continue;
-    }
-    const payload = line.slice(5).trim();
-    if (payload === '[DONE]') {
-      continue;
-    }
-    const chunk = JSON.parse(payload);
-    if (Array.isArray(chunk.choices) && chunk.choices.length > 0) {
-      count += 1;
-    }
-  }
-  return count;
-}
+const FOUR_TARGETS = ['direct', 'floor', 'gateway', 'portkey'];
+/** Every proxy against the floor, and the gateway against its peer. */
+const AGAINST_FLOOR_AND_PEER = [
+  ['gateway', 'floor'],
+  ['portkey', 'floor'],
+  ['gateway', 'portkey'],
+];
 
-/** Every `data:` line except `[DONE]`, for streams of named events. */
-export function countDataLines(text) {
-  return text
-    .split('\n')
-    .filter(
-      (line) => line.startsWith('data:') && line.slice(5).trim() !== '[DONE]',
-    ).length;
-}
+const atLeast = (metric, subject, reference, min) => ({
+  kind: 'ratio',
+  metric,
+  subject,
+  reference,
+  min,
+});
+const atMost = (metric, subject, reference, max) => ({
+  kind: 'ratio',
+  metric,
+  subject,
+  reference,
+  max,
+});
 
 /**
- * Upstream chunks a Responses stream carried: one text delta per content
- * chunk, plus the final chunk, whose finish_reason holds no text.
+ * A streamed chat request of `chunks` chunks. include_usage so that every
+ * path carries the same frames: the gateway always asks its upstream for
+ * usage and drops the usage chunk when the client did not ask for it.
  */
-export function countResponseTextDeltas(text) {
-  const deltas = text
-    .split('\n')
-    .filter((line) => line === 'event: response.output_text.delta').length;
-  return deltas + 1;
-}
-
-const ALL_THREE = ['direct', 'baseline', 'gateway'];
-
-/** A streamed chat request of `chunks` plain-text chunks. */
-function chatStreamBody(chunks, extra = {}) {
+function chatStreamBody(model, extra = {}) {
   return {
-    model: 'bench-model',
+    model,
     messages: CHAT_MESSAGES,
     stream: true,
     stream_options: { include_usage: true },
-    bench_chunks: chunks,
     ...extra,
   };
 }
 
+/** Streams of 200 chunks through every target, with the upstream in `shape`. */
+function chatStream200(shape) {
+  const vllm = shape === 'vllm';
+  return {
+    id: vllm ? 'chat-stream-200-vllm' : 'chat-stream-200',
+    title: `Chat completion, streaming 200 chunks in ${vllm ? "vLLM's" : "OpenAI's"} wire shape, concurrency 8`,
+    shape,
+    method: 'POST',
+    path: '/v1/chat/completions',
+    body: chatStreamBody(vllm ? 'bench-vllm-chunks-200' : 'bench-chunks-200'),
+    connections: 8,
+    chunksPerRequest: 200,
+    countChunks: countChatChunks,
+    runs: FOUR_TARGETS,
+    compare: AGAINST_FLOOR_AND_PEER,
+    addedLatency: [],
+    goals: [
+      // The issue's streaming target names the OpenAI-shaped upstream.
+      ...(vllm ? [] : [atLeast('chunksPerSec', 'gateway', 'floor', 0.9)]),
+      atLeast('chunksPerSec', 'gateway', 'portkey', 4),
+    ],
+  };
+}
+
 /** Declared tools switch the gateway's text tool-call parser on. */
-const BENCH_TOOLS = [
-  {
-    type: 'function',
-    function: {
-      name: 'get_weather',
-      description: 'The weather in a city',
-      parameters: {
-        type: 'object',
-        properties: { city: { type: 'string' } },
-        required: ['city'],
-      },
+const WEATHER_TOOL = {
+  type: 'function',
+  function: {
+    name: 'get_weather',
+    description: 'The weather in a city',
+    parameters: {
+      type: 'object',
+      properties: { city: { type: 'string' } },
+      required: ['city'],
     },
   },
-];
+};
 
 /** @type {ReadonlyArray<Record<string, unknown>>} */
 export const SCENARIOS = [
   {
     id: 'chat-c1',
     title: 'Chat completion, non-streaming, concurrency 1 (latency)',
+    shape: 'openai',
     method: 'POST',
     path: '/v1/chat/completions',
     body: { model: 'bench-model', messages: CHAT_MESSAGES },
     connections: 1,
     chunksPerRequest: 0,
-    runs: ALL_THREE,
-    compare: [['gateway', 'baseline']],
+    runs: FOUR_TARGETS,
+    compare: AGAINST_FLOOR_AND_PEER,
     addedLatency: [
+      ['floor', 'direct'],
       ['gateway', 'direct'],
-      ['baseline', 'direct'],
+      ['portkey', 'direct'],
     ],
     goals: [
-      { kind: 'addedP50', subject: 'gateway', reference: 'direct', maxMs: 1 },
+      {
+        kind: 'addedP50',
+        subject: 'gateway',
+        reference: 'direct',
+        maxMs: 0.35,
+      },
     ],
   },
   {
     id: 'chat-c32',
     title: 'Chat completion, non-streaming, concurrency 32 (throughput)',
+    shape: 'openai',
     method: 'POST',
     path: '/v1/chat/completions',
     body: { model: 'bench-model', messages: CHAT_MESSAGES },
     connections: 32,
     chunksPerRequest: 0,
-    runs: ALL_THREE,
-    compare: [['gateway', 'baseline']],
+    runs: FOUR_TARGETS,
+    compare: AGAINST_FLOOR_AND_PEER,
     addedLatency: [],
     goals: [
-      {
-        kind: 'ratio',
-        metric: 'rps',
-        subject: 'gateway',
-        reference: 'baseline',
-        min: 0.8,
-      },
+      atLeast('rps', 'gateway', 'floor', 0.8),
+      atLeast('rps', 'gateway', 'portkey', 4),
     ],
   },
-  {
-    id: 'chat-stream-200',
-    title: 'Chat completion, streaming 200 chunks, concurrency 8',
-    method: 'POST',
-    path: '/v1/chat/completions',
-    // include_usage so both paths carry the same frames (the gateway drops the
-    // usage chunk when the client did not ask for it).
-    body: {
-      model: 'bench-model',
-      messages: CHAT_MESSAGES,
-      stream: true,
-      stream_options: { include_usage: true },
-      bench_chunks: 200,
-    },
-    connections: 8,
-    chunksPerRequest: 200,
-    countChunks: countChatChunks,
-    runs: ALL_THREE,
-    compare: [['gateway', 'baseline']],
-    addedLatency: [],
-    goals: [
-      {
-        kind: 'ratio',
-        metric: 'chunksPerSec',
-        subject: 'gateway',
-        reference: 'baseline',
-        min: 0.8,
-      },
-    ],
-  },
+  chatStream200('openai'),
+  chatStream200('vllm'),
   {
     id: 'responses-stream-500',
     title:
       'Responses stream of 500 chunks vs the same stream through chat pass-through, concurrency 8',
+    shape: 'openai',
     method: 'POST',
     path: '/v1/chat/completions',
     // The chunk count rides in the model name: the Responses mapping does not
     // forward unknown body fields upstream.
-    body: {
-      model: 'bench-chunks-500',
-      messages: CHAT_MESSAGES,
-      stream: true,
-      stream_options: { include_usage: true },
-    },
+    body: chatStreamBody('bench-chunks-500'),
     connections: 8,
     chunksPerRequest: 500,
     countChunks: countChatChunks,
     warmupSeconds: 10,
     runs: [
-      'gateway',
+      { name: 'pass-through', process: 'gateway' },
       {
-        name: 'gateway-responses',
+        name: 'responses',
         process: 'gateway',
         path: '/v1/responses',
         body: {
@@ -205,28 +191,21 @@ export const SCENARIOS = [
           input: 'Say hello in five words.',
           stream: true,
         },
-        countChunks: countResponseTextDeltas,
+        countChunks: responseChunks(2),
       },
     ],
-    compare: [['gateway-responses', 'gateway']],
+    compare: [['responses', 'pass-through']],
     addedLatency: [],
-    goals: [
-      {
-        kind: 'ratio',
-        metric: 'cpuUsPerChunk',
-        subject: 'gateway-responses',
-        reference: 'gateway',
-        max: 1.3,
-      },
-    ],
+    goals: [atMost('cpuUsPerChunk', 'responses', 'pass-through', 1.3)],
   },
   {
     id: 'chat-stream-tools-2000',
     title:
       'Chat stream of 2,000 plain-text chunks with tools declared (text tool-call parser on) vs without (pass-through), concurrency 8',
+    shape: 'openai',
     method: 'POST',
     path: '/v1/chat/completions',
-    body: chatStreamBody(2000),
+    body: chatStreamBody('bench-chunks-2000'),
     connections: 8,
     chunksPerRequest: 2000,
     countChunks: countChatChunks,
@@ -236,15 +215,18 @@ export const SCENARIOS = [
       {
         name: 'parser',
         process: 'gateway',
-        // 'bench-model' matches no family, so `auto` runs every family's parser.
-        body: chatStreamBody(2000, { tools: BENCH_TOOLS }),
+        // 'bench-chunks-2000' matches no family, so `auto` runs every family's parser.
+        body: chatStreamBody('bench-chunks-2000', { tools: [WEATHER_TOOL] }),
       },
       {
         // The same tools with the parser switched off (tool_choice "none"):
         // what declaring tools costs apart from the parser.
         name: 'tools-no-parser',
         process: 'gateway',
-        body: chatStreamBody(2000, { tools: BENCH_TOOLS, tool_choice: 'none' }),
+        body: chatStreamBody('bench-chunks-2000', {
+          tools: [WEATHER_TOOL],
+          tool_choice: 'none',
+        }),
       },
     ],
     compare: [
@@ -253,13 +235,7 @@ export const SCENARIOS = [
     ],
     addedLatency: [['parser', 'pass-through']],
     goals: [
-      {
-        kind: 'ratio',
-        metric: 'cpuUsPerChunk',
-        subject: 'parser',
-        reference: 'pass-through',
-        max: 1.1,
-      },
+      atMost('cpuUsPerChunk', 'parser', 'pass-through', 1.1),
       {
         kind: 'addedP50PerChunk',
         subject: 'parser',
@@ -268,18 +244,23 @@ export const SCENARIOS = [
       },
     ],
   },
+  AGENT_SCENARIO,
   {
     id: 'models-c32',
     // Since ModelsModule the gateway answers from its cached, aggregated model
     // list instead of forwarding, so its figure is not a pass-through cost.
     title: 'GET /v1/models, concurrency 32 (gateway: cached aggregate list)',
+    shape: 'openai',
     method: 'GET',
     path: '/v1/models',
     connections: 32,
     chunksPerRequest: 0,
-    runs: ALL_THREE,
-    compare: [['gateway', 'baseline']],
+    runs: ['direct', 'floor', 'gateway'],
+    compare: [['gateway', 'floor']],
     addedLatency: [],
     goals: [],
   },
 ];
+
+/** Idle RSS targets: after start, once /health answered, after a forced GC. */
+export const MEMORY_GOALS = [{ process: 'gateway', maxMiB: 100 }];

@@ -16,7 +16,7 @@ import { OpenAiExceptionFilter } from './common/errors/openai-exception.filter.j
 import { clientErrorHandler } from './common/http/client-error-handler.js';
 import { installClosingAnswer } from './common/http/closing-answer.js';
 import { serverTimeoutOptions } from './common/http/server-timeouts.js';
-import { ValidateBodyPipe } from './common/http/validate-body.pipe.js';
+import { ValidateRequestPipe } from './common/http/validate-request.pipe.js';
 import { logAccess } from './common/logging/access-log.js';
 import { PinoNestLogger } from './common/logging/pino-nest-logger.js';
 import { installRequestContext } from './common/logging/request-context.js';
@@ -85,7 +85,7 @@ export function configureApp(
 ): void {
   app.useLogger(new PinoNestLogger(logger));
   app.useGlobalFilters(new OpenAiExceptionFilter());
-  app.useGlobalPipes(new ValidateBodyPipe());
+  app.useGlobalPipes(new ValidateRequestPipe());
   const security = app.get<ConfigType<typeof securityConfig>>(
     securityConfig.KEY,
   );

@@ -70,7 +70,7 @@ export function parseCliArgs(args: readonly string[]): CliCommand {
 }
 
 /** The `--help` text: the flags, then every setting with its default. */
-export function usage(): string {
+function usage(): string {
   return [
     'Usage: open-responses-gateway [options]',
     '',

@@ -7,7 +7,7 @@ import {
 import { TOOL_CALL_FORMAT_HEADER } from '../protocol/gateway-headers.js';
 
 /** The request body field that picks the format; never sent upstream. */
-export const AGENT_FORMAT_FIELD = 'agent_format';
+const AGENT_FORMAT_FIELD = 'agent_format';
 
 /**
  * The format of one request: the body's `agent_format`, else the

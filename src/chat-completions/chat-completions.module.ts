@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
 import { McpModule } from '../mcp/mcp.module.js';
 import { ModelCallModule } from '../model-call/model-call.module.js';
+import { ChatCompletionAnswerService } from './chat-completion-answer.service.js';
 import { ChatCompletionsController } from './chat-completions.controller.js';
 import { ChatCompletionsService } from './chat-completions.service.js';
 
@@ -9,6 +10,6 @@ import { ChatCompletionsService } from './chat-completions.service.js';
 @Module({
   imports: [ModelCallModule, McpModule, LifecycleModule],
   controllers: [ChatCompletionsController],
-  providers: [ChatCompletionsService],
+  providers: [ChatCompletionsService, ChatCompletionAnswerService],
 })
 export class ChatCompletionsModule {}

@@ -38,10 +38,19 @@ import {
   wantsMcpTools,
 } from '../mcp/tool-loop/request-toolset.js';
 import {
+  gatewayChunk,
+  keepingUpstreamText,
+  type UpstreamChunk,
+} from '../llm-client/decoder/stream-items.js';
+import {
+  chunkLane,
+  passThroughLane,
+  upstreamChunkLane,
+} from '../llm-client/decoder/stream-lanes.js';
+import {
   type ChatStreamItem,
   isVerbatim,
-  passThroughShortcut,
-} from '../llm-client/verbatim-chunk.js';
+} from '../llm-client/decoder/verbatim-chunk.js';
 import { ToolLoopService } from '../mcp/tool-loop/tool-loop.service.js';
 import {
   ModelCallService,
@@ -95,12 +104,19 @@ export class ChatCompletionsService {
     const chatRequest = chatRequestFor(withoutAgentFormat(request), format);
     const modelOptions = modelOptionsFor(options, format);
     const toolset = this.toolsetFor(chatRequest, options);
-    if (format.kind !== 'tags' && !toolset.active) {
-      return this.passThrough(chatRequest, modelOptions);
+    if (toolset.active) {
+      return this.toolLoopStream(chatRequest, modelOptions, toolset).pipe(
+        chunksFor(format),
+        map(gatewayChunk),
+      );
     }
-    return this.streamWith(chatRequest, modelOptions, toolset).pipe(
-      chunksFor(format),
-    );
+    if (format.kind === 'tags') {
+      // Chunks the tag rewriter lets through unchanged keep their text.
+      return this.ownStream(chatRequest, modelOptions).pipe(
+        keepingUpstreamText(chunksFor(format)),
+      );
+    }
+    return this.passThrough(chatRequest, modelOptions);
   }
 
   private formatOf(
@@ -147,29 +163,35 @@ export class ChatCompletionsService {
     options: ChatCompletionOptions,
   ): Observable<ChatStreamItem> {
     const wantsUsage = request.stream_options?.include_usage === true;
-    const items$ = this.model.streamItems(
+    const items$ = this.model.stream(
       request,
       options,
-      passThroughShortcut(wantsUsage),
+      passThroughLane(wantsUsage),
     );
     return wantsUsage ? items$ : withoutUsage(items$);
   }
 
-  /** The MCP tool loop's stream, or a stream whose tool calls become text. */
-  private streamWith(
+  /** The upstream's chunks with their text, for a step that rewrites some (tool calls as tags). */
+  private ownStream(
+    request: ChatCompletionRequest,
+    options: ChatCompletionOptions,
+  ): Observable<UpstreamChunk> {
+    const wantsUsage = request.stream_options?.include_usage === true;
+    const pairs$ = this.model.stream(request, options, upstreamChunkLane);
+    return wantsUsage ? pairs$ : withoutUsage(pairs$);
+  }
+
+  /** The MCP tool loop's rounds as one continuous chunk stream. */
+  private toolLoopStream(
     request: ChatCompletionRequest,
     options: ChatCompletionOptions,
     toolset: RequestToolset,
   ): Observable<ChatCompletionChunk> {
     const wantsUsage = request.stream_options?.include_usage === true;
-    if (toolset.active) {
-      const loop$ = this.toolLoop.run(toolset.addTo(request), toolset, (body) =>
-        this.model.stream(body, options),
-      );
-      return toChatChunks(loop$, { includeUsage: wantsUsage });
-    }
-    const chunks$ = this.model.stream(request, options);
-    return wantsUsage ? chunks$ : withoutUsage(chunks$);
+    const loop$ = this.toolLoop.run(toolset.addTo(request), toolset, (body) =>
+      this.model.stream(body, options, chunkLane),
+    );
+    return toChatChunks(loop$, { includeUsage: wantsUsage });
   }
 
   private toolsetFor(
@@ -185,17 +207,19 @@ export class ChatCompletionsService {
 /** Removes what `include_usage` added when the client did not ask for it. */
 function withoutUsage<T extends ChatStreamItem>(
   items$: Observable<T>,
-): Observable<T> {
+): Observable<T | UpstreamChunk> {
   return items$.pipe(
     filter(
-      (item) => isVerbatim(item) || !(item.choices.length === 0 && item.usage),
+      (item) =>
+        isVerbatim(item) ||
+        !(item.chunk.choices.length === 0 && item.chunk.usage),
     ),
     map((item) => {
-      if (isVerbatim(item) || !('usage' in item)) {
+      if (isVerbatim(item) || !('usage' in item.chunk)) {
         return item;
       }
-      const { usage: _usage, ...rest } = item;
-      return rest as T;
+      const { usage: _usage, ...rest } = item.chunk;
+      return gatewayChunk(rest);
     }),
   );
 }

@@ -1,23 +1,22 @@
 import { toOpenAiError } from '../common/errors/gateway.exception.js';
 import { dataFrame, type SseFormat } from '../common/sse/sse-writer.js';
-import { upstreamTextOf } from '../llm-client/chat-sse.parser.js';
 import {
   type ChatStreamItem,
   isVerbatim,
-} from '../llm-client/verbatim-chunk.js';
+} from '../llm-client/decoder/verbatim-chunk.js';
 
 /** Chat Completions streams: `data:` frames, `[DONE]`, errors in-band as OpenAI does. */
 export const chatSseFormat: SseFormat<ChatStreamItem> = {
-  frame: (chunk) => {
-    if (isVerbatim(chunk)) {
-      return `data: ${chunk.json}\n\n`;
+  frame: (item) => {
+    if (isVerbatim(item)) {
+      return `data: ${item.json}\n\n`;
     }
     // An unchanged chunk goes out as the upstream wrote it (no second
     // stringify); text spread over several `data:` lines is re-serialised.
-    const text = upstreamTextOf(chunk);
-    return text !== undefined && !text.includes('\n')
-      ? `data: ${text}\n\n`
-      : dataFrame(chunk);
+    const raw = item.raw;
+    return raw !== undefined && !raw.includes('\n')
+      ? `data: ${raw}\n\n`
+      : dataFrame(item.chunk);
   },
   errorFrame: (error) => dataFrame(toOpenAiError(error).body),
   trailer: 'data: [DONE]\n\n',

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isRecord } from '../common/is-record.js';
 
 /** The environment a config file's variable references are resolved against. */
 export type ConfigFileEnvironment = Readonly<
@@ -105,11 +106,6 @@ export abstract class ConfigEntryChecker {
       : `${this.section}.${this.name}`;
     this.problems.push(`${path}: ${reason}`);
   }
-}
-
-/** A plain JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The URL `text` parses to, or undefined. */

@@ -1,11 +1,11 @@
 import { IsInt, Max, Min } from 'class-validator';
+import { Setting } from './setting.decorator.js';
 
 /** Process lifecycle: how shutdown drains. */
 export class LifecycleEnvironment {
-  /**
-   * Seconds in-flight requests and streams may run on after SIGTERM before
-   * they are cut and the process exits.
-   */
+  @Setting(
+    'Seconds in-flight requests and streams may run on after `SIGTERM` before they are cut',
+  )
   @IsInt()
   @Min(0)
   @Max(86_400)

@@ -8,7 +8,7 @@ import { getHeapStatistics } from 'node:v8';
  * stays well under half the heap and leaves the rest to request bodies
  * (MAX_INFLIGHT_BODY_BYTES), streams and garbage not yet collected.
  */
-export const MEMORY_STORE_HEAP_SHARE = 1 / 8;
+const MEMORY_STORE_HEAP_SHARE = 1 / 8;
 
 /** MEMORY_STORE_MAX_BYTES when set, else an eighth of the heap limit. */
 export function memoryStoreMaxBytes(

@@ -7,8 +7,8 @@ import {
   InvalidEnvironmentError,
   loadDotEnvFile,
   readEnvironment,
-  validateEnvironment,
 } from './read-environment.js';
+import { validateEnvironment } from './validate-environment.js';
 
 function failureOf(raw: Record<string, string>): InvalidEnvironmentError {
   try {
@@ -146,15 +146,57 @@ describe(readEnvironment.name, () => {
 });
 
 describe(validateEnvironment.name, () => {
-  it('returns the raw config when it is valid', () => {
-    const raw = { API_ADAPTER_PORT: '1234' };
-    expect(validateEnvironment(raw)).toBe(raw);
+  it('returns the typed environment when it is valid', () => {
+    const sut = validateEnvironment({ API_ADAPTER_PORT: '1234' });
+    expect(sut.server.API_ADAPTER_PORT).toBe(1234);
+    expect(sut.lifecycle.SHUTDOWN_GRACE_SECONDS).toBe(30);
+  });
+
+  it('keeps only settings in each group, frozen', () => {
+    const sut = validateEnvironment({ PATH: '/usr/bin', LOG_LEVEL: 'warn' });
+    expect(sut.server).not.toHaveProperty('PATH');
+    expect(sut.upstream).not.toHaveProperty('LOG_LEVEL');
+    expect(Object.isFrozen(sut)).toBe(true);
+    expect(Object.isFrozen(sut.server)).toBe(true);
   });
 
   it('throws the same error as readEnvironment', () => {
     expect(() => validateEnvironment({ API_ADAPTER_PORT: 'abc' })).toThrow(
       InvalidEnvironmentError,
     );
+  });
+});
+
+describe('readEnvironment, memoised', () => {
+  it('validates an environment once while its settings keep their text', () => {
+    const first = readEnvironment({ API_ADAPTER_PORT: '7001', HOME: '/a' });
+    // Another object, other unrelated variables, an empty (unset) setting.
+    const again = readEnvironment({
+      API_ADAPTER_PORT: '7001',
+      HOME: '/b',
+      OPENAI_API_KEY: '',
+    });
+    expect(again).toBe(first);
+  });
+
+  it('validates again when a setting changes, never answering a stale one', () => {
+    const first = readEnvironment({ API_ADAPTER_PORT: '7002' });
+    const second = readEnvironment({ API_ADAPTER_PORT: '7003' });
+    expect(second).not.toBe(first);
+    expect(second.server.API_ADAPTER_PORT).toBe(7003);
+    expect(readEnvironment({ API_ADAPTER_PORT: '7002' }).server).toMatchObject({
+      API_ADAPTER_PORT: 7002,
+    });
+  });
+
+  it('never memoises a failure', () => {
+    expect(() => readEnvironment({ API_ADAPTER_PORT: 'abc' })).toThrow(
+      InvalidEnvironmentError,
+    );
+    expect(() => readEnvironment({ API_ADAPTER_PORT: 'abc' })).toThrow(
+      InvalidEnvironmentError,
+    );
+    expect(readEnvironment({}).server.API_ADAPTER_PORT).toBe(8080);
   });
 });
 

@@ -1,33 +1,12 @@
 import { existsSync } from 'node:fs';
-import { ConversationEnvironment } from './conversation.env.js';
-import { parseEnvironment, type RawEnvironment } from './env-parsing.js';
-import { LifecycleEnvironment } from './lifecycle.env.js';
-import { ResponsesEnvironment } from './responses.env.js';
-import { SecurityEnvironment, securityProblems } from './security.env.js';
-import { ServerEnvironment } from './server.env.js';
-import { StorageEnvironment } from './storage.env.js';
-import { UpstreamEnvironment } from './upstream.env.js';
-import { UpstreamsEnvironment } from './upstreams.env.js';
+import type { RawEnvironment } from './env-parsing.js';
+import {
+  allSettingNames,
+  type GatewayEnvironment,
+} from './environment-groups.js';
+import { validateEnvironment } from './validate-environment.js';
 
-/** Every environment group, validated. Add a group here when a feature adds settings. */
-export interface GatewayEnvironment {
-  server: ServerEnvironment;
-  upstream: UpstreamEnvironment;
-  conversation: ConversationEnvironment;
-  upstreams: UpstreamsEnvironment;
-  storage: StorageEnvironment;
-  security: SecurityEnvironment;
-  lifecycle: LifecycleEnvironment;
-  responses: ResponsesEnvironment;
-}
-
-/** Thrown once at start-up, naming every bad key at once. */
-export class InvalidEnvironmentError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid environment variables: ${problems.join(', ')}`);
-    this.name = InvalidEnvironmentError.name;
-  }
-}
+export { InvalidEnvironmentError } from './validate-environment.js';
 
 /**
  * Loads `.env` from the working directory into `process.env`, never
@@ -40,54 +19,30 @@ export function loadDotEnvFile(path = '.env'): void {
   }
 }
 
+/** The last environment validated, and the text of its settings. */
+let last: { settingsText: string; environment: GatewayEnvironment } | undefined;
+
 /**
- * Validates the whole environment and returns it typed.
- * This module and ConfigModule's loader are the only readers of `process.env`.
+ * The whole environment, validated and typed. Validation runs once per
+ * distinct environment: ConfigModule's `validate` hook, every config
+ * namespace and the app set-up all read this one object while the settings
+ * keep their text. The text, not the object, is the key: `process.env` is
+ * one mutable object, and tests start apps one after another in one process
+ * with different settings in it.
+ * Only src/config reads `process.env`: here, and for the `${VAR}` references
+ * of the MCP and upstreams files.
  */
 export function readEnvironment(
   raw: RawEnvironment = process.env,
 ): GatewayEnvironment {
-  const server = parseEnvironment(ServerEnvironment, raw);
-  const upstream = parseEnvironment(UpstreamEnvironment, raw);
-  const conversation = parseEnvironment(ConversationEnvironment, raw);
-  const upstreams = parseEnvironment(UpstreamsEnvironment, raw);
-  const storage = parseEnvironment(StorageEnvironment, raw);
-  const security = parseEnvironment(SecurityEnvironment, raw);
-  const lifecycle = parseEnvironment(LifecycleEnvironment, raw);
-  const responses = parseEnvironment(ResponsesEnvironment, raw);
-  const problems = [
-    ...server.errors,
-    ...upstream.errors,
-    ...conversation.errors,
-    ...upstreams.errors,
-    ...storage.errors,
-    ...security.errors,
-    ...lifecycle.errors,
-    ...responses.errors,
-    ...securityProblems(
-      security.value,
-      server.value.FORWARD_CLIENT_AUTH === true,
-    ),
-  ];
-  if (problems.length > 0) {
-    throw new InvalidEnvironmentError(problems);
+  const settingsText = textOfSettings(raw);
+  if (last?.settingsText !== settingsText) {
+    last = { settingsText, environment: validateEnvironment(raw) };
   }
-  return {
-    server: server.value,
-    upstream: upstream.value,
-    conversation: conversation.value,
-    upstreams: upstreams.value,
-    storage: storage.value,
-    security: security.value,
-    lifecycle: lifecycle.value,
-    responses: responses.value,
-  };
+  return last.environment;
 }
 
-/** The `validate` hook of ConfigModule.forRoot: fail the start on any bad key. */
-export function validateEnvironment(
-  raw: Record<string, unknown>,
-): Record<string, unknown> {
-  readEnvironment(raw as RawEnvironment);
-  return raw;
+/** Every setting's text; empty counts as unset, as in parseEnvironment. */
+function textOfSettings(raw: RawEnvironment): string {
+  return JSON.stringify(allSettingNames().map((name) => raw[name] || null));
 }

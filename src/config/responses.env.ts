@@ -8,41 +8,40 @@ import {
   MinLength,
 } from 'class-validator';
 import { EVENT_NAMINGS, type EventNaming } from '../protocol/event-naming.js';
+import { Setting } from './setting.decorator.js';
 
 /** Settings of the Responses API: event naming and compaction. */
 export class ResponsesEnvironment {
-  /**
-   * `openai` (default: `response.reasoning_text.*`, what the official SDKs
-   * require) or `open-responses` (`response.reasoning.*`). A request's
-   * `x-responses-event-naming` header overrides it.
-   */
+  // `openai` is what the official SDKs require (`response.reasoning_text.*`);
+  // a request's `x-responses-event-naming` header overrides it.
+  @Setting(
+    'Raw reasoning event names: `openai` or `open-responses` (see [Event naming](#event-naming-openai-or-open-responses))',
+  )
   @IsIn(EVENT_NAMINGS)
   RESPONSES_EVENT_NAMING: EventNaming = 'openai';
 
-  /**
-   * Secret from which the key sealing compaction items is derived. Unset: a
-   * random key per process, so compaction items only open on the replica
-   * that made them, until it restarts. Secret: never logged.
-   */
+  // Unset, compaction items only open on the replica that made them, until
+  // it restarts.
+  @Setting(
+    'Secret (16+ characters) sealing compaction items; same value on every replica; never logged; unset: a random key per process',
+  )
   @IsOptional()
   @IsString()
   @MinLength(16)
   COMPACTION_SECRET?: string;
 
-  /**
-   * `response.create` messages a WebSocket may queue behind its running
-   * turn; one more closes the socket with 1008. Clients wait for a turn's
-   * terminal event before the next, so a few are plenty.
-   */
+  // Clients wait for a turn's terminal event before the next, so a few are plenty.
+  @Setting(
+    '`response.create` messages a WebSocket may queue behind its running turn; one more closes it (1008)',
+  )
   @IsInt()
   @Min(0)
   @Max(1000)
   WS_MAX_PENDING_TURNS: number = 4;
 
-  /**
-   * Seconds a WebSocket may stay without a running turn and without a
-   * message before it is closed (1000, "idle timeout"); 0: never.
-   */
+  @Setting(
+    'Seconds a WebSocket may sit without a turn or a message before it is closed (1000); 0: never',
+  )
   @IsInt()
   @Min(0)
   @Max(86_400)

@@ -1,23 +1,28 @@
 import { IsOptional, IsString, Matches } from 'class-validator';
 import { loadApiKeys } from './security/api-key-sources.js';
 import { CORS_ORIGINS_PATTERN } from './security/cors-options.js';
+import { Setting } from './setting.decorator.js';
 
 /** Inbound authentication and browser access. */
 export class SecurityEnvironment {
-  /**
-   * Comma-separated keys clients must send as `Authorization: Bearer <key>`.
-   * With GATEWAY_API_KEYS_FILE unset too, the gateway accepts anyone.
-   */
+  // Sent as `Authorization: Bearer <key>`.
+  @Setting(
+    'Comma-separated keys clients send as `Bearer`; unset: no inbound auth',
+  )
   @IsOptional()
   @IsString()
   GATEWAY_API_KEYS?: string;
 
-  /** A file with one key per line (`#` comment lines), e.g. a mounted Secret. */
+  @Setting(
+    'A file of keys, one a line, `#` comments; adds to `GATEWAY_API_KEYS`',
+  )
   @IsOptional()
   @IsString()
   GATEWAY_API_KEYS_FILE?: string;
 
-  /** `*` or comma-separated origins browsers may call from. Unset: CORS off. */
+  @Setting(
+    '`*` or comma-separated origins browsers may call from; unset: CORS off',
+  )
   @IsOptional()
   @Matches(CORS_ORIGINS_PATTERN, {
     message: 'expected * or a comma-separated list of http(s) origins',
@@ -26,7 +31,7 @@ export class SecurityEnvironment {
 }
 
 /** True when inbound auth is configured (by either variable). */
-export function apiKeysConfigured(env: SecurityEnvironment): boolean {
+function apiKeysConfigured(env: SecurityEnvironment): boolean {
   return (
     env.GATEWAY_API_KEYS !== undefined ||
     env.GATEWAY_API_KEYS_FILE !== undefined

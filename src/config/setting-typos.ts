@@ -1,5 +1,5 @@
 /** Most edits (insert, delete, replace a character) between a typo and the setting it means. */
-export const MAX_TYPO_DISTANCE = 2;
+const MAX_TYPO_DISTANCE = 2;
 
 /** One environment variable that is probably a misspelt setting. */
 export interface SettingTypo {

@@ -17,4 +17,13 @@ describe(listSettings.name, () => {
     expect(sut).toMatch(/DEFAULT_TOOL_CALL_TAGS .*\(default: openai\)/);
     expect(sut).toMatch(/OPENAI_API_KEY .*\(default: unset\)/);
   });
+
+  it('prints the Markdown of a description as plain text', () => {
+    const sut = listSettings().find(
+      (s) => s.name === 'MAX_INFLIGHT_BODY_BYTES',
+    );
+    expect(sut?.markdown).toContain('(see [Memory budget](#memory-budget))');
+    expect(sut?.description).toContain('(see Memory budget)');
+    expect(formatSettingsHelp()).not.toMatch(/[`[\]]/);
+  });
 });

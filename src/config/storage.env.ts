@@ -6,14 +6,14 @@ import {
   IsUrl,
   Min,
 } from 'class-validator';
+import { Setting } from './setting.decorator.js';
 
 /** Settings of the response store shared by every replica. */
 export class StorageEnvironment {
-  /**
-   * `redis://[user:password@]host:port/db` (or `rediss://`). When set,
-   * responses live in Redis instead of the in-memory LRU. Secret: it may
-   * carry a password, so it is never logged.
-   */
+  // It may carry a password, hence never logged.
+  @Setting(
+    'A [shared response store](#shared-response-store) in Redis: `redis://…` or `rediss://…`; never logged; unset: in memory',
+  )
   @IsOptional()
   @IsUrl({
     require_tld: false,
@@ -23,21 +23,24 @@ export class StorageEnvironment {
   })
   REDIS_URL?: string;
 
-  /** Seconds a stored response lives after its last use (default 30 days). */
+  @Setting(
+    'Every Redis key expires this long after its conversation was last saved or read',
+  )
   @IsInt()
   @Min(1)
   RESPONSE_TTL_SECONDS: number = 30 * 24 * 60 * 60;
 
-  /** Prefix of every Redis key, so several gateways can share one database. */
+  @Setting(
+    'Prefix of every Redis key, so several gateways (or environments) can share one database',
+  )
   @IsString()
   @IsNotEmpty()
   REDIS_KEY_PREFIX = 'orgw:';
 
-  /**
-   * Bytes (JSON length) the in-memory response store may hold; the least
-   * recently used responses go first past it. Unset: an eighth of V8's heap
-   * limit (see memory-store-budget.ts).
-   */
+  // See memory-store-budget.ts for the share.
+  @Setting(
+    'Bytes (JSON length) the in-memory response store holds; the least recently used go first past it; unset: 1/8 of the heap limit',
+  )
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -1,52 +1,52 @@
 import { IsInt, IsOptional, IsString, IsUrl, Min } from 'class-validator';
+import { Setting } from './setting.decorator.js';
 
 /** Settings of the default Chat Completions upstream. */
 export class UpstreamEnvironment {
-  /** The upstream Chat Completions base URL, including its `/v1`. */
+  @Setting('The upstream Chat Completions base URL, with its `/v1`')
   @IsUrl({ require_tld: false, require_protocol: true })
   OPENAI_BASE_URL_INTERNAL = 'http://localhost:11434/v1';
 
-  /** Sent upstream as a Bearer token. Secret: never logged. */
+  @Setting('Sent upstream as a Bearer token; never logged')
   @IsOptional()
   @IsString()
   OPENAI_API_KEY?: string;
 
+  @Setting('Connect timeout towards the upstream')
   @IsInt()
   @Min(1)
   UPSTREAM_CONNECT_TIMEOUT_MS: number = 10_000;
 
-  /**
-   * Idle time allowed between two bytes from the upstream (and before its headers),
-   * and in a stream between two events: SSE comments alone are not progress.
-   * Long by default: reasoning models may think for minutes before the first token.
-   */
+  // Also before the headers; SSE comments alone are not progress.
+  @Setting(
+    'Idle time allowed between two upstream bytes, and in a stream between two events (long: reasoning models pause)',
+  )
   @IsInt()
   @Min(1)
   UPSTREAM_READ_TIMEOUT_MS: number = 600_000;
 
-  /**
-   * Longest one upstream call may take in all, retries included, however
-   * steadily its bytes arrive: the read timeout alone never ends an upstream
-   * that trickles. Generous, as long reasoning streams are legitimate.
-   */
+  // However steadily its bytes arrive: the read timeout alone never ends an
+  // upstream that trickles. Generous, as long reasoning streams are legitimate.
+  @Setting(
+    'Longest one upstream call may take in all, retries included (see [Upstream limits](#upstream-size-and-time-limits))',
+  )
   @IsInt()
   @Min(1)
   UPSTREAM_TOTAL_TIMEOUT_MS: number = 1_800_000;
 
-  /**
-   * Largest single event of an upstream stream. A few MiB: a tool call's
-   * arguments may carry a base64 image.
-   */
+  @Setting(
+    'Largest single event of an upstream stream (a tool call may carry a base64 image)',
+  )
   @IsInt()
   @Min(1024)
   UPSTREAM_MAX_EVENT_BYTES: number = 8 * 1024 * 1024;
 
-  /** Largest non-streamed upstream body (a completion, a model list). */
+  @Setting('Largest non-streamed upstream body (a completion, a model list)')
   @IsInt()
   @Min(1024)
   UPSTREAM_MAX_BODY_BYTES: number = 32 * 1024 * 1024;
 
-  /** Largest streamed answer, all its events together. */
+  @Setting('Largest streamed upstream answer, all its events together')
   @IsInt()
   @Min(1024)
   UPSTREAM_MAX_ANSWER_BYTES: number = 64 * 1024 * 1024;

@@ -8,54 +8,59 @@ import {
   Min,
 } from 'class-validator';
 import { AGENT_FORMAT_PATTERN } from './agent-format-setting.js';
+import { Setting } from './setting.decorator.js';
 
 /** Settings of several upstreams behind one gateway: routing, retries, fallback. */
 export class UpstreamsEnvironment {
-  /** Path of a JSON file listing named upstreams (`{"upstreams": {...}}`). */
+  @Setting(
+    'JSON file of named upstreams (see [several upstreams](#tool-calls-written-as-text-and-several-upstreams))',
+  )
   @IsOptional()
   @IsString()
   UPSTREAMS_CONFIG_PATH?: string;
 
-  /**
-   * How the default upstream's models write tool calls as text: `auto`,
-   * `none`, a family name or `START,END`. The tool-call parsers check the name.
-   */
+  // The tool-call parsers check the name.
+  @Setting(
+    'Text tool-call parser of the default upstream: `auto`, `none`, a family, or `START,END`',
+  )
   @IsString()
   @IsNotEmpty()
   TOOL_CALL_FORMAT = 'auto';
 
-  /**
-   * How client tool calls reach clients: `openai` (real `tool_calls`), a text
-   * format (`xml`, `llama3`, `qwen3`, `gemma`, `START,END`) or `passthrough`.
-   * A request's `agent_format` field or `x-tool-call-format` header overrides it.
-   */
+  // A request's `agent_format` field or `x-tool-call-format` header overrides it.
+  @Setting(
+    'How tool calls reach clients: `openai`, `xml`, `llama3`, `qwen3`, `gemma`, `passthrough` or `START,END`',
+  )
   @Matches(AGENT_FORMAT_PATTERN, {
     message:
       'expected openai, xml, llama3, qwen3, gemma, passthrough or "START,END"',
   })
   DEFAULT_TOOL_CALL_TAGS = 'openai';
 
-  /** Retries of a refused connection or a 429/502/503 before any byte streamed. */
+  @Setting(
+    'Retries of a failed connect or 429/502/503 before any byte was streamed',
+  )
   @IsInt()
   @Min(0)
   @Max(10)
   UPSTREAM_MAX_RETRIES: number = 2;
 
-  /** Upstream tried once when the retries ran out; overrides the file's `fallback`. */
+  @Setting(
+    "Upstream tried once after the retries (overrides the file's `fallback`)",
+  )
   @IsOptional()
   @IsString()
   UPSTREAM_FALLBACK?: string;
 
-  /** Seconds the aggregated `GET /v1/models` list is cached; 0 disables the cache. */
+  @Setting('How long the aggregated `/v1/models` list is cached (0: off)')
   @IsInt()
   @Min(0)
   MODELS_CACHE_SECONDS: number = 10;
 
-  /**
-   * Seconds between two health probes (`GET /models`) of every upstream,
-   * whose states /ready's body, gateway_upstream_up and the logs report;
-   * 0 turns the probes off (every state stays `unknown`).
-   */
+  // Their states are what /ready's body, gateway_upstream_up and the logs report.
+  @Setting(
+    'Seconds between health probes (`GET /models`) of the upstreams; 0: none (see [Readiness](#readiness))',
+  )
   @IsInt()
   @Min(0)
   @Max(3600)

@@ -3,10 +3,9 @@ import { GatewayException } from '../common/errors/gateway.exception.js';
 import type { ChatCompletionChunk } from '../protocol/chat-completion.types.js';
 import { ChatSseParser } from './chat-sse.parser.js';
 import {
-  type ChatStreamItem,
   passThroughShortcut,
   VerbatimChunk,
-} from './verbatim-chunk.js';
+} from './decoder/verbatim-chunk.js';
 
 const encoder = new TextEncoder();
 
@@ -191,7 +190,7 @@ describe(ChatSseParser.name, () => {
   });
 
   it('passes chunks its verbatim policy accepts as the text they came in', () => {
-    const items: ChatStreamItem[] = [];
+    const items: (ChatCompletionChunk | VerbatimChunk)[] = [];
     const sut = new ChatSseParser<VerbatimChunk>(
       (chunk) => items.push(chunk),
       'test-upstream',
@@ -214,6 +213,20 @@ describe(ChatSseParser.name, () => {
     expect(items[1]).toEqual(last);
     expect(sut.sawFinish).toBe(true);
     expect(sut.sawDone).toBe(true);
+  });
+
+  it("hands on a chunk's upstream text, unless the decoder rewrote the chunk", () => {
+    const seen: [ChatCompletionChunk, string | undefined][] = [];
+    const sut = new ChatSseParser(
+      (chunk, raw) => seen.push([chunk, raw]),
+      'test-upstream',
+    );
+    const kept = JSON.stringify(chunkJson('a'));
+    // A choice without an index gets one: the text no longer says the same.
+    const rewritten = kept.replace('"index":0,', '');
+    sut.feed(encoder.encode(`data: ${kept}\n\ndata: ${rewritten}\n\n`));
+    expect(seen.map(([, raw]) => raw)).toEqual([kept, undefined]);
+    expect(seen[1]?.[0].choices[0]?.index).toBe(0);
   });
 
   describe('with maxEventBytes', () => {

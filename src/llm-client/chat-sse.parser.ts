@@ -11,27 +11,19 @@ import {
   decodeErrorBody,
   upstreamErrorException,
 } from './decoder/error-decoder.js';
-import { isRawObject, type RawObject } from './decoder/raw-fields.js';
+import { type RawObject } from './decoder/raw-fields.js';
+import type { ShortcutRoute } from './decoder/verbatim-chunk.js';
 import { tooLargeException } from './upstream-limits.js';
-import type { ShortcutRoute } from './verbatim-chunk.js';
+import { isRecord } from '../common/is-record.js';
 
 /**
- * The upstream's own JSON text of each chunk the parser emitted, so a chunk
- * that reaches the client unchanged is written as it came instead of being
- * serialised again. Emitted chunks are treated as immutable: a stage that
- * changes a chunk emits a new object, which has no entry here.
+ * Told of each parsed chunk, with the upstream's JSON text of it when that
+ * still says exactly what the chunk says (see UpstreamChunk), else undefined.
  */
-const upstreamText = new WeakMap<object, string>();
-
-/** The upstream's JSON text of an unchanged chunk, if the parser produced it. */
-export function upstreamTextOf(chunk: object): string | undefined {
-  return upstreamText.get(chunk);
-}
-
-/** Records `data` as the upstream's JSON text of `chunk` (JSON.parse(data) deep-equals it). */
-export function rememberUpstreamText(chunk: object, data: string): void {
-  upstreamText.set(chunk, data);
-}
+export type ParsedChunkListener = (
+  chunk: ChatCompletionChunk,
+  raw: string | undefined,
+) => void;
 
 /**
  * Incremental reader of a Chat Completions SSE body. Feed it bytes split
@@ -54,7 +46,7 @@ export class ChatSseParser<T = never> {
   private failure: GatewayException | null = null;
 
   constructor(
-    private readonly onChunk: (chunk: ChatCompletionChunk) => void,
+    private readonly onChunk: ParsedChunkListener,
     private readonly upstreamName: string,
     private readonly shortcut?: ShortcutRoute<T>,
     maxEventBytes?: number,
@@ -124,7 +116,7 @@ export class ChatSseParser<T = never> {
       );
       return;
     }
-    if (!isRawObject(parsed)) {
+    if (!isRecord(parsed)) {
       this.failure = this.malformed(
         `a stream event is not a JSON object: ${data.slice(0, 200)}`,
       );
@@ -137,13 +129,10 @@ export class ChatSseParser<T = never> {
       return;
     }
     const { chunk, rewritten } = this.chunks.decode(parsed);
-    if (!rewritten) {
-      upstreamText.set(chunk, data);
-    }
     if (chunk.choices.some((c) => c.finish_reason)) {
       this.finishSeen = true;
     }
-    this.onChunk(chunk);
+    this.onChunk(chunk, rewritten ? undefined : data);
   }
 
   /**

@@ -1,13 +1,10 @@
-import { Observable } from 'rxjs';
+import { Observable, type Subscriber, type TeardownLogic } from 'rxjs';
 import type {
   UpstreamMetrics,
   StreamMeter,
 } from './metrics/upstream-metrics.js';
 import { CallTimeouts, type CallTimeLimits } from './call-timeouts.js';
-import type {
-  ChatCompletionChunk,
-  ChatCompletionRequest,
-} from '../protocol/chat-completion.types.js';
+import type { ChatCompletionRequest } from '../protocol/chat-completion.types.js';
 import { readChatStream } from './chat-stream.reader.js';
 import type { UpstreamCallOptions } from './upstream-call.types.js';
 import { ModelCallSummary, type SummarySink } from './model-call-summary.js';
@@ -15,7 +12,8 @@ import { isAbortError, toUpstreamException } from './upstream-errors.js';
 import type { UpstreamSizeLimits } from './upstream-limits.js';
 import type { RetryResult } from './upstream-retry.js';
 import type { UpstreamTarget } from '../config/upstreams/upstream-target.js';
-import type { ChunkShortcut } from './verbatim-chunk.js';
+import { UpstreamChunk } from './decoder/stream-items.js';
+import type { ChunkShortcut, ShortcutRoute } from './decoder/verbatim-chunk.js';
 
 /** What an upstream call needs from LlmClientService: how to send, and its limits. */
 export interface UpstreamCallContext {
@@ -34,8 +32,9 @@ export interface UpstreamCallContext {
 
 /**
  * One streaming chat completion as a cold Observable (see
- * LlmClientService.streamChatItems): sent on subscription, each chunk (or
- * shortcut item) emitted as it is read, unsubscribing aborts the request.
+ * LlmClientService.streamChat): sent on subscription, each chunk (decoded,
+ * with its upstream text) or shortcut item emitted as it is read,
+ * unsubscribing aborts the request.
  * The call ends with `upstream_timeout` when it outlives the total deadline
  * or an event takes longer than the read timeout (CallTimeouts), and with
  * `upstream_bad_response` when an event or the answer outgrows its limit;
@@ -46,89 +45,126 @@ export function streamChatCall<T>(
   body: ChatCompletionRequest,
   options: UpstreamCallOptions & { target: UpstreamTarget },
   shortcut?: ChunkShortcut<T>,
-): Observable<ChatCompletionChunk | T> {
-  return new Observable<ChatCompletionChunk | T>((subscriber) => {
-    const abort = new AbortController();
-    const timeouts = new CallTimeouts(
+): Observable<UpstreamChunk | T> {
+  return new Observable<UpstreamChunk | T>((subscriber) =>
+    new ChatStreamCall(context, body, options, shortcut, subscriber).start(),
+  );
+}
+
+/** One subscription's call: sends, reads, meters, and ends or aborts it. */
+class ChatStreamCall<T> {
+  private readonly abort = new AbortController();
+  private readonly timeouts: CallTimeouts;
+  private readonly summary: ModelCallSummary;
+  private target: UpstreamTarget;
+  // Set once the body was read to its end: aborting then would only cost
+  // an AbortError (with its stack) per stream. A failure leaves it unset:
+  // the upstream must stop sending what nobody reads.
+  private settled = false;
+  private meter: StreamMeter | undefined;
+
+  constructor(
+    private readonly context: UpstreamCallContext,
+    private readonly body: ChatCompletionRequest,
+    private readonly options: UpstreamCallOptions & { target: UpstreamTarget },
+    private readonly shortcut: ChunkShortcut<T> | undefined,
+    private readonly subscriber: Subscriber<UpstreamChunk | T>,
+  ) {
+    this.timeouts = new CallTimeouts(
       context.times,
-      abort.signal,
+      this.abort.signal,
       options.signal,
     );
-    let target = options.target;
-    // Set once the body was read to its end: aborting then would only cost
-    // an AbortError (with its stack) per stream. A failure leaves it unset:
-    // the upstream must stop sending what nobody reads.
-    let settled = false;
-    let meter: StreamMeter | undefined;
-    const summary = new ModelCallSummary(
+    this.target = options.target;
+    this.summary = new ModelCallSummary(
       context.summaries,
-      target.name,
+      this.target.name,
       body.model,
     );
-    const run = async (): Promise<void> => {
-      const answer = await context.send(
-        target,
-        {
-          ...body,
-          stream: true,
-          stream_options: { ...body.stream_options, include_usage: true },
+  }
+
+  /** Starts the call; returns its teardown. */
+  start(): TeardownLogic {
+    this.run()
+      .catch((caught: unknown) => this.fail(caught))
+      .finally(() => this.timeouts.stop());
+    return () => this.cancel();
+  }
+
+  private async run(): Promise<void> {
+    const { body, options, summary, subscriber } = this;
+    const answer = await this.context.send(
+      this.target,
+      {
+        ...body,
+        stream: true,
+        stream_options: { ...body.stream_options, include_usage: true },
+      },
+      { ...options, signal: this.timeouts.signal },
+    );
+    this.target = answer.target;
+    summary.answeredBy(this.target.name);
+    const meter = this.context.meter.stream(this.target.name, body.model);
+    this.meter = meter;
+    this.timeouts.watchEvents();
+    const end = await readChatStream(
+      answer.response.body,
+      this.target.name,
+      (chunk, raw) => {
+        meter.chunk(chunk);
+        summary.chunk(chunk);
+        subscriber.next(new UpstreamChunk(chunk, raw));
+      },
+      {
+        isClosed: () => subscriber.closed,
+        flow: options.flow,
+        shortcut: this.shortcutRoute(),
+        limits: this.context.sizes,
+        onProgress: this.timeouts.progress,
+      },
+    );
+    if (end === 'closed') {
+      return;
+    }
+    this.settled = true;
+    meter.end();
+    summary.end();
+    subscriber.complete();
+  }
+
+  /** Where shortcut items go: the meter reads usage only, which no shortcut item carries. */
+  private shortcutRoute(): ShortcutRoute<T> | undefined {
+    const read = this.shortcut;
+    return (
+      read && {
+        read,
+        onItem: (item) => {
+          this.summary.item();
+          this.subscriber.next(item);
         },
-        { ...options, signal: timeouts.signal },
-      );
-      target = answer.target;
-      summary.answeredBy(target.name);
-      meter = context.meter.stream(target.name, body.model);
-      timeouts.watchEvents();
-      const end = await readChatStream(
-        answer.response.body,
-        target.name,
-        (chunk) => {
-          meter?.chunk(chunk);
-          summary.chunk(chunk);
-          subscriber.next(chunk);
-        },
-        {
-          isClosed: () => subscriber.closed,
-          flow: options.flow,
-          // The meter reads usage only, which no shortcut item carries.
-          shortcut: shortcut && {
-            read: shortcut,
-            onItem: (item) => {
-              summary.item();
-              subscriber.next(item);
-            },
-          },
-          limits: context.sizes,
-          onProgress: timeouts.progress,
-        },
-      );
-      if (end === 'closed') {
-        return;
       }
-      settled = true;
-      meter.end();
-      summary.end();
-      subscriber.complete();
-    };
-    run()
-      .catch((caught: unknown) => {
-        const error = timeouts.explain(caught, target.name);
-        meter?.end(error);
-        summary.end(error);
-        if (subscriber.closed) {
-          return;
-        }
-        subscriber.error(
-          isAbortError(error) ? error : toUpstreamException(error, target.name),
-        );
-      })
-      .finally(() => timeouts.stop());
-    return () => {
-      timeouts.stop();
-      if (!settled) {
-        summary.end(new DOMException('cancelled', 'AbortError'));
-        abort.abort();
-      }
-    };
-  });
+    );
+  }
+
+  private fail(caught: unknown): void {
+    const error = this.timeouts.explain(caught, this.target.name);
+    this.meter?.end(error);
+    this.summary.end(error);
+    if (this.subscriber.closed) {
+      return;
+    }
+    this.subscriber.error(
+      isAbortError(error)
+        ? error
+        : toUpstreamException(error, this.target.name),
+    );
+  }
+
+  private cancel(): void {
+    this.timeouts.stop();
+    if (!this.settled) {
+      this.summary.end(new DOMException('cancelled', 'AbortError'));
+      this.abort.abort();
+    }
+  }
 }

@@ -1,12 +1,11 @@
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import type { FlowControl } from '../common/sse/flow-control.js';
-import { ChatSseParser } from './chat-sse.parser.js';
-import type { ChatCompletionChunk } from '../protocol/chat-completion.types.js';
+import { ChatSseParser, type ParsedChunkListener } from './chat-sse.parser.js';
 import {
   tooLargeException,
   type UpstreamSizeLimits,
 } from './upstream-limits.js';
-import type { ShortcutRoute } from './verbatim-chunk.js';
+import type { ShortcutRoute } from './decoder/verbatim-chunk.js';
 
 /** How {@link readChatStream} stopped. */
 export type ChatStreamEnd = 'finished' | 'closed';
@@ -22,7 +21,7 @@ export type ChatStreamEnd = 'finished' | 'closed';
 export async function readChatStream<T = never>(
   body: AsyncIterable<unknown>,
   upstreamName: string,
-  onChunk: (chunk: ChatCompletionChunk) => void,
+  onChunk: ParsedChunkListener,
   options: {
     isClosed: () => boolean;
     flow?: FlowControl;

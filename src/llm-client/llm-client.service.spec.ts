@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Readable } from 'node:stream';
-import { lastValueFrom, toArray, type Observable } from 'rxjs';
+import { lastValueFrom, map, toArray, type Observable } from 'rxjs';
 import { Logger } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { completion, textStream } from '../../test/support/chat-chunks.js';
@@ -9,6 +9,7 @@ import { FakeUpstream } from '../../test/support/fake-upstream.js';
 import { waitUntil } from '../../test/support/wait-until.js';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import type { ChatCompletionChunk } from '../protocol/chat-completion.types.js';
+import type { UpstreamChunk } from './decoder/stream-items.js';
 import { LlmClientService } from './llm-client.service.js';
 import { UpstreamRegistry } from './upstream-registry.service.js';
 import { UpstreamRouter } from './upstream-router.service.js';
@@ -177,7 +178,7 @@ describe(LlmClientService.name, () => {
     });
     const seen: ChatCompletionChunk[] = [];
     const error = await collect(
-      sut.streamChatCompletion({ model: 'm', messages: [hello] }),
+      chunksOf(sut.streamChat({ model: 'm', messages: [hello] })),
       seen,
     ).catch((e: unknown) => e);
     expect(seen.length).toBeGreaterThan(0);
@@ -192,9 +193,9 @@ describe(LlmClientService.name, () => {
       { kind: 'stream', chunks: textStream(['ok']) },
     );
     const chunks = await lastValueFrom(
-      sut
-        .streamChatCompletion({ model: 'm', messages: [hello] })
-        .pipe(toArray()),
+      chunksOf(sut.streamChat({ model: 'm', messages: [hello] })).pipe(
+        toArray(),
+      ),
     );
     expect(chunks.map((c) => c.choices[0]?.delta.content).join('')).toBe('ok');
     expect(one.chatRequests).toHaveLength(2);
@@ -346,6 +347,13 @@ describe(LlmClientService.name, () => {
     });
   });
 });
+
+/** The decoded chunks of a stream read without a shortcut. */
+function chunksOf(
+  pairs$: Observable<UpstreamChunk>,
+): Observable<ChatCompletionChunk> {
+  return pairs$.pipe(map((pair) => pair.chunk));
+}
 
 /** Subscribes, pushing every chunk into `seen`, until the stream ends. */
 function collect(

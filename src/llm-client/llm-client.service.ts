@@ -15,15 +15,13 @@ import { ModelCallMetrics } from './metrics/model-call-metrics.js';
 import { UpstreamMetrics } from './metrics/upstream-metrics.js';
 import type {
   ChatCompletion,
-  ChatCompletionChunk,
   ChatCompletionRequest,
 } from '../protocol/chat-completion.types.js';
-import { CallTimeouts } from './call-timeouts.js';
+import { completeChatCall } from './chat-completion.call.js';
 import {
   streamChatCall,
   type UpstreamCallContext,
 } from './chat-stream.call.js';
-import { ModelCallSummary } from './model-call-summary.js';
 import { toolTurnsAsText } from './tool-turns.mapper.js';
 import { probeUpstream } from './upstream-probe.js';
 import type {
@@ -32,8 +30,9 @@ import type {
 } from './upstream-call.types.js';
 import { upstreamCall } from './upstream-errors.js';
 import { UpstreamRegistry } from './upstream-registry.service.js';
-import type { ChunkShortcut } from './verbatim-chunk.js';
-import { ensureOk, readCompletion, readJsonBody } from './upstream-response.js';
+import type { UpstreamChunk } from './decoder/stream-items.js';
+import type { ChunkShortcut } from './decoder/verbatim-chunk.js';
+import { ensureOk, readJsonBody } from './upstream-response.js';
 import {
   retryMessage,
   sendWithRetries,
@@ -113,69 +112,34 @@ export class LlmClientService implements OnApplicationShutdown {
   }
 
   /** A non-streaming chat completion, within UPSTREAM_TOTAL_TIMEOUT_MS. */
-  async createChatCompletion(
+  createChatCompletion(
     body: ChatCompletionRequest,
     options: UpstreamCallOptions = {},
   ): Promise<ChatCompletion> {
-    const first = options.target ?? this.defaultTarget;
-    const timeouts = new CallTimeouts(this.callContext.times, options.signal);
-    const summary = new ModelCallSummary(
-      this.callContext.summaries,
-      first.name,
-      body.model,
-    );
-    try {
-      const { response, target } = await this.send(
-        first,
-        { ...body, stream: false },
-        { ...options, signal: timeouts.signal },
-      );
-      summary.answeredBy(target.name);
-      const completion = await readCompletion(
-        response,
-        target,
-        this.callContext.sizes.maxBodyBytes,
-      );
-      this.meter.usage(completion.model || body.model, completion.usage);
-      summary.completion(completion);
-      summary.end();
-      return completion;
-    } catch (error) {
-      const explained = timeouts.explain(error, first.name);
-      summary.end(explained);
-      throw explained;
-    } finally {
-      timeouts.stop();
-    }
+    return completeChatCall(this.callContext, body, {
+      ...options,
+      target: options.target ?? this.defaultTarget,
+    });
   }
 
   /**
    * A streaming chat completion. Nothing is sent until subscription; the
-   * first chunk arrives only after a 2xx status, so an upstream error before
+   * first item arrives only after a 2xx status, so an upstream error before
    * the first byte surfaces as an error before any emission (and only then is
    * it retried). Unsubscribing aborts the upstream request.
    * `stream_options.include_usage` is always requested so usage is never lost.
    * The call is bounded by UPSTREAM_TOTAL_TIMEOUT_MS, the wait between two
    * events by UPSTREAM_READ_TIMEOUT_MS, and its size by the size limits.
+   *
+   * Each chunk comes decoded, with its upstream text (UpstreamChunk), except
+   * a payload that `shortcut` turns into an item from its text alone: that
+   * item comes instead, never parsed (see StreamLane).
    */
-  streamChatCompletion(
-    body: ChatCompletionRequest,
-    options: UpstreamCallOptions = {},
-  ): Observable<ChatCompletionChunk> {
-    // Without a shortcut, every chunk is parsed.
-    return this.streamChatItems(body, options);
-  }
-
-  /**
-   * As streamChatCompletion, but a chunk that `shortcut` turns into an item
-   * from its text arrives as that item, never parsed: the fast paths of a
-   * pass-through (VerbatimChunk) and of plain text deltas.
-   */
-  streamChatItems<T = never>(
+  streamChat<T = never>(
     body: ChatCompletionRequest,
     options: UpstreamCallOptions = {},
     shortcut?: ChunkShortcut<T>,
-  ): Observable<ChatCompletionChunk | T> {
+  ): Observable<UpstreamChunk | T> {
     return streamChatCall(
       this.callContext,
       body,

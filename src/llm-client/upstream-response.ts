@@ -7,9 +7,9 @@ import {
 } from './upstream-errors.js';
 import type { ChatCompletion } from '../protocol/chat-completion.types.js';
 import { decodeCompletion } from './decoder/completion-decoder.js';
-import { isRawObject } from './decoder/raw-fields.js';
 import { tooLargeException } from './upstream-limits.js';
 import type { UpstreamTarget } from '../config/upstreams/upstream-target.js';
+import { isRecord } from '../common/is-record.js';
 
 /** Largest upstream error body the gateway reads to build its message. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -60,7 +60,7 @@ export async function readCompletion(
   maxBytes: number,
 ): Promise<ChatCompletion> {
   const parsed = await readJsonBody(response, target, maxBytes);
-  if (!isRawObject(parsed)) {
+  if (!isRecord(parsed)) {
     throw badResponse(target, 'a completion that is not a JSON object');
   }
   return decodeCompletion(parsed, target.name, (what) =>

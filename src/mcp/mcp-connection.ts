@@ -5,26 +5,22 @@ import {
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { knownSecrets } from '../common/logging/secret-redactor.js';
-import {
-  attemptsAfterDisconnect,
-  reconnectDelayMs,
-  type BackoffPolicy,
-} from './mcp-backoff.js';
-import { mcpErrorResult, toMcpToolResult } from './mcp-result.mapper.js';
+import type { BackoffPolicy } from './mcp-backoff.js';
+import { ReconnectSchedule } from './mcp-reconnect-schedule.js';
+import type { CallToolResultLike } from './mcp-result.mapper.js';
 import {
   mcpEndpoint,
   scrubEndpoint,
   type McpServerConfig,
 } from '../config/mcp-servers/mcp-server-config.js';
 import { describeError, isMcpError, isTransportFailure } from './mcp-errors.js';
+import { StderrTail } from './mcp-stderr-tail.js';
+import { McpToolCache } from './mcp-tool-cache.js';
+import type { McpToolCaller, McpSendOptions } from './mcp-tool-call.js';
 import { listServerTools } from './mcp-tool-list.js';
 import type { McpCachedTool } from './mcp-tool-naming.js';
 import { openMcpClient } from './mcp-transport.factory.js';
-import type {
-  McpCallOptions,
-  McpServerStatus,
-  McpToolResult,
-} from './mcp.types.js';
+import type { McpServerStatus } from './mcp.types.js';
 import type { McpTransportKind } from '../config/mcp-servers/mcp-names.js';
 
 /** Settings one connection needs besides its server's config. */
@@ -41,56 +37,69 @@ export interface McpConnectionOptions {
 type State = 'connecting' | 'connected' | 'waiting' | 'closed';
 
 /**
- * One MCP server: its client, its tool cache, and its reconnects. The first
- * connect and every reconnect after a failure run in the background with
- * exponential backoff; meanwhile the server offers no tools.
+ * One configured MCP server: its client, its connects and reconnects, and
+ * its tool cache (McpToolCache). The first connect and every reconnect after
+ * a failure run in the background with exponential backoff
+ * (ReconnectSchedule); meanwhile the server offers no tools. Tool calls go
+ * through callMcpTool, which turns their failures into results.
  */
-export class McpConnection {
+export class McpConnection implements McpToolCaller {
   private state: State = 'waiting';
   private client: Client | null = null;
-  private tools: McpCachedTool[] = [];
   private kind: McpTransportKind;
   private preferSse = false;
-  /** Connect attempts that failed, or connections lost before they were stable. */
-  private failedAttempts = 0;
-  /** performance.now() when the current connection was established. */
-  private connectedSince = 0;
-  private reconnectTimer: NodeJS.Timeout | null = null;
   private connecting: Promise<void> | null = null;
   private abortConnect: AbortController | null = null;
-  private refreshing: Promise<void> | null = null;
-  private refreshRequested = false;
-  private lastError: string | null = null;
+  private error: string | null = null;
   private lastConnectedAt: Date | null = null;
-  private lastRefreshedAt: Date | null = null;
-  private lastStderrLine: string | null = null;
+  private readonly reconnects: ReconnectSchedule;
+  private readonly stderr: StderrTail;
+  private readonly toolCache: McpToolCache;
   /** Closes of dropped clients still under way; shutdown waits for them. */
   private readonly closing = new Set<Promise<void>>();
   /** The stdio child's pid while connected, else null. */
   pid: number | null = null;
+  readonly toolTimeoutMs: number;
 
   constructor(
     readonly config: McpServerConfig,
     private readonly options: McpConnectionOptions,
   ) {
     this.kind = config.kind === 'stdio' ? 'stdio' : config.transport;
+    this.toolTimeoutMs = options.toolTimeoutMs;
+    this.stderr = new StderrTail(config.name, options.logger);
+    this.reconnects = new ReconnectSchedule(
+      options.backoff,
+      () => void this.connect(),
+    );
+    this.toolCache = new McpToolCache({
+      liveClient: () => (this.connected ? this.client : null),
+      handshaking: () => this.state === 'connecting',
+      list: (client) => this.listTools(client),
+      listFailed: (client, error) => this.onListFailed(client, error),
+    });
   }
 
   get name(): string {
     return this.config.name;
   }
 
-  private get closed(): boolean {
-    return this.state === 'closed';
-  }
-
   get connected(): boolean {
     return this.state === 'connected';
   }
 
+  // A getter, so a check after an await is not narrowed away.
+  private get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  get lastError(): string | null {
+    return this.error;
+  }
+
   /** The cached tools; empty while disconnected. */
   get cachedTools(): readonly McpCachedTool[] {
-    return this.connected ? this.tools : [];
+    return this.connected ? this.toolCache.current : [];
   }
 
   /** Starts the first connect; resolves (never rejects) when it has settled. */
@@ -98,64 +107,35 @@ export class McpConnection {
     return this.connect();
   }
 
-  /** Re-reads the tool list; concurrent calls share one run plus one rerun. */
-  async refresh(): Promise<void> {
-    if (this.state === 'connecting') {
-      this.refreshRequested = true;
-      return;
-    }
-    if (this.refreshing) {
-      this.refreshRequested = true;
-      return this.refreshing;
-    }
-    this.refreshing = this.refreshLoop().finally(() => {
-      this.refreshing = null;
-    });
-    return this.refreshing;
+  /** Re-reads the tool list; one asked for during the handshake runs after it. */
+  refresh(): Promise<void> {
+    return this.toolCache.refresh();
   }
 
-  /** Calls one tool; resolves with an error result on any failure but abort. */
-  async callTool(
+  /**
+   * Sends tools/call; a lost connection also starts a reconnect.
+   * @throws the SDK's error (see McpToolCaller).
+   */
+  async send(
     tool: string,
     args: Record<string, unknown>,
-    options: McpCallOptions,
-  ): Promise<McpToolResult> {
+    options: McpSendOptions,
+  ): Promise<CallToolResultLike> {
     const client = this.client;
     if (!client || !this.connected) {
-      const reason = this.lastError ? `: ${this.lastError}` : '';
-      return mcpErrorResult(
-        `MCP server ${this.name} is not connected${reason}`,
-        null,
-      );
+      throw new Error(`MCP server ${this.name} is not connected`);
     }
-    const timeout = Math.min(
-      options.timeoutMs ?? this.options.toolTimeoutMs,
-      this.options.toolTimeoutMs,
-    );
     try {
-      const result = await client.callTool(
+      return await client.callTool(
         { name: tool, arguments: args },
         undefined,
-        { timeout, ...(options.signal ? { signal: options.signal } : {}) },
+        options,
       );
-      return toMcpToolResult(tool, result);
     } catch (error) {
-      if (options.signal?.aborted) {
-        throw error;
-      }
-      if (isMcpError(error, ErrorCode.RequestTimeout)) {
-        return mcpErrorResult(
-          `MCP tool ${tool} on server ${this.name} timed out after ${timeout} ms`,
-          error,
-        );
-      }
-      if (isTransportFailure(error)) {
+      if (!options.signal?.aborted && isTransportFailure(error)) {
         this.fail(client, error);
       }
-      return mcpErrorResult(
-        `MCP tool ${tool} on server ${this.name} failed: ${describeError(error)}`,
-        error,
-      );
+      throw error;
     }
   }
 
@@ -165,19 +145,16 @@ export class McpConnection {
       transport: this.kind,
       connected: this.connected,
       tools: this.cachedTools.map((t) => t.tool),
-      lastError: this.lastError,
+      lastError: this.error,
       lastConnectedAt: this.lastConnectedAt?.toISOString() ?? null,
-      lastRefreshedAt: this.lastRefreshedAt?.toISOString() ?? null,
+      lastRefreshedAt: this.toolCache.lastRefreshedAt?.toISOString() ?? null,
     };
   }
 
   /** Stops reconnecting and closes the client; a stdio child is gone afterwards. */
   async close(): Promise<void> {
     this.state = 'closed';
-    if (this.reconnectTimer) {
-      clearTimeout(this.reconnectTimer);
-      this.reconnectTimer = null;
-    }
+    this.reconnects.cancel();
     this.abortConnect?.abort();
     await this.connecting;
     this.dropClient(this.client);
@@ -191,8 +168,8 @@ export class McpConnection {
     });
     await this.connecting;
     // A tools/list_changed that arrived during the handshake.
-    if (this.refreshRequested && this.connected) {
-      void this.refresh();
+    if (this.connected) {
+      this.toolCache.runRequested();
     }
   }
 
@@ -201,56 +178,54 @@ export class McpConnection {
       return;
     }
     this.state = 'connecting';
-    this.lastStderrLine = null;
+    this.stderr.reset();
     this.abortConnect = new AbortController();
     let client: Client | null = null;
     try {
-      const opened = await openMcpClient(this.config, {
-        newClient: () => this.newClient(),
-        preferSse: this.preferSse,
-        connectTimeoutMs: this.options.requestTimeoutMs,
-        onStderrLine: (line) => this.onStderrLine(line),
-        signal: this.abortConnect.signal,
-      });
-      client = opened.client;
-      this.client = client;
-      this.kind = opened.kind;
-      this.preferSse = opened.kind === 'sse';
-      this.pid = opened.pid;
-      client.onclose = () =>
-        this.fail(opened.client, new Error('connection closed'));
-      this.tools = await listServerTools(
-        client,
-        this.config,
-        this.options.requestTimeoutMs,
-      );
+      client = await this.openClient(this.abortConnect.signal);
+      const tools = await this.listTools(client);
       if (this.client !== client || this.state !== 'connecting') {
         throw new Error('connection closed during start-up');
       }
       this.state = 'connected';
-      // The backoff is only reset once the connection proved stable (see fail).
-      this.connectedSince = performance.now();
-      this.lastError = null;
-      this.lastConnectedAt = this.lastRefreshedAt = new Date();
+      this.toolCache.replace(tools);
+      this.reconnects.connected();
+      this.error = null;
+      this.lastConnectedAt = new Date();
       this.options.logger.log(
-        `MCP server ${this.name} connected over ${this.kind} with ${this.tools.length} tools`,
+        `MCP server ${this.name} connected over ${this.kind} with ${tools.length} tools`,
       );
     } catch (error) {
       if (this.closed) {
         return;
       }
-      this.lastError = knownSecrets.redact(
-        this.withStderr(scrubEndpoint(describeError(error), this.config)),
-      );
+      this.error = this.describeFailure(error);
       this.dropClient(client);
-      const delay = this.scheduleReconnect();
+      const delay = this.reconnects.afterFailedAttempt();
       this.options.logger.warn(
-        `MCP server ${this.name} (${mcpEndpoint(this.config)}) could not be reached: ${this.lastError}; reconnecting in ${delay} ms`,
+        `MCP server ${this.name} (${mcpEndpoint(this.config)}) could not be reached: ${this.error}; reconnecting in ${delay} ms`,
       );
-      return;
     } finally {
       this.abortConnect = null;
     }
+  }
+
+  /** Opens the transport and completes the handshake; the client becomes this.client. */
+  private async openClient(signal: AbortSignal): Promise<Client> {
+    const opened = await openMcpClient(this.config, {
+      newClient: () => this.newClient(),
+      preferSse: this.preferSse,
+      connectTimeoutMs: this.options.requestTimeoutMs,
+      onStderrLine: (line) => this.stderr.push(line),
+      signal,
+    });
+    this.client = opened.client;
+    this.kind = opened.kind;
+    this.preferSse = opened.kind === 'sse';
+    this.pid = opened.pid;
+    opened.client.onclose = () =>
+      this.fail(opened.client, new Error('connection closed'));
+    return opened.client;
   }
 
   private newClient(): Client {
@@ -261,37 +236,24 @@ export class McpConnection {
     return client;
   }
 
-  private async refreshLoop(): Promise<void> {
-    do {
-      this.refreshRequested = false;
-      const client = this.client;
-      if (!client || !this.connected) {
-        return;
-      }
-      try {
-        const tools = await listServerTools(
-          client,
-          this.config,
-          this.options.requestTimeoutMs,
-        );
-        if (this.client === client && this.connected) {
-          this.tools = tools;
-          this.lastRefreshedAt = new Date();
-        }
-      } catch (error) {
-        if (
-          isTransportFailure(error) ||
-          isMcpError(error, ErrorCode.RequestTimeout)
-        ) {
-          this.fail(client, error);
-          return;
-        }
-        this.lastError = knownSecrets.redact(
-          `tools/list failed: ${describeError(error)}`,
-        );
-        this.options.logger.warn(`MCP server ${this.name}: ${this.lastError}`);
-      }
-    } while (this.refreshRequested);
+  private listTools(client: Client): Promise<McpCachedTool[]> {
+    return listServerTools(client, this.config, this.options.requestTimeoutMs);
+  }
+
+  /** A lost connection or a timeout drops the client; another failure is only reported. */
+  private onListFailed(client: Client, error: unknown): boolean {
+    if (
+      isTransportFailure(error) ||
+      isMcpError(error, ErrorCode.RequestTimeout)
+    ) {
+      this.fail(client, error);
+      return true;
+    }
+    this.error = knownSecrets.redact(
+      `tools/list failed: ${describeError(error)}`,
+    );
+    this.options.logger.warn(`MCP server ${this.name}: ${this.error}`);
+    return false;
   }
 
   /** The client died or failed a request: drop its tools and reconnect later. */
@@ -299,32 +261,25 @@ export class McpConnection {
     if (this.client !== client || this.state === 'closed') {
       return;
     }
-    this.lastError = knownSecrets.redact(
-      this.withStderr(scrubEndpoint(describeError(error), this.config)),
-    );
+    this.error = this.describeFailure(error);
     this.dropClient(client);
     // During a connect attempt, that attempt fails and schedules the retry.
     if (this.connecting) {
       this.options.logger.warn(
-        `MCP server ${this.name} disconnected: ${this.lastError}`,
+        `MCP server ${this.name} disconnected: ${this.error}`,
       );
       return;
     }
-    this.failedAttempts = attemptsAfterDisconnect(
-      this.failedAttempts,
-      performance.now() - this.connectedSince,
-      this.options.backoff,
-    );
-    const delay = this.scheduleReconnect();
+    const delay = this.reconnects.afterDisconnect();
     this.options.logger.warn(
-      `MCP server ${this.name} disconnected: ${this.lastError}; reconnecting in ${delay} ms`,
+      `MCP server ${this.name} disconnected: ${this.error}; reconnecting in ${delay} ms`,
     );
   }
 
   private dropClient(client: Client | null): void {
     if (this.client === client) {
       this.client = null;
-      this.tools = [];
+      this.toolCache.clear();
       this.pid = null;
     }
     this.state = 'waiting';
@@ -336,31 +291,10 @@ export class McpConnection {
     }
   }
 
-  /** Schedules the next connect attempt; returns its delay. */
-  private scheduleReconnect(): number {
-    if (this.reconnectTimer) {
-      clearTimeout(this.reconnectTimer);
-    }
-    const delay = reconnectDelayMs(this.failedAttempts++, this.options.backoff);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      void this.connect();
-    }, delay);
-    this.reconnectTimer.unref();
-    return delay;
-  }
-
-  private onStderrLine(raw: string): void {
-    // Redacted before it is kept or logged: a child may print a secret that
-    // a `${VAR}` of its env expanded to.
-    const line = knownSecrets.redact(raw);
-    this.lastStderrLine = line.slice(0, 500);
-    this.options.logger.debug?.(`MCP server ${this.name} stderr: ${line}`);
-  }
-
-  private withStderr(message: string): string {
-    return this.config.kind === 'stdio' && this.lastStderrLine
-      ? `${message} (last stderr line: ${this.lastStderrLine})`
-      : message;
+  /** An error as lastError: no endpoint credentials, no secrets, the child's last words. */
+  private describeFailure(error: unknown): string {
+    return knownSecrets.redact(
+      this.stderr.appendTo(scrubEndpoint(describeError(error), this.config)),
+    );
   }
 }

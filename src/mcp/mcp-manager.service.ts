@@ -14,8 +14,13 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { DEFAULT_RECONNECT_BACKOFF } from './mcp-backoff.js';
 import { McpConnection } from './mcp-connection.js';
 import { mcpErrorResult } from './mcp-result.mapper.js';
-import { parseToolArguments } from './tool-arguments.js';
+import { callMcpTool, containedToolCall } from './mcp-tool-call.js';
 import { exposeMcpTools, splitPrefixedToolName } from './mcp-tool-naming.js';
+import type { McpCachedTool } from './mcp-tool-naming.js';
+import type { HostedMcpServer } from './hosted/hosted-mcp-server.js';
+import { HostedMcpSessions } from './hosted/hosted-mcp-sessions.js';
+import { hostedMcpSpecs } from './hosted/hosted-mcp-spec.js';
+import type { OfferedTool } from './tool-loop/request-toolset.js';
 import type {
   McpCallOptions,
   McpServerStatus,
@@ -26,13 +31,22 @@ import type {
 /** Bound on the MCP handshake and on one tools/list request. */
 const MCP_REQUEST_TIMEOUT_MS = 30_000;
 const NO_CLIENT_TOOLS: ReadonlySet<string> = new Set();
+/**
+ * Both labels of a hosted server's calls in the tool metrics: its label,
+ * URL and tool names are the client's to choose, so they would make the
+ * series unbounded. No configured server can be named this.
+ */
+const HOSTED_METRIC_LABELS = { server: '(hosted)', tool: '(hosted)' };
 
 /**
- * The MCP servers of the config file and their tools, for every model behind
- * the gateway. Connections start in the background at bootstrap, so a slow
- * server never holds the HTTP listener back; a lifecycle hook refreshes the
- * tool cache every MCP_TOOL_REFRESH_INTERVAL and on tools/list_changed.
- * Servers that die are reconnected with backoff; shutdown closes them all,
+ * Every MCP server the gateway talks to, and the one path their tool calls
+ * take (callMcpTool: failures become results, calls are counted). The
+ * config file's servers serve every model: they connect in the background
+ * at bootstrap, so a slow server never holds the HTTP listener back; a
+ * lifecycle hook refreshes their tool cache every
+ * MCP_TOOL_REFRESH_INTERVAL and on tools/list_changed; servers that die
+ * are reconnected with backoff. A Responses request's hosted `mcp` servers
+ * are opened for that request alone (openHosted). Shutdown closes them all,
  * stdio children included.
  */
 @Injectable()
@@ -41,6 +55,7 @@ export class McpManagerService
 {
   private readonly logger = new Logger(McpManagerService.name);
   private readonly connections: McpConnection[];
+  private readonly hostedSessions = new Set<HostedMcpSessions>();
   private refreshTimer: NodeJS.Timeout | null = null;
   private initialConnects: Promise<void> | null = null;
   private readonly toolMetrics: McpToolMetrics;
@@ -88,7 +103,10 @@ export class McpManagerService
       clearInterval(this.refreshTimer);
       this.refreshTimer = null;
     }
-    await Promise.all(this.connections.map((c) => c.close()));
+    await Promise.all([
+      ...this.connections.map((c) => c.close()),
+      ...[...this.hostedSessions].map((sessions) => sessions.close()),
+    ]);
   }
 
   /** Resolves once every server's first connect attempt succeeded or failed. */
@@ -147,10 +165,9 @@ export class McpManagerService
   }
 
   /**
-   * Runs one MCP tool. Never rejects except when `options.signal` aborts:
-   * invalid JSON arguments, an unknown tool, a disconnected server, a tool
-   * that throws, times out or reports isError all resolve with
-   * `isError: true` and a text the model can read.
+   * Runs one tool of a configured server (see callMcpTool). Never rejects
+   * except when `options.signal` aborts: an unknown tool, like any failure,
+   * resolves with `isError: true` and a text the model can read.
    */
   async callTool(
     target: McpToolBinding | string,
@@ -164,29 +181,67 @@ export class McpManagerService
       const name = typeof target === 'string' ? target : target.exposedName;
       return mcpErrorResult(`Unknown MCP tool ${name}`, null);
     }
-    const args = parseToolArguments(argumentsJson);
-    if (typeof args === 'string') {
-      return mcpErrorResult(
-        `Invalid arguments for MCP tool ${binding.exposedName}: ${args}`,
-        null,
-      );
-    }
-    options.signal?.throwIfAborted();
-    const timer = this.toolMetrics.start(binding.server, binding.tool);
-    try {
-      return timer.end(await connection.callTool(binding.tool, args, options));
-    } catch (error) {
-      if (options.signal?.aborted) {
-        timer.aborted();
-        throw error;
-      }
-      return timer.end(
-        mcpErrorResult(
-          `MCP tool ${binding.exposedName} failed: ${error instanceof Error ? error.message : String(error)}`,
-          error,
+    return callMcpTool(
+      {
+        caller: connection,
+        tool: binding.tool,
+        calledAs: binding.exposedName,
+        argumentsJson,
+        metricLabels: { server: binding.server, tool: binding.tool },
+      },
+      options,
+      this.toolMetrics,
+    );
+  }
+
+  /** A configured server's tool as the tool loop runs it (through callTool). */
+  offeredTool(binding: McpToolBinding): OfferedTool {
+    return {
+      exposedName: binding.exposedName,
+      serverLabel: binding.server,
+      toolName: binding.tool,
+      description: binding.description,
+      inputSchema: binding.inputSchema,
+      ...(binding.annotations ? { annotations: binding.annotations } : {}),
+      requiresApproval: false,
+      call: (args, signal) =>
+        containedToolCall(binding.exposedName, signal, () =>
+          this.callTool(binding, args, { signal }),
         ),
-      );
+    };
+  }
+
+  /**
+   * Opens the hosted `{"type":"mcp"}` servers of a Responses request, all at
+   * once, for that request alone. Their calls take callTool's path and are
+   * counted under HOSTED_METRIC_LABELS. A URL outside
+   * MCP_REMOTE_SERVERS_ALLOWED is a 400 before any connection opens; a
+   * server that cannot be reached only lists an error. They close with the
+   * request's toolset, when `signal` aborts, or at shutdown.
+   * @throws GatewayException invalid_request; the abort reason.
+   */
+  async openHosted(
+    tools: unknown,
+    signal?: AbortSignal,
+  ): Promise<HostedMcpSessions> {
+    const specs = hostedMcpSpecs(tools, this.config.mcpRemoteServersAllowed);
+    if (specs.length === 0) {
+      return HostedMcpSessions.none();
     }
+    const sessions = await HostedMcpSessions.open(
+      specs,
+      {
+        clientInfo: packageInfo,
+        requestTimeoutMs: MCP_REQUEST_TIMEOUT_MS,
+        toolTimeoutMs: this.config.mcpToolTimeoutMs,
+        allowedPrefixes: this.config.mcpRemoteServersAllowed,
+        ...(signal === undefined ? {} : { signal }),
+      },
+      (server, tool, call) => this.callHosted(server, tool, call),
+    );
+    this.hostedSessions.add(sessions);
+    sessions.onClose(() => this.hostedSessions.delete(sessions));
+    return sessions;
   }
 
   /** Every configured server, connected or not, in config order. */
@@ -197,5 +252,26 @@ export class McpManagerService
   /** The pid of a stdio server's child process while it is connected. */
   childPid(server: string): number | null {
     return this.connections.find((c) => c.name === server)?.pid ?? null;
+  }
+
+  private callHosted(
+    server: HostedMcpServer,
+    tool: McpCachedTool,
+    call: { exposedName: string; argumentsJson: string; signal: AbortSignal },
+  ): Promise<McpToolResult> {
+    return containedToolCall(call.exposedName, call.signal, () =>
+      callMcpTool(
+        {
+          caller: server,
+          tool: tool.tool,
+          // What an invalid-arguments error of a hosted tool always named.
+          calledAs: tool.tool,
+          argumentsJson: call.argumentsJson,
+          metricLabels: HOSTED_METRIC_LABELS,
+        },
+        { signal: call.signal },
+        this.toolMetrics,
+      ),
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { isRecord } from '../common/is-record.js';
 import { knownSecrets } from '../common/logging/secret-redactor.js';
 import type { McpImage, McpToolResult } from './mcp.types.js';
 
@@ -112,8 +113,4 @@ function stringField(
 ): string | undefined {
   const value = record[field];
   return typeof value === 'string' ? value : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -82,7 +82,7 @@ export async function openMcpClient(
  * Old HTTP+SSE servers have no POST handler on their URL, so the streamable
  * HTTP initialize POST fails with a 4xx (typically 404 or 405).
  */
-export function answersLikeSseOnlyServer(error: unknown): boolean {
+function answersLikeSseOnlyServer(error: unknown): boolean {
   return (
     error instanceof StreamableHTTPError &&
     error.code !== undefined &&

@@ -13,6 +13,11 @@ import type {
   UpstreamRouter,
 } from '../llm-client/upstream-router.service.js';
 import type { UpstreamTarget } from '../config/upstreams/upstream-target.js';
+import { UpstreamChunk } from '../llm-client/decoder/stream-items.js';
+import {
+  chunkLane,
+  upstreamChunkLane,
+} from '../llm-client/decoder/stream-lanes.js';
 import { EXAMPLE_TOOLS } from '../tool-calls/text-tool-call-examples.test-support.js';
 import { ModelCallService } from './model-call.service.js';
 
@@ -37,6 +42,9 @@ function chunk(
     ],
   };
 }
+
+/** Stands for the upstream's JSON text of `c`. */
+const rawOf = (c: ChatCompletionChunk): string => `raw ${JSON.stringify(c)}`;
 
 function completion(content: string): ChatCompletion {
   return {
@@ -79,11 +87,10 @@ describe(ModelCallService.name, () => {
       options: UpstreamCallOptions,
     ) => {
       sent.push({ body, options });
-      return of(...upstreamChunks);
+      return of(...upstreamChunks.map((c) => new UpstreamChunk(c, rawOf(c))));
     };
     const llm = {
-      streamChatCompletion: stream,
-      streamChatItems: stream,
+      streamChat: stream,
       createChatCompletion: (
         body: ChatCompletionRequest,
         options: UpstreamCallOptions,
@@ -105,7 +112,9 @@ describe(ModelCallService.name, () => {
     ...extra,
   });
   const streamed = (req: ChatCompletionRequest) =>
-    firstValueFrom(sut.stream(req, { upstreamName: 'b' }).pipe(toArray()));
+    firstValueFrom(
+      sut.stream(req, { upstreamName: 'b' }, chunkLane).pipe(toArray()),
+    );
 
   it('routes, then sends the upstream model id to the routed target', async () => {
     const headers = { authorization: 'Bearer client' };
@@ -116,7 +125,7 @@ describe(ModelCallService.name, () => {
   });
 
   it('routes a stream only when it is subscribed', async () => {
-    const stream$ = sut.stream(request(), {});
+    const stream$ = sut.stream(request(), {}, chunkLane);
     expect(route).not.toHaveBeenCalled();
     await firstValueFrom(stream$.pipe(toArray()));
     expect(route).toHaveBeenCalledTimes(1);
@@ -132,6 +141,23 @@ describe(ModelCallService.name, () => {
       name: 'get_time',
       arguments: '{"tz":"UTC"}',
     });
+  });
+
+  it("keeps a chunk's upstream text only where the text parser let it through unchanged", async () => {
+    upstreamChunks = [
+      chunk('Hi. '),
+      chunk(CALL_TEXT),
+      chunk(undefined, 'stop'),
+    ];
+    const pairs = await firstValueFrom(
+      sut.stream(request(), {}, upstreamChunkLane).pipe(toArray()),
+    );
+    expect(pairs[0]).toStrictEqual(
+      new UpstreamChunk(upstreamChunks[0]!, rawOf(upstreamChunks[0]!)),
+    );
+    const rebuilt = pairs.slice(1);
+    expect(rebuilt.length).toBeGreaterThan(0);
+    expect(rebuilt.every((pair) => pair.raw === undefined)).toBe(true);
   });
 
   it('passes the upstream answer through when no tools are declared', async () => {

@@ -3,13 +3,13 @@ import { defer, type Observable } from 'rxjs';
 import type { FlowControl } from '../common/sse/flow-control.js';
 import type {
   ChatCompletion,
-  ChatCompletionChunk,
   ChatCompletionRequest,
 } from '../protocol/chat-completion.types.js';
 import { LlmClientService } from '../llm-client/llm-client.service.js';
 import type { UpstreamCallOptions } from '../llm-client/upstream-call.types.js';
-import { textChunkShortcut } from '../llm-client/text-chunk-shortcut.js';
-import type { ChunkShortcut } from '../llm-client/verbatim-chunk.js';
+import { keepingUpstreamText } from '../llm-client/decoder/stream-items.js';
+import type { StreamLane } from '../llm-client/decoder/stream-lanes.js';
+import { textChunkShortcut } from '../llm-client/decoder/text-chunk-shortcut.js';
 import {
   UpstreamRouter,
   type RoutedModel,
@@ -62,39 +62,28 @@ export class ModelCallService {
   ) {}
 
   /**
-   * A streamed completion. Routing happens on subscription, so an unknown
-   * upstream name is an error before the first chunk (an HTTP error).
+   * A streamed completion, read as `lane` says (chunkLane for decoded
+   * chunks). Routing happens on subscription, so an unknown upstream name is
+   * an error before the first item (an HTTP error). When tool calls written
+   * as text are parsed, every chunk's content goes through the parser, so
+   * the lane's shortcut gives way to the text template's: a chunk the parser
+   * lets through unchanged keeps its upstream text.
    */
-  stream(
+  stream<R, T>(
     request: ChatCompletionRequest,
     options: ModelCallOptions,
-  ): Observable<ChatCompletionChunk> {
-    return this.streamItems(request, options);
-  }
-
-  /**
-   * A streamed completion whose chunks `shortcut` may read from their text
-   * alone (LlmClientService.streamChatItems). Without one, text chunks are
-   * still read without JSON.parse when they can be (textChunkShortcut), to
-   * the same objects; so are they when tool calls written as text are parsed,
-   * which needs every chunk's content.
-   */
-  streamItems<T = never>(
-    request: ChatCompletionRequest,
-    options: ModelCallOptions,
-    shortcut?: ChunkShortcut<T>,
-  ): Observable<ChatCompletionChunk | T> {
+    lane: StreamLane<R, T>,
+  ): Observable<T> {
     return defer(() => {
       const { body, call, parsing } = this.prepare(request, options);
       if (parsing !== undefined) {
-        // A chunk the parser lets through unchanged goes out as it came.
         return this.llm
-          .streamChatItems(body, call, textChunkShortcut(true))
-          .pipe(textToolCalls(parsing));
+          .streamChat(body, call, textChunkShortcut(true))
+          .pipe(keepingUpstreamText(textToolCalls(parsing)), lane.operator);
       }
-      return shortcut === undefined
-        ? this.llm.streamChatItems(body, call, textChunkShortcut())
-        : this.llm.streamChatItems(body, call, shortcut);
+      return this.llm
+        .streamChat(body, call, lane.shortcut())
+        .pipe(lane.operator);
     });
   }
 

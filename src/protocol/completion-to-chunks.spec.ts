@@ -24,7 +24,7 @@ function respond(chunks: ChatCompletionChunk[]): ResponseObject {
     id: 'resp_1',
     createdAt: 1,
     request,
-    tools: toChatRequest(request, [], () => undefined).tools,
+    tools: toChatRequest(request, []).tools,
     now: () => 2,
   });
   checkStream([

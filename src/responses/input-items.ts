@@ -1,4 +1,6 @@
+import { invalidRequest } from '../common/http/field-guards.js';
 import { newId } from './core/ids.js';
+import { inputItemType, isItemReference } from './core/input-item-fields.js';
 import type { ResponseInputItem } from '../protocol/responses.types.js';
 
 /**
@@ -27,7 +29,8 @@ export function normalizeInputItems(
 }
 
 function withIdAndStatus(item: ResponseInputItem): ResponseInputItem {
-  const type = typeof item.type === 'string' ? item.type : 'message';
+  const itemType = inputItemType(item);
+  const type = typeof itemType === 'string' ? itemType : 'message';
   if (type === 'item_reference') {
     return { ...item, type };
   }
@@ -61,11 +64,41 @@ function idPrefixOf(type: string): 'msg' | 'fc' | 'rs' | 'ctc' {
   }
 }
 
-/** Ids named by item_reference items, to resolve before mapping. */
-export function referencedIds(items: readonly ResponseInputItem[]): string[] {
-  return items
-    .filter(
-      (item) => item.type === 'item_reference' && typeof item.id === 'string',
-    )
-    .map((item) => item.id as string);
+/** Finds the item an `item_reference` names, or undefined. */
+export type ItemLookup = (
+  id: string,
+) => Promise<ResponseInputItem | undefined> | ResponseInputItem | undefined;
+
+/**
+ * `items` with every `item_reference` replaced by the item it names, as
+ * `lookup` finds it; an id it does not find (or that names another
+ * reference) is a 400 on `input`. Returns `items` itself when it holds no
+ * reference.
+ */
+export async function resolveItemReferences(
+  items: readonly ResponseInputItem[],
+  lookup: ItemLookup,
+): Promise<ResponseInputItem[]> {
+  if (!items.some(isItemReference)) {
+    return [...items];
+  }
+  const resolved: ResponseInputItem[] = [];
+  for (const item of items) {
+    resolved.push(
+      isItemReference(item) ? await referenced(item, lookup) : item,
+    );
+  }
+  return resolved;
+}
+
+async function referenced(
+  reference: ResponseInputItem,
+  lookup: ItemLookup,
+): Promise<ResponseInputItem> {
+  const id = String(reference.id);
+  const item = await lookup(id);
+  if (item === undefined || isItemReference(item)) {
+    throw invalidRequest('input', `Item with id '${id}' not found.`);
+  }
+  return item;
 }

@@ -1,3 +1,4 @@
+import { isRecord } from '../common/is-record.js';
 import type { McpCachedTool } from '../mcp/mcp-tool-naming.js';
 import type { McpToolResult } from '../mcp/mcp.types.js';
 import type {
@@ -30,16 +31,10 @@ export function mcpCallOutcome(result: McpToolResult): McpCallOutcome {
       error: { type: 'mcp_tool_execution_error', content: raw['content'] },
     };
   }
-  if (
-    raw instanceof Error &&
-    typeof (raw as { code?: unknown }).code === 'number'
-  ) {
+  const code = raw instanceof Error && 'code' in raw ? raw.code : undefined;
+  if (typeof code === 'number') {
     return {
-      error: {
-        type: 'mcp_protocol_error',
-        code: (raw as unknown as { code: number }).code,
-        message: result.text,
-      },
+      error: { type: 'mcp_protocol_error', code, message: result.text },
     };
   }
   return {
@@ -48,8 +43,4 @@ export function mcpCallOutcome(result: McpToolResult): McpCallOutcome {
       content: [{ type: 'text', text: result.text }],
     },
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -9,6 +9,7 @@ import {
 } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GatewayException } from '../common/errors/gateway.exception.js';
+import { TextDelta } from '../llm-client/decoder/stream-items.js';
 import { textStream } from '../../test/support/chat-chunks.js';
 import type { ChatCompletionChunk } from '../protocol/chat-completion.types.js';
 import type {
@@ -19,12 +20,14 @@ import {
   machine,
   withItemIdsNumbered,
 } from '../../test/support/machine-harness.js';
+import type { ResponseEventMachine } from './core/response-event-machine.js';
 import { checkStream } from './core/stream-checker.test-support.js';
 import {
   responseEvents,
   singleRound,
   singleRoundEvents,
 } from './response-stream.js';
+import { InMemoryResponseStore } from './store/in-memory-response.store.js';
 
 const tool: ServerTool = {
   exposedName: 'get-sum',
@@ -113,7 +116,7 @@ describe(responseEvents.name, () => {
 });
 
 describe(singleRoundEvents.name, () => {
-  it('gives what responseEvents gives for the same round, text arriving as bare strings', async () => {
+  it('gives what responseEvents gives for the same round, text arriving as TextDeltas', async () => {
     const round = textStream(['Hel', 'lo', ' there']) as ChatCompletionChunk[];
     // The text lane's view of the same stream: plain text chunks as their
     // content, everything else (the role chunk, the finish, usage) whole.
@@ -124,10 +127,12 @@ describe(singleRoundEvents.name, () => {
         typeof content === 'string' &&
         !choice?.finish_reason &&
         !chunk.usage
-        ? content
+        ? new TextDelta(content)
         : chunk;
     });
-    expect(lane.filter((item) => typeof item === 'string')).not.toHaveLength(0);
+    expect(lane.filter((item) => item instanceof TextDelta)).not.toHaveLength(
+      0,
+    );
     const viaLoop = await lastValueFrom(
       responseEvents(singleRound(from(round)), machine()).pipe(toArray()),
     );
@@ -142,7 +147,7 @@ describe(singleRoundEvents.name, () => {
     const events = await lastValueFrom(
       singleRoundEvents(
         concat(
-          of('Hi'),
+          of(new TextDelta('Hi')),
           throwError(() => new Error('lost')),
         ),
         machine(),
@@ -150,6 +155,53 @@ describe(singleRoundEvents.name, () => {
     );
     expect(events.at(-1)).toMatchObject({ type: 'response.failed' });
     checkStream(events);
+  });
+});
+
+describe('storing the response', () => {
+  /** A store that counts its saves, and the onTerminated that saves into it. */
+  function countingStore() {
+    const store = new InMemoryResponseStore(10);
+    const saves = vi.spyOn(store, 'save');
+    const onTerminated = (done: ResponseEventMachine) =>
+      store.save({ response: done.response, history: [], inputItems: [] });
+    return { saves, onTerminated };
+  }
+
+  it('saves a tool-loop turn with an MCP call exactly once', async () => {
+    const { saves, onTerminated } = countingStore();
+    const events = await lastValueFrom(
+      responseEvents(
+        from<ToolLoopEvent[]>([
+          ...chunks(1, ['Adding. ']),
+          { type: 'tool_call_started', call },
+          {
+            type: 'tool_call_finished',
+            call,
+            result: { isError: false, text: '2', images: [], raw: null },
+          },
+          ...chunks(2, ['Two.']),
+          { type: 'finished', reason: 'answer', finishReason: 'stop' },
+        ]),
+        machine(),
+        { listings: [listing], onTerminated },
+      ).pipe(toArray()),
+    );
+    expect(saves).toHaveBeenCalledTimes(1);
+    expect(events.at(-1)).toMatchObject({ type: 'response.completed' });
+    checkStream(events);
+  });
+
+  it('saves a plain turn exactly once, through the loop events or the text lane', async () => {
+    const round = textStream(['Hel', 'lo']) as ChatCompletionChunk[];
+    const viaLoop = countingStore();
+    await lastValueFrom(
+      responseEvents(singleRound(from(round)), machine(), viaLoop),
+    );
+    const viaLane = countingStore();
+    await lastValueFrom(singleRoundEvents(from(round), machine(), viaLane));
+    expect(viaLoop.saves).toHaveBeenCalledTimes(1);
+    expect(viaLane.saves).toHaveBeenCalledTimes(1);
   });
 });
 

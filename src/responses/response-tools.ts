@@ -64,19 +64,22 @@ export async function prepareTurnTools(
 ): Promise<TurnTools> {
   const decisions = approvalDecisions(input.inputItems, input.history);
   const noTools = input.request.tool_choice === 'none';
-  const hosted = noTools
-    ? []
-    : await loop.openHosted(input.request.tools, input.signal);
-  const toolset = loop.toolset(
+  const toolset = await loop.toolsetWithHosted(
     clientToolNames(input.chat.tools),
-    hosted,
-    wantsMcpTools(input.mcpToolsHeader, input.request.tool_choice),
+    noTools ? [] : input.request.tools,
+    {
+      withConfigured: wantsMcpTools(
+        input.mcpToolsHeader,
+        input.request.tool_choice,
+      ),
+      ...(input.signal === undefined ? {} : { signal: input.signal }),
+    },
   );
   return { toolset, resumed: resumedCalls(decisions, toolset) };
 }
 
 /** True when the turn is one model round: no server-side tools, no decided calls. */
-export function isSingleRound(tools: TurnTools): boolean {
+function isSingleRound(tools: TurnTools): boolean {
   return !tools.toolset.active && tools.resumed.length === 0;
 }
 

@@ -1,7 +1,10 @@
-import { toOpenAiError } from '../common/errors/gateway.exception.js';
+import {
+  type GatewayException,
+  toOpenAiError,
+} from '../common/errors/gateway.exception.js';
 import { namedFrame, type SseFormat } from '../common/sse/sse-writer.js';
 import type { ResponseStreamEvent } from '../protocol/responses.types.js';
-import { textDeltaFrame } from './text-delta-frame.js';
+import { TextDeltaFrames } from './text-delta-frame.js';
 
 /**
  * Responses streams: `event: <type>` + `data: <json>` frames, then a
@@ -9,11 +12,21 @@ import { textDeltaFrame } from './text-delta-frame.js';
  * no trailer; Open Responses ends with one, and the official SDKs stop
  * reading at it (Codex skips it), so both kinds of client are served. The
  * error frame is only a last resort: failures mid-stream normally arrive as
- * `response.failed`.
+ * `response.failed`. One per stream: it keeps the stream's text-delta frame
+ * pieces (TextDeltaFrames).
  */
-export const responsesSseFormat: SseFormat<ResponseStreamEvent> = {
-  frame: (event) => textDeltaFrame(event) ?? namedFrame(event.type, event),
-  errorFrame: (error, lastWritten) => {
+export class ResponsesSseFormat implements SseFormat<ResponseStreamEvent> {
+  readonly trailer = 'data: [DONE]\n\n';
+  private readonly textDeltas = new TextDeltaFrames();
+
+  frame(event: ResponseStreamEvent): string {
+    return this.textDeltas.frame(event) ?? namedFrame(event.type, event);
+  }
+
+  errorFrame(
+    error: GatewayException,
+    lastWritten: ResponseStreamEvent | undefined,
+  ): string {
     const { error: body } = toOpenAiError(error).body;
     return namedFrame('error', {
       type: 'error',
@@ -22,6 +35,5 @@ export const responsesSseFormat: SseFormat<ResponseStreamEvent> = {
       message: body.message,
       param: body.param,
     });
-  },
-  trailer: 'data: [DONE]\n\n',
-};
+  }
+}

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import {
   Body,
   Controller,
@@ -5,17 +6,14 @@ import {
   Get,
   Headers,
   HttpCode,
-  Inject,
   Param,
   Post,
   Query,
   Res,
 } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { GatewayException } from '../common/errors/gateway.exception.js';
-import { serverConfig } from '../config/server.config.js';
+import { replyStreamOrJson } from '../common/http/stream-or-json.js';
 import {
   ApiErrorResponse,
   ApiJsonBody,
@@ -23,29 +21,29 @@ import {
   ApiJsonOrStreamOk,
 } from '../openapi/api-docs.decorators.js';
 import { ApiResponsesRequestHeaders } from '../openapi/request-headers.js';
-import type {
-  CreateResponseRequest,
-  ResponseObject,
-} from '../protocol/responses.types.js';
+import type { ResponseObject } from '../protocol/responses.types.js';
+import { CreateResponseDto } from './dto/create-response.dto.js';
 import {
-  CreateResponseDto,
-  type InputItemsQuery,
-} from './create-response.dto.js';
-import { replyToCreateRoute } from './reply-with-response.js';
+  GetResponseQueryDto,
+  InputItemsQueryDto,
+} from './dto/response-queries.dto.js';
+import { ResponseAnswerService } from './response-answer.service.js';
 import { ResponsesService } from './responses.service.js';
-import type { ItemList, ItemListQuery } from './store/response-store.js';
+import { StoredResponsesService } from './stored-responses.service.js';
+import type { ItemList } from './store/response-store.js';
 
-/** `/v1/responses`, and `/responses` for clients whose base URL has no version. */
+/**
+ * `/v1/responses`, and `/responses` for clients whose base URL has no
+ * version. Create takes the raw reply (`@Res()`): a stream is written past
+ * Nest, by the stream-or-JSON dispatcher.
+ */
 @ApiTags('responses')
 @Controller(['v1/responses', 'responses'])
 export class ResponsesController {
   constructor(
     private readonly service: ResponsesService,
-    @Inject(serverConfig.KEY)
-    private readonly server: Pick<
-      ConfigType<typeof serverConfig>,
-      'forwardClientAuth'
-    >,
+    private readonly answers: ResponseAnswerService,
+    private readonly stored: StoredResponsesService,
   ) {}
 
   @Post()
@@ -63,13 +61,10 @@ export class ResponsesController {
   )
   create(
     @Body() body: CreateResponseDto,
+    @Headers() headers: IncomingHttpHeaders,
     @Res() reply: FastifyReply,
-    @Headers('authorization') authorization?: string,
   ): Promise<void> {
-    return replyToCreateRoute(this.service, body, reply, {
-      authorization,
-      forwardClientAuth: this.server.forwardClientAuth,
-    });
+    return replyStreamOrJson(reply, this.answers.create(body, headers));
   }
 
   @Post('input_tokens')
@@ -83,9 +78,7 @@ export class ResponsesController {
   countInputTokens(
     @Body() body: CreateResponseDto,
   ): Promise<{ object: 'response.input_tokens'; input_tokens: number }> {
-    return this.service.countInputTokens(
-      body as unknown as CreateResponseRequest,
-    );
+    return this.service.countInputTokens(body);
   }
 
   @Get(':id')
@@ -93,22 +86,17 @@ export class ResponsesController {
   @ApiQuery({
     name: 'stream',
     required: false,
+    type: String,
     description: 'Only `false`: replaying a stream is refused (400).',
   })
   @ApiJsonOk('Response')
   @ApiErrorResponse(404, 'No stored response has this id.')
   get(
     @Param('id') id: string,
-    @Query('stream') stream?: string,
+    // Only checked (ValidateRequestPipe): `stream=true` is refused.
+    @Query() _query: GetResponseQueryDto,
   ): Promise<ResponseObject> {
-    if (stream === 'true') {
-      throw new GatewayException(
-        'invalid_request',
-        'Replaying a stream is only possible for background responses, which this gateway does not run.',
-        { param: 'stream' },
-      );
-    }
-    return this.service.get(id);
+    return this.stored.get(id);
   }
 
   @Delete(':id')
@@ -121,7 +109,7 @@ export class ResponsesController {
   delete(
     @Param('id') id: string,
   ): Promise<{ id: string; object: 'response'; deleted: true }> {
-    return this.service.delete(id);
+    return this.stored.delete(id);
   }
 
   @Post(':id/cancel')
@@ -133,13 +121,8 @@ export class ResponsesController {
   })
   @ApiErrorResponse(400, 'Only background responses can be cancelled.')
   @ApiErrorResponse(404, 'No stored response has this id.')
-  async cancel(@Param('id') id: string): Promise<never> {
-    await this.service.get(id);
-    throw new GatewayException(
-      'invalid_request',
-      'Only background responses can be cancelled.',
-      { param: 'response_id' },
-    );
+  cancel(@Param('id') id: string): Promise<never> {
+    return this.stored.cancel(id);
   }
 
   @Get(':id/input_items')
@@ -159,32 +142,8 @@ export class ResponsesController {
   @ApiErrorResponse(404, 'No stored response has this id.')
   inputItems(
     @Param('id') id: string,
-    @Query() query: InputItemsQuery,
+    @Query() query: InputItemsQueryDto,
   ): Promise<ItemList> {
-    return this.service.inputItems(id, parseItemListQuery(query));
+    return this.stored.inputItems(id, query.toItemListQuery());
   }
-}
-
-function parseItemListQuery(query: InputItemsQuery): ItemListQuery {
-  const limit = query.limit === undefined ? 20 : Number(query.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw new GatewayException(
-      'invalid_request',
-      'limit must be an integer from 1 to 100.',
-      {
-        param: 'limit',
-      },
-    );
-  }
-  const order = query.order ?? 'desc';
-  if (order !== 'asc' && order !== 'desc') {
-    throw new GatewayException(
-      'invalid_request',
-      "order must be 'asc' or 'desc'.",
-      {
-        param: 'order',
-      },
-    );
-  }
-  return { limit, order, after: query.after, before: query.before };
 }

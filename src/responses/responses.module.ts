@@ -8,8 +8,10 @@ import { ModelCallModule } from '../model-call/model-call.module.js';
 import { CompactController } from './compact/compact.controller.js';
 import { CompactService } from './compact/compact.service.js';
 import { CompactionSeal } from './compact/compaction-seal.js';
+import { ResponseAnswerService } from './response-answer.service.js';
 import { ResponsesController } from './responses.controller.js';
 import { ResponsesService } from './responses.service.js';
+import { StoredResponsesService } from './stored-responses.service.js';
 import { TurnPreparationService } from './turn-preparation.service.js';
 import { UpstreamResponsesController } from './upstream-responses.controller.js';
 import { RESPONSE_STORE_PROVIDERS } from './store/response-store.providers.js';
@@ -28,6 +30,8 @@ import { ResponsesWebSocketRoutes } from './websocket/responses-websocket.routes
   ],
   providers: [
     ResponsesService,
+    StoredResponsesService,
+    ResponseAnswerService,
     TurnPreparationService,
     CompactService,
     ResponsesWebSocketRoutes,

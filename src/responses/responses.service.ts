@@ -28,7 +28,7 @@ import { failAtGraceEnd } from '../lifecycle/grace-end.js';
 import type { McpToolsOption } from '../mcp/tool-loop/request-toolset.js';
 import { ToolLoopService } from '../mcp/tool-loop/tool-loop.service.js';
 import type { CallModel } from '../mcp/tool-loop/tool-loop.types.js';
-import { textContentShortcut } from '../llm-client/text-chunk-shortcut.js';
+import { chunkLane, textLane } from '../llm-client/decoder/stream-lanes.js';
 import {
   ModelCallService,
   type ModelCallOptions,
@@ -53,15 +53,7 @@ import {
   turnEvents,
   type TurnTools,
 } from './response-tools.js';
-import { responseNotFound } from './response-not-found.js';
-import {
-  pageItems,
-  RESPONSE_STORE,
-  type ItemList,
-  type ItemListQuery,
-  type ResponseStore,
-  type StoredTurn,
-} from './store/response-store.js';
+import { RESPONSE_STORE, type ResponseStore } from './store/response-store.js';
 import {
   assertStorable,
   persistPlainTurn,
@@ -145,13 +137,13 @@ export class ResponsesService {
     // source, so the machine ends it with response.failed.
     const graceEnd = this.lifecycle.graceEndSignal;
     // A plain turn (one model round, no step that rewrites chunks) takes the
-    // text lane: its text chunks come as their content alone
-    // (textContentShortcut), the hot path of most streams.
+    // text lane: its plain text chunks come as TextDeltas, the hot path of
+    // most streams.
     if (takesTextLane(tools, turn.format, turn.request.tool_choice)) {
       void tools.toolset.close();
       return singleRoundEvents(
         this.model
-          .streamItems(chat, modelOptions, textContentShortcut())
+          .stream(chat, modelOptions, textLane)
           .pipe(failAtGraceEnd(graceEnd)),
         turn.machine,
         streamOptions,
@@ -159,7 +151,7 @@ export class ResponsesService {
     }
     const events$ = turnEvents(this.toolLoop, chat, tools, (roundChat) =>
       this.model
-        .stream(roundChat, modelOptions)
+        .stream(roundChat, modelOptions, chunkLane)
         .pipe(this.allowedToolsOnly(turn, roundChat)),
     ).pipe(loopEventsFor(turn.format), failAtGraceEnd(graceEnd));
     return responseEvents(events$, turn.machine, streamOptions);
@@ -198,24 +190,6 @@ export class ResponsesService {
     );
     await persistPlainTurn(turn, this.store, this.logger);
     return turn.machine.response;
-  }
-
-  async get(id: string): Promise<ResponseObject> {
-    return (await this.findOrThrow(id)).response;
-  }
-
-  async delete(
-    id: string,
-  ): Promise<{ id: string; object: 'response'; deleted: true }> {
-    if (!(await this.store.delete(id))) {
-      throw responseNotFound(id);
-    }
-    return { id, object: 'response', deleted: true };
-  }
-
-  async inputItems(id: string, query: ItemListQuery): Promise<ItemList> {
-    const entry = await this.findOrThrow(id);
-    return pageItems(entry.inputItems, query);
   }
 
   /**
@@ -283,13 +257,5 @@ export class ResponsesService {
   /** Stores the turn (see persistTurn); a failure is the request's. */
   private persist(turn: PreparedTurn): Promise<void> {
     return persistTurn(turn, this.store, this.logger);
-  }
-
-  private async findOrThrow(id: string): Promise<StoredTurn> {
-    const entry = await this.store.getTurn(id);
-    if (!entry) {
-      throw responseNotFound(id);
-    }
-    return entry;
   }
 }

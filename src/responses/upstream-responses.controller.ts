@@ -1,42 +1,34 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import {
   Body,
   Controller,
   Headers,
   HttpCode,
-  Inject,
   Param,
   Post,
   Res,
 } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { serverConfig } from '../config/server.config.js';
+import { replyStreamOrJson } from '../common/http/stream-or-json.js';
 import {
   ApiErrorResponse,
   ApiJsonBody,
   ApiJsonOrStreamOk,
 } from '../openapi/api-docs.decorators.js';
 import { ApiResponsesRequestHeaders } from '../openapi/request-headers.js';
-import { CreateResponseDto } from './create-response.dto.js';
-import { replyToCreateRoute } from './reply-with-response.js';
-import { ResponsesService } from './responses.service.js';
+import { CreateResponseDto } from './dto/create-response.dto.js';
+import { ResponseAnswerService } from './response-answer.service.js';
 
 /**
  * `POST /{upstream}/v1/responses`: a response from the named upstream. The
  * stored responses stay under `/v1/responses`, whichever upstream made them.
+ * `@Res()`: a stream is written past Nest, by the stream-or-JSON dispatcher.
  */
 @ApiTags('responses')
 @Controller(':upstream/v1/responses')
 export class UpstreamResponsesController {
-  constructor(
-    private readonly service: ResponsesService,
-    @Inject(serverConfig.KEY)
-    private readonly server: Pick<
-      ConfigType<typeof serverConfig>,
-      'forwardClientAuth'
-    >,
-  ) {}
+  constructor(private readonly answers: ResponseAnswerService) {}
 
   @Post()
   @HttpCode(200)
@@ -55,15 +47,12 @@ export class UpstreamResponsesController {
   create(
     @Param('upstream') upstreamName: string,
     @Body() body: CreateResponseDto,
+    @Headers() headers: IncomingHttpHeaders,
     @Res() reply: FastifyReply,
-    @Headers('authorization') authorization?: string,
   ): Promise<void> {
-    return replyToCreateRoute(
-      this.service,
-      body,
+    return replyStreamOrJson(
       reply,
-      { authorization, forwardClientAuth: this.server.forwardClientAuth },
-      upstreamName,
+      this.answers.create(body, headers, upstreamName),
     );
   }
 }

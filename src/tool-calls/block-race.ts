@@ -70,20 +70,7 @@ export class BlockRace {
     const piece = text.length > room ? text.slice(0, room) : text;
     const beyond = text.slice(piece.length);
     this.held += piece;
-    for (const candidate of this.candidates) {
-      if (candidate.result.status === 'open') {
-        candidate.result = candidate.scanner.feed(
-          piece,
-          atEnd && beyond === '',
-        );
-        if (candidate.result.status !== 'invalid') {
-          candidate.queued.push(...candidate.result.events);
-        }
-      }
-    }
-    this.candidates = this.candidates.filter(
-      (c) => c.result.status !== 'invalid',
-    );
+    this.feedCandidates(piece, atEnd && beyond === '');
     const leader = this.candidates[0];
     if (leader === undefined) {
       return this.committed
@@ -124,5 +111,20 @@ export class BlockRace {
       };
     }
     return { kind: 'open', events };
+  }
+
+  /** Feeds the candidates still open; those that answer 'invalid' drop out. */
+  private feedCandidates(piece: string, atEnd: boolean): void {
+    for (const candidate of this.candidates) {
+      if (candidate.result.status === 'open') {
+        candidate.result = candidate.scanner.feed(piece, atEnd);
+        if (candidate.result.status !== 'invalid') {
+          candidate.queued.push(...candidate.result.events);
+        }
+      }
+    }
+    this.candidates = this.candidates.filter(
+      (c) => c.result.status !== 'invalid',
+    );
   }
 }

@@ -188,9 +188,7 @@ export function dispatchScanner(
 }
 
 /** Folds block events into calls (arguments as emitted). */
-export function callsFromEvents(
-  events: readonly BlockEvent[],
-): ParsedToolCall[] {
+function callsFromEvents(events: readonly BlockEvent[]): ParsedToolCall[] {
   const calls: Array<{ name: string; arguments: string }> = [];
   for (const e of events) {
     if (e.kind === 'call_start') {
@@ -209,7 +207,7 @@ export function callsFromEvents(
  * `parseBlock` in terms of a scanner: the whole block must be consumed (bar
  * trailing whitespace) and yield at least one call with JSON object arguments.
  */
-export function parseWholeBlock(
+function parseWholeBlock(
   scanner: BlockScanner,
   block: string,
 ): ParsedToolCall[] | null {

@@ -1,4 +1,5 @@
-import { isRecord, tryParseJson } from './text-scan.util.js';
+import { isRecord } from '../common/is-record.js';
+import { tryParseJson } from './text-scan.util.js';
 import type { ParseContext, ParsedToolCall } from './tool-call.types.js';
 
 /**
@@ -26,7 +27,7 @@ export function normalizeArguments(value: unknown): string | null {
  * `{type: 'function', function: {name, arguments}}` (OpenAI). Null when the
  * shape is wrong or the tool is not declared.
  */
-export function normalizeJsonCall(
+function normalizeJsonCall(
   value: unknown,
   ctx: ParseContext,
 ): ParsedToolCall | null {
@@ -48,7 +49,7 @@ export function normalizeJsonCall(
 }
 
 /** A call object or a list of call objects; null unless every one is valid. */
-export function normalizeJsonCalls(
+function normalizeJsonCalls(
   value: unknown,
   ctx: ParseContext,
 ): ParsedToolCall[] | null {

@@ -10,7 +10,7 @@ const SECTION_END = ['<|tool_calls_section_end|>', '<|tool_call_section_end|>'];
 const CALL_BEGIN = '<|tool_call_begin|>';
 
 /** The call id is `functions.NAME:IDX` (sometimes `NAME:IDX`). */
-export function kimiToolName(id: string): string {
+function kimiToolName(id: string): string {
   return id
     .trim()
     .replace(/^functions\./, '')

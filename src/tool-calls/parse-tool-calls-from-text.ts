@@ -1,10 +1,10 @@
 import { toFamilyList } from './family-detection.js';
 import { collectParserEvents, type ParsedText } from './parser-events.js';
 import {
-  StreamingToolCallParser,
   THINK_TAGS,
   type StreamingToolCallParserOptions,
-} from './streaming-tool-call-parser.js';
+} from './streaming-parser-options.js';
+import { StreamingToolCallParser } from './streaming-tool-call-parser.js';
 import type { ParseContext, ToolCallFamily } from './tool-call.types.js';
 
 /**

@@ -1,4 +1,5 @@
-import { isRecord, tryParseJson } from './text-scan.util.js';
+import { isRecord } from '../common/is-record.js';
+import { tryParseJson } from './text-scan.util.js';
 import type { JsonSchema, ParseContext } from './tool-call.types.js';
 
 const NUMBER_TEXT = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
@@ -42,7 +43,7 @@ function schemaTypes(schema: unknown, out = new Set<string>()): Set<string> {
 }
 
 /** JSON value if the text is JSON, otherwise the text itself. */
-export function parseLooseValue(raw: string): unknown {
+function parseLooseValue(raw: string): unknown {
   const parsed = tryParseJson(raw.trim());
   return parsed === undefined ? raw : parsed;
 }
@@ -94,7 +95,7 @@ export function coerceBySchema(raw: string, schema: unknown): unknown {
 }
 
 /** The parameters schema of a declared tool. */
-export function toolSchema(
+function toolSchema(
   ctx: ParseContext,
   toolName: string,
 ): JsonSchema | undefined {

@@ -1,6 +1,12 @@
 import { BlockRace } from './block-race.js';
 import { familiesAt, toFamilyList } from './family-detection.js';
 import type { ParserEvent } from './parser-events.js';
+import { ParserOutput, type BlockCalls } from './parser-output.js';
+import {
+  DEFAULT_MAX_BUFFER_CHARS,
+  reasoningTagsOf,
+  type StreamingToolCallParserOptions,
+} from './streaming-parser-options.js';
 import {
   couldBecomeMarker,
   findEarliest,
@@ -9,42 +15,14 @@ import {
   skipWhitespace,
 } from './text-scan.util.js';
 import type {
-  BlockEvent,
   ParseContext,
   ReasoningTags,
   ToolCallFamily,
 } from './tool-call.types.js';
 
-export type { ParserEvent } from './parser-events.js';
-
-/** Options of {@link StreamingToolCallParser}. */
-export interface StreamingToolCallParserOptions {
-  /**
-   * Most chars held while deciding whether a block is a call (default
-   * 256 KiB). A block still undecided past the cap is released as text.
-   */
-  readonly maxBufferChars?: number;
-  /**
-   * The prompt template already opened the reasoning block (e.g. it ends
-   * with `<think>`, or Cohere's thinking): text is reasoning until a close tag.
-   */
-  readonly startInReasoning?: boolean;
-  /** Split out reasoning tags (default true). */
-  readonly parseReasoning?: boolean;
-}
-
-/** Default of {@link StreamingToolCallParserOptions.maxBufferChars}. */
-export const DEFAULT_MAX_BUFFER_CHARS = 256 * 1024;
-
-/** Reasoning tags recognised for every family. */
-export const THINK_TAGS: ReasoningTags = { open: '<think>', close: '</think>' };
-
-interface BlockMode {
+interface BlockMode extends BlockCalls {
   readonly kind: 'block';
   readonly race: BlockRace;
-  /** Index of the call being streamed, -1 when none. */
-  openCall: number;
-  sawCall: boolean;
 }
 
 type Mode =
@@ -81,14 +59,9 @@ export class StreamingToolCallParser {
   private readonly toolMarkers: readonly string[];
   private readonly leadingToolMarkers: readonly string[];
   private readonly maxBufferChars: number;
+  private readonly output = new ParserOutput();
   private pending = '';
   private mode: Mode = TEXT_MODE;
-  private out: ParserEvent[] = [];
-  private nextIndex = 0;
-  /** Non-whitespace text was emitted since the message start. */
-  private sawText = false;
-  /** Non-whitespace text was emitted since the start or the last call block. */
-  private sawTextSinceBlock = false;
   private ended = false;
 
   /**
@@ -104,12 +77,7 @@ export class StreamingToolCallParser {
     this.families = list.filter(
       (f) => ctx.tools.size > 0 || f.activeWithoutTools === true,
     );
-    this.reasoningTags =
-      options.parseReasoning === false
-        ? []
-        : [THINK_TAGS, ...list.flatMap((f) => f.reasoningTags ?? [])].filter(
-            (tag, i, all) => all.findIndex((t) => t.open === tag.open) === i,
-          );
+    this.reasoningTags = reasoningTagsOf(list, options);
     this.reasoningOpens = this.reasoningTags.map((t) => t.open);
     this.toolMarkers = unique(this.families.flatMap((f) => f.startMarkers));
     this.leadingToolMarkers = unique(
@@ -135,7 +103,7 @@ export class StreamingToolCallParser {
       this.pending += delta;
     }
     this.process(false);
-    return this.flush();
+    return this.output.take();
   }
 
   /** Ends the message: everything still held is resolved and emitted. */
@@ -148,13 +116,7 @@ export class StreamingToolCallParser {
     }
     this.process(true);
     this.ended = true;
-    return this.flush();
-  }
-
-  private flush(): ParserEvent[] {
-    const out = this.out;
-    this.out = [];
-    return out;
+    return this.output.take();
   }
 
   private process(atEnd: boolean): void {
@@ -177,8 +139,8 @@ export class StreamingToolCallParser {
    * leading markers such as `{` or `[` (at the message start only).
    */
   private leadingMarkersNow(): readonly string[] {
-    const reasoning = this.sawTextSinceBlock ? [] : this.reasoningOpens;
-    const tools = this.sawText ? [] : this.leadingToolMarkers;
+    const reasoning = this.output.sawTextSinceBlock ? [] : this.reasoningOpens;
+    const tools = this.output.sawText ? [] : this.leadingToolMarkers;
     return [...reasoning, ...tools];
   }
 
@@ -188,32 +150,58 @@ export class StreamingToolCallParser {
     if (text === '') {
       return false;
     }
-    const anywhere = this.toolMarkers;
     const leading = this.leadingMarkersNow();
     const first = leading.length > 0 ? skipWhitespace(text, 0) : -1;
     const leadingAt =
       first >= 0 && matchMarkerAt(text, leading, first) !== undefined
         ? first
         : -1;
-    let at = findEarliest(text, anywhere)?.index ?? -1;
-    if (leadingAt >= 0 && (at < 0 || leadingAt <= at)) {
-      at = leadingAt;
-    }
+    const anywhereAt = findEarliest(text, this.toolMarkers)?.index ?? -1;
+    const isLeading =
+      leadingAt >= 0 && (anywhereAt < 0 || leadingAt <= anywhereAt);
+    const at = isLeading ? leadingAt : anywhereAt;
     if (at < 0) {
-      // Hold back only what could still become a marker.
-      let hold = atEnd ? 0 : longestPartialSuffix(text, anywhere);
-      if (!atEnd && first >= 0 && couldBecomeMarker(text, leading, first)) {
-        hold = Math.max(hold, text.length - first);
-      }
-      this.emitText(text.slice(0, text.length - hold));
-      this.pending = text.slice(text.length - hold);
+      this.releaseText(text, leading, first, atEnd);
       return false;
     }
-    const isLeading = at === leadingAt;
-    this.emitText(text.slice(0, at));
-    const rest = text.slice(at);
-    const markersHere = isLeading ? [...anywhere, ...leading] : anywhere;
-    this.pending = rest;
+    this.output.text(text.slice(0, at));
+    this.pending = text.slice(at);
+    return this.enterMarker(
+      isLeading ? [...this.toolMarkers, ...leading] : this.toolMarkers,
+      isLeading,
+      atEnd,
+    );
+  }
+
+  /**
+   * `text` holds no marker: it goes out, all but what could still become
+   * one (a partial marker at its end, or a leading one from `first` on).
+   */
+  private releaseText(
+    text: string,
+    leading: readonly string[],
+    first: number,
+    atEnd: boolean,
+  ): void {
+    let hold = atEnd ? 0 : longestPartialSuffix(text, this.toolMarkers);
+    if (!atEnd && first >= 0 && couldBecomeMarker(text, leading, first)) {
+      hold = Math.max(hold, text.length - first);
+    }
+    this.output.text(text.slice(0, text.length - hold));
+    this.pending = text.slice(text.length - hold);
+  }
+
+  /**
+   * `pending` starts with one of `markersHere`: a reasoning block (a leading
+   * open tag) or a tool-call block starts. False while a longer marker may
+   * still match.
+   */
+  private enterMarker(
+    markersHere: readonly string[],
+    isLeading: boolean,
+    atEnd: boolean,
+  ): boolean {
+    const rest = this.pending;
     if (!atEnd && couldBecomeMarker(rest, markersHere)) {
       // A longer marker may still match here (`[` vs `[TOOL_CALLS]`).
       return false;
@@ -231,7 +219,7 @@ export class StreamingToolCallParser {
       rest,
       0,
       this.families,
-      isLeading && !this.sawText,
+      isLeading && !this.output.sawText,
     );
     const mode: BlockMode = {
       kind: 'block',
@@ -257,13 +245,13 @@ export class StreamingToolCallParser {
     }
     const found = findEarliest(text, closes);
     if (found !== undefined) {
-      this.emit('reasoning', text.slice(0, found.index));
+      this.output.reasoning(text.slice(0, found.index));
       this.pending = text.slice(found.index + found.marker.length);
       this.mode = TEXT_MODE;
       return true;
     }
     const hold = atEnd ? 0 : longestPartialSuffix(text, closes);
-    this.emit('reasoning', text.slice(0, text.length - hold));
+    this.output.reasoning(text.slice(0, text.length - hold));
     this.pending = text.slice(text.length - hold);
     return false;
   }
@@ -277,95 +265,25 @@ export class StreamingToolCallParser {
     const outcome = mode.race.feed(text, atEnd);
     switch (outcome.kind) {
       case 'open':
-        this.emitBlockEvents(mode, outcome.events);
+        this.output.blockEvents(mode, outcome.events);
         return;
       case 'closed':
-        this.emitBlockEvents(mode, outcome.events);
-        this.closeOpenCall(mode);
-        if (mode.sawCall) {
-          this.sawTextSinceBlock = false;
-        }
+        this.output.blockEvents(mode, outcome.events);
+        this.output.blockClosed(mode);
         this.pending = outcome.rest;
         break;
       case 'rejected':
         // Not a call: the marker is text and what follows is read again.
-        this.emitText(outcome.marker);
+        this.output.text(outcome.marker);
         this.pending = outcome.rest;
         break;
       case 'abandoned':
-        this.emitBlockEvents(mode, outcome.events);
-        this.closeOpenCall(mode);
-        this.emitText(outcome.text);
+        this.output.blockEvents(mode, outcome.events);
+        this.output.closeOpenCall(mode);
+        this.output.text(outcome.text);
         this.pending = outcome.rest;
         break;
     }
     this.mode = TEXT_MODE;
-  }
-
-  private closeOpenCall(mode: BlockMode): void {
-    if (mode.openCall >= 0) {
-      this.out.push({ kind: 'tool_call_end', index: mode.openCall });
-      mode.openCall = -1;
-    }
-  }
-
-  /** Turns a scanner's block events into parser events. */
-  private emitBlockEvents(
-    mode: BlockMode,
-    events: readonly BlockEvent[],
-  ): void {
-    for (const e of events) {
-      switch (e.kind) {
-        case 'text':
-        case 'reasoning':
-          this.emit(e.kind, e.text);
-          break;
-        case 'call_start':
-          this.closeOpenCall(mode);
-          mode.openCall = this.nextIndex++;
-          mode.sawCall = true;
-          this.out.push({
-            kind: 'tool_call_start',
-            index: mode.openCall,
-            name: e.name,
-          });
-          break;
-        case 'call_arguments':
-          if (mode.openCall >= 0 && e.delta !== '') {
-            this.out.push({
-              kind: 'tool_call_arguments',
-              index: mode.openCall,
-              delta: e.delta,
-            });
-          }
-          break;
-        case 'call_end':
-          this.closeOpenCall(mode);
-          break;
-      }
-    }
-  }
-
-  private emitText(text: string): void {
-    this.emit('text', text);
-  }
-
-  /** Appends text/reasoning, merging with a preceding event of the same kind. */
-  private emit(kind: 'text' | 'reasoning', text: string): void {
-    if (text === '') {
-      return;
-    }
-    if (kind === 'text' && (!this.sawText || !this.sawTextSinceBlock)) {
-      if (/\S/.test(text)) {
-        this.sawText = true;
-        this.sawTextSinceBlock = true;
-      }
-    }
-    const last = this.out[this.out.length - 1];
-    if (last !== undefined && last.kind === kind) {
-      this.out[this.out.length - 1] = { kind, text: last.text + text };
-    } else {
-      this.out.push({ kind, text });
-    }
   }
 }

@@ -4,7 +4,7 @@
  * Length of the longest proper prefix of `marker` that `text` ends with, i.e.
  * how many trailing chars of `text` could still turn into `marker`.
  */
-export function partialSuffixLength(text: string, marker: string): number {
+function partialSuffixLength(text: string, marker: string): number {
   const max = Math.min(text.length, marker.length - 1);
   for (let len = max; len > 0; len--) {
     const from = text.length - len;
@@ -100,11 +100,6 @@ export function stripOuterNewline(value: string): string {
     out = out.slice(0, -1);
   }
   return out;
-}
-
-/** A plain object (not an array, not null). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** JSON.parse that returns `undefined` instead of throwing. */

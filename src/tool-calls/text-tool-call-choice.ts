@@ -4,10 +4,10 @@ import type {
 } from '../protocol/chat-completion.types.js';
 import type { ParserEvent } from './parser-events.js';
 import {
-  StreamingToolCallParser,
   THINK_TAGS,
   type StreamingToolCallParserOptions,
-} from './streaming-tool-call-parser.js';
+} from './streaming-parser-options.js';
+import { StreamingToolCallParser } from './streaming-tool-call-parser.js';
 import {
   finishWithCalls,
   newToolCallId,

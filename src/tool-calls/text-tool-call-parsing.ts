@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isRecord } from '../common/is-record.js';
 import type {
   JsonSchema,
   ParseContext,
@@ -33,10 +34,6 @@ export function parseContextOf(tools: unknown): ParseContext {
     }
   }
   return { tools: map };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A tool call id shaped like OpenAI's: `call_` and 24 hex characters. */

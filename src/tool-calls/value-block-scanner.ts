@@ -1,4 +1,5 @@
 import { BalancedValueScanner } from './balanced-value-scanner.js';
+import { SteppedBlockScanner } from './buffered-block-scanner.js';
 import {
   closedWith,
   INVALID,
@@ -47,91 +48,135 @@ export function valueBlockScanner(
   spec: ValueBlockSpec,
   ctx: ParseContext,
 ): BlockScanner {
-  const closeMarkers = spec.closeMarkers ?? [];
-  const leading = spec.leadingMarkers ?? [];
-  const verdict = new VerdictTracker(
-    spec.viable === undefined
-      ? undefined
-      : (head) => spec.viable?.(head, ctx) ?? 'yes',
-  );
-  let phase: 'marker' | 'value-start' | 'value' | 'after' = 'marker';
-  let buf = '';
-  let pos = 0; // block offset of buf[0]
-  let lastValueEnd = 0;
-  let value = '';
-  let scanner = new BalancedValueScanner(spec.quotes ?? '"');
-  const values: string[] = [];
-  const drop = (n: number) => {
-    buf = buf.slice(n);
-    pos += n;
-  };
-  const finish = (length: number): BlockScan =>
-    closedWith(length, spec.parseValues(values, ctx));
+  return new ValueBlockScanner(spec, ctx);
+}
 
-  return {
-    feed(text, atEnd) {
-      buf += text;
-      let fresh = text;
-      if (phase === 'marker') {
-        const marker = matchMarkerAt(buf, spec.startMarkers);
-        if (marker !== undefined) {
-          drop(marker.length);
-        } else if (matchMarkerAt(buf, leading) === undefined) {
-          return !atEnd &&
-            couldBecomeMarker(buf, [...spec.startMarkers, ...leading])
-            ? openScan()
-            : INVALID;
-        }
-        fresh = buf;
-        phase = 'value-start';
-      }
-      if (!verdict.add(fresh)) {
-        return INVALID;
-      }
-      for (;;) {
-        if (phase === 'value-start') {
-          const p = skipWhitespace(buf, 0);
-          if (p === buf.length) {
-            return atEnd ? INVALID : openScan();
-          }
-          if (buf[p] !== '{' && buf[p] !== '[') {
-            return INVALID;
-          }
-          drop(p);
-          scanner = new BalancedValueScanner(spec.quotes ?? '"');
-          value = '';
-          phase = 'value';
-        }
-        if (phase === 'value') {
-          const end = scanner.consume(buf);
-          if (end < 0) {
-            value += buf;
-            drop(buf.length);
-            return atEnd ? INVALID : openScan();
-          }
-          values.push(value + buf.slice(0, end));
-          drop(end);
-          lastValueEnd = pos;
-          phase = 'after';
-        }
-        const p = skipWhitespace(buf, 0);
-        if (p === buf.length) {
-          return atEnd ? finish(lastValueEnd) : openScan();
-        }
-        if (spec.separator !== undefined && buf.startsWith(spec.separator, p)) {
-          drop(p + spec.separator.length);
-          phase = 'value-start';
-          continue;
-        }
-        const close = matchMarkerAt(buf, closeMarkers, p);
-        if (close !== undefined) {
-          return finish(pos + p + close.length);
-        }
-        if (!atEnd && couldBecomeMarker(buf, closeMarkers, p)) {
-          return openScan();
-        }
-        return spec.closeRequired === true ? INVALID : finish(lastValueEnd);
-      }
-    },
-  };
+type ValuePhase = 'marker' | 'value-start' | 'value' | 'after';
+
+/**
+ * Reads the values phase by phase; each phase's reader either answers the
+ * feed (a BlockScan) or moves on to the next phase (undefined).
+ */
+class ValueBlockScanner extends SteppedBlockScanner {
+  private readonly closeMarkers: readonly string[];
+  private readonly leading: readonly string[];
+  private readonly verdict: VerdictTracker;
+  private phase: ValuePhase = 'marker';
+  /** Block offset just past the last complete value. */
+  private lastValueEnd = 0;
+  /** The value being read, up to the start of `buf`. */
+  private value = '';
+  private scanner: BalancedValueScanner;
+  private readonly values: string[] = [];
+
+  constructor(
+    private readonly spec: ValueBlockSpec,
+    private readonly ctx: ParseContext,
+  ) {
+    super();
+    this.closeMarkers = spec.closeMarkers ?? [];
+    this.leading = spec.leadingMarkers ?? [];
+    this.verdict = new VerdictTracker(
+      spec.viable === undefined
+        ? undefined
+        : (head) => spec.viable?.(head, ctx) ?? 'yes',
+    );
+    this.scanner = new BalancedValueScanner(spec.quotes ?? '"');
+  }
+
+  protected override scan(fresh: string, atEnd: boolean): BlockScan {
+    this.atEnd = atEnd;
+    // Past the marker every new char is body, for the verdict to judge.
+    if (this.phase !== 'marker' && !this.verdict.add(fresh)) {
+      return INVALID;
+    }
+    return this.stepUntilScan();
+  }
+
+  protected step(): BlockScan | undefined {
+    switch (this.phase) {
+      case 'marker':
+        return this.readMarker();
+      case 'value-start':
+        return this.readValueStart();
+      case 'value':
+        return this.readValue();
+      case 'after':
+        return this.readAfterValue();
+    }
+  }
+
+  private finish(length: number): BlockScan {
+    return closedWith(length, this.spec.parseValues(this.values, this.ctx));
+  }
+
+  /** A start marker is consumed; a leading one is the value's own first char. */
+  private readMarker(): BlockScan | undefined {
+    const marker = matchMarkerAt(this.buf, this.spec.startMarkers);
+    if (marker !== undefined) {
+      this.drop(marker.length);
+    } else if (matchMarkerAt(this.buf, this.leading) === undefined) {
+      return !this.atEnd &&
+        couldBecomeMarker(this.buf, [
+          ...this.spec.startMarkers,
+          ...this.leading,
+        ])
+        ? openScan()
+        : INVALID;
+    }
+    this.phase = 'value-start';
+    // The verdict's first look at the body: whatever followed the marker.
+    return this.verdict.add(this.buf) ? undefined : INVALID;
+  }
+
+  private readValueStart(): BlockScan | undefined {
+    const p = skipWhitespace(this.buf, 0);
+    if (p === this.buf.length) {
+      return this.atEnd ? INVALID : openScan();
+    }
+    if (this.buf[p] !== '{' && this.buf[p] !== '[') {
+      return INVALID;
+    }
+    this.drop(p);
+    this.scanner = new BalancedValueScanner(this.spec.quotes ?? '"');
+    this.value = '';
+    this.phase = 'value';
+    return undefined;
+  }
+
+  private readValue(): BlockScan | undefined {
+    const end = this.scanner.consume(this.buf);
+    if (end < 0) {
+      this.value += this.buf;
+      this.drop(this.buf.length);
+      return this.atEnd ? INVALID : openScan();
+    }
+    this.values.push(this.value + this.buf.slice(0, end));
+    this.drop(end);
+    this.lastValueEnd = this.pos;
+    this.phase = 'after';
+    return undefined;
+  }
+
+  /** After a value: a separator and the next value, a closing tag, or the end. */
+  private readAfterValue(): BlockScan | undefined {
+    const { separator, closeRequired } = this.spec;
+    const p = skipWhitespace(this.buf, 0);
+    if (p === this.buf.length) {
+      return this.atEnd ? this.finish(this.lastValueEnd) : openScan();
+    }
+    if (separator !== undefined && this.buf.startsWith(separator, p)) {
+      this.drop(p + separator.length);
+      this.phase = 'value-start';
+      return undefined;
+    }
+    const close = matchMarkerAt(this.buf, this.closeMarkers, p);
+    if (close !== undefined) {
+      return this.finish(this.pos + p + close.length);
+    }
+    if (!this.atEnd && couldBecomeMarker(this.buf, this.closeMarkers, p)) {
+      return openScan();
+    }
+    return closeRequired === true ? INVALID : this.finish(this.lastValueEnd);
+  }
 }

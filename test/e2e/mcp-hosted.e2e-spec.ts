@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Metrics } from '../../src/metrics/prometheus-text.test-support.js';
 import { FakeUpstream } from '../support/fake-upstream.js';
 import {
   startGateway,
@@ -183,6 +184,40 @@ describe('the hosted mcp tool of /v1/responses', () => {
       ]);
     },
   );
+
+  it('counts hosted calls in the MCP tool metrics, under a label of their own', async () => {
+    const scrape = async (): Promise<Metrics> =>
+      new Metrics(await (await fetch(`${gateway.url}/metrics`)).text());
+    const before = await scrape();
+    upstream.enqueue(
+      callsReply(false, [
+        { id: 'call_e', name: 'remote__echo', arguments: '{"message":"hi"}' },
+        { id: 'call_s', name: 'remote__get-sum', arguments: '{"a":"x"}' },
+      ]),
+      textReply(false, 'Done.'),
+    );
+    await runResponses(
+      client,
+      {
+        model: 'fake-model',
+        input: 'echo hi',
+        tools: [mcpTool({ require_approval: 'never' })],
+      },
+      false,
+    );
+
+    const after = await scrape();
+    const hosted = (outcome: string): number =>
+      after.delta(before, 'gateway_mcp_tool_calls_total', {
+        server: '(hosted)',
+        tool: '(hosted)',
+        outcome,
+      });
+    expect([hosted('ok'), hosted('error')]).toEqual([1, 1]);
+    // The client's server_label, URL and tool names never become label values.
+    expect(after.text).not.toContain('remote');
+    expect(after.text).not.toContain('get-sum');
+  });
 
   it('refuses a server URL outside MCP_REMOTE_SERVERS_ALLOWED with a 400', async () => {
     const elsewhere = `http://127.0.0.1:${await freePort()}/mcp`;

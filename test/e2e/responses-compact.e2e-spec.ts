@@ -117,6 +117,46 @@ describe('POST /v1/responses/compact', () => {
     ).toContain('cobalt');
   });
 
+  it('resolves an item_reference to an item stored by an earlier response, as a create turn does', async () => {
+    const earlier = await harness.client.responses.create({
+      model: MODEL,
+      input: 'remember the word saffron',
+    });
+    const [item] = (await harness.client.responses.inputItems.list(earlier.id))
+      .data;
+    harness.upstream.enqueue({
+      kind: 'json',
+      body: completion({ content: SUMMARY }),
+    });
+    const response = await compact({
+      model: MODEL,
+      input: [
+        { type: 'item_reference', id: item!.id },
+        { role: 'user', content: 'and the colour?' },
+      ],
+    });
+    expect(response.status).toBe(200);
+    const compacted = (await response.json()) as Compacted;
+    expectCompactResource(compacted);
+    expect(
+      JSON.stringify(harness.upstream.chatRequests.at(-1)!.body.messages),
+    ).toContain('saffron');
+    // The referenced message is the user's own: kept verbatim.
+    expect(compacted.output[0]).toMatchObject({ id: item!.id, role: 'user' });
+  });
+
+  it('answers an item_reference that names no stored item with a 400 on input', async () => {
+    const response = await compact({
+      model: MODEL,
+      input: [{ type: 'item_reference', id: 'msg_unknown' }],
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: { type: 'invalid_request_error', param: 'input' },
+    });
+    expect(harness.upstream.chatRequests).toHaveLength(0);
+  });
+
   it('answers a tampered compaction item with a 400 naming it', async () => {
     harness.upstream.enqueue({
       kind: 'json',

@@ -150,6 +150,43 @@ describe('/v1/responses conversations', () => {
     expect(((await again.json()) as any).error.message).toContain(created.id);
   });
 
+  it('continues a turn that referenced an item, and references that item again', async () => {
+    const first = await harness.client.responses.create({
+      model: MODEL,
+      input: 'The code word is pelican.',
+    });
+    const [item] = (await harness.client.responses.inputItems.list(first.id))
+      .data;
+    const second = await harness.client.responses.create({
+      model: MODEL,
+      input: [
+        { type: 'item_reference', id: item!.id },
+        { role: 'user', content: 'Say it again.' },
+      ],
+    });
+    // The stored input is the item the reference named.
+    const secondInput = await harness.client.responses.inputItems.list(
+      second.id,
+      { order: 'asc' },
+    );
+    expect(secondInput.data[0]).toMatchObject({ id: item!.id, role: 'user' });
+    const third = await harness.client.responses.create({
+      model: MODEL,
+      previous_response_id: second.id,
+      input: 'Once more.',
+    });
+    await harness.client.responses.create({
+      model: MODEL,
+      input: [{ type: 'item_reference', id: item!.id }],
+    });
+    expect(third.previous_response_id).toBe(second.id);
+    for (const index of [2, 3]) {
+      expect(
+        JSON.stringify(harness.upstream.chatRequests[index]!.body.messages),
+      ).toContain('pelican');
+    }
+  });
+
   it('does not store a store:false response', async () => {
     const created = await harness.client.responses.create({
       model: MODEL,

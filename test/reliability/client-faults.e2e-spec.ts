@@ -133,9 +133,13 @@ describe('client faults', () => {
           async () => (await gatewayConnections()) === 0,
           () => 'client connections to the gateway to close',
         );
+        // An idle keep-alive socket (the upstream health probe's, say) closes
+        // only at the fake upstream's keep-alive timeout (Node's 5 s): the
+        // deadline leaves room for it on a loaded machine.
         await waitUntil(
           () => upstream.openSockets === 0,
           () => `upstream sockets to close (${upstream.openSockets} open)`,
+          15_000,
         );
       },
     );

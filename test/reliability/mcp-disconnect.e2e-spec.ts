@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Metrics } from '../../src/metrics/prometheus-text.test-support.js';
 import { chunk, textStream, toolCallStream } from '../support/chat-chunks.js';
-import { FakeUpstream, sleep } from '../support/fake-upstream.js';
+import { FakeUpstream } from '../support/fake-upstream.js';
 import {
   startMcpGateway,
   type McpGateway,
@@ -72,17 +72,30 @@ describe('client disconnect with MCP calls in flight', () => {
     return seen;
   }
 
+  async function metrics(): Promise<Metrics> {
+    return new Metrics(
+      await (await fetch(`${mcp.gateway.url}/metrics`)).text(),
+    );
+  }
+
   async function sleepCalls(outcome: string): Promise<number> {
-    const text = await (await fetch(`${mcp.gateway.url}/metrics`)).text();
-    return new Metrics(text).value('gateway_mcp_tool_calls_total', {
+    return (await metrics()).value('gateway_mcp_tool_calls_total', {
       tool: 'sleep',
       outcome,
     });
   }
 
+  async function cancelledModelCalls(): Promise<number> {
+    return (await metrics()).value(
+      'gateway_model_call_duration_seconds_count',
+      { outcome: 'cancelled' },
+    );
+  }
+
   it('while the model streams its tool call: the model request is aborted, no tool runs', async () => {
     const okBefore = await sleepCalls('ok');
     const abortedBefore = await sleepCalls('aborted');
+    const cancelledBefore = await cancelledModelCalls();
     upstream.enqueue({
       kind: 'stream',
       chunks: sleepCall(10),
@@ -90,7 +103,13 @@ describe('client disconnect with MCP calls in flight', () => {
     });
     await leaveAt('response.in_progress');
     await upstream.waitForAborts(1);
-    await sleep(300);
+    // A tool runs, and a next round starts, only after a model round has
+    // answered; a round counted as cancelled never answers, so once it is
+    // counted nothing more can come of this turn.
+    await waitUntil(
+      async () => (await cancelledModelCalls()) === cancelledBefore + 1,
+      () => 'the model call to be counted as cancelled',
+    );
     expect(upstream.chatRequests).toHaveLength(1);
     expect(await sleepCalls('ok')).toBe(okBefore);
     expect(await sleepCalls('aborted')).toBe(abortedBefore);
@@ -100,12 +119,15 @@ describe('client disconnect with MCP calls in flight', () => {
     const abortedBefore = await sleepCalls('aborted');
     upstream.enqueue({ kind: 'stream', chunks: sleepCall(20_000) });
     await leaveAt('response.mcp_call.in_progress');
+    // A call counts as aborted only when the tool loop's own signal aborted,
+    // which only its unsubscribe does (a call that failed otherwise counts
+    // as an error and would be answered by a next round): once it is
+    // counted, the loop is gone and no round can follow.
     await waitUntil(
       async () => (await sleepCalls('aborted')) === abortedBefore + 1,
       () => 'the sleep call to be counted as aborted',
       10_000,
     );
-    await sleep(300);
     expect(upstream.chatRequests).toHaveLength(1);
   });
 

@@ -6,9 +6,10 @@
 import { readFileSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { createParser } from 'eventsource-parser';
-import { dig, isObject } from './json-dig.js';
+import { dig } from './json-dig.js';
 import { ajv } from './openapi-documents.js';
 import { formatErrors } from './openapi-errors.js';
+import { isRecord } from '../../src/common/is-record.js';
 
 /** The committed document, as written by `npm run openapi`. */
 export const COMMITTED_DOCUMENT_FILE = new URL(
@@ -66,7 +67,7 @@ export class DocumentResponses {
         'schema',
       );
       const ref = dig(schema, '$ref');
-      if (!isObject(schema) || typeof ref !== 'string') {
+      if (!isRecord(schema) || typeof ref !== 'string') {
         throw new Error(`the document declares no schema for ${key}`);
       }
       validate = ajv().compile({ $ref: `${GATEWAY_ID}${ref}` });

@@ -26,7 +26,7 @@ export function machine(
     id: 'resp_test',
     createdAt: 1_700_000_000,
     request: full,
-    tools: toChatRequest(full, [], () => undefined).tools,
+    tools: toChatRequest(full, []).tools,
     now: () => 1_700_000_005,
   });
 }

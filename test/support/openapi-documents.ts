@@ -12,11 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
-import { dig, isObject } from './json-dig.js';
+import { dig } from './json-dig.js';
 import {
   normalizeOpenApiSchemas,
   withNullableProperty,
 } from './openapi-normalize.js';
+import { isRecord } from '../../src/common/is-record.js';
 
 // test/support/ -> test/fixtures/spec/, inside the repository.
 const SPEC_DIR = new URL('../fixtures/spec/', import.meta.url);
@@ -63,7 +64,7 @@ function readSpec(file: string): string {
 
 function componentSchemas(id: string, doc: unknown): Record<string, unknown> {
   const schemas = dig(doc, 'components', 'schemas');
-  if (!isObject(schemas)) {
+  if (!isRecord(schemas)) {
     throw new Error(`${id}: no components.schemas`);
   }
   return normalizeOpenApiSchemas(schemas);

@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { dig, isObject } from './json-dig.js';
+import { dig } from './json-dig.js';
+import { isRecord } from '../../src/common/is-record.js';
 
 /**
  * ajv errors as `"<instancePath> <message>"` lines (the root path is `/`),
@@ -43,7 +44,7 @@ function isOtherUnionMember(error: ErrorObject): boolean {
   }
   const actual = dig(error.data, 'type');
   const declared = dig(error.parentSchema, 'properties', 'type');
-  if (typeof actual !== 'string' || !isObject(declared)) {
+  if (typeof actual !== 'string' || !isRecord(declared)) {
     return false;
   }
   const allowed = dig(declared, 'enum');

@@ -1,4 +1,4 @@
-import { isObject } from './json-dig.js';
+import { isRecord } from '../../src/common/is-record.js';
 
 /**
  * Rewrites the OpenAPI-only parts of `components.schemas` into plain JSON
@@ -42,7 +42,7 @@ const MAP = new Set([
 const LIST = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
 
 function normalizeSchema(schema: unknown, selfRef: string): unknown {
-  if (!isObject(schema)) {
+  if (!isRecord(schema)) {
     return schema;
   }
   const out: Record<string, unknown> = {};
@@ -51,7 +51,7 @@ function normalizeSchema(schema: unknown, selfRef: string): unknown {
       out[key] = Array.isArray(value)
         ? value.map((item) => normalizeSchema(item, selfRef))
         : normalizeSchema(value, selfRef);
-    } else if (MAP.has(key) && isObject(value)) {
+    } else if (MAP.has(key) && isRecord(value)) {
       out[key] = Object.fromEntries(
         Object.entries(value).map(([k, v]) => [k, normalizeSchema(v, selfRef)]),
       );
@@ -118,13 +118,13 @@ export function withNullableProperty(
   property: string,
 ): Record<string, unknown> {
   const schema = structuredClone(schemas[name]);
-  const owners = isObject(schema)
+  const owners = isRecord(schema)
     ? [schema, ...(Array.isArray(schema['allOf']) ? schema['allOf'] : [])]
     : [];
   const owner = owners.find(
     (candidate) =>
-      isObject(candidate) &&
-      isObject(candidate['properties']) &&
+      isRecord(candidate) &&
+      isRecord(candidate['properties']) &&
       property in candidate['properties'],
   ) as { properties: Record<string, unknown> } | undefined;
   if (!owner) {

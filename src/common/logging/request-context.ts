@@ -49,8 +49,3 @@ export function installRequestContext(fastify: FastifyInstance): void {
     }
   });
 }
-
-/** Runs `work` as if serving the request `reqId` (tests, and non-HTTP work). */
-function runInRequest<T>(reqId: string, work: () => T): T {
-  return storage.run({ reqId }, work);
-}

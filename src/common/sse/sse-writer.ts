@@ -2,6 +2,8 @@ import type { FastifyReply } from 'fastify';
 import { interval, map, type Observable, type Subscription } from 'rxjs';
 import { GatewayException } from '../errors/gateway.exception.js';
 import { normalizeError } from '../errors/normalize-error.js';
+import { CoalescedWrites } from './coalesced-writes.js';
+import { openEventStream } from './event-stream-response.js';
 import { FlowControl } from './flow-control.js';
 
 /** How one endpoint puts its events on the wire. */
@@ -38,30 +40,13 @@ export function keepaliveComments(intervalMs: number): Observable<string> {
 }
 
 /**
- * Coalesced frames are flushed early past this size, to bound the buffer.
- * Above one upstream read's worth of frames: a socket read is at most
- * 64 KiB, and a translated frame can be longer than the chunk it came from
- * (a Responses text delta is ~1.2× its chat chunk), so a 64 Ki cap split
- * full reads into two writes.
- */
-const MAX_COALESCED_CHARS = 256 * 1024;
-
-const SSE_HEADERS = {
-  'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-cache',
-  connection: 'keep-alive',
-  // nginx and most ingresses buffer responses unless told not to.
-  'x-accel-buffering': 'no',
-};
-
-/**
  * Writes an Observable to the client as Server-Sent Events.
  *
  * - Nothing is written until the first event: an error before it rejects the
  *   returned promise, so the exception filter answers with a normal HTTP error.
  * - After that the reply is hijacked; frames of one tick are coalesced into
- *   one write, and writes honour backpressure through `flow` (paused when
- *   the socket buffer is full, resumed on 'drain').
+ *   one write (CoalescedWrites), and writes honour backpressure through
+ *   `flow` (paused when the socket buffer is full, resumed on 'drain').
  * - A client disconnect is seen on the raw response's 'close' (the request's
  *   'close' fires as soon as the body is read) and unsubscribes, which aborts
  *   the upstream request. Once anything was written, a connection that
@@ -78,213 +63,148 @@ export function writeSse<T>(
   flow: FlowControl = new FlowControl(),
   options: SseWriteOptions = {},
 ): Promise<void> {
-  const raw = reply.raw;
   return new Promise<void>((resolve, reject) => {
-    let started = false;
-    let finished = false;
-    let lastWritten: T | undefined;
+    new SseStream(reply, format, flow, { resolve, reject }).run(
+      events$,
+      options.comments,
+    );
+  });
+}
+
+/** One stream being written; see writeSse. */
+class SseStream<T> {
+  private started = false;
+  private finished = false;
+  private lastWritten: T | undefined;
+  private subscription: Subscription | undefined;
+  private comments: Subscription | undefined;
+  private readonly writes: CoalescedWrites;
+
+  constructor(
+    private readonly reply: FastifyReply,
+    private readonly format: SseFormat<T>,
+    private readonly flow: FlowControl,
+    private readonly settle: {
+      resolve: () => void;
+      reject: (error: Error) => void;
+    },
+  ) {
+    this.writes = new CoalescedWrites(reply.raw, flow);
+  }
+
+  run(events$: Observable<T>, comments$: Observable<string> | undefined): void {
+    this.reply.raw.on('close', this.onClose);
+    this.reply.raw.on('drain', this.onDrain);
+    this.comments = comments$?.subscribe((text) => this.onComment(text));
     // Assigned after subscribe() returns; a synchronous source may finish first.
-    const handle: { subscription?: Subscription; comments?: Subscription } = {};
-
-    const finish = (): void => {
-      if (finished) {
-        return;
-      }
-      finished = true;
-      raw.off('close', onClose);
-      raw.off('drain', onDrain);
-      flow.resume();
-      handle.comments?.unsubscribe();
-      handle.subscription?.unsubscribe();
-      resolve();
-    };
-    const onClose = (): void => {
-      // The client went away: unsubscribing tears down the upstream call.
-      finish();
-    };
-    const onDrain = (): void => flow.resume();
-    // Frames produced in the same tick (one upstream read often carries many
-    // chunks) leave in one socket write: a write per frame costs a syscall
-    // each, and on loopback the sender also pays for the receiver's TCP work.
-    // The flush waits for process.nextTick. The upstream reader is an async
-    // loop, so frames are written from promise jobs, and a tick scheduled
-    // from a promise job runs only once the promise jobs queued meanwhile
-    // have settled: the frames a stream's end produces over a few promise
-    // steps (closing items, storing the response, the terminal event) go out
-    // together. With the cap above, writes per 500-chunk Responses stream
-    // went from 5.0 to 3.0, as many as its chat pass-through. They wait
-    // as a list joined once per write: `+=` would build a rope that the
-    // write then walks piece by piece (measured on a Responses stream:
-    // 286 µs to size the rope against 45 µs for the joined text).
-    let pending: string[] = [];
-    let pendingChars = 0;
-    let flushScheduled = false;
-    /** The pending frames as one text, emptied; '' when nothing can be written. */
-    const takePending = (): string => {
-      const text = raw.destroyed ? '' : pending.join('');
-      pending = [];
-      pendingChars = 0;
-      return text;
-    };
-    const flush = (): void => {
-      flushScheduled = false;
-      const text = takePending();
-      if (text !== '' && !raw.write(text)) {
-        flow.pause();
-      }
-    };
-    const write = (text: string): void => {
-      pending.push(text);
-      pendingChars += text.length;
-      if (pendingChars >= MAX_COALESCED_CHARS) {
-        flush();
-      } else if (!flushScheduled) {
-        flushScheduled = true;
-        process.nextTick(flush);
-      }
-    };
-    // The last frames and the end of the chunked body share one write.
-    const end = (): void => {
-      const text = takePending();
-      if (text === '') {
-        raw.end();
-      } else {
-        raw.end(text);
-      }
-    };
-    const start = (): void => {
-      started = true;
-      reply.hijack();
-      raw.writeHead(200, { ...headersSetSoFar(reply), ...SSE_HEADERS });
-      raw.flushHeaders();
-      logLostStream(reply);
-    };
-
-    raw.on('close', onClose);
-    raw.on('drain', onDrain);
-    handle.comments = options.comments?.subscribe((text) => {
-      if (finished || lastWritten !== undefined) {
-        return;
-      }
-      if (!started) {
-        start();
-      }
-      write(`: ${text}\n\n`);
+    this.subscription = events$.subscribe({
+      next: (event) => this.onEvent(event),
+      error: (error: unknown) => this.onError(error),
+      complete: () => this.onComplete(),
     });
-    const onError = (error: unknown): void => {
-      if (finished) {
-        return;
-      }
-      if (!started) {
-        finished = true;
-        raw.off('close', onClose);
-        raw.off('drain', onDrain);
-        handle.comments?.unsubscribe();
-        handle.subscription?.unsubscribe();
-        reject(error instanceof Error ? error : normalizeError(error));
-        return;
-      }
-      const exception = normalizeError(error);
-      // Told to the client in the stream; the upstream's fault, not ours.
-      reply.log.warn(
-        { err: exception.options.cause ?? exception },
-        `stream failed after its first byte: ${exception.message}`,
-      );
-      write(format.errorFrame(exception, lastWritten));
-      end();
-      finish();
-    };
-    handle.subscription = events$.subscribe({
-      next: (event) => {
-        if (finished) {
-          return;
-        }
-        // A frame that cannot be written (a bug) fails this request only: a
-        // throw out of an observer would be an uncaught exception.
-        try {
-          const frame = format.frame(event);
-          if (!started) {
-            start();
-          }
-          if (lastWritten === undefined) {
-            handle.comments?.unsubscribe();
-          }
-          write(frame);
-          lastWritten = event;
-        } catch (error) {
-          onError(error);
-        }
-      },
-      error: onError,
-      complete: () => {
-        if (finished) {
-          return;
-        }
-        if (!started) {
-          start();
-        }
-        if (format.trailer) {
-          write(format.trailer);
-        }
-        end();
-        finish();
-      },
-    });
-    if (finished) {
-      handle.subscription.unsubscribe();
-    }
-  });
-}
-
-/**
- * Logs, once, a stream whose connection closed before all of it reached the
- * socket: a client that left mid-stream, or a write that failed. The socket's
- * error is only known from the socket itself (the response just closes), so
- * it is heard there until the response closes.
- */
-function logLostStream(reply: FastifyReply): void {
-  const raw = reply.raw;
-  const socket = raw.socket;
-  let socketError: Error | undefined;
-  const onError = (error: Error): void => {
-    socketError ??= error;
-  };
-  socket?.on('error', onError);
-  raw.on('error', onError);
-  raw.once('close', () => {
-    socket?.off('error', onError);
-    raw.off('error', onError);
-    if (raw.writableFinished) {
-      return;
-    }
-    const message = 'the client connection closed before the stream ended';
-    if (socketError === undefined) {
-      reply.log.info(message);
-    } else {
-      reply.log.warn(
-        { err: socketError },
-        `${message}: ${errorCodeOf(socketError)}`,
-      );
-    }
-  });
-}
-
-function errorCodeOf(error: Error): string {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : error.message;
-}
-
-/** Headers set on the reply before hijack (request id, CORS…), kept on the stream. */
-function headersSetSoFar(
-  reply: FastifyReply,
-): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(reply.getHeaders())) {
-    if (value !== undefined) {
-      headers[name] = Array.isArray(value) ? value : String(value);
+    if (this.finished) {
+      this.subscription.unsubscribe();
     }
   }
-  return headers;
+
+  /** The client went away: unsubscribing tears down the upstream call. */
+  private readonly onClose = (): void => this.finish();
+
+  private readonly onDrain = (): void => this.flow.resume();
+
+  private start(): void {
+    this.started = true;
+    openEventStream(this.reply);
+  }
+
+  private onComment(text: string): void {
+    if (this.finished || this.lastWritten !== undefined) {
+      return;
+    }
+    if (!this.started) {
+      this.start();
+    }
+    this.writes.write(`: ${text}\n\n`);
+  }
+
+  private onEvent(event: T): void {
+    if (this.finished) {
+      return;
+    }
+    // A frame that cannot be written (a bug) fails this request only: a
+    // throw out of an observer would be an uncaught exception.
+    try {
+      const frame = this.format.frame(event);
+      if (!this.started) {
+        this.start();
+      }
+      if (this.lastWritten === undefined) {
+        this.comments?.unsubscribe();
+      }
+      this.writes.write(frame);
+      this.lastWritten = event;
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  private onError(error: unknown): void {
+    if (this.finished) {
+      return;
+    }
+    if (!this.started) {
+      this.stopListening();
+      this.unsubscribe();
+      this.settle.reject(
+        error instanceof Error ? error : normalizeError(error),
+      );
+      return;
+    }
+    const exception = normalizeError(error);
+    // Told to the client in the stream; the upstream's fault, not ours.
+    this.reply.log.warn(
+      { err: exception.options.cause ?? exception },
+      `stream failed after its first byte: ${exception.message}`,
+    );
+    this.writes.write(this.format.errorFrame(exception, this.lastWritten));
+    this.writes.end();
+    this.finish();
+  }
+
+  private onComplete(): void {
+    if (this.finished) {
+      return;
+    }
+    if (!this.started) {
+      this.start();
+    }
+    if (this.format.trailer) {
+      this.writes.write(this.format.trailer);
+    }
+    this.writes.end();
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.finished) {
+      return;
+    }
+    this.stopListening();
+    this.flow.resume();
+    this.unsubscribe();
+    this.settle.resolve();
+  }
+
+  private stopListening(): void {
+    this.finished = true;
+    this.reply.raw.off('close', this.onClose);
+    this.reply.raw.off('drain', this.onDrain);
+  }
+
+  private unsubscribe(): void {
+    this.comments?.unsubscribe();
+    this.subscription?.unsubscribe();
+  }
 }
 
 /** A `data: <json>` frame, the Chat Completions style. */

@@ -47,90 +47,110 @@ export function writeWebSocket<T>(
   log?: StreamLossLog,
 ): Promise<WebSocketStreamEnd> {
   return new Promise<WebSocketStreamEnd>((resolve) => {
-    let finished = false;
-    let lossLogged = false;
-    const logLoss = (error?: Error): void => {
-      if (lossLogged) {
-        return;
-      }
-      lossLogged = true;
-      const message = 'the WebSocket closed before the stream ended';
-      if (error === undefined) {
-        log?.info(message);
-      } else {
-        log?.warn({ err: error }, `${message}: ${error.message}`);
-      }
-    };
-    // Assigned after subscribe() returns; a synchronous source may finish first.
-    const handle: { subscription?: Subscription } = {};
-
-    const finish = (end: WebSocketStreamEnd): void => {
-      if (finished) {
-        return;
-      }
-      finished = true;
-      socket.off('close', onClose);
-      flow.resume();
-      handle.subscription?.unsubscribe();
-      resolve(end);
-    };
-    const onClose = (): void => {
-      if (!finished) {
-        logLoss();
-      }
-      finish('closed');
-    };
-    const onSent = (error?: Error): void => {
-      if (error) {
-        logLoss(error);
-      }
-      if (flow.paused && socket.bufferedAmount <= LOW_WATER_BYTES) {
-        flow.resume();
-      }
-    };
-    const send = (text: string): void => {
-      if (socket.readyState !== socket.OPEN) {
-        if (!finished) {
-          logLoss();
-        }
-        finish('closed');
-        return;
-      }
-      socket.send(text, onSent);
-      if (socket.bufferedAmount > HIGH_WATER_BYTES) {
-        flow.pause();
-      }
-    };
-
     if (socket.readyState !== socket.OPEN) {
       resolve('closed');
       return;
     }
-    socket.on('close', onClose);
-    const onError = (error: unknown): void => {
-      if (!finished) {
-        send(format.errorFrame(normalizeError(error)));
-        finish('errored');
-      }
-    };
-    handle.subscription = events$.subscribe({
-      next: (event) => {
-        if (finished) {
-          return;
-        }
-        // A frame that cannot be written (a bug) fails this turn only: a
-        // throw out of an observer would be an uncaught exception.
-        try {
-          send(format.frame(event));
-        } catch (error) {
-          onError(error);
-        }
-      },
-      error: onError,
-      complete: () => finish('completed'),
-    });
-    if (finished) {
-      handle.subscription.unsubscribe();
-    }
+    new WebSocketStream(socket, format, flow, log, resolve).run(events$);
   });
+}
+
+/** One stream being written; see writeWebSocket. */
+class WebSocketStream<T> {
+  private finished = false;
+  private lossLogged = false;
+  // Assigned after subscribe() returns; a synchronous source may finish first.
+  private subscription: Subscription | undefined;
+  private readonly onClose = (): void => {
+    if (!this.finished) {
+      this.logLoss();
+    }
+    this.finish('closed');
+  };
+  private readonly onSent = (error?: Error): void => {
+    if (error) {
+      this.logLoss(error);
+    }
+    if (this.flow.paused && this.socket.bufferedAmount <= LOW_WATER_BYTES) {
+      this.flow.resume();
+    }
+  };
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly format: WebSocketFormat<T>,
+    private readonly flow: FlowControl,
+    private readonly log: StreamLossLog | undefined,
+    private readonly resolve: (end: WebSocketStreamEnd) => void,
+  ) {}
+
+  run(events$: Observable<T>): void {
+    this.socket.on('close', this.onClose);
+    this.subscription = events$.subscribe({
+      next: (event) => this.next(event),
+      error: (error: unknown) => this.fail(error),
+      complete: () => this.finish('completed'),
+    });
+    if (this.finished) {
+      this.subscription.unsubscribe();
+    }
+  }
+
+  private next(event: T): void {
+    if (this.finished) {
+      return;
+    }
+    // A frame that cannot be written (a bug) fails this turn only: a throw
+    // out of an observer would be an uncaught exception.
+    try {
+      this.send(this.format.frame(event));
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (!this.finished) {
+      this.send(this.format.errorFrame(normalizeError(error)));
+      this.finish('errored');
+    }
+  }
+
+  private send(text: string): void {
+    if (this.socket.readyState !== this.socket.OPEN) {
+      if (!this.finished) {
+        this.logLoss();
+      }
+      this.finish('closed');
+      return;
+    }
+    this.socket.send(text, this.onSent);
+    if (this.socket.bufferedAmount > HIGH_WATER_BYTES) {
+      this.flow.pause();
+    }
+  }
+
+  private finish(end: WebSocketStreamEnd): void {
+    if (this.finished) {
+      return;
+    }
+    this.finished = true;
+    this.socket.off('close', this.onClose);
+    this.flow.resume();
+    this.subscription?.unsubscribe();
+    this.resolve(end);
+  }
+
+  private logLoss(error?: Error): void {
+    if (this.lossLogged) {
+      return;
+    }
+    this.lossLogged = true;
+    const message = 'the WebSocket closed before the stream ended';
+    if (error === undefined) {
+      this.log?.info(message);
+    } else {
+      this.log?.warn({ err: error }, `${message}: ${error.message}`);
+    }
+  }
 }

@@ -1,13 +1,11 @@
 /**
  * A flat copy of `text`: one contiguous string that references no other.
  *
- * V8 represents `a + b` as a rope (a cons string pointing at both parts) and
- * `s.slice()` as a view that keeps all of `s` alive. That is cheap once, but
- * a string kept and reused thousands of times pays for its shape on every
- * use: each frame that embeds a rope makes the socket write walk its parts
- * again (measured: joining Responses delta frames cost 1.45 ns a character
- * with a rope inside each frame, 0.61 with a flat copy), and a slice pins
- * the whole upstream read it came from. Copy such strings once, when kept.
+ * V8 keeps `a + b` as a rope and `s.slice()` as a view that keeps all of
+ * `s` alive. Copy a string that is kept and reused many times (a frame
+ * head, an item's text, a template): each use of a rope walks its pieces
+ * again, and a slice pins the upstream read it came from. Figures in
+ * bench/README.md ("Fast paths").
  */
 export function flatCopy(text: string): string {
   return Buffer.from(text, 'utf8').toString('utf8');

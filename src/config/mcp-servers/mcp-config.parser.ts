@@ -1,9 +1,9 @@
+import { isRecord } from '../../common/is-record.js';
 import { credentialHeaderValues } from '../../common/logging/credential-headers.js';
 import { knownSecrets } from '../../common/logging/secret-redactor.js';
 import {
   ConfigEntryChecker,
   expandVariables,
-  isRecord,
   parseConfigJson,
   readConfigFile,
   safeUrl,

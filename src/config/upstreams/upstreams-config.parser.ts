@@ -1,6 +1,6 @@
+import { isRecord } from '../../common/is-record.js';
 import {
   ConfigEntryChecker,
-  isRecord,
   parseConfigJson,
   readConfigFile,
   safeUrl,

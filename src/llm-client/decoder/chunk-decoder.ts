@@ -2,10 +2,11 @@ import type {
   ChatCompletionChunk,
   ChatToolCallDelta,
 } from '../../protocol/chat-completion.types.js';
-import { field, isRawObject, numberOr, type RawObject } from './raw-fields.js';
+import { field, numberOr, type RawObject } from './raw-fields.js';
 import type { ChunkField } from './read-fields.js';
 import { ToolCallIndexer } from './tool-call-indexer.js';
 import { decodeUsage } from './usage-decoder.js';
+import { isRecord } from '../../common/is-record.js';
 
 /** A decoded chunk, and whether it now says something its upstream text did not. */
 export interface DecodedChunk {
@@ -69,7 +70,7 @@ export class ChunkDecoder {
     const decoded: ChatCompletionChunk['choices'] = [];
     for (let position = 0; position < choices.length; position++) {
       const choice = choices[position];
-      if (isRawObject(choice)) {
+      if (isRecord(choice)) {
         decoded.push(this.decodeChoice(choice, position));
       } else {
         this.rewritten = true;
@@ -88,7 +89,7 @@ export class ChunkDecoder {
       this.rewritten = true;
     }
     let delta = field(choice, 'delta');
-    if (!isRawObject(delta)) {
+    if (!isRecord(delta)) {
       delta = {};
       choice['delta'] = delta;
     }
@@ -127,7 +128,7 @@ export class ChunkDecoder {
   ): ChatToolCallDelta[] {
     const decoded: ChatToolCallDelta[] = [];
     for (const call of calls) {
-      if (!isRawObject(call)) {
+      if (!isRecord(call)) {
         this.rewritten = true;
         continue;
       }
@@ -151,12 +152,12 @@ export class ChunkDecoder {
   private decodeFunction(
     raw: unknown,
   ): ChatToolCallDelta['function'] | undefined {
-    if (!isRawObject(raw)) {
+    if (!isRecord(raw)) {
       return undefined;
     }
     raw['name'] = nonEmptyString(raw['name']);
     const args = raw['arguments'];
-    if (isRawObject(args) || Array.isArray(args)) {
+    if (isRecord(args) || Array.isArray(args)) {
       // Some servers hand the parsed arguments over; clients expect text.
       raw['arguments'] = JSON.stringify(args);
       this.rewritten = true;

@@ -8,8 +8,9 @@ import {
   decodeErrorBody,
   upstreamErrorException,
 } from './error-decoder.js';
-import { field, isRawObject, numberOr, type RawObject } from './raw-fields.js';
+import { field, numberOr, type RawObject } from './raw-fields.js';
 import { decodeUsage } from './usage-decoder.js';
+import { isRecord } from '../../common/is-record.js';
 
 type Choice = ChatCompletion['choices'][number];
 
@@ -45,7 +46,7 @@ export function decodeCompletion(
     throw badResponse('a completion without a choices array');
   }
   raw['choices'] = choices
-    .filter(isRawObject)
+    .filter(isRecord)
     .map((choice, position) => decodeChoice(choice, position));
   raw['usage'] = decodeUsage(field(raw, 'usage'));
   if (typeof field(raw, 'id') !== 'string') {
@@ -72,7 +73,7 @@ function decodeChoice(choice: RawObject, position: number): Choice {
   if (numberOr(field(choice, 'index')) === undefined) {
     choice['index'] = position;
   }
-  const message = isRawObject(choice['message']) ? choice['message'] : {};
+  const message = isRecord(choice['message']) ? choice['message'] : {};
   choice['message'] = message;
   if (typeof field(message, 'role') !== 'string') {
     message['role'] = 'assistant';
@@ -108,7 +109,7 @@ function decodeToolCalls(raw: unknown): ChatToolCall[] | undefined {
   }
   const calls: ChatToolCall[] = [];
   for (const call of raw) {
-    if (!isRawObject(call) || !isRawObject(call['function'])) {
+    if (!isRecord(call) || !isRecord(call['function'])) {
       continue;
     }
     const func = call['function'];
@@ -120,7 +121,7 @@ function decodeToolCalls(raw: unknown): ChatToolCall[] | undefined {
     func['arguments'] =
       typeof args === 'string'
         ? args
-        : isRawObject(args) || Array.isArray(args)
+        : isRecord(args) || Array.isArray(args)
           ? JSON.stringify(args)
           : '{}';
     const id = call['id'];

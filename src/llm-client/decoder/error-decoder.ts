@@ -2,7 +2,8 @@ import {
   GatewayException,
   type OpenAiErrorBody,
 } from '../../common/errors/gateway.exception.js';
-import { isRawObject, numberOr, stringOr } from './raw-fields.js';
+import { numberOr, stringOr } from './raw-fields.js';
+import { isRecord } from '../../common/is-record.js';
 
 /** An upstream's error, whatever its shape, as OpenAI's error fields. */
 export interface DecodedError {
@@ -33,14 +34,14 @@ const CONTEXT_OVERFLOW_TYPES = new Set([
  * Undefined when `body` is none of these.
  */
 export function decodeErrorBody(body: unknown): DecodedError | undefined {
-  if (!isRawObject(body)) {
+  if (!isRecord(body)) {
     return undefined;
   }
   const error = body['error'];
   if (typeof error === 'string') {
     return decoded({ message: error });
   }
-  if (isRawObject(error)) {
+  if (isRecord(error)) {
     return decoded({ message: stringOr(body['message']), ...error });
   }
   if (body['object'] === 'error' || typeof body['message'] === 'string') {
@@ -67,7 +68,7 @@ function decoded(error: Record<string, unknown>): DecodedError {
 }
 
 /** True when an upstream error says the prompt does not fit the model's context. */
-export function isContextOverflow(
+function isContextOverflow(
   error: DecodedError | undefined,
   message: string,
 ): boolean {

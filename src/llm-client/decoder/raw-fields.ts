@@ -8,10 +8,6 @@ export function field(raw: RawObject, name: ChunkField): unknown {
   return raw[name];
 }
 
-export function isRawObject(value: unknown): value is RawObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A string value; null, missing or another type is absent. */
 export function stringOr(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;

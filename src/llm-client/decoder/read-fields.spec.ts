@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { textChunkShortcut } from '../text-chunk-shortcut.js';
-import { passThroughShortcut } from '../verbatim-chunk.js';
+import { textChunkShortcut } from './text-chunk-shortcut.js';
+import { passThroughShortcut } from './verbatim-chunk.js';
 import { CHUNK_FIELDS, type ChunkField } from './read-fields.js';
 
 /** A plain text chunk in OpenAI's key order, with `extra` in the delta or the choice. */

@@ -66,6 +66,11 @@ export const CHUNK_FIELDS = {
 /** A field name the decoder may read from a raw chunk. */
 export type ChunkField = keyof typeof CHUNK_FIELDS;
 
+/** `"name"`, as a key of `name` starts in JSON text: how the shortcuts spell a field. */
+export function jsonKey(name: ChunkField): string {
+  return `"${name}"`;
+}
+
 type Rules = Record<ChunkField, FieldRule>;
 
 /** The fields whose rule for `lane` is one of `kinds`. */

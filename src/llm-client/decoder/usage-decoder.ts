@@ -1,5 +1,6 @@
 import type { ChatUsage } from '../../protocol/chat-completion.types.js';
-import { type RawObject, isRawObject, numberOr } from './raw-fields.js';
+import { type RawObject, numberOr } from './raw-fields.js';
+import { isRecord } from '../../common/is-record.js';
 
 /**
  * Usage in the gateway's one shape, from any backend's: counts that are
@@ -10,7 +11,7 @@ import { type RawObject, isRawObject, numberOr } from './raw-fields.js';
  * (SGLang sends `"usage":null` on every text chunk).
  */
 export function decodeUsage(raw: unknown): ChatUsage | undefined {
-  if (!isRawObject(raw)) {
+  if (!isRecord(raw)) {
     return undefined;
   }
   const prompt = numberOr(raw['prompt_tokens']) ?? 0;
@@ -46,7 +47,7 @@ function detailsOf(
   raw: unknown,
   counts: readonly string[],
 ): RawObject | undefined {
-  if (!isRawObject(raw)) {
+  if (!isRecord(raw)) {
     return undefined;
   }
   const details: RawObject = { ...raw };

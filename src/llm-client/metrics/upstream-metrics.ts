@@ -12,9 +12,6 @@ import type {
 import { toUpstreamException } from '../upstream-errors.js';
 import { MetricLabels } from '../../metrics/metric-labels.js';
 
-/** What one upstream HTTP attempt came to. */
-export type UpstreamOutcome = 'ok' | 'error' | 'aborted';
-
 /**
  * The `kind` label of an upstream failure: `http_<status>` for a non-2xx
  * answer, else `timeout`, `unreachable`, `bad_response` or `other`.

@@ -1,23 +1,18 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { credentialHeaderValues } from '../../common/logging/credential-headers.js';
 import { knownSecrets } from '../../common/logging/secret-redactor.js';
-import { describeError, isMcpError } from '../mcp-errors.js';
-import { mcpErrorResult, toMcpToolResult } from '../mcp-result.mapper.js';
+import { describeError } from '../mcp-errors.js';
+import type { CallToolResultLike } from '../mcp-result.mapper.js';
+import type { McpSendOptions, McpToolCaller } from '../mcp-tool-call.js';
 import { listServerTools } from '../mcp-tool-list.js';
-import { prefixedToolName } from '../mcp-tool-naming.js';
 import type { McpCachedTool } from '../mcp-tool-naming.js';
 import { openMcpClient } from '../mcp-transport.factory.js';
 import type { McpHttpServerConfig } from '../../config/mcp-servers/mcp-server-config.js';
-import type { McpToolResult } from '../mcp.types.js';
-import { parseToolArguments } from '../tool-arguments.js';
-import type {
-  McpToolListing,
-  OfferedTool,
-} from '../tool-loop/request-toolset.js';
+import type { McpToolListing } from '../tool-loop/request-toolset.js';
 import {
   isToolAllowed,
   needsApproval,
+  type FilterableTool,
   type HostedMcpSpec,
 } from './hosted-mcp-spec.js';
 import { allowlistedFetch } from './hosted-mcp-url.js';
@@ -42,21 +37,31 @@ export interface HostedMcpServerOptions {
 /**
  * The server of one hosted `{"type":"mcp"}` tool, connected over streamable
  * HTTP (or legacy SSE) for one request only: a short-lived SDK client that
- * `close()` ends. A server that cannot be reached or listed is not an error
- * of the request: it offers no tools and its listing carries the error.
- * Until `close()`, the request's tokens for it (`authorization`, credential
- * headers) are secrets the logs, errors and listings are redacted of.
+ * `close()` ends. It only talks to the SDK; McpManagerService opens it and
+ * runs its calls (callMcpTool). A server that cannot be reached or listed
+ * is not an error of the request: it offers no tools and its listing
+ * carries the error. Until `close()`, the request's tokens for it
+ * (`authorization`, credential headers) are secrets the logs, errors and
+ * listings are redacted of.
  */
-export class HostedMcpServer {
+export class HostedMcpServer implements McpToolCaller {
+  /** Calls only reach a server that connected, so there is no reason to tell. */
+  readonly lastError = null;
+
   private constructor(
     readonly spec: HostedMcpSpec,
     private readonly client: Client | null,
-    private readonly tools: readonly McpCachedTool[],
+    /** The server's tools that the spec's allowed_tools lets through. */
+    readonly tools: readonly McpCachedTool[],
     private readonly options: HostedMcpServerOptions,
     private readonly releaseSecrets: () => void,
     private readonly error?: string,
   ) {}
 
+  /**
+   * Connects and lists the tools; a failure becomes the listing's error.
+   * @throws the abort reason when `options.signal` aborts.
+   */
   static async connect(
     spec: HostedMcpSpec,
     options: HostedMcpServerOptions,
@@ -71,33 +76,32 @@ export class HostedMcpServer {
     const releaseSecrets = knownSecrets.hold(
       credentialHeaderValues(spec.headers),
     );
+    const server = (
+      client: Client | null,
+      tools: McpCachedTool[],
+      error?: string,
+    ) =>
+      new HostedMcpServer(spec, client, tools, options, releaseSecrets, error);
     let client: Client | null = null;
     try {
-      const opened = await openMcpClient(config, {
-        newClient: () => new Client(options.clientInfo, { capabilities: {} }),
-        preferSse: false,
-        connectTimeoutMs: options.requestTimeoutMs,
-        onStderrLine: () => undefined,
-        signal: options.signal ?? new AbortController().signal,
-        fetch: allowlistedFetch(options.allowedPrefixes),
-      });
-      client = opened.client;
+      client = (
+        await openMcpClient(config, {
+          newClient: () => new Client(options.clientInfo, { capabilities: {} }),
+          preferSse: false,
+          connectTimeoutMs: options.requestTimeoutMs,
+          onStderrLine: () => undefined,
+          signal: options.signal ?? new AbortController().signal,
+          fetch: allowlistedFetch(options.allowedPrefixes),
+        })
+      ).client;
       const tools = await listServerTools(
         client,
         config,
         options.requestTimeoutMs,
       );
-      return new HostedMcpServer(
-        spec,
+      return server(
         client,
-        tools.filter((tool) =>
-          isToolAllowed(spec, {
-            name: tool.tool,
-            ...(tool.annotations ? { annotations: tool.annotations } : {}),
-          }),
-        ),
-        options,
-        releaseSecrets,
+        tools.filter((tool) => isToolAllowed(spec, filterable(tool))),
       );
     } catch (error) {
       await client?.close().catch(() => undefined);
@@ -105,17 +109,26 @@ export class HostedMcpServer {
         releaseSecrets();
         options.signal.throwIfAborted();
       }
-      return new HostedMcpServer(
-        spec,
+      return server(
         null,
         [],
-        options,
-        releaseSecrets,
         knownSecrets.redact(
           `Could not list the tools of MCP server '${spec.serverLabel}': ${describeError(error)}`,
         ),
       );
     }
+  }
+
+  get name(): string {
+    return this.spec.serverLabel;
+  }
+
+  get connected(): boolean {
+    return this.client !== null;
+  }
+
+  get toolTimeoutMs(): number {
+    return this.options.toolTimeoutMs;
   }
 
   /** What the `mcp_list_tools` item shows. */
@@ -127,65 +140,38 @@ export class HostedMcpServer {
     };
   }
 
-  /** The tools offered to the model, named `<server_label>__<tool>`. */
-  offeredTools(): OfferedTool[] {
-    return this.tools.map((tool) => ({
-      exposedName: prefixedToolName(this.spec.serverLabel, tool.tool),
-      serverLabel: this.spec.serverLabel,
-      toolName: tool.tool,
-      description: tool.description,
-      inputSchema: tool.inputSchema,
-      ...(tool.annotations ? { annotations: tool.annotations } : {}),
-      requiresApproval: needsApproval(this.spec.requireApproval, {
-        name: tool.tool,
-        ...(tool.annotations ? { annotations: tool.annotations } : {}),
-      }),
-      call: (args, signal) => this.call(tool.tool, args, signal),
-    }));
+  /** Whether the spec's require_approval holds calls of `tool` for the user. */
+  requiresApproval(tool: McpCachedTool): boolean {
+    return needsApproval(this.spec.requireApproval, filterable(tool));
+  }
+
+  /** Sends tools/call. @throws the SDK's error (see McpToolCaller). */
+  send(
+    tool: string,
+    args: Record<string, unknown>,
+    options: McpSendOptions,
+  ): Promise<CallToolResultLike> {
+    if (this.client === null) {
+      return Promise.reject(
+        new Error(`MCP server ${this.spec.serverLabel} is not connected`),
+      );
+    }
+    return this.client.callTool(
+      { name: tool, arguments: args },
+      undefined,
+      options,
+    );
   }
 
   async close(): Promise<void> {
     await this.client?.close().catch(() => undefined);
     this.releaseSecrets();
   }
+}
 
-  private async call(
-    tool: string,
-    argumentsJson: string,
-    signal: AbortSignal,
-  ): Promise<McpToolResult> {
-    const args = parseToolArguments(argumentsJson);
-    if (typeof args === 'string') {
-      return mcpErrorResult(
-        `Invalid arguments for MCP tool ${tool}: ${args}`,
-        null,
-      );
-    }
-    if (this.client === null) {
-      return mcpErrorResult(
-        `MCP server ${this.spec.serverLabel} is not connected`,
-        null,
-      );
-    }
-    const timeout = this.options.toolTimeoutMs;
-    try {
-      const result = await this.client.callTool(
-        { name: tool, arguments: args },
-        undefined,
-        { timeout, signal },
-      );
-      return toMcpToolResult(tool, result);
-    } catch (error) {
-      if (signal.aborted) {
-        throw error;
-      }
-      const what = `MCP tool ${tool} on server ${this.spec.serverLabel}`;
-      return mcpErrorResult(
-        isMcpError(error, ErrorCode.RequestTimeout)
-          ? `${what} timed out after ${timeout} ms`
-          : `${what} failed: ${describeError(error)}`,
-        error,
-      );
-    }
-  }
+function filterable(tool: McpCachedTool): FilterableTool {
+  return {
+    name: tool.tool,
+    ...(tool.annotations ? { annotations: tool.annotations } : {}),
+  };
 }

@@ -1,3 +1,4 @@
+import { isRecord } from '../../common/is-record.js';
 import { GatewayException } from '../../common/errors/gateway.exception.js';
 import { MCP_NAME_SEPARATOR } from '../../config/mcp-servers/mcp-names.js';
 import { isAllowedServerUrl } from './hosted-mcp-url.js';
@@ -71,7 +72,7 @@ export function hostedMcpSpecs(
 }
 
 /** Whether a filter selects the tool (a filter without criteria selects none). */
-export function filterSelects(
+function filterSelects(
   filter: HostedToolFilter | undefined,
   tool: FilterableTool,
 ): boolean {
@@ -249,10 +250,6 @@ function parsePolicy(value: unknown, param: string): HostedApprovalPolicy {
 
 function invalid(param: string, message: string): GatewayException {
   return new GatewayException('invalid_request', message, { param });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isStringArray(value: unknown): value is string[] {

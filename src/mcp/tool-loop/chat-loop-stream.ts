@@ -112,7 +112,7 @@ class ContinuousChunks {
 }
 
 /** Two usages added up, details included. */
-export function sumChatUsage(a: ChatUsage, b: ChatUsage): ChatUsage {
+function sumChatUsage(a: ChatUsage, b: ChatUsage): ChatUsage {
   return {
     prompt_tokens: a.prompt_tokens + b.prompt_tokens,
     completion_tokens: a.completion_tokens + b.completion_tokens,
@@ -138,53 +138,13 @@ export function sumChatUsage(a: ChatUsage, b: ChatUsage): ChatUsage {
 export function toChatCompletion(
   chunks: readonly ChatCompletionChunk[],
 ): ChatCompletion {
-  const first = chunks[0];
-  const message: ChatMessage = { role: 'assistant', content: null };
-  let content = '';
-  let reasoning = '';
-  let refusal = '';
-  const calls: ChatToolCall[] = [];
-  let finishReason: ChatFinishReason | null = null;
-  let usage: ChatUsage | null = null;
-  for (const chunk of chunks) {
-    usage = chunk.usage ?? usage;
-    const choice = chunk.choices.find((c) => c.index === 0);
-    if (choice === undefined) {
-      continue;
-    }
-    const delta = choice.delta;
-    content += typeof delta.content === 'string' ? delta.content : '';
-    refusal += typeof delta.refusal === 'string' ? delta.refusal : '';
-    const thought = delta.reasoning_content || delta.reasoning;
-    reasoning += typeof thought === 'string' ? thought : '';
-    for (const fragment of delta.tool_calls ?? []) {
-      const index = fragment.index ?? Math.max(calls.length - 1, 0);
-      const call = (calls[index] ??= {
-        id: '',
-        type: 'function',
-        function: { name: '', arguments: '' },
-      });
-      call.id ||= fragment.id ?? '';
-      call.function.name ||= fragment.function?.name ?? '';
-      call.function.arguments += fragment.function?.arguments ?? '';
-    }
-    finishReason = choice.finish_reason ?? finishReason;
-  }
-  message.content = content === '' ? null : content;
-  // OpenAI always sends `refusal`; the spec requires it.
-  message.refusal = refusal === '' ? null : refusal;
-  if (reasoning !== '') {
-    message.reasoning_content = reasoning;
-  }
-  if (calls.length > 0) {
-    message.tool_calls = calls.filter((call) => call !== undefined);
-  }
+  const { message, finishReason, usage } = choiceZero(chunks);
   const {
     object: _object,
     choices: _choices,
     usage: _usage,
     ...extra
-  } = first ?? {
+  } = chunks[0] ?? {
     id: '',
     object: 'chat.completion.chunk',
     created: 0,
@@ -207,4 +167,64 @@ export function toChatCompletion(
     ],
     ...(usage ? { usage } : {}),
   };
+}
+
+/** The deltas of choice 0 added up into one message; the last finish_reason and usage. */
+function choiceZero(chunks: readonly ChatCompletionChunk[]): {
+  message: ChatMessage;
+  finishReason: ChatFinishReason | null;
+  usage: ChatUsage | null;
+} {
+  let content = '';
+  let reasoning = '';
+  let refusal = '';
+  const calls: ChatToolCall[] = [];
+  let finishReason: ChatFinishReason | null = null;
+  let usage: ChatUsage | null = null;
+  for (const chunk of chunks) {
+    usage = chunk.usage ?? usage;
+    const choice = chunk.choices.find((c) => c.index === 0);
+    if (choice === undefined) {
+      continue;
+    }
+    const delta = choice.delta;
+    content += typeof delta.content === 'string' ? delta.content : '';
+    refusal += typeof delta.refusal === 'string' ? delta.refusal : '';
+    const thought = delta.reasoning_content || delta.reasoning;
+    reasoning += typeof thought === 'string' ? thought : '';
+    for (const fragment of delta.tool_calls ?? []) {
+      addToolCallFragment(calls, fragment);
+    }
+    finishReason = choice.finish_reason ?? finishReason;
+  }
+  const message: ChatMessage = {
+    role: 'assistant',
+    content: content === '' ? null : content,
+    // OpenAI always sends `refusal`; the spec requires it.
+    refusal: refusal === '' ? null : refusal,
+  };
+  if (reasoning !== '') {
+    message.reasoning_content = reasoning;
+  }
+  if (calls.length > 0) {
+    message.tool_calls = calls.filter((call) => call !== undefined);
+  }
+  return { message, finishReason, usage };
+}
+
+type ToolCallFragment = NonNullable<Choice['delta']['tool_calls']>[number];
+
+function addToolCallFragment(
+  calls: ChatToolCall[],
+  fragment: ToolCallFragment,
+): void {
+  const index = fragment.index ?? Math.max(calls.length - 1, 0);
+  const call = (calls[index] ??= {
+    id: '',
+    type: 'function',
+    function: { name: '', arguments: '' },
+  });
+  call.id ||= fragment.id ?? '';
+  call.function.name ||= fragment.function?.name ?? '';
+  call.function.arguments += fragment.function?.arguments ?? '';
 }

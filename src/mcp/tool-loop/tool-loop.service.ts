@@ -2,10 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { finalize, Observable, tap } from 'rxjs';
 import { conversationConfig } from '../../config/conversation.config.js';
-import { packageInfo } from '../../common/package-info.js';
 import type { ChatCompletionRequest } from '../../protocol/chat-completion.types.js';
-import { HostedMcpServer } from '../hosted/hosted-mcp-server.js';
-import { hostedMcpSpecs } from '../hosted/hosted-mcp-spec.js';
+import { HostedMcpSessions } from '../hosted/hosted-mcp-sessions.js';
 import { McpManagerService } from '../mcp-manager.service.js';
 import type { McpToolBinding } from '../mcp.types.js';
 import {
@@ -19,9 +17,6 @@ import type {
   ResumedToolCall,
   ToolLoopEvent,
 } from './tool-loop.types.js';
-
-/** Bound on a hosted server's handshake and tools/list. */
-const HOSTED_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * Wires the shared tool loop to the gateway: which MCP tools a request gets
@@ -43,15 +38,16 @@ export class ToolLoopService {
    * The server-side tools of a request with these client tools. Client
    * tools win their names; hosted servers' tools (`<server_label>__<tool>`)
    * come next; the configured servers' tools take the names left, unless
-   * `withConfigured` is false (the `x-mcp-tools: off` opt-out).
+   * `withConfigured` is false (the `x-mcp-tools: off` opt-out). Closing the
+   * toolset closes the hosted servers.
    */
   toolset(
     clientNames: ReadonlySet<string>,
-    hosted: readonly HostedMcpServer[] = [],
+    hosted: HostedMcpSessions = HostedMcpSessions.none(),
     withConfigured = true,
   ): RequestToolset {
     const hostedTools = hosted
-      .flatMap((server) => server.offeredTools())
+      .offeredTools()
       .filter((tool) => !clientNames.has(tool.exposedName));
     const taken = new Set([
       ...clientNames,
@@ -59,47 +55,35 @@ export class ToolLoopService {
     ]);
     const bindings = withConfigured ? this.mcp.toolsForRequest(taken) : [];
     const listings: McpToolListing[] = [
-      ...hosted.map((server) => server.listing),
+      ...hosted.listings,
       ...listingsOf(bindings),
     ];
     const fallback = (name: string): OfferedTool | undefined => {
       const binding = withConfigured
         ? this.mcp.resolveTool(name, taken)
         : undefined;
-      return binding && this.offer(binding);
+      return binding && this.mcp.offeredTool(binding);
     };
     return new RequestToolset(
-      [...hostedTools, ...bindings.map((binding) => this.offer(binding))],
+      [...hostedTools, ...bindings.map((b) => this.mcp.offeredTool(b))],
       listings,
       fallback,
-      async () => {
-        await Promise.all(hosted.map((server) => server.close()));
-      },
+      () => hosted.close(),
     );
   }
 
   /**
-   * Connects the hosted `{"type":"mcp"}` tools of a Responses request, all at
-   * once. A URL outside MCP_REMOTE_SERVERS_ALLOWED is a 400 before any
-   * connection opens; a server that cannot be reached only lists an error.
-   * The caller closes them (through the toolset).
+   * As toolset(), after opening the hosted `{"type":"mcp"}` servers of a
+   * Responses request's `tools` (McpManagerService.openHosted).
+   * @throws GatewayException invalid_request for a URL outside MCP_REMOTE_SERVERS_ALLOWED.
    */
-  async openHosted(
+  async toolsetWithHosted(
+    clientNames: ReadonlySet<string>,
     tools: unknown,
-    signal?: AbortSignal,
-  ): Promise<HostedMcpServer[]> {
-    const specs = hostedMcpSpecs(tools, this.config.mcpRemoteServersAllowed);
-    return Promise.all(
-      specs.map((spec) =>
-        HostedMcpServer.connect(spec, {
-          clientInfo: packageInfo,
-          requestTimeoutMs: HOSTED_REQUEST_TIMEOUT_MS,
-          toolTimeoutMs: this.config.mcpToolTimeoutMs,
-          allowedPrefixes: this.config.mcpRemoteServersAllowed,
-          ...(signal === undefined ? {} : { signal }),
-        }),
-      ),
-    );
+    options: { withConfigured: boolean; signal?: AbortSignal },
+  ): Promise<RequestToolset> {
+    const hosted = await this.mcp.openHosted(tools, options.signal);
+    return this.toolset(clientNames, hosted, options.withConfigured);
   }
 
   /**
@@ -150,19 +134,6 @@ export class ToolLoopService {
         'tool loop finished',
       );
     }
-  }
-
-  private offer(binding: McpToolBinding): OfferedTool {
-    return {
-      exposedName: binding.exposedName,
-      serverLabel: binding.server,
-      toolName: binding.tool,
-      description: binding.description,
-      inputSchema: binding.inputSchema,
-      ...(binding.annotations ? { annotations: binding.annotations } : {}),
-      requiresApproval: false,
-      call: (args, signal) => this.mcp.callTool(binding, args, { signal }),
-    };
   }
 }
 

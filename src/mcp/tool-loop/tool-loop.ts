@@ -233,18 +233,10 @@ class ToolLoop {
     });
   }
 
-  private async execute(call: ServerToolCall): Promise<McpToolResult> {
-    try {
-      return await call.tool.call(call.arguments, this.signal);
-    } catch (error) {
-      if (this.signal.aborted) {
-        throw error;
-      }
-      return mcpErrorResult(
-        `MCP tool ${call.name} failed: ${error instanceof Error ? error.message : String(error)}`,
-        error,
-      );
-    }
+  // A tool resolves every failure as a result (ServerTool.call); only an
+  // abort rejects, and the loop is torn down with it.
+  private execute(call: ServerToolCall): Promise<McpToolResult> {
+    return call.tool.call(call.arguments, this.signal);
   }
 }
 

@@ -50,7 +50,7 @@ export function toolResultMessages(
 }
 
 /** The `tool` message text of one result. */
-export function toolMessageText(result: McpToolResult): string {
+function toolMessageText(result: McpToolResult): string {
   if (result.isError) {
     return `Error: ${result.text}`;
   }

@@ -5,14 +5,19 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { CheckedBy } from '../../common/http/checked-by.decorator.js';
+import type { ResponseInputItem } from '../../protocol/responses.types.js';
+import { checkInputItems } from '../dto/input-item.rules.js';
+import { requireNonEmptyModel } from '../dto/request-field.rules.js';
 
 /**
  * `POST /v1/responses/compact`. Only the fields the gateway reads are
- * checked; unknown fields are accepted and ignored (no whitelisting, as for
- * every proxied body).
+ * checked, items as for a create request; unknown fields are accepted and
+ * ignored (no whitelisting, as for every proxied body).
  */
 export class CompactRequestDto {
   @IsString({ message: "Missing required parameter: 'model'." })
+  @CheckedBy(requireNonEmptyModel)
   model!: string;
 
   @IsOptional()
@@ -20,7 +25,8 @@ export class CompactRequestDto {
   @IsArray({
     message: "Invalid 'input': expected a string or an array of items.",
   })
-  input?: string | unknown[] | null;
+  @CheckedBy((input) => checkInputItems(input, 'input'))
+  input?: string | ResponseInputItem[] | null;
 
   @IsOptional()
   @IsString()
@@ -31,7 +37,8 @@ export class CompactRequestDto {
   @IsArray({
     message: "Invalid 'instructions': expected a string or an array of items.",
   })
-  instructions?: string | unknown[] | null;
+  @CheckedBy((instructions) => checkInputItems(instructions, 'instructions'))
+  instructions?: string | ResponseInputItem[] | null;
 
   @IsOptional()
   @IsString()

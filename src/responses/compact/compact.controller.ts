@@ -1,35 +1,14 @@
-import {
-  Body,
-  Controller,
-  Headers,
-  HttpCode,
-  Inject,
-  Post,
-} from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { serverConfig } from '../../config/server.config.js';
-import { forwardedAuthHeaders } from '../../model-call/forwarded-auth.js';
 import { ApiJsonBody, ApiJsonOk } from '../../openapi/api-docs.decorators.js';
 import { CompactRequestDto } from './compact-request.dto.js';
-import {
-  CompactService,
-  type CompactedResponse,
-  type CompactRequest,
-} from './compact.service.js';
+import { CompactService, type CompactedResponse } from './compact.service.js';
 
 /** `POST /v1/responses/compact`, and `/responses/compact`. */
 @ApiTags('responses')
 @Controller(['v1/responses', 'responses'])
 export class CompactController {
-  constructor(
-    private readonly service: CompactService,
-    @Inject(serverConfig.KEY)
-    private readonly server: Pick<
-      ConfigType<typeof serverConfig>,
-      'forwardClientAuth'
-    >,
-  ) {}
+  constructor(private readonly service: CompactService) {}
 
   @Post('compact')
   @HttpCode(200)
@@ -45,11 +24,6 @@ export class CompactController {
     @Body() body: CompactRequestDto,
     @Headers('authorization') authorization?: string,
   ): Promise<CompactedResponse> {
-    return this.service.compact(body as CompactRequest, {
-      headers: forwardedAuthHeaders(
-        authorization,
-        this.server.forwardClientAuth,
-      ),
-    });
+    return this.service.compact(body, authorization);
   }
 }

@@ -1,22 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { GatewayException } from '../../common/errors/gateway.exception.js';
+import { forwardedAuthHeaders } from '../../common/http/client-call-options.js';
+import { isRecord } from '../../common/is-record.js';
+import { serverConfig } from '../../config/server.config.js';
+import type { ChatMessage } from '../../protocol/chat-completion.types.js';
 import {
   ModelCallService,
   type ModelCallOptions,
 } from '../../model-call/model-call.service.js';
-import { restoreCompactionItems } from '../core/compaction-items.js';
 import { asContextLengthError } from '../core/context-length.js';
 import { newId } from '../core/ids.js';
-import { isRecord } from '../core/request-guards.js';
 import type {
   ResponseInputItem,
   ResponseUsage,
 } from '../../protocol/responses.types.js';
-import { toChatRequest } from '../core/to-chat-request.js';
 import { toResponseUsage } from '../core/usage.mapper.js';
-import { normalizeInputItems } from '../input-items.js';
-import { historyBefore } from '../store/conversation-history.js';
-import { RESPONSE_STORE, type ResponseStore } from '../store/response-store.js';
+import { TurnPreparationService } from '../turn-preparation.service.js';
 import { compactionMessages } from './compaction-prompt.js';
 import { CompactionSeal } from './compaction-seal.js';
 
@@ -38,45 +38,79 @@ export interface CompactedResponse {
   usage: ResponseUsage;
 }
 
+/** The model's summary of a conversation, and what it cost. */
+interface Summary {
+  text: string;
+  usage: ResponseUsage;
+}
+
 /**
  * Compacts a conversation: the model writes a faithful summary of it
  * (COMPACTION_SYSTEM_PROMPT), which is sealed into an opaque `compaction`
  * item. The output keeps the user's messages, then that item; sent back as
- * input, the item is opened again and the model sees the summary.
+ * input, the item is opened again and the model sees the summary. The
+ * conversation is prepared as for a create turn (TurnPreparationService).
  */
 @Injectable()
 export class CompactService {
   constructor(
     private readonly model: ModelCallService,
-    @Inject(RESPONSE_STORE) private readonly store: ResponseStore,
+    private readonly turns: TurnPreparationService,
     private readonly seal: CompactionSeal,
+    @Inject(serverConfig.KEY)
+    private readonly server: Pick<
+      ConfigType<typeof serverConfig>,
+      'forwardClientAuth'
+    >,
   ) {}
 
+  /** `authorization`: the client's, forwarded when FORWARD_CLIENT_AUTH is on. */
   async compact(
     request: CompactRequest,
-    options: ModelCallOptions,
+    authorization?: string,
   ): Promise<CompactedResponse> {
-    const { items: history } = await historyBefore(
-      request.previous_response_id,
-      this.store,
-    );
-    const input = normalizeInputItems(request.input ?? undefined);
-    const open = (encrypted: string): string | undefined =>
-      this.seal.open(encrypted)?.summary;
-    const plan = toChatRequest(
-      {
-        model: request.model,
-        instructions: request.instructions ?? null,
-        input: [...restoreCompactionItems(input, open, 'input')],
-      },
-      restoreCompactionItems(history, open, 'previous_response_id'),
-      (id) => [...history, ...input].find((item) => item.id === id),
-    );
+    const conversation = await this.turns.conversation(request);
+    const plan = this.turns.chatRequest({ model: request.model }, conversation);
+    const summary = await this.summarize(request, plan.chat.messages, {
+      headers: forwardedAuthHeaders(
+        authorization,
+        this.server.forwardClientAuth,
+      ),
+    });
+    const createdAt = Math.floor(Date.now() / 1000);
+    return {
+      id: newId('resp'),
+      object: 'response.compaction',
+      output: [
+        ...[...conversation.history, ...conversation.inputItems].filter(
+          isUserMessage,
+        ),
+        {
+          id: newId('cmp'),
+          type: 'compaction',
+          encrypted_content: this.seal.seal({
+            summary: summary.text,
+            model: request.model,
+            createdAt,
+          }),
+        },
+      ],
+      created_at: createdAt,
+      usage: summary.usage,
+    };
+  }
+
+  /** One model call over the transcript (502 for an empty summary). */
+  private async summarize(
+    request: CompactRequest,
+    conversation: readonly ChatMessage[],
+    options: ModelCallOptions,
+  ): Promise<Summary> {
     const completion = await this.model
       .complete(
         {
           model: request.model,
-          messages: compactionMessages(plan.chat.messages),
+          messages: compactionMessages(conversation),
           stream: false,
           ...(request.prompt_cache_key
             ? { prompt_cache_key: request.prompt_cache_key }
@@ -87,30 +121,15 @@ export class CompactService {
       .catch((error: unknown) => {
         throw asContextLengthError(error);
       });
-    const summary = textOf(completion.choices[0]?.message.content);
-    if (summary.trim() === '') {
+    const text = textOf(completion.choices[0]?.message.content);
+    if (text.trim() === '') {
       throw new GatewayException(
         'upstream_bad_response',
         'The model returned an empty summary.',
       );
     }
-    const createdAt = Math.floor(Date.now() / 1000);
     return {
-      id: newId('resp'),
-      object: 'response.compaction',
-      output: [
-        ...[...history, ...input].filter(isUserMessage),
-        {
-          id: newId('cmp'),
-          type: 'compaction',
-          encrypted_content: this.seal.seal({
-            summary,
-            model: request.model,
-            createdAt,
-          }),
-        },
-      ],
-      created_at: createdAt,
+      text,
       usage: toResponseUsage(
         completion.usage ?? {
           prompt_tokens: 0,

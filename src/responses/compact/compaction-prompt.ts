@@ -8,7 +8,7 @@ import type {
  * conversation for the model, so it must keep everything a continuation
  * needs, and nothing invented.
  */
-export const COMPACTION_SYSTEM_PROMPT = [
+const COMPACTION_SYSTEM_PROMPT = [
   'You compact conversations. You receive the transcript of a conversation between a user, an assistant and its tools, and you write the summary that will replace it: the assistant will continue the work from your summary alone, without the transcript.',
   '',
   'Write a faithful, self-contained summary in the language of the conversation. Keep:',
@@ -40,7 +40,7 @@ export function compactionMessages(
  * results included. Text, not chat messages, so any backend and chat
  * template accepts it (no tool declarations needed, one system message).
  */
-export function transcriptOf(messages: readonly ChatMessage[]): string {
+function transcriptOf(messages: readonly ChatMessage[]): string {
   return messages.map(messageBlock).join('\n\n');
 }
 

@@ -1,10 +1,10 @@
+import { isRecord } from '../../common/is-record.js';
 import { identity, map, type MonoTypeOperatorFunction } from 'rxjs';
 import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
   ChatToolCallDelta,
 } from '../../protocol/chat-completion.types.js';
-import { isRecord } from './request-guards.js';
 
 /** Told the chat name of each call dropped for being outside the allowed list. */
 export type DroppedCallReporter = (name: string) => void;

@@ -1,4 +1,5 @@
-import { invalidRequest, isRecord } from './request-guards.js';
+import { isRecord } from '../../common/is-record.js';
+import { invalidRequest } from '../../common/http/field-guards.js';
 import type { ResponseInputItem } from '../../protocol/responses.types.js';
 
 const CALL_TYPES = new Set(['function_call', 'custom_tool_call']);

@@ -1,4 +1,5 @@
-import { invalidRequest, isRecord } from './request-guards.js';
+import { isRecord } from '../../common/is-record.js';
+import { invalidRequest } from '../../common/http/field-guards.js';
 import type { ResponseInputItem } from '../../protocol/responses.types.js';
 
 /** Opens a compaction item's `encrypted_content`: the summary, or undefined when it does not open. */

@@ -11,8 +11,7 @@ export class EventLog {
   private nextSequence = 0;
   /**
    * Events not drained yet: the first `count` slots of a list kept for the
-   * whole stream. A new list per drain grew to 17 slots on its first push,
-   * about 150 bytes of garbage per chunk for the one event most chunks make.
+   * whole stream, so a drain makes no garbage list per chunk.
    */
   private readonly pending: (ResponseStreamEvent | undefined)[] = [];
   private count = 0;

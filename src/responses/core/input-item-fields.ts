@@ -1,9 +1,3 @@
-import {
-  invalidRequest,
-  isRecord,
-  optionalString,
-  requireString,
-} from './request-guards.js';
 import { flattenToolName } from './tool-name-map.js';
 
 /**
@@ -32,65 +26,55 @@ export const SKIPPED_ITEM_TYPES: ReadonlySet<string> = new Set([
   'additional_tools',
 ]);
 
+/**
+ * An input item's type. `type` may be omitted on messages (EasyInputMessage,
+ * which has a `role`) and on item references (which have an `id`).
+ */
+export function inputItemType(
+  item: Readonly<Record<string, unknown>>,
+): unknown {
+  const type = item['type'];
+  if (type !== undefined && type !== null) {
+    return type;
+  }
+  if (item['role'] !== undefined) {
+    return 'message';
+  }
+  return item['id'] !== undefined ? 'item_reference' : undefined;
+}
+
+/** An `item_reference` item (explicit, or an `id` alone). */
+export function isItemReference(
+  item: Readonly<Record<string, unknown>>,
+): boolean {
+  return inputItemType(item) === 'item_reference';
+}
+
+/** A field of a checked item that is a string, else undefined. */
+export function stringField(
+  item: Readonly<Record<string, unknown>>,
+  key: string,
+): string | undefined {
+  const value = item[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** The chat function name of a function/custom tool call item (`<namespace>__<name>`). */
-export function chatToolName(
-  item: Record<string, unknown>,
-  param: string,
-): string {
-  const name = requireString(item, 'name', `${param}.name`);
-  const namespace = optionalString(item, 'namespace', `${param}.namespace`);
+export function chatToolName(item: Readonly<Record<string, unknown>>): string {
+  const name = stringField(item, 'name') ?? '';
+  const namespace = stringField(item, 'namespace');
   return namespace ? flattenToolName(namespace, name) : name;
 }
 
 /** `arguments` as a JSON string (an object is serialized). */
-export function functionArguments(
-  item: Record<string, unknown>,
-  param: string,
-): string {
+export function argumentsText(item: Readonly<Record<string, unknown>>): string {
   const args = item['arguments'];
-  if (typeof args === 'string') {
-    return args;
-  }
-  if (isRecord(args)) {
-    return JSON.stringify(args);
-  }
-  throw invalidRequest(
-    `${param}.arguments`,
-    `Invalid '${param}.arguments': expected a JSON string.`,
-  );
-}
-
-/** The `input` string of a custom tool call item. */
-export function customInput(
-  item: Record<string, unknown>,
-  param: string,
-): string {
-  const input = item['input'];
-  if (typeof input !== 'string') {
-    throw invalidRequest(
-      `${param}.input`,
-      `Invalid '${param}.input': expected a string.`,
-    );
-  }
-  return input;
+  return typeof args === 'string' ? args : JSON.stringify(args);
 }
 
 /** The `text` of each summary/content part of a reasoning item. */
-export function partTexts(parts: unknown, param: string): string[] {
-  if (parts === undefined || parts === null) {
-    return [];
-  }
-  if (!Array.isArray(parts)) {
-    throw invalidRequest(param, `Invalid '${param}': expected an array.`);
-  }
-  return parts.map((part, index) => {
-    const text = isRecord(part) ? part['text'] : undefined;
-    if (typeof text !== 'string') {
-      throw invalidRequest(
-        `${param}[${index}].text`,
-        `Invalid '${param}[${index}].text': expected a string.`,
-      );
-    }
-    return text;
-  });
+export function partTexts(parts: unknown): string[] {
+  return Array.isArray(parts)
+    ? parts.map((part: { text?: unknown }) => String(part.text))
+    : [];
 }

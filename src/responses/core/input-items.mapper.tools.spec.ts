@@ -2,14 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { toChatMessages } from './input-items.mapper.js';
 import type { ResponseInputItem } from '../../protocol/responses.types.js';
 
-function sut(
-  items: unknown[],
-  references: Record<string, ResponseInputItem> = {},
-): ReturnType<typeof toChatMessages> {
-  return toChatMessages(
-    items.map((item, index) => ({ item, param: `input[${index}]` })),
-    (id) => references[id],
-  );
+function sut(items: unknown[]): ReturnType<typeof toChatMessages> {
+  return toChatMessages(items as ResponseInputItem[]);
 }
 
 describe(toChatMessages.name, () => {

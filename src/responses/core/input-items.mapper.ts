@@ -3,87 +3,45 @@ import type {
   ChatMessage,
   ChatToolCall,
 } from '../../protocol/chat-completion.types.js';
+import type { ResponseInputItem } from '../../protocol/responses.types.js';
 import { toChatContent, toToolOutput } from './content-parts.mapper.js';
 import {
+  argumentsText,
   chatToolName,
-  customInput,
-  functionArguments,
+  inputItemType,
   partTexts,
-  SKIPPED_ITEM_TYPES,
+  stringField,
 } from './input-item-fields.js';
-import {
-  invalidRequest,
-  isRecord,
-  optionalString,
-  requireString,
-} from './request-guards.js';
-import type { ResponseInputItem } from '../../protocol/responses.types.js';
 import { flattenToolName } from './tool-name-map.js';
 
-/** One input item and the request path used in error `param`s (`input[3]`). */
-export interface SourcedItem {
-  item: unknown;
-  param: string;
-}
-
-/** Resolves an `item_reference` id; undefined when unknown. */
-export type ReferenceResolver = (id: string) => ResponseInputItem | undefined;
-
-const ROLES: Record<string, ChatMessage['role']> = {
-  user: 'user',
-  assistant: 'assistant',
-  system: 'system',
+const ROLES: ReadonlyMap<string, ChatMessage['role']> = new Map<
+  string,
+  ChatMessage['role']
+>([
+  ['user', 'user'],
+  ['assistant', 'assistant'],
+  ['system', 'system'],
   // Many open backends (vLLM, Ollama, llama.cpp templates) do not know `developer`.
-  developer: 'system',
-};
+  ['developer', 'system'],
+]);
 
 /**
- * Maps Responses input items to chat messages, in order. Consecutive
- * function/custom tool calls become one assistant message with `tool_calls`
- * (merged into an assistant text message right before them); reasoning items
- * become `reasoning_content` on the next assistant message, or are dropped
- * when none follows.
+ * Maps Responses input items (checked by the request's DTO, or the
+ * gateway's own stored items; item references already resolved) to chat
+ * messages, in order. Consecutive function/custom tool calls become one
+ * assistant message with `tool_calls` (merged into an assistant text
+ * message right before them); reasoning items become `reasoning_content`
+ * on the next assistant message, or are dropped when none follows. Item
+ * types a chat backend cannot replay are left out.
  */
 export function toChatMessages(
-  items: readonly SourcedItem[],
-  resolveReference: ReferenceResolver,
+  items: readonly ResponseInputItem[],
 ): ChatMessage[] {
   const assembler = new MessageAssembler();
-  for (const { item, param } of items) {
-    assembler.add(resolve(item, param, resolveReference), param);
+  for (const item of items) {
+    assembler.add(item);
   }
   return assembler.finish();
-}
-
-function resolve(
-  item: unknown,
-  param: string,
-  resolveReference: ReferenceResolver,
-): Record<string, unknown> {
-  if (!isRecord(item)) {
-    throw invalidRequest(param, `Invalid '${param}': expected an object.`);
-  }
-  if (itemType(item) !== 'item_reference') {
-    return item;
-  }
-  const id = requireString(item, 'id', `${param}.id`);
-  const resolved: unknown = resolveReference(id);
-  if (!isRecord(resolved) || itemType(resolved) === 'item_reference') {
-    throw invalidRequest('input', `Item with id '${id}' not found.`);
-  }
-  return resolved;
-}
-
-// `type` may be omitted on messages (EasyInputMessage) and item references.
-function itemType(item: Record<string, unknown>): unknown {
-  const type = item['type'];
-  if (type !== undefined && type !== null) {
-    return type;
-  }
-  if (item['role'] !== undefined) {
-    return 'message';
-  }
-  return item['id'] !== undefined ? 'item_reference' : undefined;
 }
 
 class MessageAssembler {
@@ -93,42 +51,32 @@ class MessageAssembler {
   private pendingReasoning: string[] = [];
   private pendingMedia: ChatContentPart[] = [];
 
-  add(item: Record<string, unknown>, param: string): void {
-    const type = itemType(item);
-    switch (type) {
+  add(item: ResponseInputItem): void {
+    switch (inputItemType(item)) {
       case 'message':
-        return this.addMessage(item, param);
+        return this.addMessage(item);
       case 'function_call':
         return this.addToolCall(
-          requireString(item, 'call_id', `${param}.call_id`),
-          chatToolName(item, param),
-          functionArguments(item, param),
+          callIdOf(item),
+          chatToolName(item),
+          argumentsText(item),
         );
       case 'custom_tool_call':
         return this.addToolCall(
-          requireString(item, 'call_id', `${param}.call_id`),
-          chatToolName(item, param),
-          JSON.stringify({ input: customInput(item, param) }),
+          callIdOf(item),
+          chatToolName(item),
+          JSON.stringify({ input: stringField(item, 'input') ?? '' }),
         );
       case 'function_call_output':
       case 'custom_tool_call_output':
-        return this.addToolResult(
-          requireString(item, 'call_id', `${param}.call_id`),
-          item['output'],
-          `${param}.output`,
-        );
+        return this.addToolResult(callIdOf(item), item['output']);
       case 'mcp_call':
-        return this.addMcpCall(item, param);
+        return this.addMcpCall(item);
       case 'reasoning':
-        return this.addReasoning(item, param);
+        return this.addReasoning(item);
       default:
-        if (typeof type === 'string' && SKIPPED_ITEM_TYPES.has(type)) {
-          return;
-        }
-        throw invalidRequest(
-          `${param}.type`,
-          `Invalid '${param}.type': unsupported input item type ${JSON.stringify(type)}.`,
-        );
+        // Hosted tool calls and MCP bookkeeping (SKIPPED_ITEM_TYPES).
+        return;
     }
   }
 
@@ -137,15 +85,9 @@ class MessageAssembler {
     return this.messages;
   }
 
-  private addMessage(item: Record<string, unknown>, param: string): void {
-    const role = ROLES[requireString(item, 'role', `${param}.role`)];
-    if (role === undefined) {
-      throw invalidRequest(
-        `${param}.role`,
-        `Invalid '${param}.role': expected user, assistant, system or developer.`,
-      );
-    }
-    const content = toChatContent(item['content'], `${param}.content`);
+  private addMessage(item: ResponseInputItem): void {
+    const role = ROLES.get(stringField(item, 'role') ?? '') ?? 'user';
+    const content = toChatContent(item['content']);
     this.flushMedia();
     if (role !== 'assistant') {
       this.pendingReasoning = [];
@@ -176,8 +118,8 @@ class MessageAssembler {
     message.tool_calls = [...(message.tool_calls ?? []), call];
   }
 
-  private addToolResult(callId: string, output: unknown, param: string): void {
-    const { text, media } = toToolOutput(output, param);
+  private addToolResult(callId: string, output: unknown): void {
+    const { text, media } = toToolOutput(output);
     this.openAssistant = undefined;
     this.messages.push({ role: 'tool', tool_call_id: callId, content: text });
     if (media.length > 0) {
@@ -188,28 +130,26 @@ class MessageAssembler {
     }
   }
 
-  private addMcpCall(item: Record<string, unknown>, param: string): void {
-    const id = requireString(item, 'id', `${param}.id`);
-    const server = requireString(item, 'server_label', `${param}.server_label`);
-    const name = requireString(item, 'name', `${param}.name`);
-    const args = optionalString(item, 'arguments', `${param}.arguments`);
+  private addMcpCall(item: ResponseInputItem): void {
+    const id = stringField(item, 'id') ?? '';
+    const server = stringField(item, 'server_label') ?? '';
+    const name = stringField(item, 'name') ?? '';
+    const args = stringField(item, 'arguments');
     this.addToolCall(id, flattenToolName(server, name), args || '{}');
-    const output = optionalString(item, 'output', `${param}.output`);
     const error = item['error'];
     this.addToolResult(
       id,
-      output ??
+      stringField(item, 'output') ??
         (error === undefined || error === null
           ? ''
           : `Error: ${typeof error === 'string' ? error : JSON.stringify(error)}`),
-      `${param}.output`,
     );
   }
 
-  private addReasoning(item: Record<string, unknown>, param: string): void {
+  private addReasoning(item: ResponseInputItem): void {
     const texts = [
-      ...partTexts(item['summary'], `${param}.summary`),
-      ...partTexts(item['content'], `${param}.content`),
+      ...partTexts(item['summary']),
+      ...partTexts(item['content']),
     ].filter((text) => text !== '');
     this.pendingReasoning.push(...texts);
   }
@@ -250,4 +190,8 @@ class MessageAssembler {
     }
     this.messages.push(message);
   }
+}
+
+function callIdOf(item: ResponseInputItem): string {
+  return stringField(item, 'call_id') ?? '';
 }

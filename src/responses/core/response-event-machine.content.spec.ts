@@ -81,8 +81,7 @@ describe(ResponseEventMachine.name, () => {
         id: 'resp_x',
         createdAt: 1,
         request: { model: 'm', input: 'hi' },
-        tools: toChatRequest({ model: 'm', input: 'hi' }, [], () => undefined)
-          .tools,
+        tools: toChatRequest({ model: 'm', input: 'hi' }, []).tools,
         splitThinkTags: false,
       });
       sut.onChunk(chunk({ content: '<think>x</think>y' }));

@@ -122,7 +122,7 @@ function events(scenario: Scenario): {
     id: 'resp_schema',
     createdAt: 1_700_000_000,
     request,
-    tools: toChatRequest(request, [], () => undefined).tools,
+    tools: toChatRequest(request, []).tools,
     previousResponseId: 'resp_prev',
   });
   const all = [

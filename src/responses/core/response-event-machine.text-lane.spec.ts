@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { TextDelta } from '../../llm-client/decoder/stream-items.js';
 import { EventLog } from './event-log.js';
 import {
   chunk,
@@ -8,10 +9,10 @@ import {
 } from '../../../test/support/machine-harness.js';
 import { checkStream } from './stream-checker.test-support.js';
 
-describe('ResponseEventMachine.onText', () => {
+describe('ResponseEventMachine.onChunk with a TextDelta', () => {
   // The text lane hands the machine a plain chunk's content alone; nothing
   // it emits may differ from what the whole chunk would have given.
-  it('emits exactly what onChunk emits for the same text chunks', () => {
+  it('emits exactly what the whole chunks emit for the same text', () => {
     const piece = fc.oneof(
       fc.string({ unit: 'grapheme', maxLength: 8 }),
       fc.constantFrom('<think>', '</think>', '<th', 'ink>', '\n\n', ' ', ''),
@@ -26,14 +27,14 @@ describe('ResponseEventMachine.onText', () => {
           const viaChunks = [...byChunk.start()];
           const viaText = [...byText.start()];
           if (refusalFirst) {
-            // A part of another kind before the text: onText continues the
-            // message as onChunk does.
+            // A part of another kind before the text: a TextDelta continues
+            // the message as the whole chunk does.
             viaChunks.push(...byChunk.onChunk(chunk({ refusal: 'No.' })));
             viaText.push(...byText.onChunk(chunk({ refusal: 'No.' })));
           }
           for (const text of pieces) {
             viaChunks.push(...byChunk.onChunk(chunk({ content: text })));
-            viaText.push(...byText.onText(text));
+            viaText.push(...byText.onChunk(new TextDelta(text)));
           }
           viaChunks.push(...byChunk.finish());
           viaText.push(...byText.finish());
@@ -50,9 +51,9 @@ describe('ResponseEventMachine.onText', () => {
   it('emits nothing after the terminal event', () => {
     const sut = machine();
     sut.start();
-    sut.onText('Hello');
+    sut.onChunk(new TextDelta('Hello'));
     expect(sut.finish().at(-1)?.type).toBe('response.completed');
-    expect(sut.onText(' again')).toEqual([]);
+    expect(sut.onChunk(new TextDelta(' again'))).toEqual([]);
   });
 });
 

@@ -1,7 +1,6 @@
-import { ToolCallDeltaRouter } from '../../protocol/tool-call-delta-router.js';
+import { TextDelta } from '../../llm-client/decoder/stream-items.js';
 import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
 import { choiceZeroOf } from './choice-zero.js';
-import { ContentRouter } from './content-router.js';
 import { EventLog } from './event-log.js';
 import {
   McpApprovalRequestSegment,
@@ -11,6 +10,7 @@ import {
   type McpListedTool,
   McpListToolsSegment,
 } from './mcp-items.segment.js';
+import { ModelRound } from './model-round.js';
 import { OutputTimeline } from './output-timeline.js';
 import type { OutputSegment } from './output.segment.js';
 import {
@@ -27,7 +27,6 @@ import type {
   ResponseStreamEvent,
   ResponseUsage,
 } from '../../protocol/responses.types.js';
-import { ToolCallSegment } from './tool-call.segment.js';
 import type { ToolNameMap } from './tool-name-map.js';
 import { addResponseUsage, toResponseUsage } from './usage.mapper.js';
 
@@ -66,9 +65,7 @@ export class ResponseEventMachine {
   private readonly echo: ResponseEcho;
   private readonly state: ResponseState;
   private readonly timeline = new OutputTimeline(this.log);
-  private toolCalls: ToolCallDeltaRouter<ToolCallSegment>;
-  private content: ContentRouter;
-  private finishReason: string | null = null;
+  private round: ModelRound;
   /** Usage of the rounds before this one. */
   private earlierUsage: ResponseUsage | null = null;
   private readonly mcpCalls = new Map<string, McpCallSegment>();
@@ -77,8 +74,7 @@ export class ResponseEventMachine {
 
   constructor(private readonly seed: ResponseSeed) {
     this.echo = privateEcho(seed.request, seed.previousResponseId);
-    this.toolCalls = this.newRouter();
-    this.content = this.newContentRouter();
+    this.round = this.newModelRound();
     this.state = initialState(seed.id, seed.createdAt);
   }
 
@@ -88,54 +84,19 @@ export class ResponseEventMachine {
     return this.log.drain();
   }
 
-  /** The events one upstream chunk produces (choice 0 only). */
-  onChunk(chunk: ChatCompletionChunk): ResponseStreamEvent[] {
-    this.ensureStarted();
-    if (this.ended) {
-      return this.log.drain();
-    }
-    if (chunk.usage) {
-      this.state.usage = addResponseUsage(
-        this.earlierUsage,
-        toResponseUsage(chunk.usage),
-      );
-    }
-    const choice = choiceZeroOf(chunk);
-    if (choice !== undefined) {
-      const delta = choice.delta;
-      // Prefer `reasoning_content` (DeepSeek, older vLLM) over `reasoning` (vLLM ≥0.11, Ollama).
-      const reasoning = delta.reasoning_content || delta.reasoning;
-      if (typeof reasoning === 'string') {
-        this.timeline.appendReasoning(reasoning);
-      }
-      if (typeof delta.content === 'string') {
-        this.content.append(delta.content);
-      }
-      if (typeof delta.refusal === 'string') {
-        this.timeline.appendMessage('refusal', delta.refusal);
-      }
-      if (delta.tool_calls !== undefined) {
-        for (const call of delta.tool_calls) {
-          this.toolCalls.route(call);
-        }
-      }
-      if (choice.finish_reason) {
-        this.finishReason = choice.finish_reason;
-      }
-    }
-    this.timeline.pump('completed');
-    return this.log.drain();
-  }
-
   /**
-   * The events of a plain text chunk given as its content alone: the same as
-   * onChunk on a chunk whose choice 0 holds only that content (see
-   * textContentShortcut), without building the chunk.
+   * The events one upstream chunk produces (choice 0 only). A TextDelta (the
+   * text lane) stands for a chunk whose choice 0 holds only that content,
+   * and gives exactly the events that chunk would.
    */
-  onText(content: string): ResponseStreamEvent[] {
+  onChunk(item: ChatCompletionChunk | TextDelta): ResponseStreamEvent[] {
     this.ensureStarted();
     if (!this.ended) {
-      this.content.append(content);
+      if (item instanceof TextDelta) {
+        this.round.appendText(item.text);
+      } else {
+        this.absorb(item);
+      }
       this.timeline.pump('completed');
     }
     return this.log.drain();
@@ -149,9 +110,7 @@ export class ResponseEventMachine {
   newRound(): ResponseStreamEvent[] {
     return this.whileRunning(() => {
       this.closeAll('completed');
-      this.toolCalls = this.newRouter();
-      this.content = this.newContentRouter();
-      this.finishReason = null;
+      this.round = this.newModelRound();
       this.earlierUsage = this.state.usage;
     });
   }
@@ -196,13 +155,11 @@ export class ResponseEventMachine {
     if (this.ended) {
       return this.log.drain();
     }
-    if (finishReason !== undefined) {
-      this.finishReason = finishReason;
-    }
+    const last = finishReason ?? this.round.finishReason;
     const reason =
-      this.finishReason === 'length'
+      last === 'length'
         ? 'max_output_tokens'
-        : this.finishReason === 'content_filter'
+        : last === 'content_filter'
           ? 'content_filter'
           : null;
     this.closeAll(reason === null ? 'completed' : 'incomplete');
@@ -271,10 +228,24 @@ export class ResponseEventMachine {
     }
   }
 
+  /** Takes in a chunk's usage and its choice 0. */
+  private absorb(chunk: ChatCompletionChunk): void {
+    if (chunk.usage) {
+      this.state.usage = addResponseUsage(
+        this.earlierUsage,
+        toResponseUsage(chunk.usage),
+      );
+    }
+    const choice = choiceZeroOf(chunk);
+    if (choice !== undefined) {
+      this.round.absorb(choice);
+    }
+  }
+
   /** An item of the gateway's own, after every earlier item closed. */
   private addOwnItem(segment: OutputSegment): ResponseStreamEvent[] {
     return this.whileRunning(() => {
-      this.content.flush();
+      this.round.flush();
       this.timeline.addAfterAll(segment, 'completed');
     });
   }
@@ -288,19 +259,12 @@ export class ResponseEventMachine {
     return this.log.drain();
   }
 
-  private newRouter(): ToolCallDeltaRouter<ToolCallSegment> {
-    return new ToolCallDeltaRouter(
-      () => {
-        const segment = new ToolCallSegment(this.seed.tools);
-        this.timeline.add(segment);
-        return segment;
-      },
-      (segment, delta) => segment.absorb(delta),
+  private newModelRound(): ModelRound {
+    return new ModelRound(
+      this.timeline,
+      this.seed.tools,
+      this.seed.splitThinkTags !== false,
     );
-  }
-
-  private newContentRouter(): ContentRouter {
-    return new ContentRouter(this.timeline, this.seed.splitThinkTags !== false);
   }
 
   /** A terminal event carrying the final Response. */
@@ -310,7 +274,7 @@ export class ResponseEventMachine {
   }
 
   private closeAll(status: ItemStatus): void {
-    this.content.flush();
+    this.round.flush();
     this.timeline.sealAll();
     this.timeline.pump(status);
   }

@@ -1,4 +1,4 @@
-import { isRecord } from './request-guards.js';
+import { isRecord } from '../../common/is-record.js';
 import type {
   CreateResponseRequest,
   ResponseError,
@@ -80,7 +80,7 @@ export function privateEcho(
 }
 
 /** Builds the echo once per response (§2: defaults as in the spec examples). */
-export function responseEcho(
+function responseEcho(
   request: CreateResponseRequest,
   previousResponseId?: string | null,
 ): ResponseEcho {

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { isRecord } from '../../common/is-record.js';
 import type { ResponseStreamEvent } from '../../protocol/responses.types.js';
 
 /**
@@ -245,8 +246,4 @@ function streamedPart(item: Item): Item {
 
 function asItem(value: unknown, onMissing: () => never): Item {
   return isRecord(value) ? value : onMissing();
-}
-
-function isRecord(value: unknown): value is Item {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

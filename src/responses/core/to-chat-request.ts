@@ -1,17 +1,14 @@
-import { GatewayException } from '../../common/errors/gateway.exception.js';
 import type { ChatCompletionRequest } from '../../protocol/chat-completion.types.js';
-import { type SourcedItem, toChatMessages } from './input-items.mapper.js';
-import { parallelToolCalls, toChatOptions } from './request-options.mapper.js';
-import { invalidRequest, isRecord, requireString } from './request-guards.js';
 import type {
   CreateResponseRequest,
   ResponseInputItem,
 } from '../../protocol/responses.types.js';
+import { GatewayException } from '../../common/errors/gateway.exception.js';
+import { toChatMessages } from './input-items.mapper.js';
+import { toChatOptions } from './request-options.mapper.js';
 import { toChatToolChoice } from './tool-choice.mapper.js';
 import type { ToolNameMap } from './tool-name-map.js';
 import { toChatTools } from './tools.mapper.js';
-
-export type { DeclaredTool, ToolNameMap } from './tool-name-map.js';
 
 /** A Responses request translated for a Chat Completions backend. */
 export interface ChatRequestPlan {
@@ -24,105 +21,73 @@ export interface ChatRequestPlan {
 }
 
 /**
- * Translates a `POST /v1/responses` body to a chat completion request.
+ * Translates a `POST /v1/responses` body, checked by its DTO, to a chat
+ * completion request.
  *
  * `history` = the items of earlier turns (previous_response chain: each
- * turn's input items then output items, oldest first), already resolved.
- * `resolveReference(id)` resolves `item_reference` ids; when it returns
- * undefined the request is rejected with invalid_request (param `input`).
- * `instructions` become the leading system message; they are never taken
- * from history. Bad shapes throw `GatewayException('invalid_request')` with
- * the precise `param` (e.g. `input[3].call_id`, `tools[0].name`).
+ * turn's input items then output items, oldest first). Item references
+ * are resolved before (TurnPreparationService). `instructions` become the
+ * leading system message; they are never taken from history. The only
+ * refusal left here is a conversation with no message at all (400 on
+ * `input`).
  */
 export function toChatRequest(
   request: CreateResponseRequest,
   history: readonly ResponseInputItem[],
-  resolveReference: (id: string) => ResponseInputItem | undefined,
 ): ChatRequestPlan {
-  const body: unknown = request;
-  if (!isRecord(body)) {
+  const messages = toChatMessages([
+    ...instructionItems(request.instructions),
+    // History comes from the gateway's own store, not from this request.
+    ...history,
+    ...inputItems(request.input),
+  ]);
+  if (messages.length === 0) {
     throw new GatewayException(
       'invalid_request',
-      'The request body must be a JSON object.',
+      `Missing required parameter: 'input'.`,
+      { param: 'input' },
     );
   }
-  const model = requireString(body, 'model', 'model');
-  const items: SourcedItem[] = [
-    ...instructionItems(body['instructions']),
-    // History comes from the gateway's own store, not from this request.
-    ...history.map((item) => ({ item, param: 'previous_response_id' })),
-    ...inputItems(body['input']),
-  ];
-  const messages = toChatMessages(items, resolveReference);
-  if (messages.length === 0) {
-    throw invalidRequest('input', `Missing required parameter: 'input'.`);
-  }
-  const declared = toChatTools(body['tools']);
+  const declared = toChatTools(request.tools);
   const choice = toChatToolChoice(
-    body['tool_choice'],
+    request.tool_choice,
     declared.tools,
     declared.names,
   );
   const chat: ChatCompletionRequest = {
-    model,
+    model: request.model,
     messages,
-    ...toChatOptions(body),
+    ...toChatOptions(request),
   };
-  const parallel = parallelToolCalls(body);
   // A chat backend rejects tool_choice/parallel_tool_calls without tools.
   if (choice.tools.length > 0) {
     chat.tools = choice.tools;
     if (choice.toolChoice !== undefined) {
       chat['tool_choice'] = choice.toolChoice;
     }
-    if (parallel !== undefined) {
-      chat['parallel_tool_calls'] = parallel;
+    if (typeof request.parallel_tool_calls === 'boolean') {
+      chat['parallel_tool_calls'] = request.parallel_tool_calls;
     }
   }
   return { chat, tools: declared.names, droppedTools: declared.dropped };
 }
 
-function instructionItems(instructions: unknown): SourcedItem[] {
-  if (instructions === undefined || instructions === null) {
-    return [];
-  }
+function instructionItems(
+  instructions: CreateResponseRequest['instructions'],
+): ResponseInputItem[] {
   if (typeof instructions === 'string') {
     return instructions === ''
       ? []
-      : [
-          {
-            item: { role: 'system', content: instructions },
-            param: 'instructions',
-          },
-        ];
+      : [{ role: 'system', content: instructions }];
   }
-  if (Array.isArray(instructions)) {
-    return (instructions as unknown[]).map((item, index) => ({
-      item,
-      param: `instructions[${index}]`,
-    }));
-  }
-  throw invalidRequest(
-    'instructions',
-    `Invalid 'instructions': expected a string or an array of input items.`,
-  );
+  return instructions ?? [];
 }
 
-function inputItems(input: unknown): SourcedItem[] {
-  if (input === undefined || input === null) {
-    return [];
-  }
+function inputItems(
+  input: CreateResponseRequest['input'],
+): ResponseInputItem[] {
   if (typeof input === 'string') {
-    return [{ item: { role: 'user', content: input }, param: 'input' }];
+    return [{ role: 'user', content: input }];
   }
-  if (Array.isArray(input)) {
-    return (input as unknown[]).map((item, index) => ({
-      item,
-      param: `input[${index}]`,
-    }));
-  }
-  throw invalidRequest(
-    'input',
-    `Invalid 'input': expected a string or an array of input items.`,
-  );
+  return input ?? [];
 }

@@ -140,7 +140,7 @@ export class ToolCallSegment extends OutputSegment {
 }
 
 /** The raw text of a custom tool call: the `input` string of `{"input": …}`. */
-export function customInput(args: string): string {
+function customInput(args: string): string {
   try {
     const parsed: unknown = JSON.parse(args);
     if (typeof parsed === 'string') {

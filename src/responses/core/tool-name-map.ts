@@ -33,8 +33,23 @@ export class DeclaredToolMap implements ToolNameMap {
     return this.byChatName.get(chatName);
   }
 
+  /**
+   * The chat name a `tool_choice` entry picks: the declared tool of that
+   * kind, name and namespace, or a flattened chat name given whole.
+   */
+  chatNameFor(
+    kind: DeclaredTool['kind'],
+    name: string,
+    namespace?: string,
+  ): string | undefined {
+    return (
+      this.chatNameOf(kind, name, namespace) ??
+      (this.get(name)?.kind === kind ? name : undefined)
+    );
+  }
+
   /** The chat name of a declared tool, looked up by kind, name and namespace. */
-  chatNameOf(
+  private chatNameOf(
     kind: DeclaredTool['kind'],
     name: string,
     namespace?: string,

@@ -1,12 +1,6 @@
+import { isRecord } from '../../common/is-record.js';
 import type { ChatFunctionTool } from '../../protocol/chat-completion.types.js';
-import {
-  invalidRequest,
-  isRecord,
-  optionalBoolean,
-  optionalRecord,
-  optionalString,
-  requireString,
-} from './request-guards.js';
+import { stringField } from './input-item-fields.js';
 import {
   type DeclaredTool,
   DeclaredToolMap,
@@ -24,120 +18,80 @@ export interface ChatToolsPlan {
 const EMPTY_PARAMETERS = { type: 'object', properties: {} };
 
 /**
- * Maps Responses `tools` to chat function tools. Flat `function` tools get
- * chat's `function:{…}` wrapper; `custom` tools become a function with one string
- * parameter `input`; `namespace` tools are flattened to `<namespace>__<tool>`.
- * Hosted tools (web_search, file_search, mcp, …) and types this gateway does
- * not know are dropped and listed, never rejected: clients such as Codex send
- * them by default.
+ * Maps Responses `tools` (checked by the request's DTO) to chat function
+ * tools. Flat `function` tools get chat's `function:{…}` wrapper; `custom`
+ * tools become a function with one string parameter `input`; `namespace`
+ * tools are flattened to `<namespace>__<tool>`. Hosted tools (web_search,
+ * file_search, mcp, …) and types this gateway does not know are dropped and
+ * listed, never rejected: clients such as Codex send them by default.
  */
-export function toChatTools(tools: unknown): ChatToolsPlan {
+export function toChatTools(
+  tools: readonly unknown[] | null | undefined,
+): ChatToolsPlan {
   const plan: ChatToolsPlan = {
     tools: [],
     names: new DeclaredToolMap(),
     dropped: [],
   };
-  if (tools === undefined || tools === null) {
-    return plan;
-  }
-  if (!Array.isArray(tools)) {
-    throw invalidRequest('tools', `Invalid 'tools': expected an array.`);
-  }
-  tools.forEach((tool, index) => {
-    const param = `tools[${index}]`;
-    if (!isRecord(tool)) {
-      throw invalidRequest(param, `Invalid '${param}': expected an object.`);
-    }
-    const type = requireString(tool, 'type', `${param}.type`);
+  for (const tool of (tools ?? []).filter(isRecord)) {
+    const type = stringField(tool, 'type') ?? '';
     if (type === 'function' || type === 'custom') {
-      addTool(plan, tool, param);
+      addTool(plan, tool);
     } else if (type === 'namespace') {
-      addNamespace(plan, tool, param);
+      addNamespace(plan, tool);
     } else {
       plan.dropped.push(type);
     }
-  });
+  }
   return plan;
 }
 
 function addNamespace(
   plan: ChatToolsPlan,
   tool: Record<string, unknown>,
-  param: string,
 ): void {
-  const namespace = requireString(tool, 'name', `${param}.name`);
-  const inner = tool['tools'];
-  if (!Array.isArray(inner)) {
-    throw invalidRequest(
-      `${param}.tools`,
-      `Invalid '${param}.tools': expected an array.`,
-    );
+  const namespace = stringField(tool, 'name') ?? '';
+  const members: unknown = tool['tools'];
+  for (const member of Array.isArray(members) ? members.filter(isRecord) : []) {
+    addTool(plan, { ...member, type: member['type'] ?? 'function' }, namespace);
   }
-  inner.forEach((member, index) => {
-    const memberParam = `${param}.tools[${index}]`;
-    if (!isRecord(member)) {
-      throw invalidRequest(
-        memberParam,
-        `Invalid '${memberParam}': expected an object.`,
-      );
-    }
-    const type = member['type'] ?? 'function';
-    if (type !== 'function' && type !== 'custom') {
-      throw invalidRequest(
-        `${memberParam}.type`,
-        `Invalid '${memberParam}.type': a namespace holds function or custom tools.`,
-      );
-    }
-    addTool(plan, { ...member, type }, memberParam, namespace);
-  });
 }
 
 function addTool(
   plan: ChatToolsPlan,
   tool: Record<string, unknown>,
-  param: string,
   namespace?: string,
 ): void {
   const kind = tool['type'] === 'custom' ? 'custom' : 'function';
-  const name = requireString(tool, 'name', `${param}.name`);
+  const name = stringField(tool, 'name') ?? '';
   const chatName =
     namespace === undefined ? name : flattenToolName(namespace, name);
   const declared: DeclaredTool =
     namespace === undefined ? { kind, name } : { kind, name, namespace };
-  if (!plan.names.add(chatName, declared)) {
-    throw invalidRequest(
-      `${param}.name`,
-      `Invalid '${param}.name': duplicate tool name '${chatName}'.`,
-    );
-  }
+  plan.names.add(chatName, declared);
   plan.tools.push(
     kind === 'custom'
-      ? customTool(tool, chatName, param)
-      : functionTool(tool, chatName, param),
+      ? customTool(tool, chatName)
+      : functionTool(tool, chatName),
   );
 }
 
 function functionTool(
   tool: Record<string, unknown>,
   chatName: string,
-  param: string,
 ): ChatFunctionTool {
-  const description = optionalString(
-    tool,
-    'description',
-    `${param}.description`,
-  );
-  const parameters =
-    optionalRecord(tool, 'parameters', `${param}.parameters`) ??
-    EMPTY_PARAMETERS;
-  const strict = optionalBoolean(tool, 'strict', `${param}.strict`);
+  const description = stringField(tool, 'description');
+  const parameters = isRecord(tool['parameters'])
+    ? tool['parameters']
+    : EMPTY_PARAMETERS;
+  const strict = tool['strict'];
   return {
     type: 'function',
     function: {
       name: chatName,
       ...(description === undefined ? {} : { description }),
       parameters,
-      ...(strict === undefined ? {} : { strict }),
+      ...(typeof strict === 'boolean' ? { strict } : {}),
     },
   };
 }
@@ -145,11 +99,11 @@ function functionTool(
 function customTool(
   tool: Record<string, unknown>,
   chatName: string,
-  param: string,
 ): ChatFunctionTool {
+  const format = tool['format'];
   const description = [
-    optionalString(tool, 'description', `${param}.description`),
-    formatNote(optionalRecord(tool, 'format', `${param}.format`), param),
+    stringField(tool, 'description'),
+    isRecord(format) ? formatNote(format) : undefined,
   ]
     .filter((text): text is string => text !== undefined && text !== '')
     .join('\n\n');
@@ -175,19 +129,11 @@ function customTool(
 
 // A custom tool's grammar cannot be enforced by a chat backend, so the model
 // gets it as part of the description instead.
-function formatNote(
-  format: Record<string, unknown> | undefined,
-  param: string,
-): string | undefined {
-  if (format?.['type'] !== 'grammar') {
+function formatNote(format: Record<string, unknown>): string | undefined {
+  if (format['type'] !== 'grammar') {
     return undefined;
   }
-  const syntax =
-    optionalString(format, 'syntax', `${param}.format.syntax`) ?? 'lark';
-  const definition = requireString(
-    format,
-    'definition',
-    `${param}.format.definition`,
-  );
+  const syntax = stringField(format, 'syntax') ?? 'lark';
+  const definition = stringField(format, 'definition') ?? '';
   return `The \`input\` must match this ${syntax} grammar:\n${definition}`;
 }

@@ -1,10 +1,10 @@
 import { GatewayException } from '../../common/errors/gateway.exception.js';
 
 /** OpenAI `code` of every failure of the store itself: the client should retry later. */
-export const STORE_UNAVAILABLE = 'store_unavailable';
+const STORE_UNAVAILABLE = 'store_unavailable';
 
 /** OpenAI `code` of a turn too large for the in-memory store's byte budget. */
-export const STORE_ENTRY_TOO_LARGE = 'store_entry_too_large';
+const STORE_ENTRY_TOO_LARGE = 'store_entry_too_large';
 
 /** 503 `store_unavailable`: the store is down, slow or failed the operation. */
 export function storeUnavailable(cause?: unknown): GatewayException {

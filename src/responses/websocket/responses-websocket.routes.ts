@@ -11,7 +11,7 @@ import { serverConfig } from '../../config/server.config.js';
 import { storageConfig } from '../../config/storage.config.js';
 import { LifecycleStateService } from '../../lifecycle/lifecycle-state.service.js';
 import { MCP_TOOLS_HEADER } from '../../protocol/gateway-headers.js';
-import { forwardedAuthHeaders } from '../../model-call/forwarded-auth.js';
+import { forwardedAuthHeaders } from '../../common/http/client-call-options.js';
 import {
   EVENT_NAMING_HEADER,
   eventNamingOf,
@@ -21,7 +21,7 @@ import { ResponsesWebSocketSession } from './responses-websocket.session.js';
 import { WEBSOCKET_PATHS } from '../../protocol/gateway-headers.js';
 
 /** The 426 body for a plain GET: clients such as Codex then fall back to HTTP. */
-export function upgradeRequiredBody(): OpenAiErrorBody {
+function upgradeRequiredBody(): OpenAiErrorBody {
   return {
     error: {
       message:

@@ -47,7 +47,7 @@ export interface SessionContext {
 }
 
 /** The close codes a session ends with (RFC 6455 §7.4.1). */
-export const SESSION_CLOSE = {
+const SESSION_CLOSE = {
   idle: { code: 1000, reason: 'idle timeout' },
   shuttingDown: { code: 1001, reason: 'server shutting down' },
   tooManyPending: { code: 1008, reason: 'too many pending turns' },

@@ -1,20 +1,20 @@
+import { isRecord } from '../../common/is-record.js';
 import {
   GatewayException,
   toOpenAiError,
   type OpenAiErrorBody,
 } from '../../common/errors/gateway.exception.js';
-import { ValidateBodyPipe } from '../../common/http/validate-body.pipe.js';
+import { validatedBody } from '../../common/http/validate-request.pipe.js';
 import type { WebSocketFormat } from '../../common/sse/websocket-writer.js';
 import { asContextLengthError } from '../core/context-length.js';
-import { isRecord } from '../core/request-guards.js';
 import type {
   CreateResponseRequest,
   ResponseStreamEvent,
 } from '../../protocol/responses.types.js';
-import { CreateResponseDto } from '../create-response.dto.js';
+import { CreateResponseDto } from '../dto/create-response.dto.js';
 
 /** The client event that starts a turn. */
-export const RESPONSE_CREATE = 'response.create';
+const RESPONSE_CREATE = 'response.create';
 
 /** `{"type":"error","sequence_number","status","error":{…}}` (WebSocketErrorEvent). */
 export interface WebSocketErrorEvent {
@@ -28,8 +28,6 @@ export interface WebSocketErrorEvent {
     param: string | null;
   };
 }
-
-const validateBody = new ValidateBodyPipe();
 
 /**
  * Reads one client text frame: a `response.create` event whose other
@@ -65,8 +63,7 @@ export function parseCreateEvent(text: string): CreateResponseRequest {
       { param: 'type', openAiCode: 'invalid_value' },
     );
   }
-  validateBody.transform(body, { type: 'body', metatype: CreateResponseDto });
-  return { ...(body as unknown as CreateResponseRequest), stream: true };
+  return { ...validatedBody(body, CreateResponseDto), stream: true };
 }
 
 /** The WebSocket error event of a failure, numbered after the turn's last event. */

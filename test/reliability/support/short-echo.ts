@@ -1,3 +1,4 @@
+import { isRecord } from '../../../src/common/is-record.js';
 import { completion, textStream } from '../../support/chat-chunks.js';
 import type {
   FakeReply,
@@ -44,8 +45,4 @@ export function shortEcho(record: RecordedRequest): FakeReply {
     };
   }
   return { kind: 'json', body: completion({ content: text, refusal: null }) };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

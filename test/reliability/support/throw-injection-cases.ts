@@ -3,7 +3,7 @@ import { ChunkDecoder } from '../../../src/llm-client/decoder/chunk-decoder.js';
 import { McpManagerService } from '../../../src/mcp/mcp-manager.service.js';
 import { ToolCallWithholder } from '../../../src/mcp/tool-loop/tool-call-withholder.js';
 import { ResponseEventMachine } from '../../../src/responses/core/response-event-machine.js';
-import { responsesSseFormat } from '../../../src/responses/responses-sse.format.js';
+import { ResponsesSseFormat } from '../../../src/responses/responses-sse.format.js';
 import { InMemoryResponseStore } from '../../../src/responses/store/in-memory-response.store.js';
 import { TextToolCallChoice } from '../../../src/tool-calls/text-tool-call-choice.js';
 import type { Ending } from './failure-shapes.js';
@@ -100,16 +100,18 @@ export const PLAIN_CASES: InjectionCase[] = [
       'responses stream': 'response.failed',
     },
   ),
+  // The text lane's TextDeltas come through onChunk too: its second and
+  // third calls are the first two of them.
   ...stage(
-    'event machine onText, first call',
-    () => throwOnCall(machine, 'onText'),
+    'event machine onChunk, first text delta',
+    () => throwOnCall(machine, 'onChunk', 2),
     {
       'responses stream': 'response.failed',
     },
   ),
   ...stage(
-    'event machine onText, second call',
-    () => throwOnCall(machine, 'onText', 2),
+    'event machine onChunk, second text delta',
+    () => throwOnCall(machine, 'onChunk', 3),
     {
       'responses stream': 'response.failed',
     },
@@ -136,14 +138,14 @@ export const PLAIN_CASES: InjectionCase[] = [
   // resort after the first byte: an `event: error` frame.
   ...stage(
     'Responses frame writer, first frame',
-    () => throwOnCall(responsesSseFormat, 'frame'),
+    () => throwOnCall(ResponsesSseFormat.prototype, 'frame'),
     {
       'responses stream': 'http 5xx',
     },
   ),
   ...stage(
     'Responses frame writer, fourth frame',
-    () => throwOnCall(responsesSseFormat, 'frame', 4),
+    () => throwOnCall(ResponsesSseFormat.prototype, 'frame', 4),
     {
       'responses stream': 'error event',
     },

@@ -9,64 +9,55 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateBy,
   ValidateIf,
 } from 'class-validator';
+import { CheckedBy } from '../../common/http/checked-by.decorator.js';
+import type {
+  CreateResponseRequest,
+  ResponseInputItem,
+  ResponseReasoningConfig,
+  ResponseTextConfig,
+  ResponseTool,
+  ResponseToolChoice,
+} from '../../protocol/responses.types.js';
+import { checkInputItems } from './input-item.rules.js';
+import {
+  IsItemArray,
+  IsMetadata,
+  METADATA_RULE_MESSAGE,
+  optionalStringField,
+  refuseBackground,
+  requireNonEmptyModel,
+} from './request-field.rules.js';
+import { checkReasoning, checkTextOptions } from './text-options.rules.js';
+import { checkToolChoice, checkTools } from './tool.rules.js';
 
 const SERVICE_TIERS = ['auto', 'default', 'flex', 'scale', 'priority', 'fast'];
 
-/** OpenAI's limits on `metadata`. */
-const METADATA_MAX_PAIRS = 16;
-const METADATA_MAX_KEY = 64;
-const METADATA_MAX_VALUE = 512;
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** An array whose every element is an object (an input item). */
-function IsItemArray(message: string): PropertyDecorator {
-  return ValidateBy({
-    name: 'isItemArray',
-    validator: {
-      validate: (value) => Array.isArray(value) && value.every(isPlainObject),
-      defaultMessage: () => message,
-    },
-  });
-}
-
-/** At most 16 string values, keys up to 64 characters and values up to 512. */
-function IsMetadata(message: string): PropertyDecorator {
-  return ValidateBy({
-    name: 'isMetadata',
-    validator: {
-      validate: (value) =>
-        isPlainObject(value) &&
-        Object.keys(value).length <= METADATA_MAX_PAIRS &&
-        Object.entries(value).every(
-          ([key, text]) =>
-            key.length <= METADATA_MAX_KEY &&
-            typeof text === 'string' &&
-            text.length <= METADATA_MAX_VALUE,
-        ),
-      defaultMessage: () => message,
-    },
-  });
-}
-
 /**
- * The fields of a Responses request the gateway reads itself. Only these are
- * checked; everything else is left to the request mapping, and unknown fields
- * are never rejected (this DTO is not used with whitelisting).
+ * The body of `POST /v1/responses` (and of a WebSocket `response.create`),
+ * checked through ValidateRequestPipe: the field types with built-in
+ * constraints, then, with CheckedBy rules, the contents the mapping to a
+ * chat request reads (input items, tools, tool_choice, text, reasoning),
+ * so the mapping trusts what it reads. Unknown fields are never rejected
+ * (no whitelisting). Field order is the order errors are reported in.
  */
-export class CreateResponseDto {
+export class CreateResponseDto implements CreateResponseRequest {
+  [key: string]: unknown;
+
+  @CheckedBy(refuseBackground)
+  background?: boolean | null;
+
   @IsString({ message: 'expected a string' })
+  @CheckedBy(requireNonEmptyModel)
   model!: string;
 
   // Absent, a string, or items that are all objects (the store and the
   // mapping read their fields); null is refused, not taken as absent.
   @ValidateIf((_, value) => value !== undefined && typeof value !== 'string')
   @IsItemArray('expected a string or an array of input items (objects)')
-  input?: string | unknown[];
+  @CheckedBy((input) => checkInputItems(input, 'input'))
+  input?: string | ResponseInputItem[];
 
   @IsOptional()
   @IsString({ message: 'expected a string' })
@@ -86,7 +77,20 @@ export class CreateResponseDto {
 
   @IsOptional()
   @IsArray({ message: 'expected an array of tools' })
-  tools?: unknown[];
+  @CheckedBy(checkTools)
+  tools?: ResponseTool[];
+
+  @CheckedBy(checkToolChoice)
+  tool_choice?: ResponseToolChoice | null;
+
+  @CheckedBy(checkTextOptions)
+  text?: ResponseTextConfig | null;
+
+  @CheckedBy(checkReasoning)
+  reasoning?: ResponseReasoningConfig | null;
+
+  @CheckedBy((user) => optionalStringField(user, 'user'))
+  user?: string | null;
 
   @IsOptional()
   @IsInt({ message: 'expected an integer' })
@@ -151,20 +155,10 @@ export class CreateResponseDto {
 
   @IsOptional()
   // Echoed in the response, whose schema allows only these strings.
-  @IsMetadata(
-    `expected an object of at most ${METADATA_MAX_PAIRS} string values (keys up to ${METADATA_MAX_KEY} characters, values up to ${METADATA_MAX_VALUE})`,
-  )
+  @IsMetadata(METADATA_RULE_MESSAGE)
   metadata?: Record<string, string> | null;
 
   @IsOptional()
   @IsIn(['auto', 'disabled'], { message: "expected 'auto' or 'disabled'" })
   truncation?: 'auto' | 'disabled' | null;
-}
-
-/** Query of GET /v1/responses/{id}/input_items. */
-export interface InputItemsQuery {
-  limit?: string;
-  order?: string;
-  after?: string;
-  before?: string;
 }

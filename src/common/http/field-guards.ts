@@ -1,9 +1,11 @@
-import { GatewayException } from '../../common/errors/gateway.exception.js';
+import { GatewayException } from '../errors/gateway.exception.js';
+import { isRecord } from '../is-record.js';
 
-/** A plain JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/**
+ * Readers of untrusted request fields for the DTOs' field rules
+ * (CheckedBy): each returns the field narrowed to its type or throws an
+ * invalid_request naming OpenAI's exact `param` (`input[3].call_id`).
+ */
 
 /** The exception for a bad request field, with OpenAI's `param`. */
 export function invalidRequest(
@@ -45,22 +47,6 @@ export function optionalString(
   return value;
 }
 
-/** `obj[key]` as a finite number; absent and null give undefined. */
-export function optionalNumber(
-  obj: Record<string, unknown>,
-  key: string,
-  param: string,
-): number | undefined {
-  const value = obj[key];
-  if (value === undefined || value === null) {
-    return undefined;
-  }
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw invalidRequest(param, `Invalid '${param}': expected a number.`);
-  }
-  return value;
-}
-
 /** `obj[key]` as a boolean; absent and null give undefined. */
 export function optionalBoolean(
   obj: Record<string, unknown>,
@@ -87,6 +73,17 @@ export function optionalRecord(
   if (value === undefined || value === null) {
     return undefined;
   }
+  if (!isRecord(value)) {
+    throw invalidRequest(param, `Invalid '${param}': expected an object.`);
+  }
+  return value;
+}
+
+/** `value` as a JSON object, or an invalid_request naming `param`. */
+export function requireRecord(
+  value: unknown,
+  param: string,
+): Record<string, unknown> {
   if (!isRecord(value)) {
     throw invalidRequest(param, `Invalid '${param}': expected an object.`);
   }

@@ -1,12 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ChatCompletionChunk } from '../protocol/chat-completion.types.js';
-import { upstreamTextOf } from './chat-sse.parser.js';
-import { ChunkDecoder } from './decoder/chunk-decoder.js';
-import {
-  textChunkShortcut,
-  textContentShortcut,
-} from './text-chunk-shortcut.js';
+import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
+import { ChunkDecoder } from './chunk-decoder.js';
+import { TextDelta, UpstreamChunk } from './stream-items.js';
+import { textChunkShortcut, textDeltaShortcut } from './text-chunk-shortcut.js';
 
 const envelope = (
   delta: string,
@@ -95,18 +92,20 @@ describe(textChunkShortcut.name, () => {
       '',
       'a long text of more than thirteen characters',
     ]) {
-      expect(read(text(content))).toEqual(decoded(text(content)));
+      expect(read(text(content))?.chunk).toEqual(decoded(text(content)));
     }
     const first = envelope('{"role":"assistant","content":"Hi"}');
-    expect(read(first)).toEqual(decoded(first));
+    expect(read(first)?.chunk).toEqual(decoded(first));
   });
 
   it('records the upstream text of each chunk when asked to', () => {
     const read = textChunkShortcut(true);
     const [a, b] = [text('a'), text('b')];
-    expect(upstreamTextOf(read(a)!)).toBe(a);
-    expect(upstreamTextOf(read(b)!)).toBe(b);
-    expect(upstreamTextOf(textChunkShortcut()(text('c'))!)).toBeUndefined();
+    expect(read(a)?.raw).toBe(a);
+    expect(read(b)?.raw).toBe(b);
+    const withoutText = textChunkShortcut()(text('c'));
+    expect(withoutText).toBeInstanceOf(UpstreamChunk);
+    expect(withoutText?.raw).toBeUndefined();
   });
 
   it.each([
@@ -149,7 +148,7 @@ describe(textChunkShortcut.name, () => {
           const fast = shortcut(data);
           if (fast !== undefined) {
             read += 1;
-            expect(fast).toEqual(decoded(data));
+            expect(fast.chunk).toEqual(decoded(data));
           }
         }
       }),
@@ -176,7 +175,7 @@ describe(textChunkShortcut.name, () => {
               id: 'c',
               choices: [{ index: 0, delta: { content }, finish_reason: null }],
             });
-            expect(shortcut(data)).toEqual(decoded(data));
+            expect(shortcut(data)?.chunk).toEqual(decoded(data));
           }
         },
       ),
@@ -185,36 +184,38 @@ describe(textChunkShortcut.name, () => {
   });
 });
 
-describe(textContentShortcut.name, () => {
+describe(textDeltaShortcut.name, () => {
   it('hands over the content alone once the envelope is learned', () => {
-    const read = textContentShortcut();
+    const read = textDeltaShortcut();
     const first = envelope('{"role":"assistant","content":"Hi"}');
-    expect(read(first)).toEqual(decoded(first));
-    expect(read(envelope('{"role":"assistant","content":" there"}'))).toBe(
-      ' there',
+    expect(read(first)).toStrictEqual(
+      new UpstreamChunk(decoded(first), undefined),
     );
-    expect(read(text('not the learned envelope'))).toEqual(
-      decoded(text('not the learned envelope')),
+    expect(
+      read(envelope('{"role":"assistant","content":" there"}')),
+    ).toStrictEqual(new TextDelta(' there'));
+    expect(read(text('not the learned envelope'))).toStrictEqual(
+      new UpstreamChunk(decoded(text('not the learned envelope')), undefined),
     );
-    expect(read(text('lo "quoted" \\ wörld 👋'))).toBe(
-      'lo "quoted" \\ wörld 👋',
+    expect(read(text('lo "quoted" \\ wörld 👋'))).toStrictEqual(
+      new TextDelta('lo "quoted" \\ wörld 👋'),
     );
     expect(read(envelope('{"content":"x"}', ',"finish_reason":"stop"'))).toBe(
       undefined,
     );
   });
 
-  // A bare string stands for a chunk whose only news is its text: the
+  // A TextDelta stands for a chunk whose only news is its text: the
   // Responses machine reads nothing else, so it must be exactly that.
-  it('gives a string only for a chunk whose one choice carries nothing but that text', () => {
+  it('gives a TextDelta only for a chunk whose one choice carries nothing but that text', () => {
     let strings = 0;
     fc.assert(
       fc.property(arbitraryStream(), (chunks) => {
-        const shortcut = textContentShortcut();
+        const shortcut = textDeltaShortcut();
         for (const value of chunks) {
           const data = JSON.stringify(value);
           const fast = shortcut(data);
-          if (typeof fast === 'string') {
+          if (fast instanceof TextDelta) {
             strings += 1;
             const parsed = JSON.parse(data) as ChatCompletionChunk;
             expect(parsed.usage ?? null).toBeNull();
@@ -224,12 +225,12 @@ describe(textContentShortcut.name, () => {
             expect(choice?.finish_reason ?? null).toBeNull();
             const { role, content, ...others } = choice!.delta;
             expect(role ?? 'assistant').toBe('assistant');
-            expect(content).toBe(fast);
+            expect(content).toBe(fast.text);
             for (const other of Object.values(others)) {
               expect(other ?? null).toBeNull();
             }
           } else if (fast !== undefined) {
-            expect(fast).toEqual(decoded(data));
+            expect(fast.chunk).toEqual(decoded(data));
           }
         }
       }),

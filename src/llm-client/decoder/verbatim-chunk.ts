@@ -1,15 +1,14 @@
-import type { ChatCompletionChunk } from '../protocol/chat-completion.types.js';
 import {
+  jsonKey,
   PASS_THROUGH_DROPPING_USAGE_NEEDS_PARSE,
   PASS_THROUGH_NEEDS_PARSE,
-} from './decoder/read-fields.js';
+} from './read-fields.js';
+import type { UpstreamChunk } from './stream-items.js';
 
 /**
  * An upstream chunk that a pure pass-through forwards as the JSON text it
- * came in, never parsed. Parsing every chunk was the largest single cost of
- * a streamed pass-through (JSON.parse plus the garbage of the object graph,
- * about 40% of the gateway's CPU per chunk); a scan of the text proves that
- * the gateway has nothing to learn or to change in most of them.
+ * came in, never parsed: a scan of the text proves that the gateway has
+ * nothing to learn or to change in it (bench/README.md, "Fast paths").
  */
 export class VerbatimChunk {
   constructor(
@@ -18,8 +17,8 @@ export class VerbatimChunk {
   ) {}
 }
 
-/** What a pass-through stream carries: parsed chunks and verbatim ones. */
-export type ChatStreamItem = ChatCompletionChunk | VerbatimChunk;
+/** What a Chat Completions stream carries: verbatim chunks, and decoded ones with their text. */
+export type ChatStreamItem = VerbatimChunk | UpstreamChunk;
 
 /**
  * Turns a `data:` payload into a stream item from its text alone, without
@@ -32,6 +31,8 @@ export interface ShortcutRoute<T> {
   read: ChunkShortcut<T>;
   onItem: (item: T) => void;
 }
+
+const CHOICES_ARRAY = `${jsonKey('choices')}:[`;
 
 /**
  * The shortcut of a Chat Completions pass-through: a chunk goes out verbatim
@@ -54,7 +55,7 @@ export function passThroughShortcut(
     : PASS_THROUGH_DROPPING_USAGE_NEEDS_PARSE;
   return (data) =>
     isOneLineObject(data) &&
-    data.includes('"choices":[') &&
+    data.includes(CHOICES_ARRAY) &&
     !needsParse.test(data)
       ? new VerbatimChunk(data)
       : undefined;

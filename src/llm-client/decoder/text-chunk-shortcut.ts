@@ -1,15 +1,18 @@
-import { flatCopy } from '../common/strings/flat-copy.js';
-import type { ChatCompletionChunk } from '../protocol/chat-completion.types.js';
-import { rememberUpstreamText } from './chat-sse.parser.js';
-import { ChunkDecoder } from './decoder/chunk-decoder.js';
-import { isRawObject } from './decoder/raw-fields.js';
-import { TEXT_TEMPLATE_NEEDS_PARSE } from './decoder/read-fields.js';
+import { flatCopy } from '../../common/strings/flat-copy.js';
+import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
+import { ChunkDecoder } from './chunk-decoder.js';
+import { jsonKey, TEXT_TEMPLATE_NEEDS_PARSE } from './read-fields.js';
+import { TextDelta, UpstreamChunk } from './stream-items.js';
 import { type ChunkShortcut, isOneLineObject } from './verbatim-chunk.js';
+import { isRecord } from '../../common/is-record.js';
 
-const CHOICES = '"choices":[{';
-const DELTA = '"delta":{';
-const ROLE = '"role":"assistant",';
-const CONTENT = '"content":"';
+// The marks of a plain text chunk, spelled from CHUNK_FIELDS' names.
+const CHOICES = `${jsonKey('choices')}:[{`;
+const DELTA_KEY = jsonKey('delta');
+const DELTA = `${DELTA_KEY}:{`;
+const ROLE = `${jsonKey('role')}:"assistant",`;
+const CONTENT_KEY = jsonKey('content');
+const CONTENT = `${CONTENT_KEY}:"`;
 /** V8 copies shorter substrings; longer ones would keep the whole read alive. */
 const SHORT_SUBSTRING = 13;
 
@@ -21,9 +24,17 @@ interface Template {
   choice: ChatCompletionChunk['choices'][number];
 }
 
+/** What a template reader hands over for a chunk it read. */
+interface TemplateItems<T> {
+  /** The chunk the template was learned from (parsed and decoded). */
+  learned: (template: Template, data: string) => T;
+  /** A later chunk: the template around another `content`. */
+  matched: (template: Template, content: string, data: string) => T;
+}
+
 /**
  * Reads the text chunks of one stream without JSON.parse, with the same
- * result: the object JSON.parse would have built.
+ * result: the object JSON.parse and the decoder would have built.
  *
  * The first text chunk (one choice, index 0, whose delta holds a `content`
  * string, and no other field the gateway reads holds a value: see
@@ -36,56 +47,59 @@ interface Template {
  * two memory compares and a copy of three small objects instead of a parse.
  * Anything else takes the full parse.
  *
- * `rememberText` records the upstream's JSON of each chunk, for a writer
- * that forwards an unchanged chunk as it came (see upstreamTextOf).
+ * With `keepText`, each pair carries the upstream's JSON text, for a writer
+ * that forwards an unchanged chunk as it came (see UpstreamChunk).
  */
 export function textChunkShortcut(
-  rememberText = false,
-): ChunkShortcut<ChatCompletionChunk> {
-  const read = templateReader(({ chunk, choice }, content) => ({
-    ...chunk,
-    choices: [{ ...choice, delta: { ...choice.delta, content } }],
-  }));
-  return rememberText
-    ? (data) => {
-        const chunk = read(data);
-        if (chunk !== undefined) {
-          rememberUpstreamText(chunk, data);
-        }
-        return chunk;
-      }
-    : read;
+  keepText = false,
+): ChunkShortcut<UpstreamChunk> {
+  const textOf = (data: string): string | undefined =>
+    keepText ? data : undefined;
+  return templateReader({
+    learned: ({ chunk }, data) => new UpstreamChunk(chunk, textOf(data)),
+    matched: (template, content, data) =>
+      new UpstreamChunk(withContent(template, content), textOf(data)),
+  });
 }
 
 /**
  * As textChunkShortcut, but a chunk that matches the learned template is
- * handed over as its content string alone, with no chunk object: for a
- * consumer that reads nothing else from a plain text chunk (the Responses
- * event machine on a single model round). The chunk a template is learned
- * from still comes as the parsed chunk.
+ * handed over as a TextDelta, with no chunk object: for a consumer that
+ * reads nothing else from a plain text chunk (the text lane). The chunk a
+ * template is learned from still comes as the parsed chunk.
  */
-export function textContentShortcut(): ChunkShortcut<
-  ChatCompletionChunk | string
-> {
-  return templateReader((_template, content) => content);
+export function textDeltaShortcut(): ChunkShortcut<TextDelta | UpstreamChunk> {
+  return templateReader<TextDelta | UpstreamChunk>({
+    learned: ({ chunk }) => new UpstreamChunk(chunk, undefined),
+    matched: (_template, content) => new TextDelta(content),
+  });
+}
+
+/** The template's chunk with another content: three small copies. */
+function withContent(
+  { chunk, choice }: Template,
+  content: string,
+): ChatCompletionChunk {
+  return {
+    ...chunk,
+    choices: [{ ...choice, delta: { ...choice.delta, content } }],
+  };
 }
 
 /** Reads `data` through the stream's template; see textChunkShortcut. */
-function templateReader<T>(
-  fromTemplate: (template: Template, content: string) => T,
-): ChunkShortcut<ChatCompletionChunk | T> {
+function templateReader<T>(items: TemplateItems<T>): ChunkShortcut<T> {
   let template: Template | undefined;
   return (data) => {
     const matched = template && contentInTemplate(data, template);
     if (template && matched !== undefined) {
-      return fromTemplate(template, matched);
+      return items.matched(template, matched, data);
     }
     const learned = learnTemplate(data);
     if (learned === undefined) {
       return undefined;
     }
     template = learned;
-    return learned.chunk;
+    return items.learned(learned, data);
   };
 }
 
@@ -117,7 +131,7 @@ function learnTemplate(data: string): Template | undefined {
   } catch {
     return undefined;
   }
-  if (!isRawObject(parsed)) {
+  if (!isRecord(parsed)) {
     return undefined;
   }
   // The template's chunk is what the decoder makes of it (SGLang's nulls
@@ -149,8 +163,8 @@ function plainTextAt(data: string): { start: number; end: number } | undefined {
   const deltaAt = choicesAt < 0 ? -1 : data.indexOf(DELTA, choicesAt);
   if (
     deltaAt < 0 ||
-    data.indexOf('"delta"') !== deltaAt ||
-    data.includes('"delta"', deltaAt + 1)
+    data.indexOf(DELTA_KEY) !== deltaAt ||
+    data.includes(DELTA_KEY, deltaAt + 1)
   ) {
     return undefined;
   }
@@ -160,13 +174,13 @@ function plainTextAt(data: string): { start: number; end: number } | undefined {
   }
   if (
     !data.startsWith(CONTENT, contentAt) ||
-    data.indexOf('"content"') !== contentAt
+    data.indexOf(CONTENT_KEY) !== contentAt
   ) {
     return undefined;
   }
   const start = contentAt + CONTENT.length;
   const end = closingQuoteOf(data, start);
-  if (end < 0 || data.includes('"content"', end)) {
+  if (end < 0 || data.includes(CONTENT_KEY, end)) {
     return undefined;
   }
   const after = data.charCodeAt(end + 1);

@@ -1,0 +1,72 @@
+import type { FastifyReply } from 'fastify';
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  // nginx and most ingresses buffer responses unless told not to.
+  'x-accel-buffering': 'no',
+};
+
+/**
+ * Takes the response over from Fastify and sends the 200 with the SSE
+ * headers (and those set on the reply so far), so events can follow as
+ * they come; a stream that is cut short is logged (see logLostStream).
+ */
+export function openEventStream(reply: FastifyReply): void {
+  reply.hijack();
+  reply.raw.writeHead(200, { ...headersSetSoFar(reply), ...SSE_HEADERS });
+  reply.raw.flushHeaders();
+  logLostStream(reply);
+}
+
+/**
+ * Logs, once, a stream whose connection closed before all of it reached the
+ * socket: a client that left mid-stream, or a write that failed. The socket's
+ * error is only known from the socket itself (the response just closes), so
+ * it is heard there until the response closes.
+ */
+function logLostStream(reply: FastifyReply): void {
+  const raw = reply.raw;
+  const socket = raw.socket;
+  let socketError: Error | undefined;
+  const onError = (error: Error): void => {
+    socketError ??= error;
+  };
+  socket?.on('error', onError);
+  raw.on('error', onError);
+  raw.once('close', () => {
+    socket?.off('error', onError);
+    raw.off('error', onError);
+    if (raw.writableFinished) {
+      return;
+    }
+    const message = 'the client connection closed before the stream ended';
+    if (socketError === undefined) {
+      reply.log.info(message);
+    } else {
+      reply.log.warn(
+        { err: socketError },
+        `${message}: ${errorCodeOf(socketError)}`,
+      );
+    }
+  });
+}
+
+function errorCodeOf(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : error.message;
+}
+
+/** Headers set on the reply before hijack (request id, CORS…), kept on the stream. */
+function headersSetSoFar(
+  reply: FastifyReply,
+): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined) {
+      headers[name] = Array.isArray(value) ? value : String(value);
+    }
+  }
+  return headers;
+}

@@ -1,0 +1,64 @@
+import { identity, map, type OperatorFunction } from 'rxjs';
+import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
+import { type TextDelta, UpstreamChunk } from './stream-items.js';
+import { textChunkShortcut, textDeltaShortcut } from './text-chunk-shortcut.js';
+import {
+  type ChatStreamItem,
+  type ChunkShortcut,
+  passThroughShortcut,
+  type VerbatimChunk,
+} from './verbatim-chunk.js';
+
+/**
+ * How one consumer reads an upstream stream: the fast paths in one place.
+ * The upstream call runs `shortcut` on each payload before any parse (a
+ * payload it turns into an item is never parsed) and emits every other
+ * chunk decoded, as an UpstreamChunk; `operator` turns both into what the
+ * consumer takes. Which lanes exist, and why, is in bench/README.md
+ * ("Fast paths").
+ */
+export interface StreamLane<R, T> {
+  /** The shortcut of one stream: a new one per call, as it may learn the stream's envelope. */
+  shortcut(): ChunkShortcut<R>;
+  /** What the consumer receives, from the decoded chunks and the shortcut's items. */
+  readonly operator: OperatorFunction<UpstreamChunk | R, T>;
+}
+
+/** Decoded chunks; text chunks are read through the learned envelope, not parsed. */
+export const chunkLane: StreamLane<UpstreamChunk, ChatCompletionChunk> = {
+  shortcut: () => textChunkShortcut(),
+  operator: map((pair) => pair.chunk),
+};
+
+/**
+ * Decoded chunks with their upstream text, for a writer: a parsed chunk the
+ * decoder did not rewrite carries it, one read through the envelope does not.
+ */
+export const upstreamChunkLane: StreamLane<UpstreamChunk, UpstreamChunk> = {
+  shortcut: () => textChunkShortcut(),
+  operator: identity,
+};
+
+/**
+ * The text lane: a plain text chunk arrives as a TextDelta, every other
+ * chunk decoded. For a consumer that reads nothing but the text of a plain
+ * text chunk (the Responses event machine on one model round).
+ */
+export const textLane: StreamLane<
+  TextDelta | UpstreamChunk,
+  TextDelta | ChatCompletionChunk
+> = {
+  shortcut: textDeltaShortcut,
+  operator: map((item) => (item instanceof UpstreamChunk ? item.chunk : item)),
+};
+
+/**
+ * A Chat Completions pass-through: most chunks go out verbatim, never
+ * parsed (passThroughShortcut); the rest decoded, with their upstream text.
+ */
+export function passThroughLane(
+  keepsUsage: boolean,
+): StreamLane<VerbatimChunk, ChatStreamItem> {
+  const shortcut = passThroughShortcut(keepsUsage);
+  return { shortcut: () => shortcut, operator: identity };
+}

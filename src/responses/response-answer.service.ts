@@ -1,0 +1,99 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { Subject } from 'rxjs';
+import { clientCallOptions } from '../common/http/client-call-options.js';
+import type {
+  EventStream,
+  StreamChannel,
+  StreamOrJson,
+} from '../common/http/stream-or-json.js';
+import { KEEPALIVE_COMMENT } from '../common/sse/sse-writer.js';
+import { serverConfig } from '../config/server.config.js';
+import {
+  EVENT_NAMING_HEADER,
+  eventNamingOf,
+  withEventNaming,
+} from '../protocol/event-naming.js';
+import type {
+  CreateResponseRequest,
+  ResponseObject,
+  ResponseStreamEvent,
+} from '../protocol/responses.types.js';
+import { asContextLengthError } from './core/context-length.js';
+import { ResponsesSseFormat } from './responses-sse.format.js';
+import {
+  type ResponseCallOptions,
+  ResponsesService,
+} from './responses.service.js';
+
+/**
+ * Answers `POST …/responses`, on the plain and the upstream-named routes:
+ * one Response object, or with `stream: true` its events as SSE, for the
+ * stream-or-JSON dispatcher (replyStreamOrJson).
+ */
+@Injectable()
+export class ResponseAnswerService {
+  constructor(
+    private readonly service: ResponsesService,
+    @Inject(serverConfig.KEY)
+    private readonly server: Pick<
+      ConfigType<typeof serverConfig>,
+      'forwardClientAuth'
+    >,
+  ) {}
+
+  /**
+   * The answer to a create request: the client's Authorization forwarded
+   * when FORWARD_CLIENT_AUTH is on, the gateway's headers honoured, on the
+   * upstream the path names, if any.
+   */
+  create(
+    request: CreateResponseRequest,
+    headers: IncomingHttpHeaders,
+    upstreamName?: string,
+  ): StreamOrJson<ResponseStreamEvent, ResponseObject> {
+    const options: ResponseCallOptions = {
+      ...clientCallOptions(headers, this.server.forwardClientAuth),
+      ...(upstreamName === undefined ? {} : { upstreamName }),
+    };
+    return {
+      stream: request.stream === true,
+      json: (signal) => this.service.create(request, { ...options, signal }),
+      events: (channel) => this.events(request, options, headers, channel),
+      // The gateway never truncates: a prompt too long for the model is a 400.
+      clientError: asContextLengthError,
+    };
+  }
+
+  private async events(
+    request: CreateResponseRequest,
+    options: ResponseCallOptions,
+    headers: IncomingHttpHeaders,
+    { flow, log }: StreamChannel,
+  ): Promise<EventStream<ResponseStreamEvent>> {
+    // `: keepalive` comments while response.created waits for the model.
+    const comments = new Subject<string>();
+    const events$ = await this.service.stream(request, {
+      ...options,
+      flow,
+      onWaiting: () => comments.next(KEEPALIVE_COMMENT),
+      // An upstream failing mid-answer is the upstream's fault, told to
+      // the client as response.failed: a warning, not a gateway error.
+      onFailed: (error) =>
+        log.warn(
+          { err: error },
+          'response failed after response.created (sent as response.failed)',
+        ),
+    });
+    const naming = eventNamingOf(
+      headers[EVENT_NAMING_HEADER],
+      this.service.defaultEventNaming,
+    );
+    return {
+      events$: events$.pipe(withEventNaming(naming)),
+      format: new ResponsesSseFormat(),
+      comments,
+    };
+  }
+}
