@@ -96,11 +96,6 @@ export const PASS_THROUGH_NEEDS_PARSE = new RegExp(
   nonNullKeys(fieldsWhere('passThrough', ['parse'])),
 );
 
-/** As PASS_THROUGH_NEEDS_PARSE, and any `usage` key at all, even null (it is removed). */
-export const PASS_THROUGH_DROPPING_USAGE_NEEDS_PARSE = new RegExp(
-  `${PASS_THROUGH_NEEDS_PARSE.source}|"usage"\\s*:`,
-);
-
 /** The text template must not be learned from, or hold, a chunk that matches. */
 export const TEXT_TEMPLATE_NEEDS_PARSE = new RegExp(
   [

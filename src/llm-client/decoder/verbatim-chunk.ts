@@ -1,8 +1,5 @@
-import {
-  jsonKey,
-  PASS_THROUGH_DROPPING_USAGE_NEEDS_PARSE,
-  PASS_THROUGH_NEEDS_PARSE,
-} from './read-fields.js';
+import { withoutNullUsage } from './null-usage.js';
+import { jsonKey, PASS_THROUGH_NEEDS_PARSE } from './read-fields.js';
 import type { UpstreamChunk } from './stream-items.js';
 
 /**
@@ -33,14 +30,16 @@ export interface ShortcutRoute<T> {
 }
 
 const CHOICES_ARRAY = `${jsonKey('choices')}:[`;
+const USAGE_KEY = jsonKey('usage');
 
 /**
  * The shortcut of a Chat Completions pass-through: a chunk goes out verbatim
  * when it is one line of JSON object with a `choices` array and none of the
  * fields the decoder may change holds a value (see CHUNK_FIELDS: an error,
  * finish_reason, usage, tool calls). A null usage is kept when the client
- * asked for usage, as OpenAI sends `"usage":null` on every chunk then; other
- * nulls (SGLang's `"tool_calls":null`) go out as the upstream wrote them.
+ * asked for usage, as OpenAI sends `"usage":null` on every chunk then, and
+ * cut from the text when it did not (withoutNullUsage); other nulls
+ * (SGLang's `"tool_calls":null`) go out as the upstream wrote them.
  *
  * The text is not validated as JSON: an upstream that sends a complete
  * `data:` line of broken JSON that still looks like a chunk gets it
@@ -50,15 +49,20 @@ const CHOICES_ARRAY = `${jsonKey('choices')}:[`;
 export function passThroughShortcut(
   keepsUsage: boolean,
 ): ChunkShortcut<VerbatimChunk> {
-  const needsParse = keepsUsage
-    ? PASS_THROUGH_NEEDS_PARSE
-    : PASS_THROUGH_DROPPING_USAGE_NEEDS_PARSE;
-  return (data) =>
-    isOneLineObject(data) &&
-    data.includes(CHOICES_ARRAY) &&
-    !needsParse.test(data)
-      ? new VerbatimChunk(data)
-      : undefined;
+  return (data) => {
+    if (
+      !isOneLineObject(data) ||
+      !data.includes(CHOICES_ARRAY) ||
+      PASS_THROUGH_NEEDS_PARSE.test(data)
+    ) {
+      return undefined;
+    }
+    if (keepsUsage || !data.includes(USAGE_KEY)) {
+      return new VerbatimChunk(data);
+    }
+    const json = withoutNullUsage(data);
+    return json === undefined ? undefined : new VerbatimChunk(json);
+  };
 }
 
 /**
