@@ -105,7 +105,10 @@ export function configureApp(
     void reply.header(REQUEST_ID_HEADER, request.id);
     inFlight.track(reply.raw);
     httpMetrics.observe(request, reply);
-    logAccess(request, reply);
+    // Its lines are at info and debug: at warn, no listener or line object per request.
+    if (logger.isLevelEnabled('info')) {
+      logAccess(request, reply);
+    }
     done();
   });
   if (security.apiKeys) {

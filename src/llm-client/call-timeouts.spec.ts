@@ -79,4 +79,25 @@ describe(CallTimeouts.name, () => {
     const error = abortError();
     expect(sut.explain(error, 'local')).toBe(error);
   });
+
+  it('starts aborted, with its reason, when a signal given already is', () => {
+    const client = new AbortController();
+    client.abort('gone');
+    const sut = create(60_000, 60_000, client.signal);
+    expect(sut.signal.aborted).toBe(true);
+    expect(sut.signal.reason).toBe('gone');
+  });
+
+  it('lets go of the signals at stop(); cancel() still aborts after it', () => {
+    const client = new AbortController();
+    const sut = create(60_000, 60_000, client.signal);
+    sut.stop();
+    client.abort();
+    expect(sut.signal.aborted).toBe(false);
+    sut.cancel();
+    expect(sut.signal.aborted).toBe(true);
+    expect(sut.explain(abortError(), 'local')).toMatchObject({
+      name: 'AbortError',
+    });
+  });
 });

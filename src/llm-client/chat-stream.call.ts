@@ -53,7 +53,6 @@ export function streamChatCall<T>(
 
 /** One subscription's call: sends, reads, meters, and ends or aborts it. */
 class ChatStreamCall<T> {
-  private readonly abort = new AbortController();
   private readonly timeouts: CallTimeouts;
   private readonly summary: ModelCallSummary;
   private target: UpstreamTarget;
@@ -70,11 +69,7 @@ class ChatStreamCall<T> {
     private readonly shortcut: ChunkShortcut<T> | undefined,
     private readonly subscriber: Subscriber<UpstreamChunk | T>,
   ) {
-    this.timeouts = new CallTimeouts(
-      context.times,
-      this.abort.signal,
-      options.signal,
-    );
+    this.timeouts = new CallTimeouts(context.times, options.signal);
     this.target = options.target;
     this.summary = new ModelCallSummary(
       context.summaries,
@@ -164,7 +159,7 @@ class ChatStreamCall<T> {
     this.timeouts.stop();
     if (!this.settled) {
       this.summary.end(new DOMException('cancelled', 'AbortError'));
-      this.abort.abort();
+      this.timeouts.cancel();
     }
   }
 }

@@ -62,6 +62,11 @@ export class LlmClientService implements OnApplicationShutdown {
   private readonly callContext: UpstreamCallContext;
   /** The upstream used when a call names none. */
   readonly defaultTarget: UpstreamTarget;
+  /**
+   * Each target's chat URL, checked and parsed once: undici takes a URL as
+   * it is, where a string cost three `new URL` a request (~1% of its CPU).
+   */
+  private readonly chatUrls = new WeakMap<UpstreamTarget, URL>();
 
   constructor(
     @Inject(upstreamConfig.KEY)
@@ -234,7 +239,7 @@ export class LlmClientService implements OnApplicationShutdown {
       body.model,
       options.signal,
       (to) =>
-        request(upstreamUrl(to, '/chat/completions'), {
+        request(this.chatUrl(to), {
           dispatcher: this.agent,
           method: 'POST',
           headers: {
@@ -251,6 +256,15 @@ export class LlmClientService implements OnApplicationShutdown {
     );
     await ensureOk(result.response, result.target);
     return result;
+  }
+
+  private chatUrl(target: UpstreamTarget): URL {
+    let url = this.chatUrls.get(target);
+    if (url === undefined) {
+      url = new URL(upstreamUrl(target, '/chat/completions'));
+      this.chatUrls.set(target, url);
+    }
+    return url;
   }
 
   private withRetries(

@@ -4,6 +4,7 @@ import {
 } from '../common/errors/gateway.exception.js';
 import { namedFrame, type SseFormat } from '../common/sse/sse-writer.js';
 import type { ResponseStreamEvent } from '../protocol/responses.types.js';
+import { ItemDeltaFrames } from './item-delta-frame.js';
 import { TextDeltaFrames } from './text-delta-frame.js';
 
 /**
@@ -13,14 +14,19 @@ import { TextDeltaFrames } from './text-delta-frame.js';
  * reading at it (Codex skips it), so both kinds of client are served. The
  * error frame is only a last resort: failures mid-stream normally arrive as
  * `response.failed`. One per stream: it keeps the stream's text-delta frame
- * pieces (TextDeltaFrames).
+ * pieces (TextDeltaFrames, ItemDeltaFrames).
  */
 export class ResponsesSseFormat implements SseFormat<ResponseStreamEvent> {
   readonly trailer = 'data: [DONE]\n\n';
   private readonly textDeltas = new TextDeltaFrames();
+  private readonly itemDeltas = new ItemDeltaFrames();
 
   frame(event: ResponseStreamEvent): string {
-    return this.textDeltas.frame(event) ?? namedFrame(event.type, event);
+    return (
+      this.textDeltas.frame(event) ??
+      this.itemDeltas.frame(event) ??
+      namedFrame(event.type, event)
+    );
   }
 
   errorFrame(

@@ -117,6 +117,6 @@ function isPlainTextDelta(event: ResponseStreamEvent): event is PlainTextDelta {
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** The text between its JSON quotes: the text itself when nothing in it needs escaping. */
-function escapedText(text: string): string {
+export function escapedText(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text).slice(1, -1) : text;
 }

@@ -7,6 +7,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { GatewayException } from '../errors/gateway.exception.js';
 import { builtInReasons, fieldRuleFailure } from './checked-by.decorator.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
+import { quickCheckOf } from './quick-validation.js';
 
 type DtoClass = abstract new (...args: never[]) => unknown;
 
@@ -73,6 +74,9 @@ function validateBody(value: unknown, metatype: unknown): unknown {
       'invalid_request',
       'The request body must be a JSON object.',
     );
+  }
+  if (quickCheckOf(metatype)?.(value as Record<string, unknown>) === true) {
+    return value;
   }
   assertValid(shallowInstance(metatype, value));
   return value;

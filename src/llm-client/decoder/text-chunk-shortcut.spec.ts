@@ -18,6 +18,11 @@ const decoded = (data: string): ChatCompletionChunk =>
   new ChunkDecoder().decode(JSON.parse(data) as Record<string, unknown>).chunk;
 
 const str = fc.string({ unit: 'binary', maxLength: 20 });
+/** OpenAI's per-chunk padding: mostly letters, sometimes what needs escaping. */
+const padding = fc.oneof(
+  fc.string({ maxLength: 16 }),
+  fc.constantFrom('', 'a"b', 'a\\b', '\n', 'x"}'),
+);
 
 /** Choices of every shape the shortcut must tell apart: text, finishes, reasoning, tools. */
 function arbitraryChoices() {
@@ -49,12 +54,14 @@ function arbitraryChunk() {
       arbitraryChoices(),
       arbitraryUsage,
       fc.constantFrom('c1', 'c2'),
+      fc.option(padding),
     )
-    .map(([vendor, choices, usage, id]) => ({
+    .map(([vendor, choices, usage, id, obfuscation]) => ({
       ...vendor,
       id,
       choices,
       usage,
+      ...(obfuscation === null ? {} : { obfuscation }),
     }));
 }
 
@@ -78,8 +85,22 @@ function arbitraryStream() {
         maxLength: 8,
       }),
     )
-    .map(([vendor, chunks]) =>
-      chunks.map((chunk) => ({ ...vendor, id: 'c', ...chunk })),
+    .chain(([vendor, chunks]) =>
+      fc
+        .array(fc.option(padding), {
+          minLength: chunks.length,
+          maxLength: chunks.length,
+        })
+        .map((paddings) =>
+          chunks.map((chunk, i) => ({
+            ...vendor,
+            id: 'c',
+            ...chunk,
+            ...(paddings[i] === null || paddings[i] === undefined
+              ? {}
+              : { obfuscation: paddings[i] }),
+          })),
+        ),
     );
 }
 
@@ -121,6 +142,30 @@ describe(textChunkShortcut.name, () => {
     ],
   ])('leaves a chunk with %s to the full parse', (_name, data) => {
     expect(textChunkShortcut()(data)).toBeUndefined();
+  });
+
+  it('reads chunks whose obfuscation padding changes on every chunk through the template', () => {
+    const padded = (content: string, pad: string) =>
+      text(content).replace(/}$/, `,"obfuscation":${JSON.stringify(pad)}}`);
+    const read = textChunkShortcut(true);
+    for (const [content, pad] of [
+      ['learn', 'abc'],
+      ['x', 'Zq1'],
+      ['a long text of more than thirteen characters', ''],
+      ['"quoted"', 'sixteen-chars-xx'],
+    ] as const) {
+      const data = padded(content, pad);
+      expect(read(data)?.chunk).toEqual(decoded(data));
+    }
+    const deltas = textDeltaShortcut();
+    deltas(padded('learn', 'abc'));
+    expect(deltas(padded('next', 'q'))).toStrictEqual(new TextDelta('next'));
+    // A padding value that needs escaping, or a forged tail, is parsed.
+    expect(deltas(padded('y', 'a"b'))).not.toBeInstanceOf(TextDelta);
+    expect(deltas(padded('y', 'a\\b'))).not.toBeInstanceOf(TextDelta);
+    expect(
+      deltas(padded('y', 'q').replace(/}$/, ',"usage":{"total_tokens":1}}')),
+    ).toBeUndefined();
   });
 
   it('leaves a chunk that only looks like the learned envelope to the full parse', () => {
@@ -166,14 +211,18 @@ describe(textChunkShortcut.name, () => {
           str,
           { maxKeys: 2 },
         ),
-        fc.array(str, { minLength: 2, maxLength: 6 }),
+        fc.array(fc.tuple(str, fc.option(padding)), {
+          minLength: 2,
+          maxLength: 6,
+        }),
         (vendor, contents) => {
           const shortcut = textChunkShortcut();
-          for (const content of contents) {
+          for (const [content, obfuscation] of contents) {
             const data = JSON.stringify({
               ...vendor,
               id: 'c',
               choices: [{ index: 0, delta: { content }, finish_reason: null }],
+              ...(obfuscation === null ? {} : { obfuscation }),
             });
             expect(shortcut(data)?.chunk).toEqual(decoded(data));
           }

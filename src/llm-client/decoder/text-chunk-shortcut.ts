@@ -15,11 +15,23 @@ const CONTENT_KEY = jsonKey('content');
 const CONTENT = `${CONTENT_KEY}:"`;
 /** V8 copies shorter substrings; longer ones would keep the whole read alive. */
 const SHORT_SUBSTRING = 13;
+/**
+ * OpenAI's last field, a random padding string that differs on every chunk:
+ * a template ends before its value. Not a field the gateway reads.
+ */
+// eslint-disable-next-line no-control-regex -- control characters need escaping in JSON
+const PADDING_FIELD = /,"obfuscation":"([^"\\\u0000-\u001f]*)"\}$/;
+/** A padding value (no quote, backslash or control character) and the object's end. */
+// eslint-disable-next-line no-control-regex -- as above
+const PADDING_VALUE = /^[^"\\\u0000-\u001f]*"\}$/;
 
 /** A parsed text chunk, and the text around its content in the upstream's JSON. */
 interface Template {
   prefix: string;
+  /** With `padded`, up to the opening quote of the padding value. */
   suffix: string;
+  /** The chunk ends in an `obfuscation` string whose value changes per chunk. */
+  padded: boolean;
   chunk: ChatCompletionChunk;
   choice: ChatCompletionChunk['choices'][number];
 }
@@ -58,7 +70,7 @@ export function textChunkShortcut(
   return templateReader({
     learned: ({ chunk }, data) => new UpstreamChunk(chunk, textOf(data)),
     matched: (template, content, data) =>
-      new UpstreamChunk(withContent(template, content), textOf(data)),
+      new UpstreamChunk(withContent(template, content, data), textOf(data)),
   });
 }
 
@@ -75,15 +87,21 @@ export function textDeltaShortcut(): ChunkShortcut<TextDelta | UpstreamChunk> {
   });
 }
 
-/** The template's chunk with another content: three small copies. */
+/** The template's chunk with another content (and padding): three small copies. */
 function withContent(
-  { chunk, choice }: Template,
+  { chunk, choice, padded }: Template,
   content: string,
+  data: string,
 ): ChatCompletionChunk {
-  return {
-    ...chunk,
-    choices: [{ ...choice, delta: { ...choice.delta, content } }],
-  };
+  const choices = [{ ...choice, delta: { ...choice.delta, content } }];
+  // The padding value holds no quote: it starts after the last one before `"}`.
+  return padded
+    ? {
+        ...chunk,
+        obfuscation: data.slice(data.lastIndexOf('"', data.length - 3) + 1, -2),
+        choices,
+      }
+    : { ...chunk, choices };
 }
 
 /** Reads `data` through the stream's template; see textChunkShortcut. */
@@ -109,12 +127,33 @@ function contentInTemplate(
   template: Template,
 ): string | undefined {
   const { prefix, suffix } = template;
+  if (template.padded) {
+    return paddedContent(data, prefix, suffix);
+  }
   const textEnd = data.length - suffix.length;
   // Equality of slices runs as one memory compare; startsWith/endsWith
   // compare character by character, several times slower here.
   return textEnd >= prefix.length &&
     data.slice(0, prefix.length) === prefix &&
     data.slice(textEnd) === suffix
+    ? decodeJsonString(data.slice(prefix.length, textEnd))
+    : undefined;
+}
+
+/** As contentInTemplate, for a template whose chunks end in a padding value. */
+function paddedContent(
+  data: string,
+  prefix: string,
+  suffix: string,
+): string | undefined {
+  if (data.slice(0, prefix.length) !== prefix) {
+    return undefined;
+  }
+  const textEnd = closingQuoteOf(data, prefix.length);
+  const tailAt = textEnd + suffix.length;
+  return textEnd >= 0 &&
+    data.slice(textEnd, tailAt) === suffix &&
+    PADDING_VALUE.test(data.slice(tailAt))
     ? decodeJsonString(data.slice(prefix.length, textEnd))
     : undefined;
 }
@@ -145,10 +184,14 @@ function learnTemplate(data: string): Template | undefined {
   if (choice === undefined || choice.delta.content !== content) {
     return undefined;
   }
+  const rest = data.slice(at.end);
+  const padding = PADDING_FIELD.exec(rest)?.[1];
+  const padded = padding !== undefined && chunk['obfuscation'] === padding;
   // Copies: slices would keep the whole upstream read alive.
   return {
     prefix: flatCopy(data.slice(0, at.start)),
-    suffix: flatCopy(data.slice(at.end)),
+    suffix: flatCopy(padded ? rest.slice(0, -padding.length - 2) : rest),
+    padded,
     chunk,
     choice,
   };
