@@ -1,9 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import {
-  ErrorCode,
-  ToolListChangedNotificationSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { knownSecrets } from '../common/logging/secret-redactor.js';
 import type { BackoffPolicy } from './mcp-backoff.js';
 import { ReconnectSchedule } from './mcp-reconnect-schedule.js';
@@ -13,7 +9,13 @@ import {
   scrubEndpoint,
   type McpServerConfig,
 } from '../config/mcp-servers/mcp-server-config.js';
-import { describeError, isMcpError, isTransportFailure } from './mcp-errors.js';
+import {
+  describeError,
+  isMcpError,
+  isTransportFailure,
+  MCP_ERROR_CODE,
+} from './mcp-errors.js';
+import type { McpSdk } from './mcp-sdk.js';
 import { StderrTail } from './mcp-stderr-tail.js';
 import { McpToolCache } from './mcp-tool-cache.js';
 import type { McpToolCaller, McpSendOptions } from './mcp-tool-call.js';
@@ -213,7 +215,7 @@ export class McpConnection implements McpToolCaller {
   /** Opens the transport and completes the handshake; the client becomes this.client. */
   private async openClient(signal: AbortSignal): Promise<Client> {
     const opened = await openMcpClient(this.config, {
-      newClient: () => this.newClient(),
+      newClient: (sdk) => this.newClient(sdk),
       preferSse: this.preferSse,
       connectTimeoutMs: this.options.requestTimeoutMs,
       onStderrLine: (line) => this.stderr.push(line),
@@ -228,9 +230,11 @@ export class McpConnection implements McpToolCaller {
     return opened.client;
   }
 
-  private newClient(): Client {
-    const client = new Client(this.options.clientInfo, { capabilities: {} });
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () =>
+  private newClient(sdk: McpSdk): Client {
+    const client = new sdk.Client(this.options.clientInfo, {
+      capabilities: {},
+    });
+    client.setNotificationHandler(sdk.ToolListChangedNotificationSchema, () =>
       this.refresh(),
     );
     return client;
@@ -244,7 +248,7 @@ export class McpConnection implements McpToolCaller {
   private onListFailed(client: Client, error: unknown): boolean {
     if (
       isTransportFailure(error) ||
-      isMcpError(error, ErrorCode.RequestTimeout)
+      isMcpError(error, MCP_ERROR_CODE.RequestTimeout)
     ) {
       this.fail(client, error);
       return true;

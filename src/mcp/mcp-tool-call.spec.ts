@@ -1,6 +1,6 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { Registry } from 'prom-client';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CallToolResultLike } from './mcp-result.mapper.js';
 import {
   callMcpTool,
@@ -9,6 +9,10 @@ import {
   type McpToolCaller,
 } from './mcp-tool-call.js';
 import { McpToolMetrics } from './mcp-tool-metrics.js';
+import { loadMcpSdk } from './mcp-sdk.js';
+
+// The errors are told apart by the SDK's McpError, known once it is loaded.
+beforeAll(() => loadMcpSdk());
 
 /** A server that answers every call with `answer`, and records what it was sent. */
 function caller(

@@ -1,5 +1,4 @@
-import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
-import { describeError, isMcpError } from './mcp-errors.js';
+import { describeError, isMcpError, MCP_ERROR_CODE } from './mcp-errors.js';
 import {
   mcpErrorResult,
   toMcpToolResult,
@@ -87,7 +86,7 @@ export async function callMcpTool(
     const what = `MCP tool ${call.tool} on server ${call.caller.name}`;
     return timer.end(
       mcpErrorResult(
-        isMcpError(error, ErrorCode.RequestTimeout)
+        isMcpError(error, MCP_ERROR_CODE.RequestTimeout)
           ? `${what} timed out after ${timeout} ms`
           : `${what} failed: ${describeError(error)}`,
         error,

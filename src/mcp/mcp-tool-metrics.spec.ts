@@ -1,8 +1,12 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { Registry } from 'prom-client';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mcpErrorResult } from './mcp-result.mapper.js';
 import { McpToolMetrics, mcpToolOutcome } from './mcp-tool-metrics.js';
+import { loadMcpSdk } from './mcp-sdk.js';
+
+// The errors are told apart by the SDK's McpError, known once it is loaded.
+beforeAll(() => loadMcpSdk());
 
 describe(McpToolMetrics.name, () => {
   it('counts each call by server, tool and outcome, and times it', async () => {

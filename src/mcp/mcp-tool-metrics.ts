@@ -1,6 +1,5 @@
-import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { Counter, Histogram, Registry } from 'prom-client';
-import { isMcpError } from './mcp-errors.js';
+import { isMcpError, MCP_ERROR_CODE } from './mcp-errors.js';
 import type { McpToolResult } from './mcp.types.js';
 
 /** How one MCP tool call ended. */
@@ -11,7 +10,9 @@ export function mcpToolOutcome(result: McpToolResult): McpToolOutcome {
   if (!result.isError) {
     return 'ok';
   }
-  return isMcpError(result.raw, ErrorCode.RequestTimeout) ? 'timeout' : 'error';
+  return isMcpError(result.raw, MCP_ERROR_CODE.RequestTimeout)
+    ? 'timeout'
+    : 'error';
 }
 
 /** One MCP tool call being timed; see McpToolMetrics.start(). */

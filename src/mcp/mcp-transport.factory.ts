@@ -1,11 +1,8 @@
 import { Readable } from 'node:stream';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import {
-  StreamableHTTPClientTransport,
-  StreamableHTTPError,
-} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import type { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { readBoundedLines } from '../common/logging/bounded-lines.js';
 import { knownSecrets } from '../common/logging/secret-redactor.js';
@@ -15,6 +12,7 @@ import type {
   McpStdioServerConfig,
 } from '../config/mcp-servers/mcp-server-config.js';
 import type { McpTransportKind } from '../config/mcp-servers/mcp-names.js';
+import { loadMcpSdk, type McpSdk } from './mcp-sdk.js';
 
 /** A client that finished the MCP handshake. */
 export interface OpenedMcpClient {
@@ -27,7 +25,7 @@ export interface OpenedMcpClient {
 /** How {@link openMcpClient} connects. */
 export interface OpenMcpClientOptions {
   /** A fresh client with its handlers set; called once per attempted transport. */
-  newClient: () => Client;
+  newClient: (sdk: McpSdk) => Client;
   /** Skip the streamable HTTP attempt (the server answered as SSE-only before). */
   preferSse: boolean;
   /** Bound on the initialize handshake. */
@@ -55,26 +53,29 @@ export async function openMcpClient(
   config: McpServerConfig,
   options: OpenMcpClientOptions,
 ): Promise<OpenedMcpClient> {
+  // The SDK is imported here, on the first connect (see mcp-sdk.ts).
+  const sdk = await loadMcpSdk();
   if (config.kind === 'stdio') {
-    return openStdio(config, options);
+    return openStdio(sdk, config, options);
   }
   if (config.transport === 'sse' || options.preferSse) {
-    return openSse(config, options);
+    return openSse(sdk, config, options);
   }
   try {
     return await connect(
+      sdk,
       options,
-      new StreamableHTTPClientTransport(new URL(config.url), {
+      new sdk.StreamableHTTPClientTransport(new URL(config.url), {
         requestInit: { headers: config.headers },
         ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
       }),
       'streamable-http',
     );
   } catch (error) {
-    if (!answersLikeSseOnlyServer(error) || options.signal.aborted) {
+    if (!answersLikeSseOnlyServer(sdk, error) || options.signal.aborted) {
       throw error;
     }
-    return openSse(config, options);
+    return openSse(sdk, config, options);
   }
 }
 
@@ -82,9 +83,9 @@ export async function openMcpClient(
  * Old HTTP+SSE servers have no POST handler on their URL, so the streamable
  * HTTP initialize POST fails with a 4xx (typically 404 or 405).
  */
-function answersLikeSseOnlyServer(error: unknown): boolean {
+function answersLikeSseOnlyServer(sdk: McpSdk, error: unknown): boolean {
   return (
-    error instanceof StreamableHTTPError &&
+    error instanceof sdk.StreamableHTTPError &&
     error.code !== undefined &&
     error.code >= 400 &&
     error.code < 500 &&
@@ -94,10 +95,11 @@ function answersLikeSseOnlyServer(error: unknown): boolean {
 }
 
 async function openStdio(
+  sdk: McpSdk,
   config: McpStdioServerConfig,
   options: OpenMcpClientOptions,
 ): Promise<OpenedMcpClient> {
-  const transport = new StdioClientTransport({
+  const transport = new sdk.StdioClientTransport({
     command: config.command,
     args: config.args,
     env: config.env,
@@ -112,17 +114,19 @@ async function openStdio(
       beforeCut: (text) => knownSecrets.redact(text),
     });
   }
-  const opened = await connect(options, transport, 'stdio');
+  const opened = await connect(sdk, options, transport, 'stdio');
   return { ...opened, pid: transport.pid };
 }
 
 function openSse(
+  sdk: McpSdk,
   config: McpHttpServerConfig,
   options: OpenMcpClientOptions,
 ): Promise<OpenedMcpClient> {
   return connect(
+    sdk,
     options,
-    new SSEClientTransport(new URL(config.url), {
+    new sdk.SSEClientTransport(new URL(config.url), {
       requestInit: { headers: config.headers },
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     }),
@@ -131,12 +135,13 @@ function openSse(
 }
 
 async function connect(
+  sdk: McpSdk,
   options: OpenMcpClientOptions,
   transport:
     StdioClientTransport | StreamableHTTPClientTransport | SSEClientTransport,
   kind: McpTransportKind,
 ): Promise<OpenedMcpClient> {
-  const client = options.newClient();
+  const client = options.newClient(sdk);
   let closing: Promise<void> | undefined;
   // Memoized: a second close() of a stdio transport returns before the child exits.
   const closeTransport = (): Promise<void> =>

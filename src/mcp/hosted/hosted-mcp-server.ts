@@ -1,4 +1,4 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { credentialHeaderValues } from '../../common/logging/credential-headers.js';
 import { knownSecrets } from '../../common/logging/secret-redactor.js';
 import { describeError } from '../mcp-errors.js';
@@ -86,7 +86,8 @@ export class HostedMcpServer implements McpToolCaller {
     try {
       client = (
         await openMcpClient(config, {
-          newClient: () => new Client(options.clientInfo, { capabilities: {} }),
+          newClient: (sdk) =>
+            new sdk.Client(options.clientInfo, { capabilities: {} }),
           preferSse: false,
           connectTimeoutMs: options.requestTimeoutMs,
           onStderrLine: () => undefined,
