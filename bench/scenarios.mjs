@@ -82,16 +82,27 @@ function chatStreamBody(model, extra = {}) {
   };
 }
 
-/** Streams of 200 chunks through every target, with the upstream in `shape`. */
-function chatStream200(shape) {
+/**
+ * Streams of 200 chunks through every target, with the upstream in `shape`.
+ * `usage: false`: the client does not ask for usage. The floor and Portkey
+ * forward that request, so OpenAI's shape sends them no usage at all; the
+ * gateway still asks for it upstream (for its metrics), so it receives
+ * `"usage":null` on every chunk and the usage chunk, and must cut both
+ * before the client sees the same bytes as through the floor.
+ */
+function chatStream200(shape, { usage = true } = {}) {
   const vllm = shape === 'vllm';
+  const id = vllm ? 'chat-stream-200-vllm' : 'chat-stream-200';
   return {
-    id: vllm ? 'chat-stream-200-vllm' : 'chat-stream-200',
-    title: `Chat completion, streaming 200 chunks in ${vllm ? "vLLM's" : "OpenAI's"} wire shape, concurrency 8`,
+    id: usage ? id : `${id}-no-usage`,
+    title: `Chat completion, streaming 200 chunks in ${vllm ? "vLLM's" : "OpenAI's"} wire shape, concurrency 8${usage ? '' : ', the client not asking for usage'}`,
     shape,
     method: 'POST',
     path: '/v1/chat/completions',
-    body: chatStreamBody(vllm ? 'bench-vllm-chunks-200' : 'bench-chunks-200'),
+    body: chatStreamBody(
+      vllm ? 'bench-vllm-chunks-200' : 'bench-chunks-200',
+      usage ? {} : { stream_options: { include_usage: false } },
+    ),
     connections: 8,
     chunksPerRequest: 200,
     countChunks: countChatChunks,
@@ -166,6 +177,7 @@ export const SCENARIOS = [
   },
   chatStream200('openai'),
   chatStream200('vllm'),
+  chatStream200('openai', { usage: false }),
   {
     id: 'responses-stream-500',
     title:

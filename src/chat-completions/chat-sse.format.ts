@@ -3,11 +3,15 @@ import { dataFrame, type SseFormat } from '../common/sse/sse-writer.js';
 import {
   type ChatStreamItem,
   isVerbatim,
+  VerbatimFrames,
 } from '../llm-client/decoder/verbatim-chunk.js';
 
 /** Chat Completions streams: `data:` frames, `[DONE]`, errors in-band as OpenAI does. */
 export const chatSseFormat: SseFormat<ChatStreamItem> = {
   frame: (item) => {
+    if (item instanceof VerbatimFrames) {
+      return item.bytes;
+    }
     if (isVerbatim(item)) {
       return `data: ${item.json}\n\n`;
     }

@@ -5,6 +5,7 @@ import { ChatSseParser } from './chat-sse.parser.js';
 import {
   passThroughShortcut,
   VerbatimChunk,
+  VerbatimFrames,
 } from './decoder/verbatim-chunk.js';
 
 const encoder = new TextEncoder();
@@ -189,30 +190,33 @@ describe(ChatSseParser.name, () => {
     expect(() => sut.feed(encoder.encode('\n\n'))).toThrow(GatewayException);
   });
 
-  it('passes chunks its verbatim policy accepts as the text they came in', () => {
-    const items: (ChatCompletionChunk | VerbatimChunk)[] = [];
-    const sut = new ChatSseParser<VerbatimChunk>(
+  it('passes runs of chunks its verbatim policy accepts as the bytes they came in', () => {
+    const items: (ChatCompletionChunk | VerbatimChunk | VerbatimFrames)[] = [];
+    const sut = new ChatSseParser<VerbatimChunk | VerbatimFrames>(
       (chunk) => items.push(chunk),
       'test-upstream',
       { read: passThroughShortcut(false), onItem: (item) => items.push(item) },
     );
-    const plain = JSON.stringify(chunkJson('héllo 👋'));
+    const plain = `data: ${JSON.stringify(chunkJson('héllo 👋'))}\n\n`;
     const last = chunkJson('', 'stop');
-    // Cut inside the multi-byte characters of the verbatim chunk.
+    // Cut inside the multi-byte characters of the verbatim chunks.
     const bytes = encoder.encode(
-      `data: ${plain}\n\ndata: ${JSON.stringify(last)}\n\ndata: [DONE]\n\n`,
+      `${plain}${plain}data: ${JSON.stringify(last)}\n\ndata: [DONE]\n\n`,
     );
     for (let at = 0; at < bytes.length; at += 7) {
       sut.feed(bytes.subarray(at, at + 7));
     }
     sut.end();
-    expect(items).toHaveLength(2);
-    expect(items[0]).toBeInstanceOf(VerbatimChunk);
-    expect((items[0] as VerbatimChunk).json).toBe(plain);
+    const frames = items.filter((item) => item instanceof VerbatimFrames);
+    expect(Buffer.concat(frames.map((item) => item.bytes)).toString()).toBe(
+      plain + plain,
+    );
+    expect(frames.reduce((sum, item) => sum + item.count, 0)).toBe(2);
     // The finishing chunk is parsed, so the end-of-stream check still sees it.
-    expect(items[1]).toEqual(last);
+    expect(items.at(-1)).toEqual(last);
     expect(sut.sawFinish).toBe(true);
     expect(sut.sawDone).toBe(true);
+    expect(sut.eventCount).toBe(4);
   });
 
   it("hands on a chunk's upstream text, unless the decoder rewrote the chunk", () => {

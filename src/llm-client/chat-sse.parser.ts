@@ -12,7 +12,12 @@ import {
   upstreamErrorException,
 } from './decoder/error-decoder.js';
 import { type RawObject } from './decoder/raw-fields.js';
-import type { ShortcutRoute } from './decoder/verbatim-chunk.js';
+import {
+  type ShortcutRoute,
+  VerbatimFrames,
+  type VerbatimFramesRule,
+} from './decoder/verbatim-chunk.js';
+import { type SplitEvents, VerbatimSplitter } from './sse-verbatim-splitter.js';
 import { tooLargeException } from './upstream-limits.js';
 import { isRecord } from '../common/is-record.js';
 
@@ -30,7 +35,11 @@ export type ParsedChunkListener = (
  * anywhere; it calls `onChunk` for every complete `data:` event, handles
  * multi-line data and comments, and records the `[DONE]` terminator.
  * With a {@link ShortcutRoute}, a payload its shortcut turns into an item
- * goes to `onItem` as that item, never parsed. With `maxEventBytes`, an event
+ * goes to `onItem` as that item, never parsed. Events are split on the
+ * bytes (VerbatimSplitter) and each decoded on its own; when the shortcut
+ * has a VerbatimFramesRule, runs of events it accepts go to `onItem` as
+ * one item each, never decoded.
+ * With `maxEventBytes`, an event
  * that grows past it (an unfinished line, or data lines without the blank
  * line that ends them) fails as soon as it does, instead of being buffered
  * whole: the parser counts it in decoded characters, one per byte of the
@@ -38,7 +47,10 @@ export type ParsedChunkListener = (
  */
 export class ChatSseParser<T = never> {
   private readonly decoder = new TextDecoder();
+  /** For whole events: a BOM inside the stream is text, as it is to `decoder`. */
+  private readonly eventDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
   private readonly parser: EventSourceParser;
+  private readonly splitter: VerbatimSplitter;
   private readonly chunks = new ChunkDecoder();
   private done = false;
   private finishSeen = false;
@@ -49,7 +61,7 @@ export class ChatSseParser<T = never> {
     private readonly onChunk: ParsedChunkListener,
     private readonly upstreamName: string,
     private readonly shortcut?: ShortcutRoute<T>,
-    maxEventBytes?: number,
+    private readonly maxEventBytes?: number,
   ) {
     this.parser = createParser({
       onEvent: (event) => {
@@ -63,6 +75,12 @@ export class ChatSseParser<T = never> {
       onError: (error) => this.handleParseError(error, maxEventBytes),
       ...(maxEventBytes === undefined ? {} : { maxBufferSize: maxEventBytes }),
     });
+    const rule = shortcut?.read.frames;
+    this.splitter = new VerbatimSplitter(
+      this.splitSink(rule),
+      rule?.verdict,
+      maxEventBytes,
+    );
   }
 
   /** How many events were complete so far (comments are not events). */
@@ -82,14 +100,41 @@ export class ChatSseParser<T = never> {
 
   /** Feeds raw bytes; throws the first malformed event as a GatewayException. */
   feed(bytes: Uint8Array): void {
-    this.parser.feed(this.decoder.decode(bytes, { stream: true }));
+    this.splitter.feed(bytes);
     this.throwIfFailed();
   }
 
   /** Flushes the decoder at the end of the body. */
   end(): void {
+    this.splitter.end();
     this.parser.feed(this.decoder.decode());
     this.throwIfFailed();
+  }
+
+  /** What the splitter reads goes where the general parser's events go. */
+  private splitSink(rule: VerbatimFramesRule<T> | undefined): SplitEvents {
+    return {
+      frames: (bytes, count) => {
+        this.events += count;
+        if (rule && !this.done && !this.failure) {
+          this.shortcut?.onItem(rule.item(new VerbatimFrames(bytes, count)));
+        }
+      },
+      payload: (bytes) => {
+        this.events++;
+        this.handleData(this.eventDecoder.decode(bytes));
+      },
+      event: (bytes) => this.parser.feed(this.eventDecoder.decode(bytes)),
+      rest: (bytes) =>
+        this.parser.feed(this.decoder.decode(bytes, { stream: true })),
+      tooLarge: () => {
+        this.failure ??= tooLargeException(
+          this.upstreamName,
+          'event',
+          this.maxEventBytes ?? 0,
+        );
+      },
+    };
   }
 
   private handleData(data: string): void {

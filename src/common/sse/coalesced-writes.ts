@@ -29,7 +29,8 @@ const MAX_COALESCED_CHARS = 256 * 1024;
  * the response resumes it on 'drain'.
  */
 export class CoalescedWrites {
-  private pending: string[] = [];
+  private pending: (string | Uint8Array)[] = [];
+  private pendingBytes = false;
   private pendingChars = 0;
   private flushScheduled = false;
 
@@ -38,10 +39,15 @@ export class CoalescedWrites {
     private readonly flow: FlowControl,
   ) {}
 
-  /** Queues a frame: it leaves with the others of this tick, or at once past the cap. */
-  write(text: string): void {
-    this.pending.push(text);
-    this.pendingChars += text.length;
+  /**
+   * Queues a frame: it leaves with the others of this tick, or at once past
+   * the cap. Bytes (frames forwarded as the upstream wrote them) are
+   * written as they are, never decoded.
+   */
+  write(frame: string | Uint8Array): void {
+    this.pending.push(frame);
+    this.pendingChars += frame.length;
+    this.pendingBytes ||= typeof frame !== 'string';
     if (this.pendingChars >= MAX_COALESCED_CHARS) {
       this.flush();
     } else if (!this.flushScheduled) {
@@ -52,27 +58,40 @@ export class CoalescedWrites {
 
   /** Ends the response: the last frames and the end of the chunked body share one write. */
   end(): void {
-    const text = this.takePending();
-    if (text === '') {
+    const data = this.takePending();
+    if (data.length === 0) {
       this.raw.end();
     } else {
-      this.raw.end(text);
+      this.raw.end(data);
     }
   }
 
   private readonly flush = (): void => {
     this.flushScheduled = false;
-    const text = this.takePending();
-    if (text !== '' && !this.raw.write(text)) {
+    const data = this.takePending();
+    if (data.length > 0 && !this.raw.write(data)) {
       this.flow.pause();
     }
   };
 
-  /** The pending frames as one text, emptied; '' when nothing can be written. */
-  private takePending(): string {
-    const text = this.raw.destroyed ? '' : this.pending.join('');
+  /** The pending frames as one text or buffer, emptied; empty when nothing can be written. */
+  private takePending(): string | Uint8Array {
+    const { pending, pendingBytes } = this;
     this.pending = [];
     this.pendingChars = 0;
-    return text;
+    this.pendingBytes = false;
+    if (this.raw.destroyed) {
+      return '';
+    }
+    if (pending.length === 1) {
+      return pending[0] ?? '';
+    }
+    return pendingBytes
+      ? Buffer.concat(
+          pending.map((frame) =>
+            typeof frame === 'string' ? Buffer.from(frame) : frame,
+          ),
+        )
+      : pending.join('');
   }
 }

@@ -9,14 +9,15 @@ const SSE_HEADERS = {
 };
 
 /**
- * Takes the response over from Fastify and sends the 200 with the SSE
+ * Takes the response over from Fastify and sets the 200 with the SSE
  * headers (and those set on the reply so far), so events can follow as
  * they come; a stream that is cut short is logged (see logLostStream).
+ * The headers leave with the first frame, which the caller writes next:
+ * flushing them alone would cost a socket write of its own per stream.
  */
 export function openEventStream(reply: FastifyReply): void {
   reply.hijack();
   reply.raw.writeHead(200, { ...headersSetSoFar(reply), ...SSE_HEADERS });
-  reply.raw.flushHeaders();
   logLostStream(reply);
 }
 

@@ -21,7 +21,8 @@ import {
 } from './sse-writer.js';
 
 const format: SseFormat<unknown> = {
-  frame: (event) => dataFrame(event),
+  // Bytes stand for frames forwarded as the upstream wrote them.
+  frame: (event) => (event instanceof Uint8Array ? event : dataFrame(event)),
   errorFrame: (error) => dataFrame(toOpenAiError(error).body),
   trailer: 'data: [DONE]\n\n',
 };
@@ -127,6 +128,24 @@ describe(writeSse.name, () => {
     });
     const answer = await fetch(url);
     const all = 'data: {"n":1}\n\ndata: {"n":2}\n\ndata: [DONE]\n\n';
+    expect(await answer.text()).toBe(all);
+    expect(scenario.writes).toEqual([`end ${all}`]);
+  });
+
+  it('writes frames given as bytes and as text of one batch together, in order', async () => {
+    scenario.writes = [];
+    const text = 'data: {"n":"é"}\n\n';
+    const bytes = Buffer.from(text);
+    scenario.events$ = new Observable<unknown>((subscriber) => {
+      void Promise.resolve().then(() => {
+        subscriber.next(bytes);
+        subscriber.next({ n: 2 });
+        subscriber.next(bytes);
+        subscriber.complete();
+      });
+    });
+    const answer = await fetch(url);
+    const all = `${text}data: {"n":2}\n\n${text}data: [DONE]\n\n`;
     expect(await answer.text()).toBe(all);
     expect(scenario.writes).toEqual([`end ${all}`]);
   });

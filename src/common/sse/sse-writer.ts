@@ -8,8 +8,8 @@ import { FlowControl } from './flow-control.js';
 
 /** How one endpoint puts its events on the wire. */
 export interface SseFormat<T> {
-  /** One complete SSE frame (ending in a blank line) for an event. */
-  frame(event: T): string;
+  /** One complete SSE frame (ending in a blank line) for an event, or several as bytes. */
+  frame(event: T): string | Uint8Array;
   /**
    * The final frame for an error that happens after the first byte;
    * `lastWritten` is the last event that went out (for its numbering).

@@ -18,6 +18,17 @@ const SPACE = /\s*/y;
  * `objectDepthAt` answers.
  */
 export function withoutNullUsage(json: string): string | undefined {
+  const cut = nullUsageCut(json);
+  return cut && json.slice(0, cut[0]) + json.slice(cut[1]);
+}
+
+/**
+ * Where the chunk's top-level `"usage":null` is, with the comma that goes
+ * with it: the [start, end) range of characters withoutNullUsage removes,
+ * or undefined as it says. On a payload's bytes read as latin1 the range
+ * is in bytes, as every character it looks at is ASCII.
+ */
+export function nullUsageCut(json: string): [number, number] | undefined {
   const at = json.indexOf(USAGE_KEY);
   if (at < 0 || json.indexOf(USAGE_KEY, at + 1) >= 0) {
     return undefined;
@@ -29,14 +40,13 @@ export function withoutNullUsage(json: string): string | undefined {
   const end = NULL_USAGE.lastIndex;
   const before = lastNonSpace(json, at);
   if (json.charCodeAt(before) === 0x2c /* , */) {
-    return json.slice(0, before) + json.slice(end);
+    return [before, end];
   }
   // The first key: the comma after it goes instead, if another key follows.
   SPACE.lastIndex = end;
   SPACE.test(json);
   const next = SPACE.lastIndex;
-  const afterComma = json.charCodeAt(next) === 0x2c ? next + 1 : end;
-  return json.slice(0, at) + json.slice(afterComma);
+  return [at, json.charCodeAt(next) === 0x2c ? next + 1 : end];
 }
 
 /** How many objects and arrays enclose `end` (strings skipped, escapes honoured). */

@@ -7,6 +7,7 @@ import {
   type ChunkShortcut,
   passThroughShortcut,
   type VerbatimChunk,
+  type VerbatimFrames,
 } from './verbatim-chunk.js';
 
 /**
@@ -54,11 +55,12 @@ export const textLane: StreamLane<
 
 /**
  * A Chat Completions pass-through: most chunks go out verbatim, never
- * parsed (passThroughShortcut); the rest decoded, with their upstream text.
+ * parsed (passThroughShortcut), most of those as the bytes they came in
+ * (VerbatimFrames); the rest decoded, with their upstream text.
  */
 export function passThroughLane(
   keepsUsage: boolean,
-): StreamLane<VerbatimChunk, ChatStreamItem> {
+): StreamLane<VerbatimChunk | VerbatimFrames, ChatStreamItem> {
   const shortcut = passThroughShortcut(keepsUsage);
   return { shortcut: () => shortcut, operator: identity };
 }

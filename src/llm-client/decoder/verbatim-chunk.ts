@@ -1,4 +1,4 @@
-import { withoutNullUsage } from './null-usage.js';
+import { nullUsageCut, withoutNullUsage } from './null-usage.js';
 import { jsonKey, PASS_THROUGH_NEEDS_PARSE } from './read-fields.js';
 import type { UpstreamChunk } from './stream-items.js';
 
@@ -14,14 +14,52 @@ export class VerbatimChunk {
   ) {}
 }
 
+/**
+ * Consecutive upstream events that go out exactly as the upstream wrote
+ * them, as their bytes: `data: {…}` lines with their blank lines, already
+ * framed. Nothing decodes or re-encodes them (see VerbatimFramesRule).
+ */
+export class VerbatimFrames {
+  constructor(
+    readonly bytes: Uint8Array,
+    /** How many events the bytes hold. */
+    readonly count: number,
+  ) {}
+}
+
 /** What a Chat Completions stream carries: verbatim chunks, and decoded ones with their text. */
-export type ChatStreamItem = VerbatimChunk | UpstreamChunk;
+export type ChatStreamItem = VerbatimChunk | VerbatimFrames | UpstreamChunk;
 
 /**
  * Turns a `data:` payload into a stream item from its text alone, without
- * JSON.parse; undefined when the payload needs the full parse.
+ * JSON.parse; undefined when the payload needs the full parse. With
+ * `frames`, the reader may also take whole events from the bytes.
  */
-export type ChunkShortcut<T> = (data: string) => T | undefined;
+export type ChunkShortcut<T> = ((data: string) => T | undefined) & {
+  readonly frames?: VerbatimFramesRule<T>;
+};
+
+/**
+ * For a shortcut whose items are the payload as written: which events of
+ * the canonical form (`data: ` + one line + a blank line) the reader may
+ * forward as their bytes, in runs, without decoding them. `verdict` sees
+ * the payload's bytes read as latin1, one character per byte: every byte
+ * the rules look for is ASCII, and no byte of a multi-byte UTF-8 character
+ * is, so it finds what the shortcut finds in the decoded text, at the same
+ * offsets in bytes (property test in sse-verbatim-splitter.spec.ts).
+ */
+export interface VerbatimFramesRule<T> {
+  /**
+   * `true`: the event goes out as written; a [start, end) range: as
+   * written less those bytes of the payload; `false`: not from its bytes
+   * (the shortcut reads the decoded text).
+   */
+  verdict(
+    this: void,
+    latin1Payload: string,
+  ): boolean | readonly [number, number];
+  item(this: void, frames: VerbatimFrames): T;
+}
 
 /** A shortcut and where its items go (parsed chunks go elsewhere). */
 export interface ShortcutRoute<T> {
@@ -46,15 +84,13 @@ const USAGE_KEY = jsonKey('usage');
  * forwarded, as any proxy would. A truncated frame never reaches this
  * point, because an event only ends at its blank line.
  */
-export function passThroughShortcut(
-  keepsUsage: boolean,
-): ChunkShortcut<VerbatimChunk> {
-  return (data) => {
-    if (
-      !isOneLineObject(data) ||
-      !data.includes(CHOICES_ARRAY) ||
-      PASS_THROUGH_NEEDS_PARSE.test(data)
-    ) {
+export function passThroughShortcut(keepsUsage: boolean): ((
+  data: string,
+) => VerbatimChunk | undefined) & {
+  readonly frames: VerbatimFramesRule<VerbatimFrames>;
+} {
+  const read = (data: string): VerbatimChunk | undefined => {
+    if (!forwardsAsWritten(data)) {
       return undefined;
     }
     if (keepsUsage || !data.includes(USAGE_KEY)) {
@@ -63,6 +99,27 @@ export function passThroughShortcut(
     const json = withoutNullUsage(data);
     return json === undefined ? undefined : new VerbatimChunk(json);
   };
+  const frames: VerbatimFramesRule<VerbatimFrames> = {
+    verdict: (data) => {
+      if (!forwardsAsWritten(data)) {
+        return false;
+      }
+      return keepsUsage || !data.includes(USAGE_KEY)
+        ? true
+        : (nullUsageCut(data) ?? false);
+    },
+    item: (run) => run,
+  };
+  return Object.assign(read, { frames });
+}
+
+/** A chunk a pass-through may forward without parsing it (its usage aside). */
+function forwardsAsWritten(data: string): boolean {
+  return (
+    isOneLineObject(data) &&
+    data.includes(CHOICES_ARRAY) &&
+    !PASS_THROUGH_NEEDS_PARSE.test(data)
+  );
 }
 
 /**
@@ -77,7 +134,9 @@ export function isOneLineObject(data: string): boolean {
   );
 }
 
-/** True for a chunk that was forwarded verbatim. */
-export function isVerbatim(item: ChatStreamItem): item is VerbatimChunk {
-  return item instanceof VerbatimChunk;
+/** True for chunks forwarded verbatim, as text or as bytes. */
+export function isVerbatim(
+  item: ChatStreamItem,
+): item is VerbatimChunk | VerbatimFrames {
+  return item instanceof VerbatimChunk || item instanceof VerbatimFrames;
 }

@@ -1,0 +1,204 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ChatSseParser } from './chat-sse.parser.js';
+import {
+  passThroughShortcut,
+  VerbatimChunk,
+  VerbatimFrames,
+} from './decoder/verbatim-chunk.js';
+
+const encoder = new TextEncoder();
+
+type Reading = 'frames' | 'events' | 'general';
+
+/**
+ * What a pass-through writes for one stream: every item as its frame, and
+ * how the stream ended. `frames`: as the gateway reads it; `events`: split
+ * on the bytes but every event decoded (a shortcut without frames);
+ * `general`: the general SSE parser on the decoded stream, all of it (a
+ * leading BOM sends a stream there, and is dropped as any SSE reader does).
+ */
+function passThroughOutput(
+  body: Uint8Array,
+  cuts: number[],
+  keepsUsage: boolean,
+  reading: Reading,
+): string {
+  const shortcut = passThroughShortcut(keepsUsage);
+  const read =
+    reading === 'frames' ? shortcut : (data: string) => shortcut(data);
+  const out: Uint8Array[] = [];
+  const frame = (text: string) => out.push(encoder.encode(text));
+  const sut = new ChatSseParser<VerbatimChunk | VerbatimFrames>(
+    (chunk, raw) => frame(`data: ${raw ?? JSON.stringify(chunk)}\n\n`),
+    'test-upstream',
+    {
+      read,
+      onItem: (item) =>
+        item instanceof VerbatimFrames
+          ? out.push(item.bytes)
+          : frame(`data: ${item.json}\n\n`),
+    },
+    4096,
+  );
+  const input =
+    reading === 'general' ? Buffer.concat([BOM, body]) : Buffer.from(body);
+  const shift = input.length - body.length;
+  let ending: string;
+  try {
+    let from = 0;
+    for (const cut of [...cuts.map((at) => at + shift), input.length].sort(
+      (a, b) => a - b,
+    )) {
+      sut.feed(input.subarray(from, Math.max(from, cut)));
+      from = Math.max(from, cut);
+    }
+    sut.end();
+    ending = `events=${sut.eventCount} done=${sut.sawDone} finish=${sut.sawFinish}`;
+  } catch (error) {
+    ending = `failed: ${(error as Error).message}`;
+  }
+  return Buffer.concat(out).toString() + ending;
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const content = fc.string({ unit: 'grapheme', maxLength: 12 });
+const chunk = (
+  delta: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) => ({
+  id: 'chatcmpl-1',
+  object: 'chat.completion.chunk',
+  model: 'm',
+  choices: [{ index: 0, delta, logprobs: null, finish_reason: null }],
+  ...extra,
+});
+/** Events as upstreams write them: mostly plain text chunks, and everything else a stream may hold. */
+const event = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: content.map(
+      (text) => `data: ${JSON.stringify(chunk({ content: text }))}\n\n`,
+    ),
+  },
+  {
+    weight: 3,
+    arbitrary: content.map(
+      (text) =>
+        `data: ${JSON.stringify(chunk({ content: text }, { usage: null, obfuscation: 'x' }))}\n\n`,
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: content.map((text) =>
+      `data: ${JSON.stringify(chunk({ content: text }))}\n\n`.replace(
+        'data: ',
+        'data:',
+      ),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constant(
+      `data: ${JSON.stringify({ ...chunk({}), choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constant(
+      `data: ${JSON.stringify({ ...chunk({}), choices: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } })}\n\n`,
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constant(
+      `data: ${JSON.stringify(chunk({ tool_calls: null }))}\n\n`,
+    ),
+  },
+  { weight: 1, arbitrary: fc.constant(': keepalive\n\n') },
+  {
+    weight: 1,
+    arbitrary: content.map(
+      (text) =>
+        `event: message\ndata: ${JSON.stringify(chunk({ content: text }))}\n\n`,
+    ),
+  },
+  { weight: 1, arbitrary: fc.constant('data: {"choices":[\ndata: ]}\n\n') },
+  {
+    weight: 1,
+    arbitrary: content.map(
+      (text) => `data: ${JSON.stringify(chunk({ content: text }))}\r\n\r\n`,
+    ),
+  },
+  { weight: 1, arbitrary: fc.constant('data: [DONE]\n\n') },
+  { weight: 1, arbitrary: fc.constant('\n') },
+  {
+    weight: 1,
+    arbitrary: fc.constant(`data: {"a":"${'x'.repeat(5000)}"}\n\n`),
+  },
+);
+
+describe('VerbatimSplitter (through ChatSseParser)', () => {
+  // However the body is cut, and whatever it holds, the bytes written and
+  // the way the stream ends are those of the general SSE parser reading the
+  // decoded stream and writing each verbatim chunk's text.
+  it('writes exactly what the general parser writes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(event, { maxLength: 12 }),
+        fc.array(fc.nat(2000), { maxLength: 6 }),
+        fc.boolean(),
+        (events, cuts, keepsUsage) => {
+          const body = encoder.encode(events.join(''));
+          const general = passThroughOutput(body, cuts, keepsUsage, 'general');
+          expect(passThroughOutput(body, cuts, keepsUsage, 'frames')).toBe(
+            general,
+          );
+          expect(passThroughOutput(body, cuts, keepsUsage, 'events')).toBe(
+            general,
+          );
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('forwards a run of plain chunks as one item of their own bytes', () => {
+    const text = `data: ${JSON.stringify(chunk({ content: 'héllo 👋' }))}\n\n`;
+    const items: (VerbatimChunk | VerbatimFrames)[] = [];
+    const sut = new ChatSseParser<VerbatimChunk | VerbatimFrames>(
+      () => undefined,
+      'test-upstream',
+      { read: passThroughShortcut(true), onItem: (item) => items.push(item) },
+    );
+    const body = encoder.encode(text.repeat(3));
+    sut.feed(body);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toBeInstanceOf(VerbatimFrames);
+    expect((items[0] as VerbatimFrames).count).toBe(3);
+    expect((items[0] as VerbatimFrames).bytes).toEqual(Buffer.from(body));
+  });
+
+  it("cuts OpenAI's null usage from the bytes when the client did not ask for usage", () => {
+    const written = (usage: object) =>
+      `data: ${JSON.stringify(chunk({ content: 'é' }, { ...usage, obfuscation: 'ab' }))}\n\n`;
+    const items: (VerbatimChunk | VerbatimFrames)[] = [];
+    const sut = new ChatSseParser<VerbatimChunk | VerbatimFrames>(
+      () => undefined,
+      'test-upstream',
+      { read: passThroughShortcut(false), onItem: (item) => items.push(item) },
+    );
+    sut.feed(encoder.encode(written({ usage: null }).repeat(2)));
+    expect(items).toHaveLength(1);
+    expect(Buffer.from((items[0] as VerbatimFrames).bytes).toString()).toBe(
+      written({}).repeat(2),
+    );
+  });
+
+  it('fails an unfinished event past the size limit, as the plain path does', () => {
+    const body = encoder.encode(`data: {"a":"${'x'.repeat(5000)}`);
+    const framed = passThroughOutput(body, [], true, 'frames');
+    expect(framed).toContain('UPSTREAM_MAX_EVENT_BYTES');
+    expect(framed).toBe(passThroughOutput(body, [], true, 'general'));
+  });
+});

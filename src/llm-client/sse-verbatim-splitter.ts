@@ -1,0 +1,171 @@
+import type { VerbatimFramesRule } from './decoder/verbatim-chunk.js';
+
+/** Where a VerbatimSplitter sends what it reads. */
+export interface SplitEvents {
+  /** Consecutive events the rule forwards as written: their bytes, blank lines included. */
+  frames(bytes: Uint8Array, count: number): void;
+  /** The payload of a `data: ` event the rule did not accept (one line, no `data: `). */
+  payload(bytes: Uint8Array): void;
+  /** Any other complete event, as SSE text ending in its blank line. */
+  event(bytes: Uint8Array): void;
+  /** The stream left the canonical form (a CR, a leading BOM): all of it from here on. */
+  rest(bytes: Uint8Array): void;
+  /** The unfinished event outgrew the size limit. */
+  tooLarge(): void;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const BOM_FIRST_BYTE = 0xef;
+const EVENT_END = Buffer.from('\n\n');
+const DATA_PREFIX = Buffer.from('data: ');
+
+/**
+ * Splits an SSE body into events on its bytes (each is then decoded on its
+ * own: TextDecoder's streaming mode costs four times its one-shot mode).
+ * For a stream read by a shortcut with a VerbatimFramesRule, runs of
+ * events the rule accepts go
+ * out as the bytes they came in (less what it cuts, OpenAI's
+ * `"usage":null`), never decoded to text nor encoded back,
+ * which is most of what a pass-through spends per chunk. It handles the
+ * canonical form that OpenAI-compatible servers write: LF line ends, each
+ * event one `data: ` line and a blank line. Every other event is handed on
+ * whole, as text the general SSE parser reads as it would have read it in
+ * the stream; and at the first CR, or a BOM at the start, the rest of the
+ * stream goes to the general parser as it comes.
+ */
+export class VerbatimSplitter {
+  private pending: Buffer | undefined;
+  private canonical = true;
+  private started = false;
+
+  constructor(
+    private readonly sink: SplitEvents,
+    /** Without one, no event is forwarded as bytes: each is handed on. */
+    private readonly verdict?: VerbatimFramesRule<unknown>['verdict'],
+    private readonly maxEventBytes = Infinity,
+  ) {}
+
+  feed(bytes: Uint8Array): void {
+    if (!this.canonical) {
+      this.sink.rest(bytes);
+      return;
+    }
+    const buffer = this.withPending(bytes);
+    if (buffer.length === 0) {
+      return;
+    }
+    if (
+      (!this.started && buffer[0] === BOM_FIRST_BYTE) ||
+      buffer.includes(CR)
+    ) {
+      this.canonical = false;
+      this.sink.rest(buffer);
+      return;
+    }
+    this.started = true;
+    const end = this.splitEvents(buffer);
+    if (end < buffer.length) {
+      this.pending = buffer.subarray(end);
+      if (this.pending.length > this.maxEventBytes) {
+        this.pending = undefined;
+        this.sink.tooLarge();
+      }
+    }
+  }
+
+  /** The end of the body: an unfinished event goes where the general parser drops it. */
+  end(): void {
+    if (this.pending !== undefined) {
+      this.canonical = false;
+      this.sink.rest(this.pending);
+      this.pending = undefined;
+    }
+  }
+
+  private withPending(bytes: Uint8Array): Buffer {
+    const buffer = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (this.pending === undefined) {
+      return buffer;
+    }
+    const joined = Buffer.concat([this.pending, buffer]);
+    this.pending = undefined;
+    return joined;
+  }
+
+  /** Hands on every complete event of `buffer`; returns where the unfinished one starts. */
+  private splitEvents(buffer: Buffer): number {
+    const run = new FramesRun(buffer, this.sink);
+    let start = 0;
+    for (
+      let end = buffer.indexOf(EVENT_END, start);
+      end >= 0;
+      end = buffer.indexOf(EVENT_END, start)
+    ) {
+      const oneDataLine = isOneDataLine(buffer, start, end);
+      const verdict =
+        oneDataLine &&
+        this.verdict !== undefined &&
+        this.verdict(buffer.toString('latin1', start + 6, end));
+      if (verdict === false) {
+        run.flush(start);
+        if (oneDataLine) {
+          this.sink.payload(buffer.subarray(start + 6, end));
+        } else {
+          this.sink.event(buffer.subarray(start, end + 2));
+        }
+      } else {
+        run.add(start, verdict === true ? undefined : verdict);
+      }
+      start = end + 2;
+    }
+    run.flush(start);
+    return start;
+  }
+}
+
+/** Consecutive forwarded events of one buffer, less the bytes their verdicts cut. */
+class FramesRun {
+  private from = -1;
+  private count = 0;
+  private pieces: Buffer[] = [];
+
+  constructor(
+    private readonly buffer: Buffer,
+    private readonly sink: SplitEvents,
+  ) {}
+
+  /** The event at `start` joins the run; `cut` is a range of its payload left out. */
+  add(start: number, cut: readonly [number, number] | undefined): void {
+    this.from = this.count === 0 ? start : this.from;
+    this.count++;
+    if (cut !== undefined) {
+      this.pieces.push(this.buffer.subarray(this.from, start + 6 + cut[0]));
+      this.from = start + 6 + cut[1];
+    }
+  }
+
+  /** Hands the run on, ending where the event at `end` starts. */
+  flush(end: number): void {
+    if (this.count === 0) {
+      return;
+    }
+    const last = this.buffer.subarray(this.from, end);
+    const bytes =
+      this.pieces.length === 0 ? last : Buffer.concat([...this.pieces, last]);
+    this.sink.frames(bytes, this.count);
+    this.count = 0;
+    this.pieces = [];
+  }
+}
+
+/** `data: ` and the rest of one line, from `start` to `end`. */
+function isOneDataLine(buffer: Buffer, start: number, end: number): boolean {
+  return (
+    end > start + 6 &&
+    buffer.compare(DATA_PREFIX, 0, 6, start, start + 6) === 0 &&
+    buffer.indexOf(LF, start) === end
+  );
+}
