@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     new FastifyAdapter(),
     { ...GATEWAY_APP_OPTIONS, logger: false },
   );
-  const document = createOpenApiDocument(app, undefined);
+  const document = await createOpenApiDocument(app, undefined);
   writeFileSync(OPENAPI_FILE, `${JSON.stringify(document, null, 2)}\n`);
   await app.close();
   process.stdout.write(`wrote ${fileURLToPath(OPENAPI_FILE)}\n`);

@@ -8,7 +8,7 @@ import {
   Post,
   Res,
 } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '../common/http/api-docs-decorators.js';
 import type { FastifyReply } from 'fastify';
 import { replyStreamOrJson } from '../common/http/stream-or-json.js';
 import {

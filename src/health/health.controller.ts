@@ -1,5 +1,9 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '../common/http/api-docs-decorators.js';
 import type { FastifyReply } from 'fastify';
 import { McpManagerService } from '../mcp/mcp-manager.service.js';
 import { ApiJsonOk } from '../openapi/api-docs.decorators.js';

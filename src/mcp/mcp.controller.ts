@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '../common/http/api-docs-decorators.js';
 import { ApiJsonOk } from '../openapi/api-docs.decorators.js';
 import { McpManagerService } from './mcp-manager.service.js';
 import type { McpServerStatus } from './mcp.types.js';

@@ -8,7 +8,11 @@ import {
   Res,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '../common/http/api-docs-decorators.js';
 import type { FastifyReply } from 'fastify';
 import { serverConfig } from '../config/server.config.js';
 import { MetricsService } from './metrics.service.js';

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Param } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '../common/http/api-docs-decorators.js';
 import { ApiErrorResponse, ApiJsonOk } from '../openapi/api-docs.decorators.js';
 import type { ModelList, ModelObject } from './model-list.js';
 import { ModelsService } from './models.service.js';

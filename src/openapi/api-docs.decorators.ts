@@ -1,9 +1,9 @@
+import type { MediaTypeObject } from '@nestjs/swagger';
 import {
   ApiBody,
   ApiOkResponse,
   ApiResponse,
-  type MediaTypeObject,
-} from '@nestjs/swagger';
+} from '../common/http/api-docs-decorators.js';
 import { schemaRef } from './schema-ref.js';
 
 /** A JSON request body of `components.schemas[schema]`. */

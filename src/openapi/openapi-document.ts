@@ -1,12 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import {
-  DocumentBuilder,
-  type OpenAPIObject,
-  SwaggerModule,
-} from '@nestjs/swagger';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import { OPEN_ROUTES } from '../auth/api-key-auth.hook.js';
+import { applyPendingApiDocs } from '../common/http/api-docs-decorators.js';
 import { serverConfig } from '../config/server.config.js';
 import { packageInfo } from '../common/package-info.js';
 import { completeDocument } from './complete-document.js';
@@ -15,12 +12,11 @@ import { openAiSchemas } from './openai-schemas.js';
 import { PASS_THROUGH_PATHS } from './pass-through-paths.js';
 import { REQUEST_SCHEMAS } from './request-schemas.js';
 import { streamSchemas } from './stream-schemas.js';
+import {
+  serveSwaggerUiOnFirstRequest,
+  type Swagger,
+} from './swagger-ui-routes.js';
 import { WEBSOCKET_PATH_ITEMS } from './websocket-paths.js';
-
-/** Where the document is served, without a key. */
-const OPENAPI_JSON_PATH = '/openapi.json';
-/** Where Swagger UI is served, without a key. */
-const SWAGGER_UI_PATH = '/docs';
 
 /**
  * 3.2 for `itemSchema`, which describes one event of a `text/event-stream`
@@ -53,11 +49,25 @@ export function serverUrl(publicBaseUrl: string | undefined): string {
  * controllers as scanned, the Fastify-level pass-through routes, OpenAI's
  * schemas and the gateway's own. Deterministic for a given publicBaseUrl.
  */
-export function createOpenApiDocument(
+export async function createOpenApiDocument(
+  app: INestApplication,
+  publicBaseUrl: string | undefined,
+): Promise<OpenAPIObject> {
+  return buildOpenApiDocument(
+    await import('@nestjs/swagger'),
+    app,
+    publicBaseUrl,
+  );
+}
+
+/** createOpenApiDocument with @nestjs/swagger loaded. */
+function buildOpenApiDocument(
+  swagger: Swagger,
   app: INestApplication,
   publicBaseUrl: string | undefined,
 ): OpenAPIObject {
-  const config = new DocumentBuilder()
+  applyPendingApiDocs(swagger);
+  const config = new swagger.DocumentBuilder()
     .setOpenAPIVersion(OPENAPI_VERSION)
     .setTitle(packageInfo.name)
     .setDescription(DESCRIPTION)
@@ -74,7 +84,7 @@ export function createOpenApiDocument(
     )
     .addSecurityRequirements(BEARER_SCHEME)
     .build();
-  const scanned = SwaggerModule.createDocument(app, config, {
+  const scanned = swagger.SwaggerModule.createDocument(app, config, {
     // The controllers carry their own @ApiTags.
     autoTagControllers: false,
     operationIdFactory: (controller, method) =>
@@ -93,22 +103,17 @@ export function createOpenApiDocument(
 }
 
 /**
- * Serves the document at OPENAPI_JSON_PATH and Swagger UI at SWAGGER_UI_PATH,
- * both open (OPEN_ROUTES), with OPENAI_BASE_URL as the server. The document
- * is built on its first request, once.
+ * Serves the document at /openapi.json and Swagger UI at /docs, both open
+ * (OPEN_ROUTES), with OPENAI_BASE_URL as the server. @nestjs/swagger loads
+ * on the first request to either; the document is built then, once.
  */
 export function setupOpenApi(app: NestFastifyApplication): void {
   const { publicBaseUrl } = app.get<ConfigType<typeof serverConfig>>(
     serverConfig.KEY,
   );
-  SwaggerModule.setup(
-    SWAGGER_UI_PATH,
-    app,
-    () => createOpenApiDocument(app, publicBaseUrl),
-    {
-      jsonDocumentUrl: OPENAPI_JSON_PATH,
-      raw: ['json'],
-      customSiteTitle: `${packageInfo.name} API`,
-    },
-  );
+  serveSwaggerUiOnFirstRequest(app, {
+    documentFactory: (swagger) =>
+      buildOpenApiDocument(swagger, app, publicBaseUrl),
+    customSiteTitle: `${packageInfo.name} API`,
+  });
 }

@@ -1,9 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import {
-  ApiHeader,
-  type ApiHeaderOptions,
-  type SchemaObject,
-} from '@nestjs/swagger';
+import type { ApiHeaderOptions, SchemaObject } from '@nestjs/swagger';
+import { ApiHeader } from '../common/http/api-docs-decorators.js';
 import { AGENT_FORMAT_NAMES } from '../config/agent-format-setting.js';
 import { TOOL_CALL_FORMAT_HEADER } from '../protocol/gateway-headers.js';
 import { MCP_TOOLS_HEADER } from '../protocol/gateway-headers.js';

@@ -11,7 +11,11 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '../common/http/api-docs-decorators.js';
 import type { FastifyReply } from 'fastify';
 import { replyStreamOrJson } from '../common/http/stream-or-json.js';
 import {

@@ -1,5 +1,8 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOperation,
+  ApiTags,
+} from '../../common/http/api-docs-decorators.js';
 import { ApiJsonBody, ApiJsonOk } from '../../openapi/api-docs.decorators.js';
 import { CompactRequestDto } from './compact-request.dto.js';
 import { CompactService, type CompactedResponse } from './compact.service.js';

@@ -9,8 +9,17 @@ import {
   StoreFailureMetrics,
 } from './counted-response.store.js';
 import { InMemoryResponseStore } from './in-memory-response.store.js';
-import { RedisResponseStore } from './redis-response.store.js';
+import type { RedisResponseStoreOptions } from './redis-response.store.js';
 import { RESPONSE_STORE, type ResponseStore } from './response-store.js';
+
+/** Loaded with REDIS_URL only: a gateway without Redis never holds ioredis. */
+async function connectRedisStore(
+  url: string,
+  options: RedisResponseStoreOptions,
+): Promise<ResponseStore> {
+  const { RedisResponseStore } = await import('./redis-response.store.js');
+  return RedisResponseStore.connect(url, options);
+}
 
 /** The ResponseStore, counted by gateway_store_failures_total. */
 export const RESPONSE_STORE_PROVIDERS: Provider[] = [
@@ -32,7 +41,7 @@ export const RESPONSE_STORE_PROVIDERS: Provider[] = [
       metrics: StoreFailureMetrics,
     ): Promise<ResponseStore> => {
       const store: ResponseStore = storage.redisUrl
-        ? await RedisResponseStore.connect(storage.redisUrl, {
+        ? await connectRedisStore(storage.redisUrl, {
             capacity: conversation.maxConversationHistory,
             ttlSeconds: storage.responseTtlSeconds,
             keyPrefix: storage.redisKeyPrefix,
