@@ -1,3 +1,5 @@
+import { AsyncResource } from 'node:async_hooks';
+import { Readable } from 'node:stream';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import type { FlowControl } from '../common/sse/flow-control.js';
 import { ChatSseParser, type ParsedChunkListener } from './chat-sse.parser.js';
@@ -10,30 +12,40 @@ import type { ShortcutRoute } from './decoder/verbatim-chunk.js';
 /** How {@link readChatStream} stopped. */
 export type ChatStreamEnd = 'finished' | 'closed';
 
+/** What readChatStream reads: an upstream body (undici's is a Readable). */
+export type UpstreamBody = Readable | AsyncIterable<unknown>;
+
+/** How {@link readChatStream} reads, besides the body. */
+export interface ReadOptions<T> {
+  isClosed: () => boolean;
+  flow?: FlowControl;
+  /** Payloads read without JSON.parse, see ChatSseParser. */
+  shortcut?: ShortcutRoute<T>;
+  limits?: Pick<UpstreamSizeLimits, 'maxEventBytes' | 'maxAnswerBytes'>;
+  /**
+   * Told after a read that completed an event, and after a wait for the
+   * client (flow): the stream moved on. SSE comments alone do not count.
+   */
+  onProgress?: () => void;
+}
+
 /**
  * Reads an upstream's Chat Completions SSE body, passing each chunk to
- * `onChunk` and waiting on `flow` between reads. Stops early, with
- * `'closed'`, once `isClosed()` says nobody listens any more.
+ * `onChunk`, pausing the body while `flow` waits for the client. Stops
+ * early, with `'closed'`, once `isClosed()` says nobody listens any more.
+ * The body is read from its 'data' events: an async iterator would join
+ * the reads waiting in the stream into a new buffer and cost promise jobs
+ * per read. The handlers run in the caller's async context (the request's,
+ * for its log lines), not in the socket's.
  * @throws GatewayException `upstream_bad_response` when the body ends before
  * `[DONE]` or a finish_reason, or when one event or the whole answer grows
  * past `limits`: as soon as it does, so no more of it is read.
  */
-export async function readChatStream<T = never>(
-  body: AsyncIterable<unknown>,
+export function readChatStream<T = never>(
+  body: UpstreamBody,
   upstreamName: string,
   onChunk: ParsedChunkListener,
-  options: {
-    isClosed: () => boolean;
-    flow?: FlowControl;
-    /** Payloads read without JSON.parse, see ChatSseParser. */
-    shortcut?: ShortcutRoute<T>;
-    limits?: Pick<UpstreamSizeLimits, 'maxEventBytes' | 'maxAnswerBytes'>;
-    /**
-     * Told after a read that completed an event, and after a wait for the
-     * client (flow): the stream moved on. SSE comments alone do not count.
-     */
-    onProgress?: () => void;
-  },
+  options: ReadOptions<T>,
 ): Promise<ChatStreamEnd> {
   const parser = new ChatSseParser<T>(
     onChunk,
@@ -41,38 +53,117 @@ export async function readChatStream<T = never>(
     options.shortcut,
     options.limits?.maxEventBytes,
   );
-  const maxAnswerBytes = options.limits?.maxAnswerBytes ?? Infinity;
-  let answerBytes = 0;
-  for await (const bytes of body) {
-    const buffer = bytes as Buffer;
-    answerBytes += buffer.length;
-    if (answerBytes > maxAnswerBytes) {
-      throw tooLargeException(upstreamName, 'answer', maxAnswerBytes);
-    }
-    const eventsBefore = parser.eventCount;
-    ownWork(() => parser.feed(buffer));
-    if (parser.eventCount !== eventsBefore) {
-      options.onProgress?.();
-    }
-    if (options.isClosed()) {
-      return 'closed';
-    }
-    const wait = options.flow?.ready();
-    await wait;
-    if (wait !== undefined) {
-      // Time spent waiting for a slow client is not upstream silence.
-      options.onProgress?.();
-    }
+  const readable = body instanceof Readable ? body : Readable.from(body);
+  return new Promise<ChatStreamEnd>((resolve, reject) => {
+    new BodyReading(readable, parser, upstreamName, options, {
+      resolve,
+      reject,
+    }).start();
+  });
+}
+
+/** One body being read; see readChatStream. */
+class BodyReading<T> {
+  private answerBytes = 0;
+  private settled = false;
+  private readonly maxAnswerBytes: number;
+
+  constructor(
+    private readonly body: Readable,
+    private readonly parser: ChatSseParser<T>,
+    private readonly upstreamName: string,
+    private readonly options: ReadOptions<T>,
+    private readonly settle: {
+      resolve: (end: ChatStreamEnd) => void;
+      reject: (error: unknown) => void;
+    },
+  ) {
+    this.maxAnswerBytes = options.limits?.maxAnswerBytes ?? Infinity;
   }
-  ownWork(() => parser.end());
-  if (!parser.sawDone && !parser.sawFinish) {
-    throw new GatewayException(
-      'upstream_bad_response',
-      `The upstream '${upstreamName}' ended the stream before it finished.`,
-      { openAiCode: 'upstream_bad_response' },
+
+  start(): void {
+    // Kept after the end too: an error event without a listener would throw.
+    this.body.on(
+      'error',
+      AsyncResource.bind((error: unknown) => this.fail(error)),
     );
+    this.body.on('end', this.onEnd);
+    this.body.on('data', this.onData);
   }
-  return 'finished';
+
+  private readonly onData = AsyncResource.bind((bytes: Buffer): void => {
+    this.answerBytes += bytes.length;
+    if (this.answerBytes > this.maxAnswerBytes) {
+      this.fail(
+        tooLargeException(this.upstreamName, 'answer', this.maxAnswerBytes),
+      );
+      return;
+    }
+    const eventsBefore = this.parser.eventCount;
+    try {
+      ownWork(() => this.parser.feed(bytes));
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    if (this.parser.eventCount !== eventsBefore) {
+      this.options.onProgress?.();
+    }
+    if (this.options.isClosed()) {
+      this.body.pause();
+      this.finish(() => this.settle.resolve('closed'));
+      return;
+    }
+    this.waitForClient();
+  });
+
+  private readonly onEnd = AsyncResource.bind((): void => {
+    try {
+      ownWork(() => this.parser.end());
+      if (!this.parser.sawDone && !this.parser.sawFinish) {
+        throw new GatewayException(
+          'upstream_bad_response',
+          `The upstream '${this.upstreamName}' ended the stream before it finished.`,
+          { openAiCode: 'upstream_bad_response' },
+        );
+      }
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    this.finish(() => this.settle.resolve('finished'));
+  });
+
+  /** A client that cannot take more pauses the body: backpressure reaches the upstream. */
+  private waitForClient(): void {
+    const wait = this.options.flow?.ready();
+    if (wait === undefined) {
+      return;
+    }
+    this.body.pause();
+    void wait.then(() => {
+      if (!this.settled) {
+        // Time spent waiting for a slow client is not upstream silence.
+        this.options.onProgress?.();
+        this.body.resume();
+      }
+    });
+  }
+
+  /** Our own failure stops the body: nothing more of it is read. */
+  private fail(error: unknown): void {
+    if (!this.settled) {
+      this.finish(() => this.settle.reject(error));
+      this.body.destroy();
+    }
+  }
+
+  private finish(settle: () => void): void {
+    this.settled = true;
+    this.body.off('data', this.onData);
+    this.body.off('end', this.onEnd);
+    settle();
+  }
 }
 
 /**
