@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayException } from '../common/errors/gateway.exception.js';
+import { FlowControl } from '../common/sse/flow-control.js';
 import { readChatStream } from './chat-stream.reader.js';
 
 const frame = (content: string, finish: string | null = null): string =>
@@ -66,5 +67,50 @@ describe(readChatStream.name, () => {
       { isClosed: () => false, onProgress: () => (progress += 1) },
     );
     expect(progress).toBe(2);
+  });
+});
+
+describe(`${readChatStream.name}, with a slow client`, () => {
+  it('reads nothing more while the flow waits, and goes on when it resumes', async () => {
+    const flow = new FlowControl();
+    const reads = [
+      frame('a'),
+      frame('b'),
+      frame('c', 'stop'),
+      'data: [DONE]\n\n',
+    ];
+    const source = body(reads);
+    const chunks: unknown[] = [];
+    const reading = readChatStream(
+      source,
+      'local',
+      (chunk) => {
+        chunks.push(chunk);
+        // The client's socket is full after the first chunk.
+        if (chunks.length === 1) {
+          flow.pause();
+        }
+      },
+      { isClosed: () => false, flow },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(chunks).toHaveLength(1);
+    const takenWhilePaused = source.taken;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(source.taken).toBe(takenWhilePaused);
+    flow.resume();
+    await expect(reading).resolves.toBe('finished');
+    expect(chunks).toHaveLength(3);
+  });
+
+  it("stops with 'closed' once nobody listens", async () => {
+    let closed = false;
+    const end = await readChatStream(
+      body([frame('a'), frame('b'), frame('c', 'stop')]),
+      'local',
+      () => (closed = true),
+      { isClosed: () => closed },
+    );
+    expect(end).toBe('closed');
   });
 });
