@@ -14,11 +14,9 @@ export interface SplitEvents {
   tooLarge(): void;
 }
 
-const LF = 0x0a;
-const CR = 0x0d;
 const BOM_FIRST_BYTE = 0xef;
-const EVENT_END = Buffer.from('\n\n');
-const DATA_PREFIX = Buffer.from('data: ');
+const EVENT_END = '\n\n';
+const DATA_PREFIX = 'data: ';
 
 /**
  * Splits an SSE body into events on its bytes (each is then decoded on its
@@ -55,16 +53,19 @@ export class VerbatimSplitter {
     if (buffer.length === 0) {
       return;
     }
+    // One string of the read, one character per byte: the searches below
+    // are string operations V8 compiles, not a call into C++ per event.
+    const text = buffer.toString('latin1');
     if (
       (!this.started && buffer[0] === BOM_FIRST_BYTE) ||
-      buffer.includes(CR)
+      text.includes('\r')
     ) {
       this.canonical = false;
       this.sink.rest(buffer);
       return;
     }
     this.started = true;
-    const end = this.splitEvents(buffer);
+    const end = this.splitEvents(buffer, text);
     if (end < buffer.length) {
       this.pending = buffer.subarray(end);
       if (this.pending.length > this.maxEventBytes) {
@@ -95,24 +96,27 @@ export class VerbatimSplitter {
     return joined;
   }
 
-  /** Hands on every complete event of `buffer`; returns where the unfinished one starts. */
-  private splitEvents(buffer: Buffer): number {
+  /**
+   * Hands on every complete event of `buffer` (`text` is its latin1
+   * reading, offsets alike); returns where the unfinished one starts.
+   */
+  private splitEvents(buffer: Buffer, text: string): number {
     const run = new FramesRun(buffer, this.sink);
     let start = 0;
     for (
-      let end = buffer.indexOf(EVENT_END, start);
+      let end = text.indexOf(EVENT_END, start);
       end >= 0;
-      end = buffer.indexOf(EVENT_END, start)
+      end = text.indexOf(EVENT_END, start)
     ) {
-      const oneDataLine = isOneDataLine(buffer, start, end);
+      const oneDataLine = isOneDataLine(text, start, end);
       const verdict =
         oneDataLine &&
         this.verdict !== undefined &&
-        this.verdict(buffer.toString('latin1', start + 6, end));
+        this.verdict(text.slice(start + DATA_PREFIX.length, end));
       if (verdict === false) {
         run.flush(start);
         if (oneDataLine) {
-          this.sink.payload(buffer.subarray(start + 6, end));
+          this.sink.payload(buffer.subarray(start + DATA_PREFIX.length, end));
         } else {
           this.sink.event(buffer.subarray(start, end + 2));
         }
@@ -142,8 +146,9 @@ class FramesRun {
     this.from = this.count === 0 ? start : this.from;
     this.count++;
     if (cut !== undefined) {
-      this.pieces.push(this.buffer.subarray(this.from, start + 6 + cut[0]));
-      this.from = start + 6 + cut[1];
+      const payload = start + DATA_PREFIX.length;
+      this.pieces.push(this.buffer.subarray(this.from, payload + cut[0]));
+      this.from = payload + cut[1];
     }
   }
 
@@ -162,10 +167,10 @@ class FramesRun {
 }
 
 /** `data: ` and the rest of one line, from `start` to `end`. */
-function isOneDataLine(buffer: Buffer, start: number, end: number): boolean {
+function isOneDataLine(text: string, start: number, end: number): boolean {
   return (
-    end > start + 6 &&
-    buffer.compare(DATA_PREFIX, 0, 6, start, start + 6) === 0 &&
-    buffer.indexOf(LF, start) === end
+    end > start + DATA_PREFIX.length &&
+    text.startsWith(DATA_PREFIX, start) &&
+    text.indexOf('\n', start) === end
   );
 }
