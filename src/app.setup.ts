@@ -19,7 +19,10 @@ import { serverTimeoutOptions } from './common/http/server-timeouts.js';
 import { ValidateRequestPipe } from './common/http/validate-request.pipe.js';
 import { logAccess } from './common/logging/access-log.js';
 import { PinoNestLogger } from './common/logging/pino-nest-logger.js';
-import { installRequestContext } from './common/logging/request-context.js';
+import {
+  enterRequestContext,
+  installRequestContext,
+} from './common/logging/request-context.js';
 import { logStartUpReport } from './lifecycle/start-up-report.js';
 import { createLogger } from './common/logging/create-logger.js';
 import { readEnvironment } from './config/read-environment.js';
@@ -97,19 +100,27 @@ export function configureApp(
   const inFlight = app.get(InFlightRequests);
   const httpMetrics = app.get(MetricsService).http;
   const fastify = app.getHttpAdapter().getInstance();
-  // First: every later hook, handler and log line runs in the request's context.
+  // Once the app closes, a request still arriving is answered 503 at once.
+  const answeredClosing = installClosingAnswer(fastify);
   installRequestContext(fastify);
-  // Before the hooks below: a request during close is neither tracked nor counted.
-  installClosingAnswer(fastify);
+  httpMetrics.install(fastify);
+  // The app's one onRequest hook: every later hook, handler and log line of
+  // the request runs in its context; a request during close is neither
+  // tracked nor counted.
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header(REQUEST_ID_HEADER, request.id);
-    inFlight.track(reply.raw);
-    httpMetrics.observe(request, reply);
-    // Its lines are at info and debug: at warn, no listener or line object per request.
-    if (logger.isLevelEnabled('info')) {
-      logAccess(request, reply);
-    }
-    done();
+    enterRequestContext(request, () => {
+      if (answeredClosing(reply)) {
+        return;
+      }
+      void reply.header(REQUEST_ID_HEADER, request.id);
+      inFlight.track(reply.raw);
+      httpMetrics.observe(request, reply);
+      // Its lines are at info and debug: at warn, no listener or line object per request.
+      if (logger.isLevelEnabled('info')) {
+        logAccess(request, reply);
+      }
+      done();
+    });
   });
   if (security.apiKeys) {
     // A Fastify hook, not a Nest guard: it covers the /v1/* proxy plugin too.

@@ -84,16 +84,19 @@ export class ChatCompletionsService {
     >,
   ) {}
 
-  async complete(
+  complete(
     request: ChatCompletionRequest,
     options: ChatCompletionOptions,
   ): Promise<ChatCompletion> {
     const format = this.formatOf(request, options);
-    const completion = await this.completeWith(
+    const completion = this.completeWith(
       chatRequestFor(withoutAgentFormat(request), format),
       modelOptionsFor(options, format),
     );
-    return completionFor(completion, format);
+    // Only a text format rewrites the completion: no further step otherwise.
+    return format.kind === 'tags'
+      ? completion.then((done) => completionFor(done, format))
+      : completion;
   }
 
   stream(

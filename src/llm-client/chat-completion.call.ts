@@ -8,13 +8,16 @@ import type { UpstreamCallContext } from './chat-stream.call.js';
 import { ModelCallSummary } from './model-call-summary.js';
 import type { UpstreamCallOptions } from './upstream-call.types.js';
 import { readCompletion } from './upstream-response.js';
+import type { RetryResult } from './upstream-retry.js';
 
 /**
  * One non-streaming chat completion (see LlmClientService
  * .createChatCompletion), within the total deadline (CallTimeouts) and the
- * body size limit; its usage is metered and its summary logged.
+ * body size limit; its usage is metered and its summary logged. Chained
+ * promises, not awaits: each await is a promise more, and every promise
+ * pays the request context's hook.
  */
-export async function completeChatCall(
+export function completeChatCall(
   context: UpstreamCallContext,
   body: ChatCompletionRequest,
   options: UpstreamCallOptions & { target: UpstreamTarget },
@@ -26,27 +29,38 @@ export async function completeChatCall(
     first.name,
     body.model,
   );
-  try {
-    const { response, target } = await context.send(
-      first,
-      { ...body, stream: false },
-      { ...options, signal: timeouts.signal },
-    );
-    summary.answeredBy(target.name);
-    const completion = await readCompletion(
-      response,
-      target,
-      context.sizes.maxBodyBytes,
-    );
-    context.meter.usage(completion.model || body.model, completion.usage);
-    summary.completion(completion);
-    summary.end();
-    return completion;
-  } catch (error) {
+  const failed = (error: unknown): never => {
     const explained = timeouts.explain(error, first.name);
     summary.end(explained);
-    throw explained;
-  } finally {
     timeouts.stop();
+    throw explained;
+  };
+  let sent: Promise<RetryResult>;
+  try {
+    sent = context.send(
+      first,
+      body.stream === false ? body : { ...body, stream: false },
+      { ...options, signal: timeouts.signal },
+    );
+  } catch (error) {
+    return failed(error);
   }
+  return sent
+    .then(({ response, target }) => {
+      if (target !== first) {
+        summary.answeredBy(target.name);
+      }
+      return readCompletion(response, target, context.sizes.maxBodyBytes);
+    })
+    .then((completion) => {
+      try {
+        context.meter.usage(completion.model || body.model, completion.usage);
+        summary.completion(completion);
+        summary.end();
+      } catch (error) {
+        return failed(error);
+      }
+      timeouts.stop();
+      return completion;
+    }, failed);
 }

@@ -32,7 +32,7 @@ import { upstreamCall } from './upstream-errors.js';
 import { UpstreamRegistry } from './upstream-registry.service.js';
 import type { UpstreamChunk } from './decoder/stream-items.js';
 import type { ChunkShortcut } from './decoder/verbatim-chunk.js';
-import { ensureOk, readJsonBody } from './upstream-response.js';
+import { ensureOk, readJsonBody, statusFailure } from './upstream-response.js';
 import {
   retryMessage,
   sendWithRetries,
@@ -229,33 +229,27 @@ export class LlmClientService implements OnApplicationShutdown {
   }
 
   /** POSTs a chat completion, rewritten for a backend without a tool role. */
-  private async send(
+  private send(
     target: UpstreamTarget,
     body: ChatCompletionRequest,
     options: UpstreamCallOptions,
   ): Promise<RetryResult> {
-    const result = await this.withRetries(
-      target,
-      body.model,
-      options.signal,
-      (to) =>
-        request(this.chatUrl(to), {
-          dispatcher: this.agent,
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            accept: 'application/json, text/event-stream',
-            ...authHeaders(to),
-            ...options.headers,
-          },
-          body: JSON.stringify(
-            to.supportsToolRole === false ? toolTurnsAsText(body) : body,
-          ),
-          signal: options.signal,
-        }),
-    );
-    await ensureOk(result.response, result.target);
-    return result;
+    return this.withRetries(target, body.model, options.signal, (to) =>
+      request(this.chatUrl(to), {
+        dispatcher: this.agent,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...authHeaders(to),
+          ...options.headers,
+        },
+        body: JSON.stringify(
+          to.supportsToolRole === false ? toolTurnsAsText(body) : body,
+        ),
+        signal: options.signal,
+      }),
+    ).then((result) => statusFailure(result.response, result.target) ?? result);
   }
 
   private chatUrl(target: UpstreamTarget): URL {

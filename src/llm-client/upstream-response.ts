@@ -22,10 +22,23 @@ export async function ensureOk(
   response: Dispatcher.ResponseData,
   target: UpstreamTarget,
 ): Promise<void> {
-  if (response.statusCode < 200 || response.statusCode >= 300) {
-    const text = await readLimited(response.body, MAX_ERROR_BODY_BYTES);
-    throw upstreamStatusException(response.statusCode, text, target.name);
+  await statusFailure(response, target);
+}
+
+/**
+ * As ensureOk, without a promise for a 2xx answer (the hot path): undefined
+ * then, else the rejection with the upstream's own error.
+ */
+export function statusFailure(
+  response: Dispatcher.ResponseData,
+  target: UpstreamTarget,
+): Promise<never> | undefined {
+  if (response.statusCode >= 200 && response.statusCode < 300) {
+    return undefined;
   }
+  return readLimited(response.body, MAX_ERROR_BODY_BYTES).then((text) => {
+    throw upstreamStatusException(response.statusCode, text, target.name);
+  });
 }
 
 /**
@@ -35,17 +48,14 @@ export async function ensureOk(
  * is a transport failure (`upstream_timeout`, `upstream_unreachable`), not a
  * bad body.
  */
-export async function readJsonBody(
+export function readJsonBody(
   response: Dispatcher.ResponseData,
   target: UpstreamTarget,
   maxBytes: number,
 ): Promise<unknown> {
-  const text = await readCapped(response, target, maxBytes);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw badResponse(target, 'a body that is not JSON', error);
-  }
+  return readCapped(response, target, maxBytes).then((text) =>
+    parseJson(text, target),
+  );
 }
 
 /**
@@ -54,18 +64,28 @@ export async function readJsonBody(
  * `upstream_bad_response`; an error body sent with a 2xx status is the
  * upstream's error.
  */
-export async function readCompletion(
+export function readCompletion(
   response: Dispatcher.ResponseData,
   target: UpstreamTarget,
   maxBytes: number,
 ): Promise<ChatCompletion> {
-  const parsed = await readJsonBody(response, target, maxBytes);
-  if (!isRecord(parsed)) {
-    throw badResponse(target, 'a completion that is not a JSON object');
+  return readCapped(response, target, maxBytes).then((text) => {
+    const parsed = parseJson(text, target);
+    if (!isRecord(parsed)) {
+      throw badResponse(target, 'a completion that is not a JSON object');
+    }
+    return decodeCompletion(parsed, target.name, (what) =>
+      badResponse(target, what),
+    );
+  });
+}
+
+function parseJson(text: string, target: UpstreamTarget): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw badResponse(target, 'a body that is not JSON', error);
   }
-  return decodeCompletion(parsed, target.name, (what) =>
-    badResponse(target, what),
-  );
 }
 
 function badResponse(
@@ -80,36 +100,73 @@ function badResponse(
   );
 }
 
-/** The whole body as text, failing once it is larger than `maxBytes`. */
-async function readCapped(
+/** Decodes a whole body; stateless between calls, so one serves every call. */
+const UTF8 = new TextDecoder();
+
+/**
+ * The whole body as text, failing once it is larger than `maxBytes`. Read
+ * from the stream's events into one promise: an async iterator costs a
+ * promise per read and end-of-stream listeners.
+ */
+function readCapped(
   response: Dispatcher.ResponseData,
   target: UpstreamTarget,
   maxBytes: number,
 ): Promise<string> {
+  const body = response.body;
   if (Number(response.headers['content-length']) > maxBytes) {
-    response.body.destroy();
-    throw tooLargeException(target.name, 'body', maxBytes);
+    body.destroy();
+    return Promise.reject(tooLargeException(target.name, 'body', maxBytes));
   }
-  const parts: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const part of response.body) {
-      const buffer = part as Buffer;
-      size += buffer.length;
+  if (body.destroyed) {
+    // Its 'error' or 'close' may be gone already: nothing more will come.
+    return Promise.reject(
+      readFailure(body.errored ?? new Error('the body ended early'), target),
+    );
+  }
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const settle = (): void => {
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      body.off('close', onClose);
+    };
+    const onData = (part: Buffer): void => {
+      size += part.length;
       if (size > maxBytes) {
-        // Leaving the loop destroys the body, so the rest is never read.
-        throw tooLargeException(target.name, 'body', maxBytes);
+        settle();
+        // The rest is never read.
+        body.destroy();
+        reject(tooLargeException(target.name, 'body', maxBytes));
+        return;
       }
-      parts.push(buffer);
-    }
-  } catch (error) {
-    if (error instanceof GatewayException || isAbortError(error)) {
-      throw error;
-    }
-    throw toUpstreamException(error, target.name);
-  }
-  // TextDecoder drops a byte-order mark, as undici's body.json() did.
-  return new TextDecoder().decode(Buffer.concat(parts, size));
+      parts.push(part);
+    };
+    const onEnd = (): void => {
+      settle();
+      // TextDecoder drops a byte-order mark, as undici's body.json() did.
+      resolve(UTF8.decode(Buffer.concat(parts, size)));
+    };
+    const onError = (error: unknown): void => {
+      settle();
+      reject(readFailure(error, target));
+    };
+    // Destroyed without an error (no 'end'): the body broke off.
+    const onClose = (): void => onError(new Error('the body ended early'));
+    body.on('data', onData);
+    body.on('end', onEnd);
+    body.on('error', onError);
+    body.on('close', onClose);
+  });
+}
+
+/** A body that broke off: the client's abort as it is, else a transport failure. */
+function readFailure(error: unknown, target: UpstreamTarget): Error {
+  return isAbortError(error) && error instanceof Error
+    ? error
+    : toUpstreamException(error, target.name);
 }
 
 /**

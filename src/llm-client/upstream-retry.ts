@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
+import { rejection } from '../common/rejection.js';
 import { retryDelay, parseRetryAfter } from './retry-delay.js';
 import {
   connectFailureCode,
@@ -61,30 +62,49 @@ export interface RetryResult {
  * It returns before any byte of a body is read, so nothing here can repeat
  * what a client already received.
  */
-export async function sendWithRetries(plan: RetryPlan): Promise<RetryResult> {
+export function sendWithRetries(plan: RetryPlan): Promise<RetryResult> {
   const targets = plan.targets.filter((t) => t !== undefined);
-  for (const [index, target] of targets.entries()) {
-    const attempts = index === 0 ? plan.maxRetries + 1 : 1;
-    const next = targets[index + 1];
-    for (let attempt = 1; ; attempt++) {
-      const last = attempt >= attempts && next === undefined;
-      const failure = await attemptOnce(plan, target, last);
-      if ('response' in failure) {
-        return failure;
-      }
-      const event = { upstream: target.name, attempt, ...failure.reason };
-      if (attempt >= attempts) {
-        // Not `last`, so there is a fallback to try.
-        plan.onRetry({ ...event, fallback: next?.name });
-        break;
-      }
-      const delayMs = retryDelay(attempt, failure.retryAfterMs, plan.random);
-      plan.onRetry({ ...event, delayMs });
-      await sleep(delayMs, undefined, { signal: plan.signal });
-    }
+  if (targets.length === 0) {
+    // Only reachable with an empty target list, which the tuple type forbids.
+    return Promise.reject(
+      new Error('sendWithRetries needs at least one upstream'),
+    );
   }
-  // Only reachable with an empty target list, which the tuple type forbids.
-  throw new Error('sendWithRetries needs at least one upstream');
+  return attemptFrom(plan, targets, 0, 1);
+}
+
+/**
+ * Attempt number `attempt` (1-based) on `targets[index]`, then whatever
+ * follows it: a retry after a backoff, the fallback, or the answer. Chained
+ * promises rather than an async loop: the first attempt, which almost
+ * always answers, costs no more promises than it must.
+ */
+function attemptFrom(
+  plan: RetryPlan,
+  targets: readonly UpstreamTarget[],
+  index: number,
+  attempt: number,
+): Promise<RetryResult> {
+  const target = targets[index]!;
+  const attempts = index === 0 ? plan.maxRetries + 1 : 1;
+  const next = targets[index + 1];
+  const last = attempt >= attempts && next === undefined;
+  return attemptOnce(plan, target, last).then((outcome) => {
+    if ('response' in outcome) {
+      return outcome;
+    }
+    const event = { upstream: target.name, attempt, ...outcome.reason };
+    if (attempt >= attempts) {
+      // Not `last`, so there is a fallback to try.
+      plan.onRetry({ ...event, fallback: next?.name });
+      return attemptFrom(plan, targets, index + 1, 1);
+    }
+    const delayMs = retryDelay(attempt, outcome.retryAfterMs, plan.random);
+    plan.onRetry({ ...event, delayMs });
+    return sleep(delayMs, undefined, { signal: plan.signal }).then(() =>
+      attemptFrom(plan, targets, index, attempt + 1),
+    );
+  });
 }
 
 type Attempt =
@@ -94,31 +114,40 @@ type Attempt =
       retryAfterMs?: number;
     };
 
-async function attemptOnce(
+function attemptOnce(
   plan: RetryPlan,
   target: UpstreamTarget,
   last: boolean,
 ): Promise<Attempt> {
-  let response: Dispatcher.ResponseData;
+  let sent: Promise<Dispatcher.ResponseData>;
   try {
-    response = await plan.send(target);
+    sent = plan.send(target);
   } catch (error) {
-    const code = connectFailureCode(error);
-    if (isAbortError(error)) {
-      throw error;
-    }
-    if (last || code === undefined) {
-      throw toUpstreamException(error, target.name);
-    }
-    return { reason: { code } };
+    sent = rejection(error);
   }
-  if (last || !RETRYABLE_STATUSES.has(response.statusCode)) {
-    return { response, target };
-  }
-  // Free the connection for the next attempt; the body is not needed.
-  await response.body.dump().catch(() => undefined);
-  return {
-    reason: { status: response.statusCode },
-    retryAfterMs: parseRetryAfter(response.headers['retry-after']),
-  };
+  return sent.then(
+    (response) => {
+      if (last || !RETRYABLE_STATUSES.has(response.statusCode)) {
+        return { response, target };
+      }
+      // Free the connection for the next attempt; the body is not needed.
+      return response.body
+        .dump()
+        .catch(() => undefined)
+        .then(() => ({
+          reason: { status: response.statusCode },
+          retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+        }));
+    },
+    (error: unknown) => {
+      if (isAbortError(error)) {
+        throw error;
+      }
+      const code = connectFailureCode(error);
+      if (last || code === undefined) {
+        throw toUpstreamException(error, target.name);
+      }
+      return { reason: { code } };
+    },
+  );
 }

@@ -1,7 +1,9 @@
+import { PassThrough } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../test/support/wait-until.js';
+import { openEventStream } from '../common/sse/event-stream-response.js';
 import { HttpMetrics } from './http-metrics.js';
 
 // A bare Fastify app on a real socket: the hook sees real ServerResponses.
@@ -11,19 +13,27 @@ describe(HttpMetrics.name, () => {
   const registry = new Registry();
   const sut = new HttpMetrics(registry);
   let releaseStream: () => void = () => undefined;
+  let releaseSentStream: () => void = () => undefined;
 
   beforeAll(async () => {
     app = Fastify({ forceCloseConnections: true });
+    sut.install(app);
     app.addHook('onRequest', (request, reply, done) => {
       sut.observe(request, reply);
       done();
     });
     app.get('/items/:id', () => ({ ok: true }));
     app.get('/stream', (_request, reply) => {
-      reply.hijack();
-      reply.raw.writeHead(200, { 'content-type': 'text/event-stream' });
+      openEventStream(reply);
       reply.raw.write('data: 1\n\n');
       releaseStream = () => reply.raw.end('data: [DONE]\n\n');
+    });
+    // A stream Fastify sends (as the pass-through proxy does), not hijacked.
+    app.get('/sent-stream', (_request, reply) => {
+      const body = new PassThrough();
+      body.write('data: 1\n\n');
+      releaseSentStream = () => body.end('data: [DONE]\n\n');
+      return reply.header('content-type', 'text/event-stream').send(body);
     });
     url = await app.listen({ port: 0, host: '127.0.0.1' });
   });
@@ -107,5 +117,53 @@ describe(HttpMetrics.name, () => {
       () => 'the cut stream to be counted',
     );
     expect(await value('gateway_active_streams')).toBe(0);
+  });
+
+  it('counts a stream Fastify sends with text/event-stream as an open stream', async () => {
+    const answer = await fetch(`${url}/sent-stream`);
+    const reader = answer.body!.getReader();
+    await reader.read();
+    expect(await value('gateway_active_streams')).toBe(1);
+    releaseSentStream();
+    while (!(await reader.read()).done) {
+      // Drain to the end.
+    }
+    await waitUntil(
+      async () => (await value('gateway_active_streams')) === 0,
+      () => 'the sent stream to close',
+    );
+    expect(await registry.metrics()).toContain(
+      'gateway_time_to_first_byte_seconds_count{route="/sent-stream",method="GET"} 1',
+    );
+  });
+
+  it("leaves another app's event streams to that app's metrics", async () => {
+    const other = Fastify({ forceCloseConnections: true });
+    const otherMetrics = new HttpMetrics(new Registry());
+    otherMetrics.install(other);
+    other.addHook('onRequest', (request, reply, done) => {
+      otherMetrics.observe(request, reply);
+      done();
+    });
+    let end: () => void = () => undefined;
+    other.get('/other-stream', (_request, reply) => {
+      openEventStream(reply);
+      reply.raw.write('data: 1\n\n');
+      end = () => reply.raw.end('data: [DONE]\n\n');
+    });
+    const otherUrl = await other.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const answer = await fetch(`${otherUrl}/other-stream`);
+      const reader = answer.body!.getReader();
+      await reader.read();
+      expect(await value('gateway_active_streams')).toBe(0);
+      expect(await registry.metrics()).not.toContain('/other-stream');
+      end();
+      while (!(await reader.read()).done) {
+        // Drain to the end.
+      }
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -1,11 +1,18 @@
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { ServerResponse } from 'node:http';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  onSendHookHandler,
+} from 'fastify';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { EVENT_STREAM_OPEN_CHANNEL } from '../common/sse/event-stream-channel.js';
 
 /** The `route` label of a request no route matched (a 404). */
 const UNMATCHED_ROUTE = 'unmatched';
-/** The `status` label of a response the connection closed before it ended (nginx's 499). */
-const CLOSED_EARLY_STATUS = '499';
+/** The status of a response the connection closed before it ended (nginx's 499). */
+const CLOSED_EARLY_STATUS = 499;
 
 const DURATION_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
@@ -16,19 +23,60 @@ const FIRST_BYTE_BUCKETS = [
 ];
 
 type RequestLabels = 'route' | 'method' | 'status';
-type WriteHead = ServerResponse['writeHead'];
+type LabelSet<K extends string> = Readonly<Record<K, string>>;
+
+/**
+ * The label objects of one route and method, built once: a request passes
+ * the same objects to prom-client instead of building its own.
+ */
+class RouteSeries {
+  readonly firstByte: LabelSet<'route' | 'method'>;
+  private readonly byStatus = new Map<number, LabelSet<RequestLabels>>();
+
+  constructor(
+    private readonly route: string,
+    private readonly method: string,
+  ) {
+    this.firstByte = { route, method };
+  }
+
+  ended(status: number): LabelSet<RequestLabels> {
+    let labels = this.byStatus.get(status);
+    if (labels === undefined) {
+      labels = { route: this.route, method: this.method, status: `${status}` };
+      this.byStatus.set(status, labels);
+    }
+    return labels;
+  }
+}
+
+/** One request followed from onRequest to its response's 'close'. */
+interface Observation {
+  readonly series: RouteSeries;
+  readonly startedAt: number;
+  firstByte: boolean;
+  streaming: boolean;
+}
 
 /**
  * Requests by route pattern (never the raw URL, which would explode the
  * label set), method and status; their duration, their time to first byte,
  * and the requests and event streams open right now.
+ *
+ * The first byte is heard without touching the response: Fastify's onSend
+ * for what Fastify sends, EVENT_STREAM_OPEN_CHANNEL for a hijacked event
+ * stream (see install).
  */
 export class HttpMetrics {
   private readonly requests: Counter<RequestLabels>;
   private readonly duration: Histogram<RequestLabels>;
   private readonly firstByte: Histogram<'route' | 'method'>;
-  private readonly activeStreams: Gauge;
-  private readonly inFlight: Gauge;
+  /** Route pattern, then method: bounded (patterns, and the methods Node parses). */
+  private readonly series = new Map<string, Map<string, RouteSeries>>();
+  private readonly observations = new WeakMap<ServerResponse, Observation>();
+  /** Read by the gauges at scrape time: no prom-client call per request. */
+  private openRequests = 0;
+  private openStreams = 0;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -52,15 +100,37 @@ export class HttpMetrics {
       buckets: FIRST_BYTE_BUCKETS,
       registers,
     });
-    this.activeStreams = new Gauge({
+    const readOpenStreams = (): number => this.openStreams;
+    const readOpenRequests = (): number => this.openRequests;
+    new Gauge({
       name: 'gateway_active_streams',
       help: 'Server-Sent Event responses open now (own streams and proxied ones).',
       registers,
+      collect() {
+        this.set(readOpenStreams());
+      },
     });
-    this.inFlight = new Gauge({
+    new Gauge({
       name: 'gateway_requests_in_flight',
       help: 'HTTP requests whose response has not ended yet.',
       registers,
+      collect() {
+        this.set(readOpenRequests());
+      },
+    });
+  }
+
+  /**
+   * Hears the first byte of `fastify`'s responses: its onSend hook for the
+   * replies Fastify sends, the event-stream channel for hijacked streams,
+   * until the app closes. Requests are followed from observe().
+   */
+  install(fastify: FastifyInstance): void {
+    fastify.addHook('onSend', this.onSend);
+    subscribe(EVENT_STREAM_OPEN_CHANNEL, this.onEventStream);
+    fastify.addHook('onClose', (_instance, done) => {
+      unsubscribe(EVENT_STREAM_OPEN_CHANNEL, this.onEventStream);
+      done();
     });
   }
 
@@ -70,36 +140,81 @@ export class HttpMetrics {
    * or cut by a disconnect (Fastify's onResponse misses the last two).
    */
   observe(request: FastifyRequest, reply: FastifyReply): void {
-    const startedAt = performance.now();
-    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
-    const method = request.method;
     const raw = reply.raw;
-    let streaming = false;
-    this.inFlight.inc();
-    // Node has no "headers sent" event, but every path to the wire (send,
-    // hijack + writeHead, an implicit header on write/end) calls writeHead.
-    const writeHead = raw.writeHead.bind(raw);
-    raw.writeHead = ((...args: Parameters<WriteHead>) => {
-      raw.writeHead = writeHead;
-      this.firstByte.observe({ route, method }, secondsSince(startedAt));
-      if (isEventStream(raw, args)) {
-        streaming = true;
-        this.activeStreams.inc();
-      }
-      return writeHead(...args);
-    }) as WriteHead;
-    raw.once('close', () => {
-      this.inFlight.dec();
-      if (streaming) {
-        this.activeStreams.dec();
-      }
-      const status = raw.writableFinished
-        ? String(raw.statusCode)
-        : CLOSED_EARLY_STATUS;
-      const labels = { route, method, status };
-      this.requests.inc(labels);
-      this.duration.observe(labels, secondsSince(startedAt));
-    });
+    const observation: Observation = {
+      series: this.seriesOf(
+        request.routeOptions.url ?? UNMATCHED_ROUTE,
+        request.method,
+      ),
+      startedAt: performance.now(),
+      firstByte: false,
+      streaming: false,
+    };
+    this.openRequests++;
+    this.observations.set(raw, observation);
+    raw.once('close', () => this.closed(raw, observation));
+  }
+
+  private readonly onSend: onSendHookHandler = (
+    _request,
+    reply,
+    payload,
+    done,
+  ) => {
+    const observation = this.observations.get(reply.raw);
+    if (observation !== undefined) {
+      this.sendsFirstByte(observation, isEventStream(reply));
+    }
+    done(null, payload);
+  };
+
+  /** A hijacked event stream wrote its headers; other apps' replies are not ours. */
+  private readonly onEventStream = (message: unknown): void => {
+    const raw = (message as FastifyReply).raw;
+    const observation = this.observations.get(raw);
+    if (observation !== undefined) {
+      this.sendsFirstByte(observation, true);
+    }
+  };
+
+  private sendsFirstByte(observation: Observation, eventStream: boolean): void {
+    if (observation.firstByte) {
+      return;
+    }
+    observation.firstByte = true;
+    this.firstByte.observe(
+      observation.series.firstByte,
+      secondsSince(observation.startedAt),
+    );
+    if (eventStream) {
+      observation.streaming = true;
+      this.openStreams++;
+    }
+  }
+
+  private closed(raw: ServerResponse, observation: Observation): void {
+    this.openRequests--;
+    if (observation.streaming) {
+      this.openStreams--;
+    }
+    const status = raw.writableFinished ? raw.statusCode : CLOSED_EARLY_STATUS;
+    const labels = observation.series.ended(status);
+    this.requests.inc(labels);
+    this.duration.observe(labels, secondsSince(observation.startedAt));
+  }
+
+  private seriesOf(route: string, method: string): RouteSeries {
+    let byMethod = this.series.get(route);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      this.series.set(route, byMethod);
+    }
+    let series = byMethod.get(method);
+    if (series === undefined) {
+      series = new RouteSeries(route, method);
+      byMethod.set(method, series);
+    }
+    return series;
   }
 }
 
@@ -107,17 +222,11 @@ function secondsSince(startedAt: number): number {
   return (performance.now() - startedAt) / 1000;
 }
 
-/** True when the headers being written declare `text/event-stream`. */
-function isEventStream(raw: ServerResponse, args: unknown[]): boolean {
-  const headers = args.find(
-    (arg): arg is OutgoingHttpHeaders =>
-      typeof arg === 'object' && arg !== null && !Array.isArray(arg),
+/** True when the reply declares `text/event-stream` (a proxied stream). */
+function isEventStream(reply: FastifyReply): boolean {
+  const contentType = reply.getHeader('content-type');
+  return (
+    typeof contentType === 'string' &&
+    contentType.startsWith('text/event-stream')
   );
-  const fromArgs = headers
-    ? Object.entries(headers).find(
-        ([name]) => name.toLowerCase() === 'content-type',
-      )?.[1]
-    : undefined;
-  const contentType = fromArgs ?? raw.getHeader('content-type');
-  return String(contentType ?? '').startsWith('text/event-stream');
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { defer, type Observable } from 'rxjs';
+import { rejection } from '../common/rejection.js';
 import type { FlowControl } from '../common/sse/flow-control.js';
 import type {
   ChatCompletion,
@@ -87,16 +88,22 @@ export class ModelCallService {
     });
   }
 
-  /** A non-streamed completion. */
-  async complete(
+  /** A non-streamed completion; a routing error rejects, like any other. */
+  complete(
     request: ChatCompletionRequest,
     options: ModelCallOptions,
   ): Promise<ChatCompletion> {
-    const { body, call, parsing } = this.prepare(request, options);
-    const completion = await this.llm.createChatCompletion(body, call);
+    let prepared: PreparedCall;
+    try {
+      prepared = this.prepare(request, options);
+    } catch (error) {
+      return rejection(error);
+    }
+    const { body, call, parsing } = prepared;
+    const completion = this.llm.createChatCompletion(body, call);
     return parsing === undefined
       ? completion
-      : textToolCallsInCompletion(completion, parsing);
+      : completion.then((done) => textToolCallsInCompletion(done, parsing));
   }
 
   private prepare(

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   GatewayException,
   toOpenAiError,
@@ -8,18 +8,21 @@ import {
  * Once the app closes (the last step of a shutdown, after the drain), a
  * request that still arrives on an open connection gets a 503 in OpenAI's
  * shape, with `connection: close`, instead of Fastify's own body. It runs
- * in place of Fastify's `return503OnClosing`, which must be off.
+ * in place of Fastify's `return503OnClosing`, which must be off. The
+ * returned check belongs at the start of the app's onRequest hook: true
+ * when it answered the request, which then goes no further.
  */
-export function installClosingAnswer(fastify: FastifyInstance): void {
+export function installClosingAnswer(
+  fastify: FastifyInstance,
+): (reply: FastifyReply) => boolean {
   let closing = false;
   fastify.addHook('preClose', (done) => {
     closing = true;
     done();
   });
-  fastify.addHook('onRequest', (_request, reply, done) => {
+  return (reply) => {
     if (!closing) {
-      done();
-      return;
+      return false;
     }
     const { status, body } = toOpenAiError(
       new GatewayException(
@@ -28,5 +31,6 @@ export function installClosingAnswer(fastify: FastifyInstance): void {
       ),
     );
     void reply.code(status).header('connection', 'close').send(body);
-  });
+    return true;
+  };
 }

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { Observable } from 'rxjs';
 import { FlowControl } from '../sse/flow-control.js';
 import { type SseFormat, writeSse } from '../sse/sse-writer.js';
+import { rejection } from '../rejection.js';
 import { clientAbortSignal } from './client-abort.js';
 
 /** A stream's events, and how they go on the wire. */
@@ -38,31 +39,40 @@ export interface StreamOrJson<TEvent, TBody> {
  * The one stream-or-JSON dispatcher of the create endpoints. An error
  * before the first byte rejects, so the exception filter answers it with an
  * HTTP status; after it, the stream's format tells it (writeSse). Resolves
- * once the answer is written, however the stream ended.
+ * once the answer is written (a JSON body: handed to the socket), however
+ * the stream ended.
  */
-export async function replyStreamOrJson<TEvent, TBody>(
+export function replyStreamOrJson<TEvent, TBody>(
   reply: FastifyReply,
   answer: StreamOrJson<TEvent, TBody>,
 ): Promise<void> {
-  try {
-    if (answer.stream) {
-      const flow = new FlowControl();
-      const { events$, format, comments } = await answer.events({
-        flow,
-        log: reply.log,
-      });
-      await writeSse(
-        reply,
-        events$,
-        format,
-        flow,
-        comments ? { comments } : {},
-      );
-      return;
-    }
-    const body = await answer.json(clientAbortSignal(reply));
-    await reply.send(body);
-  } catch (error) {
+  const told = (error: unknown): never => {
     throw answer.clientError ? answer.clientError(error) : error;
+  };
+  if (answer.stream) {
+    return replyStream(reply, answer).catch(told);
   }
+  // No await on send(): a reply's `then` adds end-of-stream listeners to
+  // the response, and nothing here needs its end.
+  let body: Promise<TBody>;
+  try {
+    body = answer.json(clientAbortSignal(reply));
+  } catch (error) {
+    return rejection(error).catch(told);
+  }
+  return body.then((value) => {
+    void reply.send(value);
+  }, told);
+}
+
+async function replyStream<TEvent, TBody>(
+  reply: FastifyReply,
+  answer: StreamOrJson<TEvent, TBody>,
+): Promise<void> {
+  const flow = new FlowControl();
+  const { events$, format, comments } = await answer.events({
+    flow,
+    log: reply.log,
+  });
+  await writeSse(reply, events$, format, flow, comments ? { comments } : {});
 }

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** What the log lines written while serving one request share. */
@@ -10,7 +10,7 @@ export interface RequestContext {
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
-const resources = new WeakMap<FastifyRequest, AsyncResource>();
+const contexts = new WeakMap<FastifyRequest, RequestContext>();
 
 /** The request being served by the current async context, if any. */
 export function currentRequest(): RequestContext | undefined {
@@ -27,25 +27,36 @@ export function noteModelCall(upstream: string, model: string): void {
 }
 
 /**
- * Runs the rest of every request inside its RequestContext. The body parser
- * reads the socket from the socket's own async context, so the context is
- * entered again (from an AsyncResource bound at onRequest) once the body is
- * read, before the route handler runs; @fastify/request-context does the same.
+ * Runs `next`, the rest of `request`'s onRequest phase, inside a new
+ * RequestContext: every later hook, handler and log line of the request
+ * runs in it. Call it from the first onRequest hook.
+ */
+export function enterRequestContext(
+  request: FastifyRequest,
+  next: () => void,
+): void {
+  const context: RequestContext = {
+    reqId: String(request.id),
+    upstream: undefined,
+    model: undefined,
+  };
+  contexts.set(request, context);
+  storage.run(context, next);
+}
+
+/**
+ * The body parser reads the socket from the socket's own async context, so
+ * the request's context is entered again once the body is read, before the
+ * route handler runs (@fastify/request-context does the same with an
+ * AsyncResource; running the storage again is enough here, and cheaper).
  */
 export function installRequestContext(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', (request, _reply, done) => {
-    storage.run({ reqId: String(request.id) }, () => {
-      const resource = new AsyncResource('gateway-request');
-      resources.set(request, resource);
-      resource.runInAsyncScope(done);
-    });
-  });
   fastify.addHook('preValidation', (request, _reply, done) => {
-    const resource = resources.get(request);
-    if (resource) {
-      resource.runInAsyncScope(done);
-    } else {
+    const context = contexts.get(request);
+    if (context === undefined) {
       done();
+    } else {
+      storage.run(context, done);
     }
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { eventStreamOpened } from './event-stream-channel.js';
 
 const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -18,6 +19,9 @@ const SSE_HEADERS = {
 export function openEventStream(reply: FastifyReply): void {
   reply.hijack();
   reply.raw.writeHead(200, { ...headersSetSoFar(reply), ...SSE_HEADERS });
+  if (eventStreamOpened.hasSubscribers) {
+    eventStreamOpened.publish(reply);
+  }
   logLostStream(reply);
 }
 
