@@ -66,6 +66,8 @@ export function readChatStream<T = never>(
 class BodyReading<T> {
   private answerBytes = 0;
   private settled = false;
+  /** The caller's async context, for the body's events (see readChatStream). */
+  private readonly context = new AsyncResource('gateway-upstream-body');
   private readonly maxAnswerBytes: number;
 
   constructor(
@@ -83,15 +85,24 @@ class BodyReading<T> {
 
   start(): void {
     // Kept after the end too: an error event without a listener would throw.
-    this.body.on(
-      'error',
-      AsyncResource.bind((error: unknown) => this.fail(error)),
+    this.body.on('error', (error: unknown) =>
+      this.inContext(() => this.fail(error)),
     );
     this.body.on('end', this.onEnd);
     this.body.on('data', this.onData);
   }
 
-  private readonly onData = AsyncResource.bind((bytes: Buffer): void => {
+  private readonly onData = (bytes: Buffer): void =>
+    this.inContext(() => this.read(bytes));
+
+  private readonly onEnd = (): void => this.inContext(() => this.end());
+
+  /** Runs `work` in the async context readChatStream was called in. */
+  private inContext(work: () => void): void {
+    this.context.runInAsyncScope(work);
+  }
+
+  private read(bytes: Buffer): void {
     this.answerBytes += bytes.length;
     if (this.answerBytes > this.maxAnswerBytes) {
       this.fail(
@@ -115,9 +126,9 @@ class BodyReading<T> {
       return;
     }
     this.waitForClient();
-  });
+  }
 
-  private readonly onEnd = AsyncResource.bind((): void => {
+  private end(): void {
     try {
       ownWork(() => this.parser.end());
       if (!this.parser.sawDone && !this.parser.sawFinish) {
@@ -132,7 +143,7 @@ class BodyReading<T> {
       return;
     }
     this.finish(() => this.settle.resolve('finished'));
-  });
+  }
 
   /** A client that cannot take more pauses the body: backpressure reaches the upstream. */
   private waitForClient(): void {
