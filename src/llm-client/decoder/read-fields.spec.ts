@@ -31,6 +31,10 @@ const PLACES: Record<ChunkField, [where: string, text: string]> = {
   tool_calls: ['delta', ',"tool_calls":[{"index":0,"id":"a"}]'],
 };
 
+/** A plain chunk whose delta holds `delta`'s fields alone, in this order. */
+const deltaChunk = (delta: Record<string, unknown>) =>
+  textChunk('x').replace('{"content":"x"}', JSON.stringify(delta));
+
 /** What the text template makes of `data` after it learned a plain chunk. */
 function templateTakes(data: string): boolean {
   const read = textChunkShortcut();
@@ -75,6 +79,27 @@ describe('CHUNK_FIELDS', () => {
       const data = textChunk('hi', where, `,"${name}":null`);
       expect(passThroughShortcut(true)(data)).toBeDefined();
       expect(templateTakes(data)).toBe(true);
+    },
+  );
+
+  const textFields = fields
+    .filter(([, rule]) => rule.textTemplate === 'text')
+    .map(([name]) => name);
+
+  it.each(textFields)(
+    'the text template reads a chunk whose one text is its %s, through a template of its own',
+    (name) => {
+      const read = textChunkShortcut();
+      read(textChunk('learn'));
+      const [first, next] = [{ [name]: 'a' }, { [name]: 'b' }];
+      expect(read(deltaChunk(first))?.chunk.choices[0]?.delta).toEqual(first);
+      expect(read(deltaChunk(next))?.chunk.choices[0]?.delta).toEqual(next);
+      for (const other of textFields.filter((field) => field !== name)) {
+        const withNull = { [other]: null, [name]: 'c' };
+        expect(read(deltaChunk(withNull))).toBeDefined();
+        expect(read(deltaChunk({ [name]: 'c', [other]: 'd' }))).toBeUndefined();
+        expect(read(deltaChunk({ [other]: 'd', [name]: 'c' }))).toBeUndefined();
+      }
     },
   );
 

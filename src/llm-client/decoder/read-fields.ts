@@ -15,12 +15,15 @@ export interface FieldRule {
    */
   passThrough: 'parse' | 'forward';
   /**
-   * The text-chunk template (textChunkShortcut): `parse` when a non-null
+   * The text-chunk templates (textChunkShortcut): `parse` when a non-null
    * value needs the full parse; `parse-unless-zero` likewise unless it is
-   * `0`; `envelope` when equal text around the content proves it equal to
-   * the learned (parsed and decoded) chunk's; `content` for the text itself.
+   * `0`; `envelope` when equal text around the text proves it equal to the
+   * learned (parsed and decoded) chunk's; `text` for a field whose string is
+   * the text a template reads: one template per such field, learned from a
+   * chunk where it is the only one of them that holds a value. A chunk where
+   * two of them hold values takes the full parse.
    */
-  textTemplate: 'parse' | 'parse-unless-zero' | 'envelope' | 'content';
+  textTemplate: 'parse' | 'parse-unless-zero' | 'envelope' | 'text';
   /** Fields read inside this one (they never appear elsewhere in a chunk). */
   inside?: readonly string[];
 }
@@ -52,10 +55,11 @@ export const CHUNK_FIELDS = {
   finish_reason: { passThrough: 'parse', textTemplate: 'parse' },
   // A delta.
   role: { passThrough: 'forward', textTemplate: 'envelope' },
-  content: { passThrough: 'forward', textTemplate: 'content' },
+  content: { passThrough: 'forward', textTemplate: 'text' },
   refusal: { passThrough: 'forward', textTemplate: 'parse' },
-  reasoning_content: { passThrough: 'forward', textTemplate: 'parse' },
-  reasoning: { passThrough: 'forward', textTemplate: 'parse' },
+  // DeepSeek, SGLang and older vLLM; vLLM ≥0.11 and Ollama write `reasoning`.
+  reasoning_content: { passThrough: 'forward', textTemplate: 'text' },
+  reasoning: { passThrough: 'forward', textTemplate: 'text' },
   tool_calls: {
     passThrough: 'parse',
     textTemplate: 'parse',
@@ -96,7 +100,30 @@ export const PASS_THROUGH_NEEDS_PARSE = new RegExp(
   nonNullKeys(fieldsWhere('passThrough', ['parse'])),
 );
 
-/** The text template must not be learned from, or hold, a chunk that matches. */
+/** A delta field whose string a text template reads (FieldRule.textTemplate `text`). */
+export type TextField = {
+  [K in ChunkField]: (typeof CHUNK_FIELDS)[K]['textTemplate'] extends 'text'
+    ? K
+    : never;
+}[ChunkField];
+
+/** The text fields, in CHUNK_FIELDS' order. */
+export const TEXT_FIELDS = fieldsWhere('textTemplate', ['text']) as TextField[];
+
+/** A text field that holds a value (not null); global, to count them. */
+const TEXT_FIELD_VALUE = new RegExp(nonNullKeys(TEXT_FIELDS), 'g');
+
+/**
+ * Where the key of the one text field of `data` that holds a value starts;
+ * -1 when none does, or more than one (such a chunk takes the full parse).
+ */
+export function onlyTextValueAt(data: string): number {
+  TEXT_FIELD_VALUE.lastIndex = 0;
+  const first = TEXT_FIELD_VALUE.exec(data);
+  return first !== null && !TEXT_FIELD_VALUE.test(data) ? first.index : -1;
+}
+
+/** A text template must not be learned from, or hold, a chunk that matches. */
 export const TEXT_TEMPLATE_NEEDS_PARSE = new RegExp(
   [
     nonNullKeys(fieldsWhere('textTemplate', ['parse'])),

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
 import { ChunkDecoder } from './chunk-decoder.js';
 import { TextDelta, UpstreamChunk } from './stream-items.js';
@@ -12,12 +12,20 @@ const envelope = (
   `{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":${delta}${tail}}]}`;
 const text = (content: string) =>
   envelope(`{"content":${JSON.stringify(content)}}`);
+/** A reasoning chunk in vLLM's (`reasoning`) or DeepSeek's (`reasoning_content`) name. */
+const thought = (reasoning: string, name = 'reasoning') =>
+  envelope(`{${JSON.stringify(name)}:${JSON.stringify(reasoning)}}`);
 
 /** What the decoder makes of the full parse: the shortcut must give the same. */
 const decoded = (data: string): ChatCompletionChunk =>
   new ChunkDecoder().decode(JSON.parse(data) as Record<string, unknown>).chunk;
 
+/** The reasoning text of a chunk's first choice, in either name. */
+const reasoningOf = ({ choices }: ChatCompletionChunk) =>
+  choices[0]?.delta.reasoning ?? choices[0]?.delta.reasoning_content;
+
 const str = fc.string({ unit: 'binary', maxLength: 20 });
+const reasoningName = fc.constantFrom('reasoning', 'reasoning_content');
 /** OpenAI's per-chunk padding: mostly letters, sometimes what needs escaping. */
 const padding = fc.oneof(
   fc.string({ maxLength: 16 }),
@@ -26,16 +34,29 @@ const padding = fc.oneof(
 
 /** Choices of every shape the shortcut must tell apart: text, finishes, reasoning, tools. */
 function arbitraryChoices() {
-  const delta = fc.record(
+  const others = fc.record(
     {
       role: fc.constant('assistant'),
-      content: str,
-      reasoning_content: fc.constantFrom(null, 'r'),
       refusal: fc.constantFrom(null, 'no'),
       tool_calls: fc.constantFrom(undefined, [{ index: 0 }]),
     },
     { requiredKeys: [] },
   );
+  // One text field, or any mix of them, each null or a string.
+  const texts = fc.oneof(
+    arbitraryTextDelta(),
+    fc.record(
+      {
+        content: fc.option(str),
+        reasoning: fc.option(str),
+        reasoning_content: fc.option(str),
+      },
+      { requiredKeys: [] },
+    ),
+  );
+  const delta = fc
+    .tuple(others, texts)
+    .map(([other, text]) => ({ ...other, ...text }));
   const choice = fc.record({
     index: fc.constantFrom(0, 0, 1),
     delta,
@@ -70,8 +91,8 @@ function arbitraryChunk() {
  * text, mixed with choices and usage of every shape.
  */
 function arbitraryStream() {
-  const plainText = str.map((content) => ({
-    choices: [{ index: 0, delta: { content }, finish_reason: null }],
+  const plainText = arbitraryTextDelta().map((delta) => ({
+    choices: [{ index: 0, delta, finish_reason: null }],
     usage: undefined,
   }));
   const anyShape = fc
@@ -104,6 +125,21 @@ function arbitraryStream() {
     );
 }
 
+/**
+ * The delta of a plain text chunk: content, or reasoning in either name
+ * (vLLM closes reasoning with a null content), or the first of a reply.
+ */
+function arbitraryTextDelta() {
+  return fc.oneof(
+    str.map((content) => ({ content })),
+    fc
+      .tuple(reasoningName, str)
+      .map(([name, reasoning]) => ({ [name]: reasoning })),
+    str.map((reasoning) => ({ content: null, reasoning })),
+    str.map((content) => ({ role: 'assistant', content })),
+  );
+}
+
 describe(textChunkShortcut.name, () => {
   it('reads text chunks to what JSON.parse gives, learning the envelope from the first', () => {
     const read = textChunkShortcut();
@@ -117,6 +153,51 @@ describe(textChunkShortcut.name, () => {
     }
     const first = envelope('{"role":"assistant","content":"Hi"}');
     expect(read(first)?.chunk).toEqual(decoded(first));
+  });
+
+  it('reads reasoning chunks of either name, as JSON.parse does', () => {
+    const read = textChunkShortcut();
+    for (const data of [
+      thought('Let'),
+      thought(' me "think" \\ 👋'),
+      thought('a long thought of more than thirteen characters'),
+      envelope('{"content":null,"reasoning":"done"}'),
+      thought('r', 'reasoning_content'),
+      thought('s', 'reasoning_content'),
+      envelope('{"content":"x","reasoning":null}'),
+    ]) {
+      expect(read(data)?.chunk).toEqual(decoded(data));
+    }
+  });
+
+  // An agent's reply alternates reasoning, text and tool calls: each text
+  // field keeps its template, so only its first chunk is parsed.
+  it('keeps a template per text field across the turns of a reply', () => {
+    const read = textChunkShortcut();
+    const chunks = [
+      thought('a'),
+      thought('b'),
+      text('c'),
+      envelope('{"tool_calls":[{"index":0,"id":"t"}]}'),
+      thought('d'),
+      text('e'),
+      thought('f', 'reasoning_content'),
+      thought('g'),
+    ];
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const results = chunks.map((data) => read(data));
+      // The first chunk of each of three fields; the tool call is not read.
+      expect(parse).toHaveBeenCalledTimes(3);
+      chunks.forEach((data, i) => {
+        if (i !== 3) {
+          expect(results[i]?.chunk).toEqual(decoded(data));
+        }
+      });
+      expect(results[3]).toBeUndefined();
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('records the upstream text of each chunk when asked to', () => {
@@ -133,6 +214,16 @@ describe(textChunkShortcut.name, () => {
     ['a finish_reason', envelope('{"content":"x"}', ',"finish_reason":"stop"')],
     ['usage', text('x').replace(/}$/, ',"usage":{"total_tokens":1}}')],
     ['reasoning', envelope('{"reasoning_content":"hmm","content":"x"}')],
+    ['reasoning and content', envelope('{"reasoning":"hmm","content":"x"}')],
+    [
+      'both reasoning names',
+      envelope('{"reasoning":"a","reasoning_content":"b"}'),
+    ],
+    [
+      'a second reasoning key',
+      thought('x').replace(/}$/, ',"v":{"reasoning":null}}'),
+    ],
+    ['a reasoning that is no string', envelope('{"reasoning":1}')],
     ['tool calls', envelope('{"content":"x","tool_calls":[{"index":0}]}')],
     ['a second choice', text('x').replace('"index":0', '"index":1')],
     ['spaces around colons', envelope('{"content" : "x"}')],
@@ -185,6 +276,7 @@ describe(textChunkShortcut.name, () => {
   it('agrees with the decoded JSON.parse on every chunk it reads', () => {
     const chunk = arbitraryChunk();
     let read = 0;
+    let thoughts = 0;
     fc.assert(
       fc.property(fc.array(chunk, { minLength: 1, maxLength: 5 }), (chunks) => {
         const shortcut = textChunkShortcut();
@@ -193,6 +285,7 @@ describe(textChunkShortcut.name, () => {
           const fast = shortcut(data);
           if (fast !== undefined) {
             read += 1;
+            thoughts += reasoningOf(fast.chunk) === undefined ? 0 : 1;
             expect(fast.chunk).toEqual(decoded(data));
           }
         }
@@ -200,6 +293,7 @@ describe(textChunkShortcut.name, () => {
       { numRuns: 1500 },
     );
     expect(read).toBeGreaterThan(50);
+    expect(thoughts).toBeGreaterThan(20);
   });
 
   it('reads every text chunk of a stream that keeps one envelope, to what JSON.parse gives', () => {
@@ -211,17 +305,17 @@ describe(textChunkShortcut.name, () => {
           str,
           { maxKeys: 2 },
         ),
-        fc.array(fc.tuple(str, fc.option(padding)), {
+        fc.array(fc.tuple(arbitraryTextDelta(), fc.option(padding)), {
           minLength: 2,
           maxLength: 6,
         }),
-        (vendor, contents) => {
+        (vendor, deltas) => {
           const shortcut = textChunkShortcut();
-          for (const [content, obfuscation] of contents) {
+          for (const [delta, obfuscation] of deltas) {
             const data = JSON.stringify({
               ...vendor,
               id: 'c',
-              choices: [{ index: 0, delta: { content }, finish_reason: null }],
+              choices: [{ index: 0, delta, finish_reason: null }],
               ...(obfuscation === null ? {} : { obfuscation }),
             });
             expect(shortcut(data)?.chunk).toEqual(decoded(data));
@@ -254,10 +348,24 @@ describe(textDeltaShortcut.name, () => {
     );
   });
 
+  it('hands a reasoning chunk over decoded, through its own template', () => {
+    const read = textDeltaShortcut();
+    read(text('learn'));
+    for (const data of [thought('a'), thought('b'), text('c'), thought('d')]) {
+      const item = read(data);
+      if (data.includes('"content"')) {
+        expect(item).toStrictEqual(new TextDelta('c'));
+      } else {
+        expect(item).toStrictEqual(new UpstreamChunk(decoded(data), undefined));
+      }
+    }
+  });
+
   // A TextDelta stands for a chunk whose only news is its text: the
   // Responses machine reads nothing else, so it must be exactly that.
   it('gives a TextDelta only for a chunk whose one choice carries nothing but that text', () => {
     let strings = 0;
+    let thoughts = 0;
     fc.assert(
       fc.property(arbitraryStream(), (chunks) => {
         const shortcut = textDeltaShortcut();
@@ -279,6 +387,7 @@ describe(textDeltaShortcut.name, () => {
               expect(other ?? null).toBeNull();
             }
           } else if (fast !== undefined) {
+            thoughts += reasoningOf(fast.chunk) === undefined ? 0 : 1;
             expect(fast.chunk).toEqual(decoded(data));
           }
         }
@@ -286,5 +395,6 @@ describe(textDeltaShortcut.name, () => {
       { numRuns: 1500 },
     );
     expect(strings).toBeGreaterThan(20);
+    expect(thoughts).toBeGreaterThan(20);
   });
 });

@@ -1,7 +1,14 @@
 import { flatCopy } from '../../common/strings/flat-copy.js';
 import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
 import { ChunkDecoder } from './chunk-decoder.js';
-import { jsonKey, TEXT_TEMPLATE_NEEDS_PARSE } from './read-fields.js';
+import { closingQuoteOf, decodeJsonString } from './json-string.js';
+import {
+  jsonKey,
+  onlyTextValueAt,
+  TEXT_FIELDS,
+  TEXT_TEMPLATE_NEEDS_PARSE,
+  type TextField,
+} from './read-fields.js';
 import { TextDelta, UpstreamChunk } from './stream-items.js';
 import { type ChunkShortcut, isOneLineObject } from './verbatim-chunk.js';
 import { isRecord } from '../../common/is-record.js';
@@ -10,11 +17,10 @@ import { isRecord } from '../../common/is-record.js';
 const CHOICES = `${jsonKey('choices')}:[{`;
 const DELTA_KEY = jsonKey('delta');
 const DELTA = `${DELTA_KEY}:{`;
-const ROLE = `${jsonKey('role')}:"assistant",`;
-const CONTENT_KEY = jsonKey('content');
-const CONTENT = `${CONTENT_KEY}:"`;
-/** V8 copies shorter substrings; longer ones would keep the whole read alive. */
-const SHORT_SUBSTRING = 13;
+/** Each text field's key, as it starts in JSON text. */
+const TEXT_KEYS = Object.fromEntries(
+  TEXT_FIELDS.map((field) => [field, jsonKey(field)]),
+) as Record<TextField, string>;
 /**
  * OpenAI's last field, a random padding string that differs on every chunk:
  * a template ends before its value. Not a field the gateway reads.
@@ -25,8 +31,9 @@ const PADDING_FIELD = /,"obfuscation":"([^"\\\u0000-\u001f]*)"\}$/;
 // eslint-disable-next-line no-control-regex -- as above
 const PADDING_VALUE = /^[^"\\\u0000-\u001f]*"\}$/;
 
-/** A parsed text chunk, and the text around its content in the upstream's JSON. */
+/** A parsed text chunk, and the JSON text around its one text field's string. */
 interface Template {
+  field: TextField;
   prefix: string;
   /** With `padded`, up to the opening quote of the padding value. */
   suffix: string;
@@ -40,24 +47,26 @@ interface Template {
 interface TemplateItems<T> {
   /** The chunk the template was learned from (parsed and decoded). */
   learned: (template: Template, data: string) => T;
-  /** A later chunk: the template around another `content`. */
-  matched: (template: Template, content: string, data: string) => T;
+  /** A later chunk: the template around another text. */
+  matched: (template: Template, text: string, data: string) => T;
 }
 
 /**
  * Reads the text chunks of one stream without JSON.parse, with the same
  * result: the object JSON.parse and the decoder would have built.
  *
- * The first text chunk (one choice, index 0, whose delta holds a `content`
- * string, and no other field the gateway reads holds a value: see
- * CHUNK_FIELDS, which this scan is built from) is found by a scan, which refuses
- * what it cannot prove is of that shape (a second `delta` or `content` key,
- * spaces around the colons…), and parsed. Its text around the content is
- * then a template: most servers write the same envelope on every chunk of a
+ * A text chunk (one choice, index 0, whose delta holds one text field,
+ * `content`, `reasoning` or `reasoning_content`, as a string, and no other
+ * field the gateway reads holds a value: see CHUNK_FIELDS, which this scan
+ * is built from) is found by a scan, which refuses what it cannot prove is
+ * of that shape (a second `delta` key or key of that field, spaces around
+ * the colon…), and parsed. Its text around that string is then the field's
+ * template: most servers write the same envelope on every chunk of a
  * stream. A later chunk that is that prefix and suffix around another valid
- * JSON string is the template's chunk with another content, by construction:
+ * JSON string is the template's chunk with another text, by construction:
  * two memory compares and a copy of three small objects instead of a parse.
- * Anything else takes the full parse.
+ * Each field keeps its own template, as a reasoning model's reply goes from
+ * reasoning to text to tool calls. Anything else takes the full parse.
  *
  * With `keepText`, each pair carries the upstream's JSON text, for a writer
  * that forwards an unchanged chunk as it came (see UpstreamChunk).
@@ -69,31 +78,35 @@ export function textChunkShortcut(
     keepText ? data : undefined;
   return templateReader({
     learned: ({ chunk }, data) => new UpstreamChunk(chunk, textOf(data)),
-    matched: (template, content, data) =>
-      new UpstreamChunk(withContent(template, content, data), textOf(data)),
+    matched: (template, text, data) =>
+      new UpstreamChunk(withText(template, text, data), textOf(data)),
   });
 }
 
 /**
- * As textChunkShortcut, but a chunk that matches the learned template is
- * handed over as a TextDelta, with no chunk object: for a consumer that
- * reads nothing else from a plain text chunk (the text lane). The chunk a
- * template is learned from still comes as the parsed chunk.
+ * As textChunkShortcut, but a chunk that matches the learned `content`
+ * template is handed over as a TextDelta, with no chunk object: for a
+ * consumer that reads nothing else from a plain text chunk (the text lane).
+ * A chunk a template is learned from, and one read through a reasoning
+ * template, still come as the decoded chunk.
  */
 export function textDeltaShortcut(): ChunkShortcut<TextDelta | UpstreamChunk> {
   return templateReader<TextDelta | UpstreamChunk>({
     learned: ({ chunk }) => new UpstreamChunk(chunk, undefined),
-    matched: (_template, content) => new TextDelta(content),
+    matched: (template, text, data) =>
+      template.field === 'content'
+        ? new TextDelta(text)
+        : new UpstreamChunk(withText(template, text, data), undefined),
   });
 }
 
-/** The template's chunk with another content (and padding): three small copies. */
-function withContent(
-  { chunk, choice, padded }: Template,
-  content: string,
+/** The template's chunk with another text (and padding): three small copies. */
+function withText(
+  { chunk, choice, padded, field }: Template,
+  text: string,
   data: string,
 ): ChatCompletionChunk {
-  const choices = [{ ...choice, delta: { ...choice.delta, content } }];
+  const choices = [{ ...choice, delta: { ...choice.delta, [field]: text } }];
   // The padding value holds no quote: it starts after the last one before `"}`.
   return padded
     ? {
@@ -104,31 +117,40 @@ function withContent(
     : { ...chunk, choices };
 }
 
-/** Reads `data` through the stream's template; see textChunkShortcut. */
+/** Reads `data` through the stream's templates; see textChunkShortcut. */
 function templateReader<T>(items: TemplateItems<T>): ChunkShortcut<T> {
-  let template: Template | undefined;
+  const templates: Template[] = [];
   return (data) => {
-    const matched = template && contentInTemplate(data, template);
-    if (template && matched !== undefined) {
-      return items.matched(template, matched, data);
+    // The last template that read a chunk first: text comes in runs.
+    for (let at = templates.length - 1; at >= 0; at--) {
+      const template = templates[at];
+      const text = template && textInTemplate(data, template);
+      if (template && text !== undefined) {
+        if (at !== templates.length - 1) {
+          templates.splice(at, 1);
+          templates.push(template);
+        }
+        return items.matched(template, text, data);
+      }
     }
     const learned = learnTemplate(data);
     if (learned === undefined) {
       return undefined;
     }
-    template = learned;
+    const same = templates.findIndex(({ field }) => field === learned.field);
+    if (same >= 0) {
+      templates.splice(same, 1);
+    }
+    templates.push(learned);
     return items.learned(learned, data);
   };
 }
 
-/** The content of `data` when it is the template around another JSON string. */
-function contentInTemplate(
-  data: string,
-  template: Template,
-): string | undefined {
+/** The text of `data` when it is the template around another JSON string. */
+function textInTemplate(data: string, template: Template): string | undefined {
   const { prefix, suffix } = template;
   if (template.padded) {
-    return paddedContent(data, prefix, suffix);
+    return paddedText(data, prefix, suffix);
   }
   const textEnd = data.length - suffix.length;
   // Equality of slices runs as one memory compare; startsWith/endsWith
@@ -140,8 +162,8 @@ function contentInTemplate(
     : undefined;
 }
 
-/** As contentInTemplate, for a template whose chunks end in a padding value. */
-function paddedContent(
+/** As textInTemplate, for a template whose chunks end in a padding value. */
+function paddedText(
   data: string,
   prefix: string,
   suffix: string,
@@ -180,8 +202,9 @@ function learnTemplate(data: string): Template | undefined {
     return undefined;
   }
   const choice = chunk.choices.length === 1 ? chunk.choices[0] : undefined;
-  const content = decodeJsonString(data.slice(at.start, at.end));
-  if (choice === undefined || choice.delta.content !== content) {
+  // Its field's one key in `data` is the delta's: `at` is where its text lies.
+  const text = decodeJsonString(data.slice(at.start, at.end));
+  if (choice === undefined || choice.delta[at.field] !== text) {
     return undefined;
   }
   const rest = data.slice(at.end);
@@ -189,6 +212,7 @@ function learnTemplate(data: string): Template | undefined {
   const padded = padding !== undefined && chunk['obfuscation'] === padding;
   // Copies: slices would keep the whole upstream read alive.
   return {
+    field: at.field,
     prefix: flatCopy(data.slice(0, at.start)),
     suffix: flatCopy(padded ? rest.slice(0, -padding.length - 2) : rest),
     padded,
@@ -197,8 +221,17 @@ function learnTemplate(data: string): Template | undefined {
   };
 }
 
+/** Where the text of a plain text chunk lies in `data`, and its field. */
+interface TextAt {
+  field: TextField;
+  /** After the string's opening quote. */
+  start: number;
+  /** At its closing quote. */
+  end: number;
+}
+
 /** Where the text of a plain text chunk lies in `data`, if it is one. */
-function plainTextAt(data: string): { start: number; end: number } | undefined {
+function plainTextAt(data: string): TextAt | undefined {
   if (!isOneLineObject(data) || TEXT_TEMPLATE_NEEDS_PARSE.test(data)) {
     return undefined;
   }
@@ -211,59 +244,29 @@ function plainTextAt(data: string): { start: number; end: number } | undefined {
   ) {
     return undefined;
   }
-  let contentAt = deltaAt + DELTA.length;
-  if (data.startsWith(ROLE, contentAt)) {
-    contentAt += ROLE.length;
+  const keyAt = onlyTextValueAt(data);
+  const field = keyAt > deltaAt ? textFieldAt(data, keyAt) : undefined;
+  if (field === undefined) {
+    return undefined;
   }
+  // The field's only key, so that the parse can prove it the delta's.
+  const key = TEXT_KEYS[field];
+  const start = keyAt + key.length + 2;
   if (
-    !data.startsWith(CONTENT, contentAt) ||
-    data.indexOf(CONTENT_KEY) !== contentAt
+    !data.startsWith(':"', start - 2) ||
+    data.indexOf(key) !== keyAt ||
+    data.includes(key, keyAt + 1)
   ) {
     return undefined;
   }
-  const start = contentAt + CONTENT.length;
   const end = closingQuoteOf(data, start);
-  if (end < 0 || data.includes(CONTENT_KEY, end)) {
-    return undefined;
-  }
-  const after = data.charCodeAt(end + 1);
+  const after = end < 0 ? NaN : data.charCodeAt(end + 1);
   return after === 0x7d /* } */ || after === 0x2c /* , */
-    ? { start, end }
+    ? { field, start, end }
     : undefined;
 }
 
-/** The index of the quote that ends the JSON string starting at `from`, or -1. */
-function closingQuoteOf(data: string, from: number): number {
-  for (let at = data.indexOf('"', from); at >= 0;) {
-    let backslashes = 0;
-    while (data.charCodeAt(at - 1 - backslashes) === 0x5c /* \ */) {
-      backslashes += 1;
-    }
-    if (backslashes % 2 === 0) {
-      return at;
-    }
-    at = data.indexOf('"', at + 1);
-  }
-  return -1;
-}
-
-/**
- * The text of a JSON string's body (between its quotes); undefined when it
- * is not one: an unescaped quote, a dangling backslash, a bad escape.
- */
-function decodeJsonString(raw: string): string | undefined {
-  if (!raw.includes('\\')) {
-    if (raw.includes('"')) {
-      return undefined;
-    }
-    if (raw.length < SHORT_SUBSTRING) {
-      return raw;
-    }
-  }
-  try {
-    // Also copies a long text out of the upstream read it was sliced from.
-    return JSON.parse(`"${raw}"`) as string;
-  } catch {
-    return undefined;
-  }
+/** The text field whose key starts at `keyAt`. */
+function textFieldAt(data: string, keyAt: number): TextField | undefined {
+  return TEXT_FIELDS.find((field) => data.startsWith(TEXT_KEYS[field], keyAt));
 }
