@@ -61,6 +61,8 @@ export const textLane: StreamLane<
 export function passThroughLane(
   keepsUsage: boolean,
 ): StreamLane<VerbatimChunk | VerbatimFrames, ChatStreamItem> {
-  const shortcut = passThroughShortcut(keepsUsage);
-  return { shortcut: () => shortcut, operator: identity };
+  return {
+    shortcut: () => passThroughShortcut(keepsUsage),
+    operator: identity,
+  };
 }

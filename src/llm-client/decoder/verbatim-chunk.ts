@@ -1,4 +1,5 @@
 import { nullUsageCut, withoutNullUsage } from './null-usage.js';
+import { learningVerdict } from './verbatim-template.js';
 import { jsonKey, PASS_THROUGH_NEEDS_PARSE } from './read-fields.js';
 import type { UpstreamChunk } from './stream-items.js';
 
@@ -100,14 +101,15 @@ export function passThroughShortcut(keepsUsage: boolean): ((
     return json === undefined ? undefined : new VerbatimChunk(json);
   };
   const frames: VerbatimFramesRule<VerbatimFrames> = {
-    verdict: (data) => {
+    // One per stream: it learns the stream's envelope.
+    verdict: learningVerdict((data) => {
       if (!forwardsAsWritten(data)) {
         return false;
       }
       return keepsUsage || !data.includes(USAGE_KEY)
         ? true
         : (nullUsageCut(data) ?? false);
-    },
+    }),
     item: (run) => run,
   };
   return Object.assign(read, { frames });
