@@ -19,18 +19,18 @@ const EVENT_END = '\n\n';
 const DATA_PREFIX = 'data: ';
 
 /**
- * Splits an SSE body into events on its bytes (each is then decoded on its
- * own: TextDecoder's streaming mode costs four times its one-shot mode).
- * For a stream read by a shortcut with a VerbatimFramesRule, runs of
- * events the rule accepts go
- * out as the bytes they came in (less what it cuts, OpenAI's
- * `"usage":null`), never decoded to text nor encoded back,
- * which is most of what a pass-through spends per chunk. It handles the
- * canonical form that OpenAI-compatible servers write: LF line ends, each
- * event one `data: ` line and a blank line. Every other event is handed on
- * whole, as text the general SSE parser reads as it would have read it in
- * the stream; and at the first CR, or a BOM at the start, the rest of the
- * stream goes to the general parser as it comes.
+ * Splits an SSE body into events on its bytes; each is then decoded on its
+ * own (TextDecoder's streaming mode costs four times its one-shot mode).
+ * For a stream read by a shortcut with a VerbatimFramesRule, runs of events
+ * the rule accepts go out as the bytes they came in (less what it cuts:
+ * OpenAI's `"usage":null`), never decoded to text nor encoded back, which
+ * was most of what a pass-through spent per chunk.
+ *
+ * It handles the canonical form that OpenAI-compatible servers write: LF
+ * line ends, each event one `data: ` line and a blank line. Every other
+ * event is handed on whole, as text the general SSE parser reads as it
+ * would have read it in the stream; at the first CR, or a BOM at the
+ * start, the rest of the stream goes to the general parser as it comes.
  */
 export class VerbatimSplitter {
   private pending: Buffer | undefined;

@@ -36,3 +36,13 @@ export function decodeJsonString(raw: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * OpenAI's last field, a random padding string that differs on every chunk:
+ * a learned template ends before its value. Not a field the gateway reads.
+ */
+// eslint-disable-next-line no-control-regex -- control characters need escaping in JSON
+export const PADDING_FIELD = /,"obfuscation":"([^"\\\u0000-\u001f]*)"\}$/;
+/** A padding value (no quote, backslash or control character) and the object's end. */
+// eslint-disable-next-line no-control-regex -- as above
+export const PADDING_TAIL = /^[^"\\\u0000-\u001f]*"\}$/;

@@ -1,7 +1,12 @@
 import { flatCopy } from '../../common/strings/flat-copy.js';
 import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
 import { ChunkDecoder } from './chunk-decoder.js';
-import { closingQuoteOf, decodeJsonString } from './json-string.js';
+import {
+  closingQuoteOf,
+  decodeJsonString,
+  PADDING_FIELD,
+  PADDING_TAIL,
+} from './json-string.js';
 import {
   jsonKey,
   onlyTextValueAt,
@@ -21,15 +26,6 @@ const DELTA = `${DELTA_KEY}:{`;
 const TEXT_KEYS = Object.fromEntries(
   TEXT_FIELDS.map((field) => [field, jsonKey(field)]),
 ) as Record<TextField, string>;
-/**
- * OpenAI's last field, a random padding string that differs on every chunk:
- * a template ends before its value. Not a field the gateway reads.
- */
-// eslint-disable-next-line no-control-regex -- control characters need escaping in JSON
-const PADDING_FIELD = /,"obfuscation":"([^"\\\u0000-\u001f]*)"\}$/;
-/** A padding value (no quote, backslash or control character) and the object's end. */
-// eslint-disable-next-line no-control-regex -- as above
-const PADDING_VALUE = /^[^"\\\u0000-\u001f]*"\}$/;
 
 /** A parsed text chunk, and the JSON text around its one text field's string. */
 interface Template {
@@ -175,7 +171,7 @@ function paddedText(
   const tailAt = textEnd + suffix.length;
   return textEnd >= 0 &&
     data.slice(textEnd, tailAt) === suffix &&
-    PADDING_VALUE.test(data.slice(tailAt))
+    PADDING_TAIL.test(data.slice(tailAt))
     ? decodeJsonString(data.slice(prefix.length, textEnd))
     : undefined;
 }

@@ -1,17 +1,11 @@
 import { flatCopy } from '../../common/strings/flat-copy.js';
-import { closingQuoteOf } from './json-string.js';
+import { closingQuoteOf, PADDING_FIELD, PADDING_TAIL } from './json-string.js';
 import { jsonKey } from './read-fields.js';
 
 /** What a pass-through's frames rule says of a payload (VerbatimFramesRule.verdict). */
 export type Verdict = boolean | readonly [number, number];
 
 const CONTENT_OPEN = `${jsonKey('content')}:"`;
-/** OpenAI's per-chunk padding, the object's last field; see text-chunk-shortcut.ts. */
-// eslint-disable-next-line no-control-regex -- control characters need escaping in JSON
-const PADDING_FIELD = /,"obfuscation":"([^"\\\u0000-\u001f]*)"\}$/;
-// eslint-disable-next-line no-control-regex -- as above
-const PADDING_TAIL = /^[^"\\\u0000-\u001f]*"\}$/;
-
 /** A judged payload's text around its content string, and where its cut lies. */
 interface Template {
   /** Up to the content's opening quote. */
