@@ -127,10 +127,13 @@ function readCapped(
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let size = 0;
+    let settled = false;
+    // The 'error' listener stays: undici turns a destroy of an unfinished
+    // body into an error event, which without a listener would throw.
     const settle = (): void => {
+      settled = true;
       body.off('data', onData);
       body.off('end', onEnd);
-      body.off('error', onError);
       body.off('close', onClose);
     };
     const onData = (part: Buffer): void => {
@@ -150,8 +153,10 @@ function readCapped(
       resolve(UTF8.decode(Buffer.concat(parts, size)));
     };
     const onError = (error: unknown): void => {
-      settle();
-      reject(readFailure(error, target));
+      if (!settled) {
+        settle();
+        reject(readFailure(error, target));
+      }
     };
     // Destroyed without an error (no 'end'): the body broke off.
     const onClose = (): void => onError(new Error('the body ended early'));

@@ -15,8 +15,14 @@ class InspectedGateway {
     readonly child: ChildProcess,
     readonly url: string,
   ) {
-    child.stdout!.on('data', (part: Buffer) => (this.output += part.toString()));
-    child.stderr!.on('data', (part: Buffer) => (this.output += part.toString()));
+    child.stdout!.on(
+      'data',
+      (part: Buffer) => (this.output += part.toString()),
+    );
+    child.stderr!.on(
+      'data',
+      (part: Buffer) => (this.output += part.toString()),
+    );
   }
 
   static async start(): Promise<InspectedGateway> {
