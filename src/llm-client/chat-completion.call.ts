@@ -1,3 +1,4 @@
+import { rejection } from '../common/rejection.js';
 import type {
   ChatCompletion,
   ChatCompletionRequest,
@@ -43,7 +44,8 @@ export function completeChatCall(
       { ...options, signal: timeouts.signal },
     );
   } catch (error) {
-    return failed(error);
+    // Reported like any other failure, through the chain below.
+    sent = rejection(error);
   }
   return sent
     .then(({ response, target }) => {

@@ -46,9 +46,13 @@ export type ParsedChunkListener = (
  * ASCII JSON that upstreams send.
  */
 export class ChatSseParser<T = never> {
-  private readonly decoder = new TextDecoder();
-  /** For whole events: a BOM inside the stream is text, as it is to `decoder`. */
+  /** For whole events: a BOM inside the stream is text. */
   private readonly eventDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  /**
+   * For the rest of a stream that left the canonical form: it drops a BOM
+   * only when that rest is the whole stream (set by the splitter's `rest`).
+   */
+  private decoder = this.eventDecoder;
   private readonly parser: EventSourceParser;
   private readonly splitter: VerbatimSplitter;
   private readonly chunks = new ChunkDecoder();
@@ -75,6 +79,9 @@ export class ChatSseParser<T = never> {
       onError: (error) => this.handleParseError(error, maxEventBytes),
       ...(maxEventBytes === undefined ? {} : { maxBufferSize: maxEventBytes }),
     });
+    // Its own BOM check looks at the first text it is fed, which is not the
+    // stream's start when events before it were read on the bytes.
+    this.parser.feed('');
     const rule = shortcut?.read.frames;
     this.splitter = new VerbatimSplitter(
       this.splitSink(rule),
@@ -125,8 +132,12 @@ export class ChatSseParser<T = never> {
         this.handleData(this.eventDecoder.decode(bytes));
       },
       event: (bytes) => this.parser.feed(this.eventDecoder.decode(bytes)),
-      rest: (bytes) =>
-        this.parser.feed(this.decoder.decode(bytes, { stream: true })),
+      rest: (bytes, atStart) => {
+        if (atStart) {
+          this.decoder = new TextDecoder();
+        }
+        this.parser.feed(this.decoder.decode(bytes, { stream: true }));
+      },
       tooLarge: () => {
         this.failure ??= tooLargeException(
           this.upstreamName,

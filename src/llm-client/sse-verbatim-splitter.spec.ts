@@ -58,10 +58,25 @@ function passThroughOutput(
   } catch (error) {
     ending = `failed: ${(error as Error).message}`;
   }
-  return Buffer.concat(out).toString() + ending;
+  // Bytes, not text: a decoding would hide bytes that are not UTF-8.
+  return Buffer.concat(out).toString('latin1') + ending;
 }
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/** Stands in, in an event list, for a chunk whose content holds the bytes FF FE. */
+const NOT_UTF8 = '<not utf-8>';
+const NOT_UTF8_BYTES = Buffer.concat([
+  Buffer.from('data: {"choices":[{"index":0,"delta":{"content":"'),
+  Buffer.from([0xff, 0xfe]),
+  Buffer.from('"},"finish_reason":null}]}\n\n'),
+]);
+const bodyOf = (events: string[]) =>
+  Buffer.concat(
+    events.map((event) =>
+      event === NOT_UTF8 ? NOT_UTF8_BYTES : Buffer.from(event),
+    ),
+  );
+
 const content = fc.string({ unit: 'grapheme', maxLength: 12 });
 const chunk = (
   delta: Record<string, unknown>,
@@ -136,6 +151,13 @@ const event = fc.oneof(
     weight: 1,
     arbitrary: fc.constant(`data: {"a":"${'x'.repeat(5000)}"}\n\n`),
   },
+  // A BOM inside the stream is text, not a stream start.
+  {
+    weight: 1,
+    arbitrary: fc.constant(': x\n\n\uFEFFdata: {"choices":[]}\r\n\r\n'),
+  },
+  // Bytes that are not UTF-8 inside a chunk that is otherwise verbatim.
+  { weight: 1, arbitrary: fc.constant(NOT_UTF8) },
 );
 
 describe('VerbatimSplitter (through ChatSseParser)', () => {
@@ -149,7 +171,7 @@ describe('VerbatimSplitter (through ChatSseParser)', () => {
         fc.array(fc.nat(2000), { maxLength: 6 }),
         fc.boolean(),
         (events, cuts, keepsUsage) => {
-          const body = encoder.encode(events.join(''));
+          const body = bodyOf(events);
           const general = passThroughOutput(body, cuts, keepsUsage, 'general');
           expect(passThroughOutput(body, cuts, keepsUsage, 'frames')).toBe(
             general,

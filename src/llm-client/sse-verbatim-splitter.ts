@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { VerbatimFramesRule } from './decoder/verbatim-chunk.js';
 
 /** Where a VerbatimSplitter sends what it reads. */
@@ -8,13 +9,18 @@ export interface SplitEvents {
   payload(bytes: Uint8Array): void;
   /** Any other complete event, as SSE text ending in its blank line. */
   event(bytes: Uint8Array): void;
-  /** The stream left the canonical form (a CR, a leading BOM): all of it from here on. */
-  rest(bytes: Uint8Array): void;
+  /**
+   * The stream left the canonical form (a CR, a leading BOM): all of it
+   * from here on; `atStart` when that is the whole stream.
+   */
+  rest(bytes: Uint8Array, atStart: boolean): void;
   /** The unfinished event outgrew the size limit. */
   tooLarge(): void;
 }
 
 const BOM_FIRST_BYTE = 0xef;
+const CR = 0x0d;
+const LF = 0x0a;
 const EVENT_END = '\n\n';
 const DATA_PREFIX = 'data: ';
 
@@ -33,7 +39,9 @@ const DATA_PREFIX = 'data: ';
  * start, the rest of the stream goes to the general parser as it comes.
  */
 export class VerbatimSplitter {
-  private pending: Buffer | undefined;
+  /** The unfinished event's reads, joined only once a read completes it. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private canonical = true;
   private started = false;
 
@@ -46,61 +54,85 @@ export class VerbatimSplitter {
 
   feed(bytes: Uint8Array): void {
     if (!this.canonical) {
-      this.sink.rest(bytes);
+      this.sink.rest(bytes, false);
       return;
     }
-    const buffer = this.withPending(bytes);
-    if (buffer.length === 0) {
+    const fresh = asBuffer(bytes);
+    if (fresh.length === 0) {
       return;
     }
-    // One string of the read, one character per byte: the searches below
-    // are string operations V8 compiles, not a call into C++ per event.
-    const text = buffer.toString('latin1');
-    if (
-      (!this.started && buffer[0] === BOM_FIRST_BYTE) ||
-      text.includes('\r')
-    ) {
-      this.canonical = false;
-      this.sink.rest(buffer);
+    const atStart = !this.started;
+    if ((atStart && fresh[0] === BOM_FIRST_BYTE) || fresh.includes(CR)) {
+      this.leave(fresh, atStart);
       return;
     }
     this.started = true;
-    const end = this.splitEvents(buffer, text);
+    // A long event comes in many reads: only the new bytes are searched
+    // for its end, and its reads are joined once, when it is complete.
+    if (this.pendingBytes > 0 && !this.completesEvent(fresh)) {
+      this.hold(fresh);
+      return;
+    }
+    const buffer = this.takePending(fresh);
+    const end = this.splitEvents(buffer);
     if (end < buffer.length) {
-      this.pending = buffer.subarray(end);
-      if (this.pending.length > this.maxEventBytes) {
-        this.pending = undefined;
-        this.sink.tooLarge();
-      }
+      this.hold(buffer.subarray(end));
     }
   }
 
   /** The end of the body: an unfinished event goes where the general parser drops it. */
   end(): void {
-    if (this.pending !== undefined) {
-      this.canonical = false;
-      this.sink.rest(this.pending);
-      this.pending = undefined;
+    if (this.pendingBytes > 0) {
+      this.leave(Buffer.alloc(0), false);
     }
   }
 
-  private withPending(bytes: Uint8Array): Buffer {
-    const buffer = Buffer.isBuffer(bytes)
-      ? bytes
-      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (this.pending === undefined) {
-      return buffer;
+  /** The rest of the stream, from the unfinished event on, goes to the general parser. */
+  private leave(fresh: Buffer, atStart: boolean): void {
+    this.canonical = false;
+    this.sink.rest(this.takePending(fresh), atStart);
+  }
+
+  private completesEvent(fresh: Buffer): boolean {
+    const last = this.pending.at(-1);
+    return (
+      fresh.indexOf(EVENT_END) >= 0 ||
+      (last?.[last.length - 1] === LF && fresh[0] === LF)
+    );
+  }
+
+  private hold(bytes: Buffer): void {
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    if (this.pendingBytes > this.maxEventBytes) {
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.sink.tooLarge();
     }
-    const joined = Buffer.concat([this.pending, buffer]);
-    this.pending = undefined;
+  }
+
+  private takePending(fresh: Buffer): Buffer {
+    if (this.pendingBytes === 0) {
+      return fresh;
+    }
+    const joined = Buffer.concat([...this.pending, fresh]);
+    this.pending = [];
+    this.pendingBytes = 0;
     return joined;
   }
 
-  /**
-   * Hands on every complete event of `buffer` (`text` is its latin1
-   * reading, offsets alike); returns where the unfinished one starts.
-   */
-  private splitEvents(buffer: Buffer, text: string): number {
+  /** Hands on every complete event of `buffer`; returns where the unfinished one starts. */
+  private splitEvents(buffer: Buffer): number {
+    // One string of the read, one character per byte: the searches below
+    // are string operations V8 compiles, not a call into C++ per event.
+    const text = buffer.toString('latin1');
+    // Bytes that are not UTF-8 are decoded (to U+FFFD) as any other reader
+    // would, never forwarded as they came.
+    const verdict =
+      this.verdict &&
+      isUtf8(buffer.subarray(0, text.lastIndexOf(EVENT_END) + 2))
+        ? this.verdict
+        : undefined;
     const run = new FramesRun(buffer, this.sink);
     let start = 0;
     for (
@@ -109,11 +141,11 @@ export class VerbatimSplitter {
       end = text.indexOf(EVENT_END, start)
     ) {
       const oneDataLine = isOneDataLine(text, start, end);
-      const verdict =
+      const judged =
         oneDataLine &&
-        this.verdict !== undefined &&
-        this.verdict(text.slice(start + DATA_PREFIX.length, end));
-      if (verdict === false) {
+        verdict !== undefined &&
+        verdict(text.slice(start + DATA_PREFIX.length, end));
+      if (judged === false) {
         run.flush(start);
         if (oneDataLine) {
           this.sink.payload(buffer.subarray(start + DATA_PREFIX.length, end));
@@ -121,7 +153,7 @@ export class VerbatimSplitter {
           this.sink.event(buffer.subarray(start, end + 2));
         }
       } else {
-        run.add(start, verdict === true ? undefined : verdict);
+        run.add(start, judged === true ? undefined : judged);
       }
       start = end + 2;
     }
@@ -173,4 +205,10 @@ function isOneDataLine(text: string, start: number, end: number): boolean {
     text.startsWith(DATA_PREFIX, start) &&
     text.indexOf('\n', start) === end
   );
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -60,7 +60,10 @@ export const ApiTags: SwaggerModuleExports['ApiTags'] = deferred(
  * the last call: each runs once, as if it had run when its class loaded.
  */
 export function applyPendingApiDocs(swagger: SwaggerModuleExports): void {
-  for (const apply of pending.splice(0)) {
+  // Taken off the list once applied: a decorator that throws fails every
+  // build of the document alike, never leaves one built without the rest.
+  for (let apply = pending[0]; apply !== undefined; apply = pending[0]) {
     apply(swagger);
+    pending.shift();
   }
 }
