@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module.js';
 import { ChatCompletionsModule } from './chat-completions/chat-completions.module.js';
 import { GatewayConfigModule } from './config/gateway-config.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -14,6 +15,7 @@ import { ResponsesModule } from './responses/responses.module.js';
 @Module({
   imports: [
     GatewayConfigModule,
+    AuthModule,
     MetricsModule,
     LifecycleModule,
     LlmClientModule,

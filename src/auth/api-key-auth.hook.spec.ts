@@ -5,17 +5,27 @@ import {
   bearerToken,
   invalidApiKeyBody,
 } from './api-key-auth.hook.js';
-import { ApiKeySet } from '../config/security/api-key-set.js';
+import { TenantDirectory } from '../config/security/tenant-directory.js';
+import { loadTenantKeys } from '../config/security/tenant-keys.js';
+import { requestTenant } from './request-tenant.js';
 
 describe(apiKeyAuthHook.name, () => {
   let sut: FastifyInstance;
 
   beforeAll(async () => {
     sut = Fastify();
-    sut.addHook('onRequest', apiKeyAuthHook(ApiKeySet.of(['good-key'])!));
+    sut.addHook(
+      'onRequest',
+      apiKeyAuthHook(
+        TenantDirectory.of(loadTenantKeys({ list: 'good-key' }).keys)!,
+      ),
+    );
     for (const path of ['/health', '/ready', '/metrics', '/v1/models', '/']) {
       sut.get(path, () => ({ path }));
     }
+    sut.get('/whoami', (request) => ({
+      tenant: requestTenant(request)?.label ?? null,
+    }));
     // An encapsulated plugin, as the pass-through proxy is.
     await sut.register((scope, _options, done) => {
       scope.all('/v1/*', () => ({ proxied: true }));
@@ -43,6 +53,11 @@ describe(apiKeyAuthHook.name, () => {
     expect((await get('/v1/files/x', 'Bearer good-key')).json()).toEqual({
       proxied: true,
     });
+  });
+
+  it("records the key's tenant on the request it lets through", async () => {
+    const response = await get('/whoami', 'Bearer good-key');
+    expect(response.json()).toEqual({ tenant: 'unnamed' });
   });
 
   it('answers a missing or wrong key with the OpenAI 401', async () => {

@@ -4,7 +4,9 @@ import type {
   HookHandlerDoneFunction,
 } from 'fastify';
 import type { OpenAiErrorBody } from '../common/errors/gateway.exception.js';
-import type { ApiKeySet } from '../config/security/api-key-set.js';
+import { noteTenant } from '../common/logging/request-context.js';
+import type { TenantDirectory } from '../config/security/tenant-directory.js';
+import { setRequestTenant } from './request-tenant.js';
 
 /**
  * Routes that never need a key: the probes of the kubelet, the Prometheus
@@ -48,7 +50,8 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 /**
  * A Fastify `onRequest` hook that lets a request through only with
- * `Authorization: Bearer <one of the keys>`, except on OPEN_ROUTES.
+ * `Authorization: Bearer <one of the keys>`, except on OPEN_ROUTES, and
+ * records the key's tenant on the request (requestTenant).
  * A Fastify hook rather than a Nest guard, so it also covers the `/v1/*`
  * pass-through plugin, and runs before any body is read. CORS preflights
  * never get here: the CORS hook answers them first.
@@ -58,7 +61,7 @@ export function bearerToken(header: string | undefined): string | undefined {
  * gateway take in (or wait for) a body.
  */
 export function apiKeyAuthHook(
-  keys: ApiKeySet,
+  keys: Pick<TenantDirectory, 'resolve'>,
 ): (
   request: FastifyRequest,
   reply: FastifyReply,
@@ -71,7 +74,10 @@ export function apiKeyAuthHook(
       return;
     }
     const token = bearerToken(request.headers.authorization);
-    if (token !== undefined && keys.matches(token)) {
+    const tenant = token === undefined ? undefined : keys.resolve(token);
+    if (tenant !== undefined) {
+      setRequestTenant(request, tenant);
+      noteTenant(tenant.label);
       done();
       return;
     }

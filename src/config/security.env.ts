@@ -1,5 +1,8 @@
 import { IsOptional, IsString, Matches } from 'class-validator';
-import { loadApiKeys } from './security/api-key-sources.js';
+import {
+  keySourcesConfigured,
+  loadTenantKeys,
+} from './security/tenant-keys.js';
 import { CORS_ORIGINS_PATTERN } from './security/cors-options.js';
 import { Setting } from './setting.decorator.js';
 
@@ -21,6 +24,13 @@ export class SecurityEnvironment {
   GATEWAY_API_KEYS_FILE?: string;
 
   @Setting(
+    'Named keys (YAML or JSON): models, MCP access, limits per key; reloaded on change',
+  )
+  @IsOptional()
+  @IsString()
+  GATEWAY_KEYS_FILE?: string;
+
+  @Setting(
     '`*` or comma-separated origins browsers may call from; unset: CORS off',
   )
   @IsOptional()
@@ -28,14 +38,6 @@ export class SecurityEnvironment {
     message: 'expected * or a comma-separated list of http(s) origins',
   })
   CORS_ORIGINS?: string;
-}
-
-/** True when inbound auth is configured (by either variable). */
-function apiKeysConfigured(env: SecurityEnvironment): boolean {
-  return (
-    env.GATEWAY_API_KEYS !== undefined ||
-    env.GATEWAY_API_KEYS_FILE !== undefined
-  );
 }
 
 /**
@@ -48,16 +50,18 @@ export function securityProblems(
   env: SecurityEnvironment,
   forwardClientAuth: boolean,
 ): string[] {
-  if (!apiKeysConfigured(env)) {
-    return [];
-  }
-  const { problems } = loadApiKeys({
+  const sources = {
     list: env.GATEWAY_API_KEYS,
     file: env.GATEWAY_API_KEYS_FILE,
-  });
+    keysFile: env.GATEWAY_KEYS_FILE,
+  };
+  if (!keySourcesConfigured(sources)) {
+    return [];
+  }
+  const { problems } = loadTenantKeys(sources);
   if (forwardClientAuth) {
     problems.push(
-      'FORWARD_CLIENT_AUTH: cannot be true while GATEWAY_API_KEYS or GATEWAY_API_KEYS_FILE is set (the client Authorization carries the gateway key)',
+      'FORWARD_CLIENT_AUTH: cannot be true while GATEWAY_API_KEYS, GATEWAY_API_KEYS_FILE or GATEWAY_KEYS_FILE is set (the client Authorization carries the gateway key)',
     );
   }
   return problems;

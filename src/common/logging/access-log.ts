@@ -10,7 +10,8 @@ const CLOSED_EARLY_STATUS = 499;
  * One access line per request, written when its response ends: for a
  * stream, when the stream ends (or the client went away: status 499). It
  * names the route pattern, never the raw URL (a query may hold a token),
- * and the upstream and model of the request's model call, if it made one.
+ * the caller's tenant (its key's name, never the key) and the upstream and
+ * model of the request's model call, if it made one.
  * Call it from an onRequest hook that runs inside the request's context.
  */
 export function logAccess(request: FastifyRequest, reply: FastifyReply): void {
@@ -25,6 +26,7 @@ export function logAccess(request: FastifyRequest, reply: FastifyReply): void {
       route: route ?? 'unmatched',
       status,
       ms: Math.round(performance.now() - startedAt),
+      tenant: context?.tenant,
       upstream: context?.upstream,
       model: context?.model,
     };

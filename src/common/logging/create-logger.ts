@@ -57,11 +57,20 @@ export function createLogger(
     // Every line written while serving a request carries its id, whichever
     // logger wrote it (Nest's Logger writes through this root logger).
     // Fastify's request.log already binds `reqId`; it is not added twice.
-    mixin: (_fields, _level, logger) => {
+    // The caller's tenant (its key's name) likewise, once auth named it.
+    mixin: (fields, _level, logger) => {
       const context = currentRequest();
-      return context && !('reqId' in logger.bindings())
-        ? { reqId: context.reqId }
-        : {};
+      if (context === undefined) {
+        return {};
+      }
+      const mixed: { reqId?: string; tenant?: string } = {};
+      if (!('reqId' in logger.bindings())) {
+        mixed.reqId = context.reqId;
+      }
+      if (context.tenant !== undefined && !('tenant' in fields)) {
+        mixed.tenant = context.tenant;
+      }
+      return mixed;
     },
     hooks: {
       streamWrite: (line) => secrets.redact(line),

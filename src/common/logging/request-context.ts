@@ -4,6 +4,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 /** What the log lines written while serving one request share. */
 export interface RequestContext {
   readonly reqId: string;
+  /** The label of the caller's key (its name, or `unnamed`) once auth let it in. */
+  tenant?: string;
   /** The upstream and model of the request's latest model call, for its access line. */
   upstream?: string;
   model?: string;
@@ -26,6 +28,14 @@ export function noteModelCall(upstream: string, model: string): void {
   }
 }
 
+/** Records who is calling, so every later line of the request names the tenant. */
+export function noteTenant(label: string): void {
+  const context = storage.getStore();
+  if (context) {
+    context.tenant = label;
+  }
+}
+
 /**
  * Runs `next`, the rest of `request`'s onRequest phase, inside a new
  * RequestContext: every later hook, handler and log line of the request
@@ -37,6 +47,7 @@ export function enterRequestContext(
 ): void {
   const context: RequestContext = {
     reqId: String(request.id),
+    tenant: undefined,
     upstream: undefined,
     model: undefined,
   };
