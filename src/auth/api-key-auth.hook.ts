@@ -77,7 +77,7 @@ export function apiKeyAuthHook(
     const tenant = token === undefined ? undefined : keys.resolve(token);
     if (tenant !== undefined) {
       setRequestTenant(request, tenant);
-      noteTenant(tenant.label);
+      noteTenant(tenant.label, tenant.metadata);
       done();
       return;
     }

@@ -3,6 +3,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../test/support/wait-until.js';
+import {
+  enterRequestContext,
+  noteTenant,
+} from '../common/logging/request-context.js';
 import { openEventStream } from '../common/sse/event-stream-response.js';
 import { HttpMetrics } from './http-metrics.js';
 
@@ -11,7 +15,7 @@ describe(HttpMetrics.name, () => {
   let app: FastifyInstance;
   let url: string;
   const registry = new Registry();
-  const sut = new HttpMetrics(registry);
+  const sut = new HttpMetrics(registry, (tenant) => tenant ?? 'none');
   let releaseStream: () => void = () => undefined;
   let releaseSentStream: () => void = () => undefined;
 
@@ -19,7 +23,17 @@ describe(HttpMetrics.name, () => {
     app = Fastify({ forceCloseConnections: true });
     sut.install(app);
     app.addHook('onRequest', (request, reply, done) => {
-      sut.observe(request, reply);
+      enterRequestContext(request, () => {
+        sut.observe(request, reply);
+        done();
+      });
+    });
+    // As the API-key hook does, after the metrics started following the request.
+    app.addHook('onRequest', (request, _reply, done) => {
+      const tenant = request.headers['x-test-tenant'];
+      if (typeof tenant === 'string') {
+        noteTenant(tenant);
+      }
       done();
     });
     app.get('/items/:id', () => ({ ok: true }));
@@ -74,6 +88,23 @@ describe(HttpMetrics.name, () => {
     expect(await registry.metrics()).toContain(
       'gateway_time_to_first_byte_seconds_count{route="/items/:id",method="GET"} 2',
     );
+  });
+
+  it("labels requests with the caller's tenant, none without a key", async () => {
+    const before = await value('gateway_requests_total', { tenant: 'team-a' });
+    await fetch(`${url}/items/3`, { headers: { 'x-test-tenant': 'team-a' } });
+    await waitUntil(
+      async () =>
+        (await value('gateway_requests_total', { tenant: 'team-a' })) ===
+        before + 1,
+      () => 'the tenant-labelled request counted',
+    );
+    expect(
+      await value('gateway_requests_total', {
+        route: '/items/:id',
+        tenant: 'none',
+      }),
+    ).toBeGreaterThanOrEqual(2);
   });
 
   it('measures time to first byte and open streams on a hijacked reply', async () => {
@@ -139,7 +170,10 @@ describe(HttpMetrics.name, () => {
 
   it("leaves another app's event streams to that app's metrics", async () => {
     const other = Fastify({ forceCloseConnections: true });
-    const otherMetrics = new HttpMetrics(new Registry());
+    const otherMetrics = new HttpMetrics(
+      new Registry(),
+      (tenant) => tenant ?? 'none',
+    );
     otherMetrics.install(other);
     other.addHook('onRequest', (request, reply, done) => {
       otherMetrics.observe(request, reply);

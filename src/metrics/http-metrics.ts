@@ -7,6 +7,7 @@ import type {
   onSendHookHandler,
 } from 'fastify';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { contextOf } from '../common/logging/request-context.js';
 import { EVENT_STREAM_OPEN_CHANNEL } from '../common/sse/event-stream-channel.js';
 
 /** The `route` label of a request no route matched (a 404). */
@@ -22,7 +23,7 @@ const FIRST_BYTE_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
 ];
 
-type RequestLabels = 'route' | 'method' | 'status';
+type RequestLabels = 'route' | 'method' | 'status' | 'tenant';
 type LabelSet<K extends string> = Readonly<Record<K, string>>;
 
 /**
@@ -31,7 +32,11 @@ type LabelSet<K extends string> = Readonly<Record<K, string>>;
  */
 class RouteSeries {
   readonly firstByte: LabelSet<'route' | 'method'>;
-  private readonly byStatus = new Map<number, LabelSet<RequestLabels>>();
+  /** By status, then tenant label: both bounded. */
+  private readonly byStatus = new Map<
+    number,
+    Map<string, LabelSet<RequestLabels>>
+  >();
 
   constructor(
     private readonly route: string,
@@ -40,11 +45,17 @@ class RouteSeries {
     this.firstByte = { route, method };
   }
 
-  ended(status: number): LabelSet<RequestLabels> {
-    let labels = this.byStatus.get(status);
+  ended(status: number, tenant: string): LabelSet<RequestLabels> {
+    let byTenant = this.byStatus.get(status);
+    if (byTenant === undefined) {
+      byTenant = new Map();
+      this.byStatus.set(status, byTenant);
+    }
+    let labels = byTenant.get(tenant);
     if (labels === undefined) {
-      labels = { route: this.route, method: this.method, status: `${status}` };
-      this.byStatus.set(status, labels);
+      const { route, method } = this;
+      labels = { route, method, status: `${status}`, tenant };
+      byTenant.set(tenant, labels);
     }
     return labels;
   }
@@ -53,6 +64,7 @@ class RouteSeries {
 /** One request followed from onRequest to its response's 'close'. */
 interface Observation {
   readonly series: RouteSeries;
+  readonly request: FastifyRequest;
   readonly startedAt: number;
   firstByte: boolean;
   streaming: boolean;
@@ -78,18 +90,25 @@ export class HttpMetrics {
   private openRequests = 0;
   private openStreams = 0;
 
-  constructor(registry: Registry) {
+  /**
+   * `tenantLabel` bounds the caller's key label (MetricLabels.tenant), which
+   * the auth hook put in the request's context.
+   */
+  constructor(
+    registry: Registry,
+    private readonly tenantLabel: (label: string | undefined) => string,
+  ) {
     const registers = [registry];
     this.requests = new Counter({
       name: 'gateway_requests_total',
-      help: 'HTTP requests by route pattern, method and status (499: the connection closed before the response ended).',
-      labelNames: ['route', 'method', 'status'],
+      help: "HTTP requests by route pattern, method, status (499: the connection closed before the response ended) and tenant (the key's name, unnamed, or none).",
+      labelNames: ['route', 'method', 'status', 'tenant'],
       registers,
     });
     this.duration = new Histogram({
       name: 'gateway_request_duration_seconds',
-      help: 'Time from the request to the end of its response (a whole stream), by route, method and status.',
-      labelNames: ['route', 'method', 'status'],
+      help: 'Time from the request to the end of its response (a whole stream), by route, method, status and tenant.',
+      labelNames: ['route', 'method', 'status', 'tenant'],
       buckets: DURATION_BUCKETS,
       registers,
     });
@@ -146,6 +165,7 @@ export class HttpMetrics {
         request.routeOptions.url ?? UNMATCHED_ROUTE,
         request.method,
       ),
+      request,
       startedAt: performance.now(),
       firstByte: false,
       streaming: false,
@@ -198,7 +218,8 @@ export class HttpMetrics {
       this.openStreams--;
     }
     const status = raw.writableFinished ? raw.statusCode : CLOSED_EARLY_STATUS;
-    const labels = observation.series.ended(status);
+    const tenant = this.tenantLabel(contextOf(observation.request)?.tenant);
+    const labels = observation.series.ended(status, tenant);
     this.requests.inc(labels);
     this.duration.observe(labels, secondsSince(observation.startedAt));
   }

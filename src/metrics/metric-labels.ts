@@ -12,6 +12,11 @@ import { BoundedLabel } from './bounded-label.js';
 export const MAX_MODEL_LABEL_VALUES = 1_000;
 /** Most upstream names that become an `upstream` label value. */
 const MAX_UPSTREAM_LABEL_VALUES = 200;
+/** Most key names that become a `tenant` label value. */
+const MAX_TENANT_LABEL_VALUES = 200;
+/** The `tenant` label of a request no key admitted (auth off, or refused). */
+export const NO_TENANT_LABEL = 'none';
+
 /** How old the known model list may be before a scrape re-reads it. */
 export const MODEL_LIST_REFRESH_MS = 60_000;
 
@@ -33,12 +38,26 @@ export interface ListedModels {
 export class MetricLabels {
   readonly upstream = new BoundedLabel(MAX_UPSTREAM_LABEL_VALUES);
   readonly model = new BoundedLabel(MAX_MODEL_LABEL_VALUES);
+  private readonly tenants = new BoundedLabel(MAX_TENANT_LABEL_VALUES);
   private refreshModels: (() => Promise<unknown>) | null = null;
   private refreshedAt = -Infinity;
   private refreshing: Promise<void> | null = null;
 
   constructor(private readonly now: () => number = Date.now) {
     this.upstream.allow([DEFAULT_UPSTREAM_NAME]);
+  }
+
+  /**
+   * The `tenant` label of a caller's key label (its name, or `unnamed`):
+   * learned on sight, as only the keys files make these names, up to
+   * MAX_TENANT_LABEL_VALUES; no key is `none`.
+   */
+  tenant(label: string | undefined): string {
+    if (label === undefined) {
+      return NO_TENANT_LABEL;
+    }
+    this.tenants.allow([label]);
+    return this.tenants.of(label);
   }
 
   /** The named upstreams, and the models their `models` lists and overrides name. */

@@ -26,7 +26,9 @@ export class MetricsService {
    */
   readonly labels = new MetricLabels();
   /** Requests, latency, time to first byte, open streams; fed by configureApp's hook. */
-  readonly http = new HttpMetrics(this.registry);
+  readonly http = new HttpMetrics(this.registry, (tenant) =>
+    this.labels.tenant(tenant),
+  );
   /** Upstream and MCP server up gauges, build info; fed by the health probes and McpManagerService. */
   readonly availability = new AvailabilityMetrics(this.registry, this.labels, {
     version: packageInfo.version,

@@ -134,12 +134,39 @@ describe('chart MCP servers and upstreams files', () => {
     ]);
   });
 
+  it('mounts the named keys file from an existing Secret, with GATEWAY_KEYS_FILE on it', () => {
+    const objects = render({
+      apiKeysSecret: { name: 'client-keys', key: 'keys.txt' },
+      keysFileSecret: { name: 'tenant-keys', key: 'keys.yaml' },
+    });
+    const env = effectiveEnvironment(objects);
+    const mount = (
+      gatewayContainer(objects).volumeMounts as Record<string, unknown>[]
+    ).find((m) => m.name === 'config-files')!;
+    expect(env.GATEWAY_KEYS_FILE).toBe(
+      `${String(mount.mountPath)}/tenant-keys`,
+    );
+    expect(env.GATEWAY_API_KEYS_FILE).toBe(
+      `${String(mount.mountPath)}/api-keys`,
+    );
+    const volume = (podSpec(objects).volumes as Record<string, any>[]).find(
+      (v) => v.name === 'config-files',
+    )!;
+    expect(volume.projected.sources).toContainEqual({
+      secret: {
+        name: 'tenant-keys',
+        items: [{ key: 'keys.yaml', path: 'tenant-keys' }],
+      },
+    });
+  });
+
   it('mounts no config files and sets no paths without MCP servers or upstreams', () => {
     const objects = render({});
     const env = effectiveEnvironment(objects);
     expect(env).not.toHaveProperty('MCP_SERVERS_CONFIG_PATH');
     expect(env).not.toHaveProperty('UPSTREAMS_CONFIG_PATH');
     expect(env).not.toHaveProperty('GATEWAY_API_KEYS_FILE');
+    expect(env).not.toHaveProperty('GATEWAY_KEYS_FILE');
     expect(
       (podSpec(objects).volumes as { name: string }[]).map((v) => v.name),
     ).toEqual(['tmp']);

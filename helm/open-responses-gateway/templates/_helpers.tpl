@@ -91,7 +91,7 @@ Where the MCP servers and upstreams files are mounted.
 "true" when files are mounted in configDir: MCP servers, upstreams or client API keys.
 */}}
 {{- define "open-responses-gateway.hasConfigFiles" -}}
-{{- if or .Values.mcpServers .Values.upstreams .Values.apiKeysSecret.name }}true{{ end }}
+{{- if or .Values.mcpServers .Values.upstreams .Values.apiKeysSecret.name .Values.keysFileSecret.name }}true{{ end }}
 {{- end }}
 
 {{/*

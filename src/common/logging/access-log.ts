@@ -27,6 +27,7 @@ export function logAccess(request: FastifyRequest, reply: FastifyReply): void {
       status,
       ms: Math.round(performance.now() - startedAt),
       tenant: context?.tenant,
+      tenant_metadata: nonEmpty(context?.tenantMetadata),
       upstream: context?.upstream,
       model: context?.model,
     };
@@ -36,4 +37,13 @@ export function logAccess(request: FastifyRequest, reply: FastifyReply): void {
       request.log.info(line, 'request');
     }
   });
+}
+
+/** The key's metadata when it has any; an empty object adds nothing to the line. */
+function nonEmpty(
+  metadata: Readonly<Record<string, string>> | undefined,
+): Readonly<Record<string, string>> | undefined {
+  return metadata !== undefined && Object.keys(metadata).length > 0
+    ? metadata
+    : undefined;
 }

@@ -6,6 +6,8 @@ export interface RequestContext {
   readonly reqId: string;
   /** The label of the caller's key (its name, or `unnamed`) once auth let it in. */
   tenant?: string;
+  /** The key's free-form metadata (team, cost centre), for its access line. */
+  tenantMetadata?: Readonly<Record<string, string>>;
   /** The upstream and model of the request's latest model call, for its access line. */
   upstream?: string;
   model?: string;
@@ -19,6 +21,11 @@ export function currentRequest(): RequestContext | undefined {
   return storage.getStore();
 }
 
+/** The context of `request`, if it entered one (even after its async context is gone). */
+export function contextOf(request: FastifyRequest): RequestContext | undefined {
+  return contexts.get(request);
+}
+
 /** Records the model call under way, so the request's access line names it. */
 export function noteModelCall(upstream: string, model: string): void {
   const context = storage.getStore();
@@ -29,10 +36,14 @@ export function noteModelCall(upstream: string, model: string): void {
 }
 
 /** Records who is calling, so every later line of the request names the tenant. */
-export function noteTenant(label: string): void {
+export function noteTenant(
+  label: string,
+  metadata?: Readonly<Record<string, string>>,
+): void {
   const context = storage.getStore();
   if (context) {
     context.tenant = label;
+    context.tenantMetadata = metadata;
   }
 }
 
@@ -48,6 +59,7 @@ export function enterRequestContext(
   const context: RequestContext = {
     reqId: String(request.id),
     tenant: undefined,
+    tenantMetadata: undefined,
     upstream: undefined,
     model: undefined,
   };

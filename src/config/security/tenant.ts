@@ -23,7 +23,7 @@ export interface Tenant {
   /** Whether requests may declare hosted `mcp` tools (server_url). */
   readonly hostedMcp: boolean;
   readonly limits: TenantLimits;
-  /** Free-form facts (team, cost centre), logged with the key's name. */
+  /** Free-form facts (team, cost centre), on the access line of each request. */
   readonly metadata: Readonly<Record<string, string>>;
 }
 

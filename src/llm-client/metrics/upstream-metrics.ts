@@ -5,6 +5,7 @@ import {
   type GatewayErrorCode,
 } from '../../common/errors/gateway.exception.js';
 import { isAbortError } from '../../common/errors/is-abort-error.js';
+import { currentRequest } from '../../common/logging/request-context.js';
 import type {
   ChatCompletionChunk,
   ChatUsage,
@@ -47,7 +48,7 @@ export class UpstreamMetrics {
   private readonly requests: Counter<'upstream' | 'outcome'>;
   private readonly errors: Counter<'upstream' | 'kind'>;
   private readonly retries: Counter<'upstream'>;
-  private readonly tokens: Counter<'model' | 'direction'>;
+  private readonly tokens: Counter<'model' | 'direction' | 'tenant'>;
 
   constructor(
     registry: Registry,
@@ -74,8 +75,8 @@ export class UpstreamMetrics {
     });
     this.tokens = new Counter({
       name: 'gateway_tokens_total',
-      help: 'Tokens the upstream reported, by model (a configured or listed model, else other) and direction (input, output).',
-      labelNames: ['model', 'direction'],
+      help: "Tokens the upstream reported, by model (a configured or listed model, else other), direction (input, output) and tenant (the key's name, unnamed, or none).",
+      labelNames: ['model', 'direction', 'tenant'],
       registers,
     });
   }
@@ -138,9 +139,14 @@ export class UpstreamMetrics {
       return;
     }
     const model = this.labels.model.of(modelName);
-    this.tokens.inc({ model, direction: 'input' }, count(usage.prompt_tokens));
+    // The request's tenant, which the auth hook put in its context.
+    const tenant = this.labels.tenant(currentRequest()?.tenant);
     this.tokens.inc(
-      { model, direction: 'output' },
+      { model, direction: 'input', tenant },
+      count(usage.prompt_tokens),
+    );
+    this.tokens.inc(
+      { model, direction: 'output', tenant },
       count(usage.completion_tokens),
     );
   }
