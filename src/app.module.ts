@@ -4,6 +4,7 @@ import { ChatCompletionsModule } from './chat-completions/chat-completions.modul
 import { GatewayConfigModule } from './config/gateway-config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
+import { LimitsModule } from './limits/limits.module.js';
 import { LlmClientModule } from './llm-client/llm-client.module.js';
 import { McpModule } from './mcp/mcp.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -16,6 +17,7 @@ import { ResponsesModule } from './responses/responses.module.js';
   imports: [
     GatewayConfigModule,
     AuthModule,
+    LimitsModule,
     MetricsModule,
     LifecycleModule,
     LlmClientModule,

@@ -24,6 +24,8 @@ import {
   installRequestContext,
 } from './common/logging/request-context.js';
 import { logStartUpReport } from './lifecycle/start-up-report.js';
+import { PassThroughAccess } from './proxy/proxy-access.js';
+import { RateLimits } from './limits/rate-limits.js';
 import { createLogger } from './common/logging/create-logger.js';
 import { readEnvironment } from './config/read-environment.js';
 import { securityConfig } from './config/security.config.js';
@@ -78,9 +80,9 @@ export function createGatewayLogger(): Logger {
 /**
  * Everything main.ts and the e2e tests share: error rendering, body
  * validation, CORS, request-id echo and context, access lines, in-flight
- * and metrics tracking, inbound auth, the memory budget of request bodies,
- * and the OpenAPI document with Swagger UI. Shutdown signals are main.ts's
- * (installGracefulShutdown).
+ * and metrics tracking, inbound auth and per-key limits, the memory budget
+ * of request bodies, and the OpenAPI document with Swagger UI. Shutdown
+ * signals are main.ts's (installGracefulShutdown).
  */
 export function configureApp(
   app: NestFastifyApplication,
@@ -125,9 +127,14 @@ export function configureApp(
   if (security.apiKeys) {
     // A Fastify hook, not a Nest guard: it covers the /v1/* proxy plugin too.
     fastify.addHook('onRequest', apiKeyAuthHook(security.apiKeys));
+    // Right after the key check: a limited key's requests and tokens count.
+    app.get(RateLimits).install(fastify);
   }
   // preParsing: after the key check, before any body byte is read.
-  fastify.addHook('preParsing', bodyAdmissionHook(bodyBudget(logger)));
+  fastify.addHook(
+    'preParsing',
+    bodyAdmissionHook(bodyBudget(logger), PassThroughAccess.readsBody),
+  );
   setupOpenApi(app);
   logStartUpReport(app, logger);
 }

@@ -15,7 +15,7 @@ import { loadTenantKeys } from '../config/security/tenant-keys.js';
  * How often the key files are read again. A removed key is refused within
  * this long (plus one read); reading a small file twice a second is nothing.
  */
-export const KEYS_RELOAD_INTERVAL_MS = 500;
+const KEYS_RELOAD_INTERVAL_MS = 500;
 
 /**
  * Reloads the key files (GATEWAY_KEYS_FILE, GATEWAY_API_KEYS_FILE) when

@@ -9,6 +9,7 @@ import type {
   StreamOrJson,
 } from '../common/http/stream-or-json.js';
 import { keepaliveComments } from '../common/sse/sse-writer.js';
+import type { Tenant } from '../config/security/tenant.js';
 import { serverConfig } from '../config/server.config.js';
 import { endAtGraceEnd } from '../lifecycle/grace-end.js';
 import { LifecycleStateService } from '../lifecycle/lifecycle-state.service.js';
@@ -45,16 +46,18 @@ export class ChatCompletionAnswerService {
   /**
    * The answer to a create request: the client's Authorization forwarded
    * when FORWARD_CLIENT_AUTH is on, the gateway's headers honoured, on the
-   * upstream the path names, if any.
+   * upstream the path names, if any, for the caller's tenant (undefined
+   * when inbound auth is off).
    */
   create(
     request: ChatCompletionRequest,
     headers: IncomingHttpHeaders,
-    upstreamName?: string,
+    { upstreamName, tenant }: { upstreamName?: string; tenant?: Tenant } = {},
   ): StreamOrJson<ChatStreamItem, ChatCompletion> {
     const options: ChatCompletionOptions = {
       ...clientCallOptions(headers, this.server.forwardClientAuth),
       ...(upstreamName === undefined ? {} : { upstreamName }),
+      ...(tenant === undefined ? {} : { tenant }),
     };
     return {
       stream: request.stream === true,

@@ -8,7 +8,9 @@ import {
   Post,
   Res,
 } from '@nestjs/common';
+import { CallerTenant } from '../auth/request-tenant.js';
 import { ApiOperation, ApiTags } from '../common/http/api-docs-decorators.js';
+import type { Tenant } from '../config/security/tenant.js';
 import type { FastifyReply } from 'fastify';
 import { replyStreamOrJson } from '../common/http/stream-or-json.js';
 import {
@@ -46,11 +48,12 @@ export class ChatCompletionsController {
     @Body() body: ChatCompletionRequestDto,
     @Headers() headers: IncomingHttpHeaders,
     @Res() reply: FastifyReply,
+    @CallerTenant() tenant: Tenant | undefined,
     @Param('upstream') upstreamName?: string,
   ): Promise<void> {
     return replyStreamOrJson(
       reply,
-      this.answers.create(body, headers, upstreamName),
+      this.answers.create(body, headers, { upstreamName, tenant }),
     );
   }
 }

@@ -15,6 +15,10 @@ import {
   completionFor,
   modelOptionsFor,
 } from '../agent-format/agent-format.pipeline.js';
+import {
+  assertModelAllowed,
+  type CallerOption,
+} from '../auth/access-policy.js';
 import type { AgentFormat } from '../config/agent-format-setting.js';
 import {
   requestAgentFormat,
@@ -52,6 +56,7 @@ import {
   isVerbatim,
 } from '../llm-client/decoder/verbatim-chunk.js';
 import { ToolLoopService } from '../mcp/tool-loop/tool-loop.service.js';
+import { UpstreamRouter } from '../llm-client/upstream-router.service.js';
 import {
   ModelCallService,
   type ModelCallOptions,
@@ -60,6 +65,7 @@ import { completionToChunks } from '../protocol/completion-to-chunks.js';
 
 /** Options of one chat completion request. */
 export type ChatCompletionOptions = ModelCallOptions &
+  CallerOption &
   McpToolsOption &
   ToolCallFormatOption;
 
@@ -82,12 +88,14 @@ export class ChatCompletionsService {
       ConfigType<typeof upstreamsConfig>,
       'defaultAgentFormat'
     >,
+    private readonly router: UpstreamRouter,
   ) {}
 
   complete(
     request: ChatCompletionRequest,
     options: ChatCompletionOptions,
   ): Promise<ChatCompletion> {
+    this.assertModelAllowed(request, options);
     const format = this.formatOf(request, options);
     const completion = this.completeWith(
       chatRequestFor(withoutAgentFormat(request), format),
@@ -103,6 +111,7 @@ export class ChatCompletionsService {
     request: ChatCompletionRequest,
     options: ChatCompletionOptions,
   ): Observable<ChatStreamItem> {
+    this.assertModelAllowed(request, options);
     const format = this.formatOf(request, options);
     const chatRequest = chatRequestFor(withoutAgentFormat(request), format);
     const modelOptions = modelOptionsFor(options, format);
@@ -120,6 +129,16 @@ export class ChatCompletionsService {
       );
     }
     return this.passThrough(chatRequest, modelOptions);
+  }
+
+  /** A model the caller's key may not use is a 403 before any upstream call. */
+  private assertModelAllowed(
+    request: ChatCompletionRequest,
+    { tenant, upstreamName }: ChatCompletionOptions,
+  ): void {
+    assertModelAllowed(tenant, { model: request.model, upstreamName }, () =>
+      this.router.route(request.model, upstreamName),
+    );
   }
 
   private formatOf(
@@ -199,10 +218,12 @@ export class ChatCompletionsService {
 
   private toolsetFor(
     request: ChatCompletionRequest,
-    options: McpToolsOption,
+    options: McpToolsOption & CallerOption,
   ): RequestToolset {
     return wantsMcpTools(options.mcpTools, request['tool_choice'])
-      ? this.toolLoop.toolset(clientToolNames(request.tools))
+      ? this.toolLoop.toolset(clientToolNames(request.tools), undefined, {
+          ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
+        })
       : new RequestToolset([], []);
   }
 }

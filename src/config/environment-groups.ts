@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { getMetadataStorage } from 'class-validator';
 import { ConversationEnvironment } from './conversation.env.js';
 import { LifecycleEnvironment } from './lifecycle.env.js';
+import { LimitsEnvironment } from './limits.env.js';
 import { ResponsesEnvironment } from './responses.env.js';
 import { SecurityEnvironment } from './security.env.js';
 import { ServerEnvironment } from './server.env.js';
@@ -23,6 +24,7 @@ export const ENVIRONMENT_GROUPS = {
   responses: ResponsesEnvironment,
   storage: StorageEnvironment,
   security: SecurityEnvironment,
+  limits: LimitsEnvironment,
   lifecycle: LifecycleEnvironment,
 } as const;
 

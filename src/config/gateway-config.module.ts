@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { conversationConfig } from './conversation.config.js';
 import { lifecycleConfig } from './lifecycle.config.js';
+import { limitsConfig } from './limits.config.js';
 import { readEnvironment } from './read-environment.js';
 import { responsesConfig } from './responses.config.js';
 import { securityConfig } from './security.config.js';
@@ -30,6 +31,7 @@ import { upstreamsConfig } from './upstreams.config.js';
         upstreamsConfig,
         storageConfig,
         securityConfig,
+        limitsConfig,
         lifecycleConfig,
         responsesConfig,
       ],

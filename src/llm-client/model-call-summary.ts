@@ -1,7 +1,10 @@
 import type { Logger } from '@nestjs/common';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import { isAbortError } from '../common/errors/is-abort-error.js';
-import { noteModelCall } from '../common/logging/request-context.js';
+import {
+  currentRequest,
+  noteModelCall,
+} from '../common/logging/request-context.js';
 import type {
   ModelCallMetrics,
   ModelCallOutcome,
@@ -31,6 +34,8 @@ export class ModelCallSummary {
   private finishReason: string | null = null;
   private readonly toolCalls = new Set<string>();
   private ended = false;
+  /** The request the call serves, told its usage at the end (rate limits). */
+  private readonly request = currentRequest();
 
   constructor(
     private readonly sink: SummarySink,
@@ -79,6 +84,7 @@ export class ModelCallSummary {
       return;
     }
     this.ended = true;
+    this.request?.modelCallEnded?.(this.usage);
     const endedAt = performance.now();
     const outcome = outcomeOf(error);
     const ttftMs =

@@ -31,6 +31,13 @@ import type {
 /** Bound on the MCP handshake and on one tools/list request. */
 const MCP_REQUEST_TIMEOUT_MS = 30_000;
 const NO_CLIENT_TOOLS: ReadonlySet<string> = new Set();
+
+/** Which configured servers' tools one request may use (its key's lists). */
+export type McpToolFilter = (tool: McpCachedTool) => boolean;
+
+/** The filter of a caller that may use every tool (no key's lists apply). */
+export const ANY_MCP_TOOL: McpToolFilter = () => true;
+
 /**
  * Both labels of a hosted server's calls in the tool metrics: its label,
  * URL and tool names are the client's to choose, so they would make the
@@ -121,13 +128,16 @@ export class McpManagerService
 
   /**
    * The MCP tools to offer in one request, named so they never clash with
-   * the request's own (client) tools, which always win their names.
+   * the request's own (client) tools, which always win their names. Only
+   * the `usable` ones (the caller's key may use) are named and offered:
+   * the filter is required, so no caller forgets the key's lists.
    */
   toolsForRequest(
+    usable: McpToolFilter,
     clientToolNames: ReadonlySet<string> = NO_CLIENT_TOOLS,
   ): McpToolBinding[] {
     return exposeMcpTools(
-      this.connections.flatMap((c) => c.cachedTools),
+      this.connections.flatMap((c) => c.cachedTools.filter(usable)),
       clientToolNames,
       this.config.mcpToolNamePrefix,
     );
@@ -136,16 +146,17 @@ export class McpManagerService
   /**
    * The MCP tool behind `name` in a request with these client tools: an
    * exposed name, or any `<server>__<tool>` of a cached tool. A client
-   * tool's name is never an MCP tool.
+   * tool's name is never an MCP tool, nor is a tool that is not `usable`.
    */
   resolveTool(
     name: string,
+    usable: McpToolFilter,
     clientToolNames: ReadonlySet<string> = NO_CLIENT_TOOLS,
   ): McpToolBinding | undefined {
     if (clientToolNames.has(name)) {
       return undefined;
     }
-    const bindings = this.toolsForRequest(clientToolNames);
+    const bindings = this.toolsForRequest(usable, clientToolNames);
     const exposed = bindings.find((b) => b.exposedName === name);
     if (exposed) {
       return exposed;
@@ -154,32 +165,26 @@ export class McpManagerService
     const cached = this.connections
       .find((c) => c.name === parts?.server)
       ?.cachedTools.find((t) => t.tool === parts?.tool);
-    return cached ? { exposedName: name, ...cached } : undefined;
-  }
-
-  isMcpTool(
-    name: string,
-    clientToolNames: ReadonlySet<string> = NO_CLIENT_TOOLS,
-  ): boolean {
-    return this.resolveTool(name, clientToolNames) !== undefined;
+    return cached && usable(cached)
+      ? { exposedName: name, ...cached }
+      : undefined;
   }
 
   /**
-   * Runs one tool of a configured server (see callMcpTool). Never rejects
-   * except when `options.signal` aborts: an unknown tool, like any failure,
-   * resolves with `isError: true` and a text the model can read.
+   * Runs one tool of a configured server (see callMcpTool), as bound by
+   * toolsForRequest or resolveTool, which applied the caller's filter.
+   * Never rejects except when `options.signal` aborts: a tool of no
+   * configured server, like any failure, resolves with `isError: true` and
+   * a text the model can read.
    */
   async callTool(
-    target: McpToolBinding | string,
+    binding: McpToolBinding,
     argumentsJson: string,
     options: McpCallOptions = {},
   ): Promise<McpToolResult> {
-    const binding =
-      typeof target === 'string' ? this.resolveTool(target) : target;
-    const connection = this.connections.find((c) => c.name === binding?.server);
-    if (!binding || !connection) {
-      const name = typeof target === 'string' ? target : target.exposedName;
-      return mcpErrorResult(`Unknown MCP tool ${name}`, null);
+    const connection = this.connections.find((c) => c.name === binding.server);
+    if (!connection) {
+      return mcpErrorResult(`Unknown MCP tool ${binding.exposedName}`, null);
     }
     return callMcpTool(
       {

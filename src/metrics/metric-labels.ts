@@ -15,7 +15,7 @@ const MAX_UPSTREAM_LABEL_VALUES = 200;
 /** Most key names that become a `tenant` label value. */
 const MAX_TENANT_LABEL_VALUES = 200;
 /** The `tenant` label of a request no key admitted (auth off, or refused). */
-export const NO_TENANT_LABEL = 'none';
+const NO_TENANT_LABEL = 'none';
 
 /** How old the known model list may be before a scrape re-reads it. */
 export const MODEL_LIST_REFRESH_MS = 60_000;

@@ -1,10 +1,13 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { allowsModel } from '../auth/access-policy.js';
 import { GatewayException } from '../common/errors/gateway.exception.js';
+import type { Tenant } from '../config/security/tenant.js';
 import { serverConfig } from '../config/server.config.js';
 import { upstreamsConfig } from '../config/upstreams.config.js';
 import { LlmClientService } from '../llm-client/llm-client.service.js';
 import { UpstreamRegistry } from '../llm-client/upstream-registry.service.js';
+import { UpstreamRouter } from '../llm-client/upstream-router.service.js';
 import { toUpstreamException } from '../llm-client/upstream-errors.js';
 import type { MetricLabels } from '../metrics/metric-labels.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -35,6 +38,8 @@ export class ModelsService {
   private cached: { at: number; list: ModelList } | null = null;
   private pending: Promise<ModelList> | null = null;
   private readonly labels: MetricLabels | undefined;
+  // Routes as the endpoints do, to tell which listed ids a key may use.
+  private readonly router: UpstreamRouter;
 
   constructor(
     private readonly llm: LlmClientService,
@@ -52,13 +57,55 @@ export class ModelsService {
     @Optional() @Inject(MetricsService) metrics?: MetricsService,
   ) {
     this.labels = metrics?.labels;
+    this.router = new UpstreamRouter(registry);
     if (!server.forwardClientAuth) {
       this.labels?.refreshModelsWith(() => this.list());
     }
   }
 
-  /** Every model of every reachable upstream. */
-  async list(clientAuthorization?: string): Promise<ModelList> {
+  /**
+   * Every model of every reachable upstream that `tenant` may use (all of
+   * them without a tenant or a model list).
+   */
+  async list(
+    clientAuthorization?: string,
+    tenant?: Tenant,
+  ): Promise<ModelList> {
+    const list = await this.everyModel(clientAuthorization);
+    if (tenant?.models === undefined) {
+      return list;
+    }
+    // Each id as a request would name it, routed as that request would be.
+    const data = list.data.filter((model) =>
+      allowsModel(tenant, { model: model.id }, () =>
+        this.router.route(model.id),
+      ),
+    );
+    return { ...list, data };
+  }
+
+  /**
+   * One model by its listed id, e.g. `lmstudio/qwen/qwen3`; one the tenant
+   * may not use does not exist for it.
+   */
+  async get(
+    id: string,
+    clientAuthorization?: string,
+    tenant?: Tenant,
+  ): Promise<ModelObject> {
+    const list = await this.list(clientAuthorization, tenant);
+    const model = list.data.find((m) => m.id === id);
+    if (!model) {
+      throw new GatewayException(
+        'not_found',
+        `The model '${id}' does not exist.`,
+        { param: 'model', openAiCode: 'model_not_found' },
+      );
+    }
+    return model;
+  }
+
+  private async everyModel(clientAuthorization?: string): Promise<ModelList> {
     if (this.server.forwardClientAuth) {
       return this.fetchAll(
         clientAuthorization ? { authorization: clientAuthorization } : {},
@@ -80,20 +127,6 @@ export class ModelsService {
         this.pending = null;
       });
     return this.pending;
-  }
-
-  /** One model by its listed id, e.g. `lmstudio/qwen/qwen3`. */
-  async get(id: string, clientAuthorization?: string): Promise<ModelObject> {
-    const list = await this.list(clientAuthorization);
-    const model = list.data.find((m) => m.id === id);
-    if (!model) {
-      throw new GatewayException(
-        'not_found',
-        `The model '${id}' does not exist.`,
-        { param: 'model', openAiCode: 'model_not_found' },
-      );
-    }
-    return model;
   }
 
   private async fetchAll(headers: Record<string, string>): Promise<ModelList> {

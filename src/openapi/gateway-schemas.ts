@@ -13,6 +13,7 @@ const GATEWAY_ERROR_CODES: Record<GatewayErrorCode, true> = {
   unsupported_media_type: true,
   payload_too_large: true,
   unauthorized: true,
+  forbidden: true,
   not_found: true,
   method_not_allowed: true,
   upstream_unreachable: true,

@@ -8,6 +8,7 @@ import {
   toOpenAiError,
 } from '../common/errors/gateway.exception.js';
 import { normalizeError } from '../common/errors/normalize-error.js';
+import { requestTenant } from '../auth/request-tenant.js';
 import { serverConfig } from '../config/server.config.js';
 import { LlmClientService } from '../llm-client/llm-client.service.js';
 import { UpstreamRegistry } from '../llm-client/upstream-registry.service.js';
@@ -21,11 +22,14 @@ import {
   clientResponseHeaders,
   upstreamRequestHeaders,
 } from './forward-headers.js';
+import { PassThroughAccess } from './proxy-access.js';
 
 /**
  * Forwards any /v1 request no feature module handles, to the default upstream
- * or, for `/{upstream}/v1/...`, to the named one. Bodies stream in both
- * directions, never buffered, so upstream SSE reaches the client chunk by chunk.
+ * or, for `/{upstream}/v1/...`, to the named one, after the caller's key's
+ * checks (PassThroughAccess). Bodies stream in both directions, so upstream
+ * SSE reaches the client chunk by chunk; only a key with a model list has
+ * its request body read whole first, to check its model.
  */
 @Injectable()
 export class ProxyService {
@@ -60,10 +64,33 @@ export class ProxyService {
         abort.abort();
       }
     });
+    const access = PassThroughAccess.of(
+      requestTenant(request),
+      destination.target,
+      upstreamName,
+    );
     let upstream: Dispatcher.ResponseData;
     try {
-      upstream = await this.forward(request, destination, abort.signal);
+      access?.assertPathAllowed(destination.pathAndQuery);
+      if (
+        access?.checksModels &&
+        (await this.answeredModels(request, reply, destination, {
+          access,
+          signal: abort.signal,
+        }))
+      ) {
+        return;
+      }
+      const body = bodyStream(request);
+      upstream = await this.forward(
+        request,
+        destination,
+        access ? await access.checkedBody(body, request.headers) : body,
+        abort.signal,
+      );
     } catch (error) {
+      // A body refused unread is read and dropped, so the connection stays usable.
+      bodyStream(request)?.resume();
       if (isAbortError(error)) {
         this.logger.debug('client disconnected before the upstream answered');
         return;
@@ -83,7 +110,8 @@ export class ProxyService {
 
   private forward(
     request: FastifyRequest,
-    { target, pathAndQuery }: { target: UpstreamTarget; pathAndQuery: string },
+    { target, pathAndQuery }: Destination,
+    body: Readable | null,
     signal: AbortSignal,
   ): Promise<Dispatcher.ResponseData> {
     const policy = {
@@ -97,17 +125,50 @@ export class ProxyService {
         // forward() adds the target's key, unless the client's is forwarded.
         headers: upstreamRequestHeaders(request.headers, policy),
         keepClientAuth: this.server.forwardClientAuth,
-        body: bodyStream(request),
+        body,
       },
       signal,
       target,
     );
   }
 
+  /**
+   * For a key with a model list: `GET /models/{id}` of a model it may not
+   * use is a 404 before any upstream call, and `GET /models` answers the
+   * upstream's list (read whole, with the client's Authorization when it
+   * is forwarded) with only the models it may use. True when answered.
+   * @throws GatewayException not_found, or the upstream's failure.
+   */
+  private async answeredModels(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    { target, pathAndQuery }: Destination,
+    { access, signal }: { access: PassThroughAccess; signal: AbortSignal },
+  ): Promise<boolean> {
+    if (request.method !== 'GET') {
+      return false;
+    }
+    access.assertModelVisible(pathAndQuery);
+    if (!PassThroughAccess.isModelList(pathAndQuery)) {
+      return false;
+    }
+    const authorization = request.headers.authorization;
+    const list = await this.llm.getJson(
+      target,
+      pathAndQuery,
+      signal,
+      this.server.forwardClientAuth && authorization !== undefined
+        ? { authorization }
+        : {},
+    );
+    await reply.send(access.visibleModels(list));
+    return true;
+  }
+
   private destination(
     url: string,
     upstreamName: string | undefined,
-  ): { target: UpstreamTarget; pathAndQuery: string } | undefined {
+  ): Destination | undefined {
     if (upstreamName === undefined) {
       return {
         target: this.registry.defaultTarget,
@@ -124,6 +185,12 @@ export class ProxyService {
       pathAndQuery: pathBelowVersion(originForm(url).replace(/^\/[^/?]*/, '')),
     };
   }
+}
+
+/** Where a pass-through request goes. */
+interface Destination {
+  target: UpstreamTarget;
+  pathAndQuery: string;
 }
 
 /** The unparsed request body, when the request has one. */

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Subject } from 'rxjs';
+import type { Tenant } from '../config/security/tenant.js';
 import { clientCallOptions } from '../common/http/client-call-options.js';
 import type {
   EventStream,
@@ -46,16 +47,18 @@ export class ResponseAnswerService {
   /**
    * The answer to a create request: the client's Authorization forwarded
    * when FORWARD_CLIENT_AUTH is on, the gateway's headers honoured, on the
-   * upstream the path names, if any.
+   * upstream the path names, if any, for the caller's tenant (undefined
+   * when inbound auth is off).
    */
   create(
     request: CreateResponseRequest,
     headers: IncomingHttpHeaders,
-    upstreamName?: string,
+    { upstreamName, tenant }: { upstreamName?: string; tenant?: Tenant } = {},
   ): StreamOrJson<ResponseStreamEvent, ResponseObject> {
     const options: ResponseCallOptions = {
       ...clientCallOptions(headers, this.server.forwardClientAuth),
       ...(upstreamName === undefined ? {} : { upstreamName }),
+      ...(tenant === undefined ? {} : { tenant }),
     };
     return {
       stream: request.stream === true,

@@ -17,6 +17,7 @@ import type {
   ResponseInputItem,
 } from '../protocol/responses.types.js';
 import type { AgentFormat } from '../config/agent-format-setting.js';
+import type { Tenant } from '../config/security/tenant.js';
 import { restrictsToolCalls } from './core/allowed-tool-calls.js';
 import { approvalDecisions, resumedCalls } from './mcp-approvals.js';
 import { singleRound } from './response-stream.js';
@@ -38,6 +39,8 @@ export interface TurnToolsInput {
   /** The `x-mcp-tools` header. */
   mcpToolsHeader?: string;
   signal?: AbortSignal;
+  /** The caller: only the configured tools its key may use are offered. */
+  tenant?: Tenant;
 }
 
 /**
@@ -73,6 +76,7 @@ export async function prepareTurnTools(
         input.request.tool_choice,
       ),
       ...(input.signal === undefined ? {} : { signal: input.signal }),
+      ...(input.tenant === undefined ? {} : { tenant: input.tenant }),
     },
   );
   return { toolset, resumed: resumedCalls(decisions, toolset) };

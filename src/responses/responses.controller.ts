@@ -25,6 +25,8 @@ import {
   ApiJsonOrStreamOk,
 } from '../openapi/api-docs.decorators.js';
 import { ApiResponsesRequestHeaders } from '../openapi/request-headers.js';
+import { CallerTenant } from '../auth/request-tenant.js';
+import type { Tenant } from '../config/security/tenant.js';
 import type { ResponseObject } from '../protocol/responses.types.js';
 import { CreateResponseDto } from './dto/create-response.dto.js';
 import {
@@ -39,7 +41,8 @@ import type { ItemList } from './store/response-store.js';
 /**
  * `/v1/responses`, and `/responses` for clients whose base URL has no
  * version. Create takes the raw reply (`@Res()`): a stream is written past
- * Nest, by the stream-or-JSON dispatcher.
+ * Nest, by the stream-or-JSON dispatcher. Every route takes the caller's
+ * tenant: a stored response of another key is not found.
  */
 @ApiTags('responses')
 @Controller(['v1/responses', 'responses'])
@@ -67,8 +70,12 @@ export class ResponsesController {
     @Body() body: CreateResponseDto,
     @Headers() headers: IncomingHttpHeaders,
     @Res() reply: FastifyReply,
+    @CallerTenant() tenant: Tenant | undefined,
   ): Promise<void> {
-    return replyStreamOrJson(reply, this.answers.create(body, headers));
+    return replyStreamOrJson(
+      reply,
+      this.answers.create(body, headers, { tenant }),
+    );
   }
 
   @Post('input_tokens')
@@ -81,8 +88,9 @@ export class ResponsesController {
   @ApiJsonOk('TokenCountsResource')
   countInputTokens(
     @Body() body: CreateResponseDto,
+    @CallerTenant() tenant: Tenant | undefined,
   ): Promise<{ object: 'response.input_tokens'; input_tokens: number }> {
-    return this.service.countInputTokens(body);
+    return this.service.countInputTokens(body, tenant);
   }
 
   @Get(':id')
@@ -99,8 +107,9 @@ export class ResponsesController {
     @Param('id') id: string,
     // Only checked (ValidateRequestPipe): `stream=true` is refused.
     @Query() _query: GetResponseQueryDto,
+    @CallerTenant() tenant: Tenant | undefined,
   ): Promise<ResponseObject> {
-    return this.stored.get(id);
+    return this.stored.get(id, tenant);
   }
 
   @Delete(':id')
@@ -112,8 +121,9 @@ export class ResponsesController {
   @ApiErrorResponse(404, 'No stored response has this id.')
   delete(
     @Param('id') id: string,
+    @CallerTenant() tenant: Tenant | undefined,
   ): Promise<{ id: string; object: 'response'; deleted: true }> {
-    return this.stored.delete(id);
+    return this.stored.delete(id, tenant);
   }
 
   @Post(':id/cancel')
@@ -125,8 +135,11 @@ export class ResponsesController {
   })
   @ApiErrorResponse(400, 'Only background responses can be cancelled.')
   @ApiErrorResponse(404, 'No stored response has this id.')
-  cancel(@Param('id') id: string): Promise<never> {
-    return this.stored.cancel(id);
+  cancel(
+    @Param('id') id: string,
+    @CallerTenant() tenant: Tenant | undefined,
+  ): Promise<never> {
+    return this.stored.cancel(id, tenant);
   }
 
   @Get(':id/input_items')
@@ -147,7 +160,8 @@ export class ResponsesController {
   inputItems(
     @Param('id') id: string,
     @Query() query: InputItemsQueryDto,
+    @CallerTenant() tenant: Tenant | undefined,
   ): Promise<ItemList> {
-    return this.stored.inputItems(id, query.toItemListQuery());
+    return this.stored.inputItems(id, query.toItemListQuery(), tenant);
   }
 }

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { responsesConfig } from '../config/responses.config.js';
 import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
+import { LimitsModule } from '../limits/limits.module.js';
+import { LlmClientModule } from '../llm-client/llm-client.module.js';
 import { McpModule } from '../mcp/mcp.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { ModelCallModule } from '../model-call/model-call.module.js';
@@ -22,7 +24,14 @@ import { ResponsesWebSocketRoutes } from './websocket/responses-websocket.routes
  * retrieve, cancel, delete, input items, compact; the response store.
  */
 @Module({
-  imports: [ModelCallModule, McpModule, LifecycleModule, MetricsModule],
+  imports: [
+    ModelCallModule,
+    LlmClientModule,
+    McpModule,
+    LifecycleModule,
+    LimitsModule,
+    MetricsModule,
+  ],
   controllers: [
     CompactController,
     ResponsesController,

@@ -20,15 +20,23 @@ import {
   requestAgentFormat,
   type ToolCallFormatOption,
 } from '../agent-format/request-agent-format.js';
+import {
+  assertHostedMcpAllowed,
+  assertModelAllowed,
+  type CallerOption,
+} from '../auth/access-policy.js';
 import { responsesConfig } from '../config/responses.config.js';
+import type { Tenant } from '../config/security/tenant.js';
 import { serverConfig } from '../config/server.config.js';
 import { upstreamsConfig } from '../config/upstreams.config.js';
 import { LifecycleStateService } from '../lifecycle/lifecycle-state.service.js';
 import { failAtGraceEnd } from '../lifecycle/grace-end.js';
+import { declaresHostedMcpTools } from '../mcp/hosted/hosted-mcp-spec.js';
 import type { McpToolsOption } from '../mcp/tool-loop/request-toolset.js';
 import { ToolLoopService } from '../mcp/tool-loop/tool-loop.service.js';
 import type { CallModel } from '../mcp/tool-loop/tool-loop.types.js';
 import { chunkLane, textLane } from '../llm-client/decoder/stream-lanes.js';
+import { UpstreamRouter } from '../llm-client/upstream-router.service.js';
 import {
   ModelCallService,
   type ModelCallOptions,
@@ -67,6 +75,7 @@ import type { ConnectionStoreOption } from './websocket/connection-store.option.
 
 /** Options of one Responses request. */
 export type ResponseCallOptions = ModelCallOptions &
+  CallerOption &
   McpToolsOption &
   ToolCallFormatOption &
   ConnectionStoreOption & {
@@ -105,6 +114,7 @@ export class ResponsesService {
     >,
     private readonly turns: TurnPreparationService,
     private readonly lifecycle: LifecycleStateService,
+    private readonly router: UpstreamRouter,
   ) {}
 
   /** The event naming of requests that do not choose one (RESPONSES_EVENT_NAMING). */
@@ -117,12 +127,13 @@ export class ResponsesService {
     request: CreateResponseRequest,
     options: ResponseCallOptions,
   ): Promise<Observable<ResponseStreamEvent>> {
+    this.assertAccess(request, options);
     assertStorable(request, this.store);
-    const turn = await this.turns.prepare(
-      request,
-      this.formatOf(request, options),
-      options.connectionStore,
-    );
+    const turn = await this.turns.prepare(request, {
+      format: this.formatOf(request, options),
+      connectionStore: options.connectionStore,
+      caller: options.tenant,
+    });
     const tools = await this.toolsOf(turn, options);
     const modelOptions = modelOptionsFor(options, turn.format);
     const streamOptions: ResponseStreamOptions = {
@@ -162,12 +173,13 @@ export class ResponsesService {
     request: CreateResponseRequest,
     options: ResponseCallOptions,
   ): Promise<ResponseObject> {
+    this.assertAccess(request, options);
     assertStorable(request, this.store);
-    const turn = await this.turns.prepare(
-      request,
-      this.formatOf(request, options),
-      options.connectionStore,
-    );
+    const turn = await this.turns.prepare(request, {
+      format: this.formatOf(request, options),
+      connectionStore: options.connectionStore,
+      caller: options.tenant,
+    });
     const tools = await this.toolsOf(turn, options);
     const modelOptions = modelOptionsFor(options, turn.format);
     const callModel: CallModel = (chat) =>
@@ -198,11 +210,12 @@ export class ResponsesService {
    */
   async countInputTokens(
     request: CreateResponseRequest,
+    caller?: Tenant,
   ): Promise<{ object: 'response.input_tokens'; input_tokens: number }> {
-    const { plan } = await this.turns.prepare({
-      ...request,
-      model: request.model ?? '',
-    });
+    const { plan } = await this.turns.prepare(
+      { ...request, model: request.model ?? '' },
+      { caller },
+    );
     const text =
       JSON.stringify(plan.chat.messages) +
       JSON.stringify(plan.chat.tools ?? []);
@@ -224,6 +237,20 @@ export class ResponsesService {
     );
   }
 
+  /**
+   * Refuses, before anything is read or called, a model or hosted MCP tools
+   * the caller's key may not use (403).
+   */
+  private assertAccess(
+    request: CreateResponseRequest,
+    { tenant, upstreamName }: ResponseCallOptions,
+  ): void {
+    assertModelAllowed(tenant, { model: request.model, upstreamName }, () =>
+      this.router.route(request.model, upstreamName),
+    );
+    assertHostedMcpAllowed(tenant, () => declaresHostedMcpTools(request.tools));
+  }
+
   /** The turn's server-side tools; connects its hosted MCP servers. */
   private toolsOf(
     turn: PreparedTurn,
@@ -238,6 +265,7 @@ export class ResponsesService {
         ? {}
         : { mcpToolsHeader: options.mcpTools }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
     });
   }
 

@@ -5,6 +5,7 @@ import {
   OPENAI_AGENT_FORMAT,
 } from '../config/agent-format-setting.js';
 import { withoutAgentFormat } from '../agent-format/request-agent-format.js';
+import { visibleTo, type Tenant } from '../config/security/tenant.js';
 import { checkCallOutputs } from './core/call-outputs.js';
 import { restoreCompactionItems } from './core/compaction-items.js';
 import { newId } from './core/ids.js';
@@ -40,6 +41,23 @@ export interface Conversation {
   instructions?: string | ResponseInputItem[] | null;
 }
 
+/** Whose turn it is, and where its conversation may be. */
+export interface ConversationContext {
+  /** The connection's store (WebSocket mode), looked at first. */
+  connectionStore?: ResponseStore;
+  /**
+   * The caller's tenant (undefined: inbound auth off): only its own stored
+   * responses, items and compaction items are found, as if no other existed.
+   */
+  caller?: Tenant;
+}
+
+/** How a create turn is prepared. */
+export interface TurnContext extends ConversationContext {
+  /** How client tool calls reach the client (`agent_format`). */
+  format?: AgentFormat;
+}
+
 /** One prepared turn: its mapped chat request and what to store afterwards. */
 export interface PreparedTurn {
   request: CreateResponseRequest;
@@ -53,6 +71,8 @@ export interface PreparedTurn {
   historyStore?: ResponseStore;
   /** How client tool calls reach the client (`agent_format`). */
   format: AgentFormat;
+  /** The caller's Tenant.id, stored as the response's owner; absent when auth is off. */
+  owner?: string;
 }
 
 /**
@@ -74,14 +94,15 @@ export class TurnPreparationService {
   /** A create turn, with its event machine started. */
   async prepare(
     withFormat: CreateResponseRequest,
-    format: AgentFormat = OPENAI_AGENT_FORMAT,
-    connectionStore?: ResponseStore,
+    context: TurnContext = {},
   ): Promise<PreparedTurn> {
+    const { format = OPENAI_AGENT_FORMAT, connectionStore, caller } = context;
     const request = withoutAgentFormat(withFormat);
-    const conversation = await this.conversation(request, connectionStore);
+    const conversation = await this.conversation(request, context);
     const mapped = this.chatRequest(
       withoutHostedMcpTools(request),
       conversation,
+      caller,
     );
     const plan = { ...mapped, chat: chatRequestFor(mapped.chat, format) };
     if (plan.droppedTools.length > 0) {
@@ -106,22 +127,28 @@ export class TurnPreparationService {
       format,
       connectionStore,
       historyStore: conversation.historyStore,
+      ...(caller === undefined ? {} : { owner: caller.id }),
     };
   }
 
   /** The conversation of a turn (404 for an unknown `previous_response_id`). */
   async conversation(
     request: ConversationRequest,
-    connectionStore?: ResponseStore,
+    { connectionStore, caller }: ConversationContext = {},
   ): Promise<Conversation> {
     const { items: stored, foundIn } = await historyBefore(
       request.previous_response_id,
       this.store,
       connectionStore,
+      caller,
     );
+    const resolve = (
+      items: readonly ResponseInputItem[],
+      history: readonly ResponseInputItem[],
+    ) => this.resolveReferences(items, history, caller);
     // Turns stored before references were resolved may still hold some.
-    const history = await this.resolveReferences(stored, stored);
-    const inputItems = await this.resolveReferences(
+    const history = await resolve(stored, stored);
+    const inputItems = await resolve(
       normalizeInputItems(request.input ?? undefined),
       history,
     );
@@ -129,46 +156,65 @@ export class TurnPreparationService {
       checkCallOutputs(history, inputItems);
     }
     const instructions = Array.isArray(request.instructions)
-      ? await this.resolveReferences(request.instructions, history)
+      ? await resolve(request.instructions, history)
       : request.instructions;
     return { history, historyStore: foundIn, inputItems, instructions };
   }
 
-  /** The chat request of a turn: its compaction items opened (400 when one does not open). */
+  /**
+   * The chat request of a turn: its compaction items opened (400 when one
+   * does not open, or was made for another key than `caller`).
+   */
   chatRequest(
     request: CreateResponseRequest,
     conversation: Conversation,
+    caller?: Tenant,
   ): ChatRequestPlan {
+    const restore = (items: readonly ResponseInputItem[], param: string) =>
+      this.restoreCompactions(items, param, caller);
     return toChatRequest(
       {
         ...request,
         instructions: conversation.instructions,
-        input: [...this.restoreCompactions(conversation.inputItems, 'input')],
+        input: [...restore(conversation.inputItems, 'input')],
       },
-      this.restoreCompactions(conversation.history, 'previous_response_id'),
+      restore(conversation.history, 'previous_response_id'),
     );
   }
 
-  /** An item_reference names an item of the conversation, else of any stored response. */
+  /**
+   * An item_reference names an item of the conversation, else of any stored
+   * response the caller may see (another key's item is not found).
+   */
   private resolveReferences(
     items: readonly ResponseInputItem[],
     history: readonly ResponseInputItem[],
+    caller: Tenant | undefined,
   ): Promise<ResponseInputItem[]> {
     return resolveItemReferences(
       items,
       (id) =>
         history.find((item) => item.id === id && !isItemReference(item)) ??
-        this.store.getItem(id),
+        this.storedItem(id, caller),
     );
+  }
+
+  private async storedItem(
+    id: string,
+    caller: Tenant | undefined,
+  ): Promise<ResponseInputItem | undefined> {
+    const stored = await this.store.getItem(id);
+    return stored && visibleTo(stored.owner, caller) ? stored.item : undefined;
   }
 
   private restoreCompactions(
     items: readonly ResponseInputItem[],
     param: string,
+    caller: Tenant | undefined,
   ): readonly ResponseInputItem[] {
     return restoreCompactionItems(
       items,
-      (encrypted) => this.seal.open(encrypted)?.summary,
+      (encrypted) => this.seal.open(encrypted, caller)?.summary,
       param,
     );
   }

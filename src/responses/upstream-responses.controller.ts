@@ -17,6 +17,8 @@ import {
   ApiJsonOrStreamOk,
 } from '../openapi/api-docs.decorators.js';
 import { ApiResponsesRequestHeaders } from '../openapi/request-headers.js';
+import { CallerTenant } from '../auth/request-tenant.js';
+import type { Tenant } from '../config/security/tenant.js';
 import { CreateResponseDto } from './dto/create-response.dto.js';
 import { ResponseAnswerService } from './response-answer.service.js';
 
@@ -49,10 +51,11 @@ export class UpstreamResponsesController {
     @Body() body: CreateResponseDto,
     @Headers() headers: IncomingHttpHeaders,
     @Res() reply: FastifyReply,
+    @CallerTenant() tenant: Tenant | undefined,
   ): Promise<void> {
     return replyStreamOrJson(
       reply,
-      this.answers.create(body, headers, upstreamName),
+      this.answers.create(body, headers, { upstreamName, tenant }),
     );
   }
 }

@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { McpManagerService } from '../../src/mcp/mcp-manager.service.js';
 import {
+  ANY_MCP_TOOL,
+  type McpManagerService,
+} from '../../src/mcp/mcp-manager.service.js';
+import {
+  callNamed,
   exposedTools,
   startMcpManager,
   statusOf,
@@ -34,6 +38,7 @@ describe('McpManagerService connections over time', () => {
     const firstPid = manager.childPid('test')!;
     expect(processExists(firstPid)).toBe(true);
     expect(exposedTools(manager)).toHaveProperty('test__echo');
+    const offeredBefore = manager.resolveTool('test__fail', ANY_MCP_TOOL)!;
 
     process.kill(firstPid, 'SIGKILL');
     await waitFor(
@@ -48,11 +53,13 @@ describe('McpManagerService connections over time', () => {
     // With the clash gone, everything's echo is offered under its own name.
     expect(exposedTools(manager)).toHaveProperty('echo', 'everything/echo');
     expect(
-      (await manager.callTool('echo', '{"message":"still here"}')).text,
+      (await callNamed(manager, 'echo', '{"message":"still here"}')).text,
     ).toBe('Echo: still here');
-    expect(await manager.callTool('test__fail', '{}')).toMatchObject({
+    // Its tools are gone; one offered before the crash answers an error.
+    expect(manager.resolveTool('test__fail', ANY_MCP_TOOL)).toBeUndefined();
+    expect(await manager.callTool(offeredBefore, '{}')).toMatchObject({
       isError: true,
-      text: 'Unknown MCP tool test__fail',
+      text: expect.stringMatching(/not connected/),
     });
 
     await waitFor(
@@ -64,19 +71,19 @@ describe('McpManagerService connections over time', () => {
     expect(secondPid).not.toBe(firstPid);
     expect(processExists(firstPid)).toBe(false);
     expect(statusOf(manager, 'test').lastError).toBeNull();
-    expect((await manager.callTool('test__echo', '{"text":"back"}')).text).toBe(
-      'test-server echo: back',
-    );
+    expect(
+      (await callNamed(manager, 'test__echo', '{"text":"back"}')).text,
+    ).toBe('test-server echo: back');
   });
 
   it('picks up tools/list_changed at once', async () => {
     sut = await startMcpManager({ test: nodeServer(TEST_SERVER_BIN) });
     const manager = sut;
     expect(exposedTools(manager)).not.toHaveProperty('fresh');
-    await manager.callTool('add_tool', '{"name":"fresh","notify":true}');
+    await callNamed(manager, 'add_tool', '{"name":"fresh","notify":true}');
     // The refresh interval is an hour: only the notification can bring it.
     await waitFor(() => exposedTools(manager).fresh, 5_000, 'fresh tool');
-    expect((await manager.callTool('fresh', '{}')).text).toBe('called fresh');
+    expect((await callNamed(manager, 'fresh', '{}')).text).toBe('called fresh');
   });
 
   it('picks up a silent tool-list change with the periodic refresh', async () => {
@@ -86,7 +93,7 @@ describe('McpManagerService connections over time', () => {
     );
     const manager = sut;
     const before = statusOf(manager, 'test').lastRefreshedAt!;
-    await manager.callTool('add_tool', '{"name":"quiet","notify":false}');
+    await callNamed(manager, 'add_tool', '{"name":"quiet","notify":false}');
     await waitFor(() => exposedTools(manager).quiet, 5_000, 'quiet tool');
     expect(
       Date.parse(statusOf(manager, 'test').lastRefreshedAt!),
@@ -102,6 +109,7 @@ describe('McpManagerService connections over time', () => {
     const manager = sut;
     const port = http.port;
     expect(statusOf(manager, 'remote').connected).toBe(true);
+    const offeredBefore = manager.resolveTool('remote__echo', ANY_MCP_TOOL)!;
 
     await http.stop();
     await waitFor(
@@ -112,7 +120,7 @@ describe('McpManagerService connections over time', () => {
     expect(statusOf(manager, 'remote').tools).toEqual([]);
     expect(statusOf(manager, 'remote').lastError).toBeTruthy();
     expect(
-      (await manager.callTool('remote__echo', '{"message":"x"}')).isError,
+      (await manager.callTool(offeredBefore, '{"message":"x"}')).isError,
     ).toBe(true);
 
     http = await EverythingHttpServer.start('streamableHttp', port);
@@ -121,7 +129,7 @@ describe('McpManagerService connections over time', () => {
       15_000,
       'reconnect',
     );
-    expect((await manager.callTool('echo', '{"message":"again"}')).text).toBe(
+    expect((await callNamed(manager, 'echo', '{"message":"again"}')).text).toBe(
       'Echo: again',
     );
   });
@@ -144,7 +152,7 @@ describe('McpManagerService connections over time', () => {
       connected: false,
       lastError: expect.stringMatching(/ENOENT/),
     });
-    expect((await sut.callTool('echo', '{"text":"ok"}')).text).toBe(
+    expect((await callNamed(sut, 'echo', '{"text":"ok"}')).text).toBe(
       'test-server echo: ok',
     );
   });

@@ -1,7 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { McpManagerService } from '../../src/mcp/mcp-manager.service.js';
 import {
+  ANY_MCP_TOOL,
+  type McpManagerService,
+} from '../../src/mcp/mcp-manager.service.js';
+import {
+  callNamed,
   exposedTools,
   startMcpManager,
   statusOf,
@@ -76,13 +80,13 @@ describe('McpManagerService with real MCP servers', () => {
         'trigger-long-running-operation',
       ]),
     );
-    const echo = await sut.callTool('everything__echo', '{"message":"hi"}');
+    const echo = await callNamed(sut, 'everything__echo', '{"message":"hi"}');
     expect(echo).toMatchObject({
       isError: false,
       text: 'Echo: hi',
       images: [],
     });
-    const sum = await sut.callTool('everything__get-sum', '{"a":2,"b":3}');
+    const sum = await callNamed(sut, 'everything__get-sum', '{"a":2,"b":3}');
     expect(sum.text).toBe('The sum of 2 and 3 is 5.');
   });
 
@@ -91,11 +95,12 @@ describe('McpManagerService with real MCP servers', () => {
     const legacy = statusOf(sut, 'legacy').tools;
     expect(legacy).toContain('get-sum');
     expect(legacy).not.toContain('echo');
-    expect(sut.isMcpTool('legacy__echo')).toBe(false);
+    expect(sut.resolveTool('legacy__echo', ANY_MCP_TOOL)).toBeUndefined();
   });
 
   it('runs a tool over streamable HTTP', async () => {
-    const result = await sut.callTool(
+    const result = await callNamed(
+      sut,
       'remote__echo',
       '{"message":"over http"}',
     );
@@ -103,7 +108,7 @@ describe('McpManagerService with real MCP servers', () => {
   });
 
   it('runs a tool on an SSE-only server', async () => {
-    const result = await sut.callTool('legacy__get-sum', '{"a":40,"b":2}');
+    const result = await callNamed(sut, 'legacy__get-sum', '{"a":40,"b":2}');
     expect(result).toMatchObject({
       isError: false,
       text: 'The sum of 40 and 2 is 42.',
@@ -112,7 +117,8 @@ describe('McpManagerService with real MCP servers', () => {
 
   it('reads a file through server-filesystem', async () => {
     const path = join(dir.path, 'notes.txt');
-    const result = await sut.callTool(
+    const result = await callNamed(
+      sut,
       'read_text_file',
       JSON.stringify({ path }),
     );
@@ -120,11 +126,11 @@ describe('McpManagerService with real MCP servers', () => {
   });
 
   it('passes the ${VAR}-expanded env to a stdio server', async () => {
-    expect((await sut.callTool('secret', '')).text).toBe('s3cret');
+    expect((await callNamed(sut, 'secret', '')).text).toBe('s3cret');
   });
 
   it('keeps images and renders resource links', async () => {
-    const image = await sut.callTool('everything__get-tiny-image', '{}');
+    const image = await callNamed(sut, 'everything__get-tiny-image', '{}');
     expect(image.images).toHaveLength(1);
     expect(image.images[0]!.mediaType).toBe('image/png');
     expect(
@@ -133,7 +139,8 @@ describe('McpManagerService with real MCP servers', () => {
         .toString(),
     ).toBe('PNG');
     expect(image.text).toContain("Here's the image you requested:");
-    const links = await sut.callTool(
+    const links = await callNamed(
+      sut,
       'everything__get-resource-links',
       '{"count":2}',
     );
@@ -157,15 +164,15 @@ describe('McpManagerService with real MCP servers', () => {
       fail: 'test/fail',
     });
     expect(exposed).not.toHaveProperty('echo');
-    expect(sut.isMcpTool('echo')).toBe(false);
-    expect(sut.resolveTool('test__echo')).toMatchObject({
+    expect(sut.resolveTool('echo', ANY_MCP_TOOL)).toBeUndefined();
+    expect(sut.resolveTool('test__echo', ANY_MCP_TOOL)).toMatchObject({
       server: 'test',
       tool: 'echo',
     });
-    expect((await sut.callTool('test__echo', '{"text":"x"}')).text).toBe(
+    expect((await callNamed(sut, 'test__echo', '{"text":"x"}')).text).toBe(
       'test-server echo: x',
     );
-    expect((await sut.callTool('remote__echo', '{"message":"x"}')).text).toBe(
+    expect((await callNamed(sut, 'remote__echo', '{"message":"x"}')).text).toBe(
       'Echo: x',
     );
   });
@@ -178,9 +185,11 @@ describe('McpManagerService with real MCP servers', () => {
     expect(exposedTools(sut, ['read_text_file'])).not.toHaveProperty(
       'read_text_file',
     );
-    expect(sut.isMcpTool('read_text_file', clientTools)).toBe(false);
+    expect(
+      sut.resolveTool('read_text_file', ANY_MCP_TOOL, clientTools),
+    ).toBeUndefined();
     const binding = sut
-      .toolsForRequest(clientTools)
+      .toolsForRequest(ANY_MCP_TOOL, clientTools)
       .find((b) => b.exposedName === 'files__read_text_file')!;
     expect(binding.inputSchema).toMatchObject({ type: 'object' });
     const path = join(dir.path, 'notes.txt');
@@ -190,45 +199,50 @@ describe('McpManagerService with real MCP servers', () => {
   });
 
   it('turns tool errors into error results, never rejections', async () => {
-    await expect(sut.callTool('fail', '')).resolves.toMatchObject({
+    await expect(callNamed(sut, 'fail', '')).resolves.toMatchObject({
       isError: true,
       text: 'the tool failed on purpose',
     });
-    await expect(sut.callTool('explode', '{}')).resolves.toMatchObject({
+    await expect(callNamed(sut, 'explode', '{}')).resolves.toMatchObject({
       isError: true,
       text: expect.stringMatching(
         /^MCP tool explode on server test failed: .*boom/,
       ),
     });
     // server-everything validates arguments and answers with isError.
-    const invalid = await sut.callTool('everything__echo', '{}');
+    const invalid = await callNamed(sut, 'everything__echo', '{}');
     expect(invalid.isError).toBe(true);
     expect(invalid.text).toMatch(/message/);
-    await expect(sut.callTool('fail', '{"a":')).resolves.toMatchObject({
+    await expect(callNamed(sut, 'fail', '{"a":')).resolves.toMatchObject({
       isError: true,
       text: expect.stringMatching(
         /^Invalid arguments for MCP tool fail: not valid JSON/,
       ),
     });
-    await expect(sut.callTool('fail', '[1]')).resolves.toMatchObject({
+    await expect(callNamed(sut, 'fail', '[1]')).resolves.toMatchObject({
       isError: true,
       text: 'Invalid arguments for MCP tool fail: expected a JSON object',
     });
-    await expect(sut.callTool('nope', '{}')).resolves.toMatchObject({
+    expect(sut.resolveTool('nope', ANY_MCP_TOOL)).toBeUndefined();
+    const echo = sut.resolveTool('test__echo', ANY_MCP_TOOL)!;
+    await expect(
+      sut.callTool({ ...echo, server: 'gone' }, '{}'),
+    ).resolves.toMatchObject({
       isError: true,
-      text: 'Unknown MCP tool nope',
+      text: 'Unknown MCP tool test__echo',
     });
   });
 
   it('times out a slow tool at the server timeout, which a call may only shorten', async () => {
-    const bounded = await sut.callTool('sleep', '{"ms":5000}', {
+    const bounded = await callNamed(sut, 'sleep', '{"ms":5000}', {
       timeoutMs: 60_000,
     });
     expect(bounded).toMatchObject({
       isError: true,
       text: 'MCP tool sleep on server test timed out after 500 ms',
     });
-    const shortened = await sut.callTool(
+    const shortened = await callNamed(
+      sut,
       'everything__trigger-long-running-operation',
       '{"duration":5,"steps":5}',
       { timeoutMs: 200 },
@@ -238,19 +252,19 @@ describe('McpManagerService with real MCP servers', () => {
       text: 'MCP tool trigger-long-running-operation on server everything timed out after 200 ms',
     });
     // The connection survives a timeout.
-    expect((await sut.callTool('test__echo', '{"text":"after"}')).isError).toBe(
-      false,
-    );
+    expect(
+      (await callNamed(sut, 'test__echo', '{"text":"after"}')).isError,
+    ).toBe(false);
   });
 
   it('rejects only when the caller aborts', async () => {
     const controller = new AbortController();
-    const call = sut.callTool('sleep', '{"ms":400}', {
+    const call = callNamed(sut, 'sleep', '{"ms":400}', {
       signal: controller.signal,
     });
     controller.abort(new Error('client went away'));
     await expect(call).rejects.toThrow('client went away');
-    const already = sut.callTool('fail', '{}', { signal: controller.signal });
+    const already = callNamed(sut, 'fail', '{}', { signal: controller.signal });
     await expect(already).rejects.toThrow('client went away');
     expect(statusOf(sut, 'test').connected).toBe(true);
   });

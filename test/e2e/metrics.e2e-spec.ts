@@ -14,6 +14,7 @@ import {
   startGateway,
   type RunningGateway,
 } from '../support/gateway-harness.js';
+import { callNamed } from '../support/mcp-manager-harness.js';
 import { EVERYTHING_BIN, nodeServer, TempDir } from '../support/mcp-servers.js';
 import { waitUntil } from '../support/wait-until.js';
 import { Metrics } from '../../src/metrics/prometheus-text.test-support.js';
@@ -296,18 +297,20 @@ describe('GET /metrics', () => {
     const mcp = gateway.app.get(McpManagerService);
     await mcp.whenInitialConnectsSettled();
     const before = await scrape();
-    const ok = await mcp.callTool('echo', '{"message":"hi"}');
+    const ok = await callNamed(mcp, 'echo', '{"message":"hi"}');
     expect(ok.isError).toBe(false);
-    const failed = await mcp.callTool('echo', '{"wrong":1}');
+    const failed = await callNamed(mcp, 'echo', '{"wrong":1}');
     expect(failed.isError).toBe(true);
-    const late = await mcp.callTool(
+    const late = await callNamed(
+      mcp,
       'trigger-long-running-operation',
       '{"duration":5,"steps":5}',
       { timeoutMs: 100 },
     );
     expect(late.isError).toBe(true);
     const abort = new AbortController();
-    const aborted = mcp.callTool(
+    const aborted = callNamed(
+      mcp,
       'trigger-long-running-operation',
       '{"duration":5,"steps":5}',
       { signal: abort.signal },

@@ -1,19 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, ROOT } from '../support/built-app.js';
 import { completion } from '../support/chat-chunks.js';
 import { FakeUpstream } from '../support/fake-upstream.js';
+import {
+  startGatewayProcess,
+  stopGatewayProcess,
+  type GatewayProcess,
+} from '../support/gateway-process.js';
 import { redisForTests, type TestRedis } from '../support/redis-server.js';
-import { waitUntil } from '../support/wait-until.js';
-
-/** One built gateway process (`node dist/main.js`) on its own port. */
-interface GatewayProcess {
-  url: string;
-  child: ChildProcess;
-}
 
 describe('two gateway processes sharing one Redis', () => {
   let redis: TestRedis;
@@ -21,7 +15,6 @@ describe('two gateway processes sharing one Redis', () => {
   const processes: GatewayProcess[] = [];
 
   beforeAll(async () => {
-    ensureBuilt();
     redis = await redisForTests();
     upstream = await FakeUpstream.start();
     for (let i = 0; i < 2; i++) {
@@ -30,10 +23,8 @@ describe('two gateway processes sharing one Redis', () => {
   }, 180_000);
 
   afterAll(async () => {
-    for (const { child } of processes) {
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
+    for (const gateway of processes) {
+      await stopGatewayProcess(gateway);
     }
     await upstream.close();
     await redis.stop();
@@ -83,43 +74,14 @@ describe('two gateway processes sharing one Redis', () => {
   });
 });
 
-async function startProcess(
+function startProcess(
   upstreamUrl: string,
   redisUrl: string,
 ): Promise<GatewayProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      API_ADAPTER_HOST: '127.0.0.1',
-      API_ADAPTER_PORT: String(port),
-      OPENAI_BASE_URL_INTERNAL: upstreamUrl,
-      REDIS_URL: redisUrl,
-      REDIS_KEY_PREFIX: `two-processes-${process.pid}:`,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: 'ignore',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntil(
-    async () =>
-      (await fetch(`${url}/health`).catch(() => undefined))?.ok === true,
-    () => `the gateway on port ${port} to answer /health`,
-    30_000,
-  );
-  return { url, child };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        resolve(typeof address === 'object' && address ? address.port : 0),
-      );
-    });
+  return startGatewayProcess({
+    OPENAI_BASE_URL_INTERNAL: upstreamUrl,
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: `two-processes-${process.pid}:`,
+    LOG_LEVEL: 'warn',
   });
 }

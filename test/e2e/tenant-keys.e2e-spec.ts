@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Metrics } from '../../src/metrics/prometheus-text.test-support.js';
 import { textStream } from '../support/chat-chunks.js';
 import { FakeUpstream } from '../support/fake-upstream.js';
+import { ResponsesSocket } from '../support/responses-socket.js';
 import { waitUntil } from '../support/wait-until.js';
 import {
   startLoggedGateway,
@@ -134,6 +136,45 @@ describe('named keys (GATEWAY_KEYS_FILE)', () => {
     expect(await statusWith(SEARCH_KEY)).toBe(200);
     expect(await statusWith(LEGACY_KEY)).toBe(200);
     expect(await text).toBe('one two three');
+  });
+
+  it('ends the open WebSocket of a removed key at its next turn', async () => {
+    await writeFile(path, keysFile([SEARCH_ENTRY, BATCH_ENTRY]));
+    await waitUntil(
+      async () => (await statusWith(BATCH_KEY)) === 200,
+      () => 'the key added back is let in',
+      5_000,
+    );
+    const socket = await ResponsesSocket.open(gateway.url, {
+      authorization: `Bearer ${BATCH_KEY}`,
+    });
+    const closed = once(socket.socket, 'close');
+    const first = await socket.turn({ model: 'fake-model', input: 'one' });
+    expect(first.at(-1)!.type).toBe('response.completed');
+    await writeFile(path, keysFile([SEARCH_ENTRY]));
+    await waitUntil(
+      async () => (await statusWith(BATCH_KEY)) === 401,
+      () => 'the removed key is refused',
+      5_000,
+    );
+    const upstreamCalls = upstream.chatRequests.length;
+    const second = await socket.turn({ model: 'fake-model', input: 'two' });
+    expect(second).toEqual([
+      expect.objectContaining({
+        type: 'error',
+        status: 401,
+        error: expect.objectContaining({ code: 'invalid_api_key' }),
+      }),
+    ]);
+    const [code] = (await closed) as [number];
+    expect(code).toBe(1008);
+    expect(upstream.chatRequests.length).toBe(upstreamCalls);
+    await writeFile(path, keysFile([SEARCH_ENTRY, BATCH_ENTRY]));
+    await waitUntil(
+      async () => (await statusWith(BATCH_KEY)) === 200,
+      () => 'the key added back is let in',
+      5_000,
+    );
   });
 
   it('keeps the keys in use when the file becomes invalid, and says so', async () => {

@@ -29,6 +29,7 @@ const everyFeature = {
   upstreams: { vllm: { base_url: 'http://vllm:8000/v1' } },
   redis: { url: 'redis://redis:6379/0', ttlSeconds: 3600, keyPrefix: 'gw:' },
   apiKeysSecret: { name: 'client-keys', key: 'keys' },
+  keysFileSecret: { name: 'tenant-keys', key: 'keys.yaml' },
 };
 
 function render(values: Record<string, unknown>): K8sObject[] {

@@ -1,7 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { McpManagerService } from '../../src/mcp/mcp-manager.service.js';
-import { startMcpManager, statusOf } from '../support/mcp-manager-harness.js';
+import {
+  callNamed,
+  startMcpManager,
+  statusOf,
+} from '../support/mcp-manager-harness.js';
 import { nodeServer, processExists, waitFor } from '../support/mcp-servers.js';
 
 /**
@@ -40,7 +44,7 @@ describe('MCP faults', () => {
   /** Calls a tool, recording how long the call took. */
   const timedCall = async (name: string, args: unknown = {}) => {
     const started = performance.now();
-    const result = await sut.callTool(name, JSON.stringify(args));
+    const result = await callNamed(sut, name, JSON.stringify(args));
     const elapsedMs = Math.round(performance.now() - started);
     timings.push(
       `  ${String(elapsedMs).padStart(5)} ms  ${name} → ${result.isError ? 'isError' : 'ok'}: ${result.text.slice(0, 120)}`,
@@ -124,7 +128,8 @@ describe('MCP faults', () => {
     const started = performance.now();
     const results = await Promise.all(
       Array.from({ length: CONCURRENT_CALLS }, (_, i) =>
-        sut.callTool(
+        callNamed(
+          sut,
           'faulty__echo',
           JSON.stringify({ text: `n${i}`, delayMs: (i * 7) % 50 }),
         ),

@@ -2,8 +2,15 @@ import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { conversationConfig } from '../../src/config/conversation.config.js';
 import { parseMcpServersConfig } from '../../src/config/mcp-servers/mcp-config.parser.js';
-import { McpManagerService } from '../../src/mcp/mcp-manager.service.js';
-import type { McpServerStatus } from '../../src/mcp/mcp.types.js';
+import {
+  ANY_MCP_TOOL,
+  McpManagerService,
+} from '../../src/mcp/mcp-manager.service.js';
+import type {
+  McpCallOptions,
+  McpServerStatus,
+  McpToolResult,
+} from '../../src/mcp/mcp.types.js';
 
 type ConversationConfig = ConfigType<typeof conversationConfig>;
 
@@ -62,7 +69,25 @@ export function exposedTools(
 ): Record<string, string> {
   return Object.fromEntries(
     manager
-      .toolsForRequest(new Set(clientTools))
+      .toolsForRequest(ANY_MCP_TOOL, new Set(clientTools))
       .map((b) => [b.exposedName, `${b.server}/${b.tool}`]),
   );
+}
+
+/**
+ * Calls the tool a model reaches by `name` when every tool may be used,
+ * resolved at the call as the tool loop resolves it.
+ * @throws Error when no tool has that name now.
+ */
+export async function callNamed(
+  manager: McpManagerService,
+  name: string,
+  argumentsJson: string,
+  options: McpCallOptions = {},
+): Promise<McpToolResult> {
+  const binding = manager.resolveTool(name, ANY_MCP_TOOL);
+  if (!binding) {
+    throw new Error(`no MCP tool ${name}`);
+  }
+  return manager.callTool(binding, argumentsJson, options);
 }

@@ -7,9 +7,10 @@ import type {
 } from './inflight-body-budget.js';
 
 /**
- * Routes whose body is streamed to the upstream as it arrives and never
- * held: the pass-through proxy's (src/proxy/proxy.routes.ts). Every other
- * route parses its body into memory, so it counts against the budget.
+ * Routes whose body is streamed to the upstream as it arrives and not
+ * held: the pass-through proxy's (src/proxy/proxy.routes.ts), unless
+ * `readsStreamedBody` says it reads this one whole. Every other route
+ * parses its body into memory, so it counts against the budget.
  */
 const STREAMED_BODY_ROUTES: ReadonlySet<string> = new Set([
   '/v1/*',
@@ -34,7 +35,10 @@ type PreParsingDone = (error: Error | null, payload?: Readable) => void;
  * bytes until its response closes, however it ends. A body over the body
  * limit is left to Fastify's 413: retrying cannot help it.
  */
-export function bodyAdmissionHook(budget: InflightBodyBudget) {
+export function bodyAdmissionHook(
+  budget: InflightBodyBudget,
+  readsStreamedBody: (request: FastifyRequest) => boolean = () => false,
+) {
   return (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -44,7 +48,7 @@ export function bodyAdmissionHook(budget: InflightBodyBudget) {
     const route = request.routeOptions.url;
     if (
       route === undefined ||
-      STREAMED_BODY_ROUTES.has(route) ||
+      (STREAMED_BODY_ROUTES.has(route) && !readsStreamedBody(request)) ||
       !hasBody(request)
     ) {
       done(null, payload);

@@ -30,6 +30,7 @@ describe(GatewayException.name, () => {
       ['invalid_json', 400, 'invalid_request_error'],
       ['invalid_request', 400, 'invalid_request_error'],
       ['unauthorized', 401, 'authentication_error'],
+      ['forbidden', 403, 'invalid_request_error'],
       ['not_found', 404, 'invalid_request_error'],
       ['method_not_allowed', 405, 'invalid_request_error'],
       ['payload_too_large', 413, 'invalid_request_error'],

@@ -10,6 +10,7 @@ export type GatewayErrorCode =
   | 'unsupported_media_type'
   | 'payload_too_large'
   | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
   | 'method_not_allowed'
   | 'upstream_unreachable'
@@ -83,6 +84,8 @@ export function errorStatus(exception: GatewayException): {
       return { status: 400, type: 'invalid_request_error' };
     case 'unauthorized':
       return { status: 401, type: 'authentication_error' };
+    case 'forbidden':
+      return { status: 403, type: 'invalid_request_error' };
     case 'not_found':
       return { status: 404, type: 'invalid_request_error' };
     case 'method_not_allowed':

@@ -23,6 +23,7 @@ const FASTIFY_CODES: Record<string, GatewayErrorCode> = {
 const HTTP_STATUS_CODES: Record<number, GatewayErrorCode> = {
   400: 'invalid_request',
   401: 'unauthorized',
+  403: 'forbidden',
   404: 'not_found',
   405: 'method_not_allowed',
   413: 'payload_too_large',

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ChatUsage } from '../../protocol/chat-completion.types.js';
 
 /** What the log lines written while serving one request share. */
 export interface RequestContext {
@@ -11,6 +12,11 @@ export interface RequestContext {
   /** The upstream and model of the request's latest model call, for its access line. */
   upstream?: string;
   model?: string;
+  /**
+   * Told the upstream's usage (undefined when it reported none) as each
+   * model call of the request ends: the key's token limits settle from it.
+   */
+  modelCallEnded?: (usage: ChatUsage | undefined) => void;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -56,15 +62,30 @@ export function enterRequestContext(
   request: FastifyRequest,
   next: () => void,
 ): void {
-  const context: RequestContext = {
-    reqId: String(request.id),
+  const context = newRequestContext(String(request.id));
+  contexts.set(request, context);
+  storage.run(context, next);
+}
+
+/** A context of request `reqId` that nothing has noted anything in yet. */
+export function newRequestContext(reqId: string): RequestContext {
+  return {
+    reqId,
     tenant: undefined,
     tenantMetadata: undefined,
     upstream: undefined,
     model: undefined,
+    modelCallEnded: undefined,
   };
-  contexts.set(request, context);
-  storage.run(context, next);
+}
+
+/**
+ * Runs `fn` inside `context`, for work that serves a request but does not
+ * run in its hooks (a WebSocket turn): its log lines, metrics and model
+ * calls belong to that context.
+ */
+export function runInContext<T>(context: RequestContext, fn: () => T): T {
+  return storage.run(context, fn);
 }
 
 /**

@@ -16,6 +16,7 @@ keys:
     mcp_servers: [github]
     mcp_tools: ["github__search_*"]
     hosted_mcp: false
+    pass_through: [embeddings, "audio/*"]
     requests_per_minute: 600
     tokens_per_minute: 200000
     tokens_per_day: 5000000
@@ -36,6 +37,7 @@ describe(parseKeysFile.name, () => {
       mcpServers: ['github'],
       mcpTools: ['github__search_*'],
       hostedMcp: false,
+      passThrough: ['embeddings', 'audio/*'],
       limits: {
         requestsPerMinute: 600,
         tokensPerMinute: 200000,
@@ -50,6 +52,15 @@ describe(parseKeysFile.name, () => {
     });
     expect(keys[1]!.secret).toBe('sk-batch-0002');
     expect(keys[0]!.secret).toBeUndefined();
+  });
+
+  it('lets a key with listed MCP tools declare hosted MCP servers only when it says so', () => {
+    const [listed, open, allowed] = parseKeysFile(
+      '[{ name: a, key: sk-aaaa-0001, mcp_servers: [github] },' +
+        ' { name: b, key: sk-bbbb-0001 },' +
+        ' { name: c, key: sk-cccc-0001, mcp_tools: [x], hosted_mcp: true }]',
+    ).keys.map((key) => key.tenant.hostedMcp);
+    expect([listed, open, allowed]).toEqual([false, true, true]);
   });
 
   it('reads the same file written as JSON, as a bare list', () => {
@@ -76,6 +87,14 @@ describe(parseKeysFile.name, () => {
     ['[{ name: a, key: sk-aaaa-0001, models: gpt }]', /models: must be a list/],
     ['[{ name: a, key: sk-aaaa-0001, hosted_mcp: "no" }]', /hosted_mcp/],
     [
+      '[{ name: a, key: sk-aaaa-0001, pass_through: embeddings }]',
+      /pass_through: must be a list/,
+    ],
+    [
+      '[{ name: a, key: sk-aaaa-0001, pass_through: [""] }]',
+      /pass_through: must be a list/,
+    ],
+    [
       '[{ name: a, key: sk-aaaa-0001 }, { name: a, key: sk-bbbb-0001 }]',
       /name a is used twice/,
     ],
@@ -84,6 +103,10 @@ describe(parseKeysFile.name, () => {
       /b repeats the key/,
     ],
     ['{ keys: [', /not YAML or JSON/],
+    [
+      '[{ name: "key:0011223344556677", key: sk-aaaa-0001 }]',
+      /must not start with key:/,
+    ],
   ])('refuses %j, naming the entry, never the key', (text, problem) => {
     const { keys, problems } = parseKeysFile(text);
     expect(keys).toEqual([]);

@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { isRecord } from '../../common/is-record.js';
 import { ConfigEntryChecker } from '../json-config-file.js';
-import type { Tenant, TenantLimits } from './tenant.js';
+import {
+  UNNAMED_OWNER_PREFIX,
+  type Tenant,
+  type TenantLimits,
+} from './tenant.js';
 
 /** One key of the keys file: its SHA-256 digest and the tenant it names. */
 export interface TenantKey {
@@ -38,10 +42,11 @@ export function keyDigest(key: string): Buffer {
 
 /**
  * Parses a keys file (YAML or JSON, which is YAML too): a list of entries,
- * at the top or under `keys`. Each entry has a unique `name` and either
+ * at the top or under `keys`. Each entry has a unique `name` (not
+ * starting with `key:`, the owner ids of unnamed keys) and either
  * `key` or `sha256` (hex), and optionally `models`, `mcp_servers`,
- * `mcp_tools`, `hosted_mcp`, `requests_per_minute`, `tokens_per_minute`,
- * `tokens_per_day` and `metadata`. Unknown fields are problems: a typo in a
+ * `mcp_tools`, `hosted_mcp`, `pass_through`, `requests_per_minute`,
+ * `tokens_per_minute`, `tokens_per_day` and `metadata`. Unknown fields are problems: a typo in a
  * limit must not silently leave a key unlimited. Problems name the entry,
  * never a key.
  */
@@ -74,6 +79,7 @@ const KNOWN_FIELDS = new Set([
   'mcp_servers',
   'mcp_tools',
   'hosted_mcp',
+  'pass_through',
   'requests_per_minute',
   'tokens_per_minute',
   'tokens_per_day',
@@ -98,6 +104,9 @@ class KeyEntryChecker extends ConfigEntryChecker {
     const name = entry['name'];
     if (typeof name !== 'string' || !NAME.test(name)) {
       this.fail('name', 'must be 1-64 letters, digits or _.:@- ');
+    } else if (name.startsWith(UNNAMED_OWNER_PREFIX)) {
+      // The owner ids of unnamed keys: a name must never be one of them.
+      this.fail('name', `must not start with ${UNNAMED_OWNER_PREFIX}`);
     }
     const digest = this.digestOf(entry['key'], entry['sha256']);
     const tenant = this.tenantOf(String(name), entry);
@@ -130,7 +139,11 @@ class KeyEntryChecker extends ConfigEntryChecker {
   }
 
   private tenantOf(name: string, entry: Record<string, unknown>): Tenant {
-    const hostedMcp = entry['hosted_mcp'] ?? true;
+    // A key whose MCP tools are listed may not reach other servers by
+    // declaring them as hosted `mcp` tools, unless the file says so.
+    const listsMcp =
+      entry['mcp_servers'] !== undefined || entry['mcp_tools'] !== undefined;
+    const hostedMcp = entry['hosted_mcp'] ?? !listsMcp;
     if (typeof hostedMcp !== 'boolean') {
       this.fail('hosted_mcp', 'must be true or false');
     }
@@ -140,13 +153,14 @@ class KeyEntryChecker extends ConfigEntryChecker {
       ...this.list(entry, 'models', 'models'),
       ...this.list(entry, 'mcp_servers', 'mcpServers'),
       ...this.list(entry, 'mcp_tools', 'mcpTools'),
+      ...this.list(entry, 'pass_through', 'passThrough'),
       hostedMcp: hostedMcp !== false,
       limits: this.limits(entry),
       metadata: this.stringMap(entry['metadata'], 'metadata', (k, v) => [k, v]),
     };
   }
 
-  private list<K extends 'models' | 'mcpServers' | 'mcpTools'>(
+  private list<K extends 'models' | 'mcpServers' | 'mcpTools' | 'passThrough'>(
     entry: Record<string, unknown>,
     field: string,
     as: K,

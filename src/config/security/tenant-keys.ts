@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { loadApiKeys } from './api-key-sources.js';
 import { keyDigest, parseKeysFile, type TenantKey } from './keys-file.js';
-import { UNNAMED_TENANT_LABEL } from './tenant.js';
+import { UNNAMED_OWNER_PREFIX, UNNAMED_TENANT_LABEL } from './tenant.js';
 
 /** Every source of inbound keys, as the environment names them. */
 export interface TenantKeySources {
@@ -94,7 +94,7 @@ function unnamedKey(secret: string): TenantKey {
     secret,
     tenant: {
       // A prefix of the digest, so the owner is stable and is not the key.
-      id: `key:${digest.toString('hex').slice(0, 16)}`,
+      id: `${UNNAMED_OWNER_PREFIX}${digest.toString('hex').slice(0, 16)}`,
       label: UNNAMED_TENANT_LABEL,
       hostedMcp: true,
       limits: {},

@@ -20,7 +20,15 @@ export interface Tenant {
   readonly mcpServers?: readonly string[];
   /** MCP tools (as the model sees them, `server__tool`, `*` wildcards); absent: all. */
   readonly mcpTools?: readonly string[];
-  /** Whether requests may declare hosted `mcp` tools (server_url). */
+  /**
+   * Pass-through paths below `/v1/` (`embeddings`, `audio/*`) the key may
+   * call, on every upstream; absent: all of them.
+   */
+  readonly passThrough?: readonly string[];
+  /**
+   * Whether requests may declare hosted `mcp` tools (server_url); by
+   * default yes, unless the key's MCP servers or tools are listed.
+   */
   readonly hostedMcp: boolean;
   readonly limits: TenantLimits;
   /** Free-form facts (team, cost centre), on the access line of each request. */
@@ -33,6 +41,9 @@ export interface TenantLimits {
   readonly tokensPerMinute?: number;
   readonly tokensPerDay?: number;
 }
+
+/** How the owner id of an unnamed key starts; no key name may. */
+export const UNNAMED_OWNER_PREFIX = 'key:';
 
 /** The label of every key without a name. */
 export const UNNAMED_TENANT_LABEL = 'unnamed';

@@ -36,6 +36,11 @@ export function isHostedMcpTool(tool: unknown): boolean {
   return isRecord(tool) && tool['type'] === 'mcp';
 }
 
+/** Whether a Responses request's `tools` declare any hosted MCP tool. */
+export function declaresHostedMcpTools(tools: unknown): boolean {
+  return Array.isArray(tools) && tools.some(isHostedMcpTool);
+}
+
 /**
  * The hosted MCP tools of a Responses request's `tools`, validated. Letting
  * a caller make the gateway open connections is off unless the URL starts

@@ -1,10 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { finalize, Observable, tap } from 'rxjs';
+import { allowsMcpTool, type CallerOption } from '../../auth/access-policy.js';
 import { conversationConfig } from '../../config/conversation.config.js';
 import type { ChatCompletionRequest } from '../../protocol/chat-completion.types.js';
 import { HostedMcpSessions } from '../hosted/hosted-mcp-sessions.js';
-import { McpManagerService } from '../mcp-manager.service.js';
+import {
+  McpManagerService,
+  type McpToolFilter,
+} from '../mcp-manager.service.js';
 import type { McpToolBinding } from '../mcp.types.js';
 import {
   type McpToolListing,
@@ -17,6 +21,12 @@ import type {
   ResumedToolCall,
   ToolLoopEvent,
 } from './tool-loop.types.js';
+
+/** Which configured servers' tools a request gets. */
+export interface ConfiguredToolsOptions extends CallerOption {
+  /** False with the `x-mcp-tools: off` opt-out; default true. */
+  withConfigured?: boolean;
+}
 
 /**
  * Wires the shared tool loop to the gateway: which MCP tools a request gets
@@ -38,13 +48,15 @@ export class ToolLoopService {
    * The server-side tools of a request with these client tools. Client
    * tools win their names; hosted servers' tools (`<server_label>__<tool>`)
    * come next; the configured servers' tools take the names left, unless
-   * `withConfigured` is false (the `x-mcp-tools: off` opt-out). Closing the
+   * `withConfigured` is false (the `x-mcp-tools: off` opt-out), and only
+   * those the tenant may use: the others are neither offered nor found, so
+   * a model that calls one anyway gets no server-side run. Closing the
    * toolset closes the hosted servers.
    */
   toolset(
     clientNames: ReadonlySet<string>,
     hosted: HostedMcpSessions = HostedMcpSessions.none(),
-    withConfigured = true,
+    { withConfigured = true, tenant }: ConfiguredToolsOptions = {},
   ): RequestToolset {
     const hostedTools = hosted
       .offeredTools()
@@ -53,14 +65,18 @@ export class ToolLoopService {
       ...clientNames,
       ...hostedTools.map((tool) => tool.exposedName),
     ]);
-    const bindings = withConfigured ? this.mcp.toolsForRequest(taken) : [];
+    const usable: McpToolFilter = (tool) =>
+      allowsMcpTool(tenant, tool.server, tool.tool);
+    const bindings = withConfigured
+      ? this.mcp.toolsForRequest(usable, taken)
+      : [];
     const listings: McpToolListing[] = [
       ...hosted.listings,
       ...listingsOf(bindings),
     ];
     const fallback = (name: string): OfferedTool | undefined => {
       const binding = withConfigured
-        ? this.mcp.resolveTool(name, taken)
+        ? this.mcp.resolveTool(name, usable, taken)
         : undefined;
       return binding && this.mcp.offeredTool(binding);
     };
@@ -80,10 +96,10 @@ export class ToolLoopService {
   async toolsetWithHosted(
     clientNames: ReadonlySet<string>,
     tools: unknown,
-    options: { withConfigured: boolean; signal?: AbortSignal },
+    options: ConfiguredToolsOptions & { signal?: AbortSignal },
   ): Promise<RequestToolset> {
     const hosted = await this.mcp.openHosted(tools, options.signal);
-    return this.toolset(clientNames, hosted, options.withConfigured);
+    return this.toolset(clientNames, hosted, options);
   }
 
   /**

@@ -3,6 +3,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '../../common/http/api-docs-decorators.js';
+import { CallerTenant } from '../../auth/request-tenant.js';
+import type { Tenant } from '../../config/security/tenant.js';
 import { ApiJsonBody, ApiJsonOk } from '../../openapi/api-docs.decorators.js';
 import { CompactRequestDto } from './compact-request.dto.js';
 import { CompactService, type CompactedResponse } from './compact.service.js';
@@ -25,8 +27,9 @@ export class CompactController {
   @ApiJsonOk('CompactResource')
   compact(
     @Body() body: CompactRequestDto,
+    @CallerTenant() tenant: Tenant | undefined,
     @Headers('authorization') authorization?: string,
   ): Promise<CompactedResponse> {
-    return this.service.compact(body, authorization);
+    return this.service.compact(body, authorization, tenant);
   }
 }

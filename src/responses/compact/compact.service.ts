@@ -1,9 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { assertModelAllowed } from '../../auth/access-policy.js';
 import { GatewayException } from '../../common/errors/gateway.exception.js';
 import { forwardedAuthHeaders } from '../../common/http/client-call-options.js';
 import { isRecord } from '../../common/is-record.js';
+import type { Tenant } from '../../config/security/tenant.js';
 import { serverConfig } from '../../config/server.config.js';
+import { UpstreamRouter } from '../../llm-client/upstream-router.service.js';
 import type { ChatMessage } from '../../protocol/chat-completion.types.js';
 import {
   ModelCallService,
@@ -62,15 +65,30 @@ export class CompactService {
       ConfigType<typeof serverConfig>,
       'forwardClientAuth'
     >,
+    private readonly router: UpstreamRouter,
   ) {}
 
-  /** `authorization`: the client's, forwarded when FORWARD_CLIENT_AUTH is on. */
+  /**
+   * `authorization`: the client's, forwarded when FORWARD_CLIENT_AUTH is on.
+   * A model the caller's key may not use is a 403 before anything else.
+   */
   async compact(
     request: CompactRequest,
     authorization?: string,
+    tenant?: Tenant,
   ): Promise<CompactedResponse> {
-    const conversation = await this.turns.conversation(request);
-    const plan = this.turns.chatRequest({ model: request.model }, conversation);
+    assertModelAllowed(tenant, { model: request.model }, () =>
+      this.router.route(request.model),
+    );
+    // Only the caller's own stored responses, items and compaction items.
+    const conversation = await this.turns.conversation(request, {
+      caller: tenant,
+    });
+    const plan = this.turns.chatRequest(
+      { model: request.model },
+      conversation,
+      tenant,
+    );
     const summary = await this.summarize(request, plan.chat.messages, {
       headers: forwardedAuthHeaders(
         authorization,
@@ -92,6 +110,8 @@ export class CompactService {
             summary: summary.text,
             model: request.model,
             createdAt,
+            // Opens for this key only (CompactionSeal.open).
+            ...(tenant === undefined ? {} : { owner: tenant.id }),
           }),
         },
       ],

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { Tenant } from '../../config/security/tenant.js';
 import { CompactionSeal } from './compaction-seal.js';
+
+function tenant(id: string): Tenant {
+  return { id, label: 'unnamed', hostedMcp: true, limits: {}, metadata: {} };
+}
 
 const PAYLOAD = { summary: 'decided X; file a.ts', model: 'm', createdAt: 1 };
 
@@ -39,6 +44,22 @@ describe(CompactionSeal.name, () => {
         undefined,
       );
     }
+  });
+
+  it('opens an item made for one key for that key only, and for anyone once auth is off', () => {
+    const sealed = sut.seal({ ...PAYLOAD, owner: 'key:aaaa' });
+    expect(sut.open(sealed, tenant('key:aaaa'))).toEqual({
+      ...PAYLOAD,
+      owner: 'key:aaaa',
+    });
+    expect(sut.open(sealed, tenant('key:bbbb'))).toBeUndefined();
+    expect(sut.open(sealed)).toEqual({ ...PAYLOAD, owner: 'key:aaaa' });
+  });
+
+  it('opens an item made while auth was off for no key', () => {
+    const sealed = sut.seal(PAYLOAD);
+    expect(sut.open(sealed, tenant('key:aaaa'))).toBeUndefined();
+    expect(sut.open(sealed)).toEqual(PAYLOAD);
   });
 
   it('refuses garbage, truncation and an unknown version', () => {

@@ -4,6 +4,7 @@ import {
   hkdfSync,
   randomBytes,
 } from 'node:crypto';
+import { visibleTo, type Tenant } from '../../config/security/tenant.js';
 
 /** What a compaction item carries, sealed. */
 export interface CompactionPayload {
@@ -13,6 +14,13 @@ export interface CompactionPayload {
   model: string;
   /** Unix seconds. */
   createdAt: number;
+  /**
+   * The Tenant.id of the key it was made for; absent when inbound auth was
+   * off. Sealed with the summary, so it cannot be changed, and checked on
+   * opening: another key's item opens for no one but its owner (and for
+   * anyone once auth is off, as every stored object is visible then).
+   */
+  owner?: string;
 }
 
 const VERSION = 1;
@@ -57,8 +65,16 @@ export class CompactionSeal {
     ]).toString('base64url');
   }
 
-  /** The payload, or undefined for anything tampered, foreign or malformed. */
-  open(encrypted: string): CompactionPayload | undefined {
+  /**
+   * The payload, or undefined for anything tampered, malformed, sealed with
+   * another secret, or made for another key than `caller` (visibleTo).
+   */
+  open(encrypted: string, caller?: Tenant): CompactionPayload | undefined {
+    const payload = this.unseal(encrypted);
+    return payload && visibleTo(payload.owner, caller) ? payload : undefined;
+  }
+
+  private unseal(encrypted: string): CompactionPayload | undefined {
     const raw = Buffer.from(encrypted, 'base64url');
     if (raw.length <= 1 + IV_BYTES + TAG_BYTES || raw[0] !== VERSION) {
       return undefined;
@@ -89,10 +105,19 @@ function asPayload(value: unknown): CompactionPayload | undefined {
   if (typeof value !== 'object' || value === null) {
     return undefined;
   }
-  const { summary, model, createdAt } = value as Record<string, unknown>;
-  return typeof summary === 'string' &&
-    typeof model === 'string' &&
-    typeof createdAt === 'number'
-    ? { summary, model, createdAt }
-    : undefined;
+  const { summary, model, createdAt, owner } = value as Record<string, unknown>;
+  if (
+    typeof summary !== 'string' ||
+    typeof model !== 'string' ||
+    typeof createdAt !== 'number' ||
+    (owner !== undefined && typeof owner !== 'string')
+  ) {
+    return undefined;
+  }
+  return {
+    summary,
+    model,
+    createdAt,
+    ...(owner === undefined ? {} : { owner }),
+  };
 }

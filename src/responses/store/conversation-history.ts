@@ -1,6 +1,11 @@
 import { GatewayException } from '../../common/errors/gateway.exception.js';
+import type { Tenant } from '../../config/security/tenant.js';
 import type { ResponseInputItem } from '../../protocol/responses.types.js';
-import { conversationItems, type ResponseStore } from './response-store.js';
+import {
+  conversationItems,
+  visibleOnlyTo,
+  type ResponseStore,
+} from './response-store.js';
 
 /** The conversation before a turn, and the store that holds its last response. */
 export interface History {
@@ -15,19 +20,22 @@ export interface History {
 /**
  * The items of every turn before `previousId`, oldest first: its history,
  * its input and its output. The connection store (WebSocket mode) is looked
- * at first; an unknown id is a 404 on `previous_response_id`.
+ * at first; an unknown id, or one another key than `caller` stored, is a
+ * 404 on `previous_response_id`.
  */
 export async function historyBefore(
   previousId: string | null | undefined,
   store: ResponseStore,
   connectionStore?: ResponseStore,
+  caller?: Tenant,
 ): Promise<History> {
   if (!previousId) {
     return { items: [] };
   }
-  const inConnection = await connectionStore?.get(previousId);
+  const filter = visibleOnlyTo(caller);
+  const inConnection = await connectionStore?.get(previousId, filter);
   const foundIn = inConnection ? connectionStore : store;
-  const previous = inConnection ?? (await store.get(previousId));
+  const previous = inConnection ?? (await store.get(previousId, filter));
   if (!previous) {
     throw new GatewayException(
       'not_found',

@@ -1,9 +1,10 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Counter, type Registry } from 'prom-client';
-import type { ResponseInputItem } from '../../protocol/responses.types.js';
 import type {
+  OwnerFilter,
   ResponseStore,
   SaveOptions,
+  StoredItem,
   StoredResponse,
   StoredTurn,
 } from './response-store.js';
@@ -62,19 +63,19 @@ export class CountedResponseStore
     return this.counted('save', () => this.store.save(entry, options));
   }
 
-  get(id: string): Promise<StoredResponse | undefined> {
-    return this.counted('get', () => this.store.get(id));
+  get(id: string, filter?: OwnerFilter): Promise<StoredResponse | undefined> {
+    return this.counted('get', () => this.store.get(id, filter));
   }
 
-  getTurn(id: string): Promise<StoredTurn | undefined> {
-    return this.counted('get_turn', () => this.store.getTurn(id));
+  getTurn(id: string, filter?: OwnerFilter): Promise<StoredTurn | undefined> {
+    return this.counted('get_turn', () => this.store.getTurn(id, filter));
   }
 
-  delete(id: string): Promise<boolean> {
-    return this.counted('delete', () => this.store.delete(id));
+  delete(id: string, filter?: OwnerFilter): Promise<boolean> {
+    return this.counted('delete', () => this.store.delete(id, filter));
   }
 
-  getItem(itemId: string): Promise<ResponseInputItem | undefined> {
+  getItem(itemId: string): Promise<StoredItem | undefined> {
     return this.counted('get_item', () => this.store.getItem(itemId));
   }
 

@@ -57,8 +57,8 @@ describe(InMemoryResponseStore.name, () => {
   it('finds input and output items by id', async () => {
     const sut = new InMemoryResponseStore(2);
     await sut.save(entry('a', ['item_1']));
-    expect((await sut.getItem('item_1'))?.id).toBe('item_1');
-    expect((await sut.getItem('out_a'))?.type).toBe('message');
+    expect((await sut.getItem('item_1'))?.item.id).toBe('item_1');
+    expect((await sut.getItem('out_a'))?.item.type).toBe('message');
     expect(await sut.getItem('nope')).toBeUndefined();
   });
 });

@@ -3,8 +3,12 @@ import {
   conversationItems,
   MAX_CHAIN_LINKS,
   maxChainLinks,
+  ownerOf,
+  passes,
+  type OwnerFilter,
   type ResponseStore,
   type SaveOptions,
+  type StoredItem,
   type StoredResponse,
   type StoredTurn,
 } from './response-store.js';
@@ -46,7 +50,7 @@ export class InMemoryResponseStore implements ResponseStore {
   /** Least recently used first. */
   private readonly nodes = new Map<string, Node>();
   /** item id → id of the response that holds it. */
-  private readonly itemOwners = new Map<string, string>();
+  private readonly itemHolders = new Map<string, string>();
   private totalBytes = 0;
   private readonly maxLinks: number;
 
@@ -78,6 +82,7 @@ export class InMemoryResponseStore implements ResponseStore {
       response: entry.response,
       history: previousId === undefined ? entry.history : [],
       inputItems: entry.inputItems,
+      ...ownerOf(entry),
     };
     const bytes = JSON.stringify(turn).length;
     const chainBytes =
@@ -92,7 +97,7 @@ export class InMemoryResponseStore implements ResponseStore {
     this.totalBytes += bytes;
     for (const item of ownItems(turn)) {
       if (typeof item.id === 'string') {
-        this.itemOwners.set(item.id, id);
+        this.itemHolders.set(item.id, id);
       }
     }
     if (previousId !== undefined) {
@@ -103,8 +108,11 @@ export class InMemoryResponseStore implements ResponseStore {
     return Promise.resolve();
   }
 
-  get(id: string): Promise<StoredResponse | undefined> {
-    const node = this.visible(id);
+  get(
+    id: string,
+    filter: OwnerFilter = {},
+  ): Promise<StoredResponse | undefined> {
+    const node = this.visible(id, filter);
     if (!node) {
       return Promise.resolve(undefined);
     }
@@ -123,8 +131,11 @@ export class InMemoryResponseStore implements ResponseStore {
     return Promise.resolve({ ...node.turn, history });
   }
 
-  getTurn(id: string): Promise<StoredTurn | undefined> {
-    const node = this.visible(id);
+  getTurn(
+    id: string,
+    filter: OwnerFilter = {},
+  ): Promise<StoredTurn | undefined> {
+    const node = this.visible(id, filter);
     if (node) {
       this.touch(this.chainOf(id));
     }
@@ -132,12 +143,13 @@ export class InMemoryResponseStore implements ResponseStore {
       node && {
         response: node.turn.response,
         inputItems: node.turn.inputItems,
+        ...ownerOf(node.turn),
       },
     );
   }
 
-  delete(id: string): Promise<boolean> {
-    const node = this.visible(id);
+  delete(id: string, filter: OwnerFilter = {}): Promise<boolean> {
+    const node = this.visible(id, filter);
     if (!node) {
       return Promise.resolve(false);
     }
@@ -151,17 +163,19 @@ export class InMemoryResponseStore implements ResponseStore {
     return Promise.resolve(true);
   }
 
-  getItem(itemId: string): Promise<ResponseInputItem | undefined> {
-    const owner = this.itemOwners.get(itemId);
-    const node = owner === undefined ? undefined : this.visible(owner);
-    return Promise.resolve(
-      node && ownItems(node.turn).find((item) => item.id === itemId),
-    );
+  getItem(itemId: string): Promise<StoredItem | undefined> {
+    const holder = this.itemHolders.get(itemId);
+    const node = holder === undefined ? undefined : this.visible(holder);
+    const item = node && ownItems(node.turn).find(({ id }) => id === itemId);
+    return Promise.resolve(item && { item, ...ownerOf(node.turn) });
   }
 
-  private visible(id: string): Node | undefined {
+  /** The node of `id` unless deleted or filtered out. */
+  private visible(id: string, filter: OwnerFilter = {}): Node | undefined {
     const node = this.nodes.get(id);
-    return node?.deleted ? undefined : node;
+    return node && !node.deleted && passes(node.turn, filter)
+      ? node
+      : undefined;
   }
 
   /** `continues` when this turn may link to it: a visible response whose chain is whole and short enough. */
@@ -238,8 +252,8 @@ export class InMemoryResponseStore implements ResponseStore {
 
   private unindexItems(id: string, node: Node): void {
     for (const item of ownItems(node.turn)) {
-      if (typeof item.id === 'string' && this.itemOwners.get(item.id) === id) {
-        this.itemOwners.delete(item.id);
+      if (typeof item.id === 'string' && this.itemHolders.get(item.id) === id) {
+        this.itemHolders.delete(item.id);
       }
     }
   }

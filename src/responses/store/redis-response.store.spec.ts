@@ -240,7 +240,7 @@ describe(RedisResponseStore.name, () => {
     await admin.set(`${keys.item}msg_old`, 'resp_old');
 
     expect(await sut.get('resp_old')).toEqual(old);
-    expect(await sut.getItem('msg_old')).toEqual(old.inputItems[0]);
+    expect(await sut.getItem('msg_old')).toEqual({ item: old.inputItems[0] });
     const next = storedEntry('resp_new');
     next.history = conversationItems(old);
     await sut.save(next, { continues: 'resp_old' });
@@ -248,6 +248,41 @@ describe(RedisResponseStore.name, () => {
     expect(await sut.delete('resp_old')).toBe(true);
     expect(await admin.exists(`${keys.legacy}resp_old`)).toBe(0);
     expect(await sut.get('resp_new')).toEqual(next);
+  });
+
+  it("answers another owner's broken conversation as unknown, without refreshing it", async () => {
+    const keyPrefix = newPrefix();
+    const keys = redisStoreKeys(keyPrefix);
+    const sut = await connectStore({ keyPrefix });
+    const a = { ...storedEntry('resp_a'), owner: 'team-a' };
+    const b = { ...storedEntry('resp_b'), owner: 'team-a' };
+    b.history = conversationItems(a);
+    await sut.save(a);
+    await sut.save(b, { continues: 'resp_a' });
+    expect(await admin.hget(`${keys.record}resp_b`, 'owner')).toBe('team-a');
+    await admin.del(`${keys.record}resp_a`);
+    await admin.expire(`${keys.record}resp_b`, 5);
+
+    expect(await sut.get('resp_b', { ifOwnedBy: 'team-b' })).toBeUndefined();
+    expect(await sut.getTurn('resp_b', { ifOwnedBy: 'team-b' })).toBe(
+      undefined,
+    );
+    expect(await admin.ttl(`${keys.record}resp_b`)).toBeLessThanOrEqual(5);
+    await expect(sut.get('resp_b', { ifOwnedBy: 'team-a' })).rejects.toThrow(
+      GatewayException,
+    );
+  });
+
+  it('lets no owner find or delete a response written before owners', async () => {
+    const keyPrefix = newPrefix();
+    const keys = redisStoreKeys(keyPrefix);
+    const sut = await connectStore({ keyPrefix });
+    const old = storedEntry('resp_old', ['msg_old']);
+    await admin.set(`${keys.legacy}resp_old`, JSON.stringify(old));
+
+    expect(await sut.get('resp_old', { ifOwnedBy: 'team-a' })).toBeUndefined();
+    expect(await sut.delete('resp_old', { ifOwnedBy: 'team-a' })).toBe(false);
+    expect(await sut.get('resp_old')).toStrictEqual(old);
   });
 
   it('closes its connection on application shutdown', async () => {

@@ -1,5 +1,6 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { closeRedis, redisClient } from '../../common/redis/redis-client.js';
 import type { ResponseInputItem } from '../../protocol/responses.types.js';
 import { withoutCommandArguments } from './redis-command-redaction.js';
 import { RESPONSE_STORE_SCRIPTS, type RedisScript } from './redis-scripts.js';
@@ -7,8 +8,11 @@ import {
   conversationItems,
   MAX_CHAIN_LINKS,
   maxChainLinks,
+  ownerOf,
+  type OwnerFilter,
   type ResponseStore,
   type SaveOptions,
+  type StoredItem,
   type StoredResponse,
   type StoredTurn,
 } from './response-store.js';
@@ -42,15 +46,9 @@ export function redisStoreKeys(prefix: string) {
   };
 }
 
-// Bounded waits: a Redis that is down or slow fails the request with a 503
-// instead of holding it open.
-const CONNECTION_OPTIONS = {
-  lazyConnect: true,
-  enableOfflineQueue: false,
-  maxRetriesPerRequest: 1,
-  connectTimeout: 2_000,
-  commandTimeout: 2_000,
-} as const;
+// A Redis that is down or slow fails the request with a 503 instead of
+// holding it open.
+const COMMAND_TIMEOUT_MS = 2_000;
 
 /** What SAVE answers when the record cannot link to the response it continues. */
 const NOT_LINKED = -1;
@@ -88,13 +86,9 @@ export class RedisResponseStore
     options: RedisResponseStoreOptions,
   ): Promise<RedisResponseStore> {
     const logger = new Logger(RedisResponseStore.name);
-    const redis = new Redis(url, {
-      ...CONNECTION_OPTIONS,
-      // Names the connection in CLIENT LIST; Redis allows printable ASCII only.
-      connectionName: `open-responses-gateway:${options.keyPrefix}`.replace(
-        /[^!-~]/g,
-        '_',
-      ),
+    const redis = redisClient(url, {
+      name: `open-responses-gateway:${options.keyPrefix}`,
+      commandTimeoutMs: COMMAND_TIMEOUT_MS,
     });
     let healthy = true;
     // Without a listener ioredis prints every reconnect failure to the console.
@@ -130,6 +124,7 @@ export class RedisResponseStore
     const own: StoredTurn = {
       response: entry.response,
       inputItems: entry.inputItems,
+      ...ownerOf(entry),
     };
     if (options.continues !== undefined && this.maxLinks > 0) {
       const linked = await this.runSave(own, options.continues);
@@ -140,8 +135,11 @@ export class RedisResponseStore
     await this.runSave({ ...own, history: entry.history }, '');
   }
 
-  async get(id: string): Promise<StoredResponse | undefined> {
-    const chain = await this.chainOf(id, true);
+  async get(
+    id: string,
+    filter: OwnerFilter = {},
+  ): Promise<StoredResponse | undefined> {
+    const chain = await this.chainOf(id, true, filter);
     if (chain === undefined) {
       return undefined;
     }
@@ -158,39 +156,43 @@ export class RedisResponseStore
     return { ...withHistory(turn!), history };
   }
 
-  async getTurn(id: string): Promise<StoredTurn | undefined> {
-    const record = (await this.chainOf(id, false))?.records[0];
+  async getTurn(
+    id: string,
+    filter: OwnerFilter = {},
+  ): Promise<StoredTurn | undefined> {
+    const record = (await this.chainOf(id, false, filter))?.records[0];
     return (
-      record && { response: record.response, inputItems: record.inputItems }
+      record && {
+        response: record.response,
+        inputItems: record.inputItems,
+        ...ownerOf(record),
+      }
     );
   }
 
-  async delete(id: string): Promise<boolean> {
-    return (await this.run(RESPONSE_STORE_SCRIPTS.delete, [id])) === 1;
+  async delete(id: string, filter: OwnerFilter = {}): Promise<boolean> {
+    const reply = await this.run(RESPONSE_STORE_SCRIPTS.delete, [
+      id,
+      ...ownerArguments(filter),
+    ]);
+    return reply === 1;
   }
 
-  async getItem(itemId: string): Promise<ResponseInputItem | undefined> {
+  async getItem(itemId: string): Promise<StoredItem | undefined> {
     const json = await this.run(RESPONSE_STORE_SCRIPTS.getItem, [itemId]);
     if (typeof json !== 'string') {
       return undefined;
     }
     const record = JSON.parse(json) as StoredRecord;
-    return [...record.inputItems, ...record.response.output].find(
-      (item) => item.id === itemId,
+    const item = [...record.inputItems, ...record.response.output].find(
+      ({ id }) => id === itemId,
     );
+    return item && { item, ...ownerOf(record) };
   }
 
   /** Closes the connection: QUIT when connected, else stop reconnecting. */
-  async onApplicationShutdown(): Promise<void> {
-    if (this.redis.status === 'ready') {
-      try {
-        await this.redis.quit();
-        return;
-      } catch {
-        // Fall through: the connection broke while quitting.
-      }
-    }
-    this.redis.disconnect();
+  onApplicationShutdown(): Promise<void> {
+    return closeRedis(this.redis);
   }
 
   /** Saves `record`, linked to `previousId` unless ''; NOT_LINKED when it could not link. */
@@ -208,6 +210,7 @@ export class RedisResponseStore
       this.options.capacity,
       this.maxLinks,
       previousId,
+      record.owner ?? '',
       ...new Set(itemIds),
     ]);
   }
@@ -216,12 +219,14 @@ export class RedisResponseStore
   private async chainOf(
     id: string,
     collect: boolean,
+    filter: OwnerFilter,
   ): Promise<{ records: StoredRecord[]; whole: boolean } | undefined> {
     const reply = await this.run(RESPONSE_STORE_SCRIPTS.get, [
       this.options.ttlSeconds,
       id,
       collect ? '1' : '0',
       MAX_CHAIN_LINKS,
+      ...ownerArguments(filter),
     ]);
     if (!Array.isArray(reply)) {
       return undefined;
@@ -254,10 +259,16 @@ export class RedisResponseStore
 /** A record's JSON: its own turn, and `history` only when it links to nothing. */
 type StoredRecord = StoredTurn & { history?: ResponseInputItem[] };
 
+/** An OwnerFilter as the scripts take it: '1' and the owner, or '0' and ''. */
+function ownerArguments({ ifOwnedBy }: OwnerFilter): [string, string] {
+  return ifOwnedBy === undefined ? ['0', ''] : ['1', ifOwnedBy];
+}
+
 function withHistory(record: StoredRecord): StoredResponse {
   return {
     response: record.response,
     history: record.history ?? [],
     inputItems: record.inputItems,
+    ...ownerOf(record),
   };
 }

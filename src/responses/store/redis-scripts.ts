@@ -7,12 +7,15 @@ import type { Redis } from 'ioredis';
 // keys are derived inside the scripts (eviction and chains cannot know them
 // up front): standalone Redis only, not Redis Cluster.
 //
-// A record is a hash: `json` (the turn: response, input items, and only the
-// history no linked record holds), `prev` (the id of the record it
-// continues), `children` (how many records link to it) and `deleted` (the
-// client deleted it; kept, hidden, as its children's history). A legacy
-// record is a JSON string holding the whole history (written before links):
-// it is read, refreshed and removed like a record without `prev`.
+// A record is a hash: `json` (the turn: response, input items, owner, and
+// only the history no linked record holds), `prev` (the id of the record it
+// continues), `children` (how many records link to it), `deleted` (the
+// client deleted it; kept, hidden, as its children's history) and `owner`
+// (the Tenant.id in `json` again, for GET and DELETE to check without
+// decoding the JSON; absent when the turn has no owner, as in every record
+// written before owners existed). A legacy record is a JSON string holding
+// the whole history (written before links): it is read, refreshed and
+// removed like a record without `prev`, and has no owner.
 const PRELUDE = `
 local lruKey, clockKey = KEYS[1], KEYS[2]
 local recordPrefix, legacyPrefix = ARGV[1], ARGV[2]
@@ -78,6 +81,12 @@ local function touch(id, ttl)
   redis.call('ZADD', lruKey, redis.call('INCR', clockKey), id)
 end
 
+-- Whether the record of id passes an owner filter (guarded: only owner's).
+-- A legacy record has no owner field: it passes no guard.
+local function passes(id, guarded, owner)
+  return not guarded or redis.call('HGET', recordPrefix .. id, 'owner') == owner
+end
+
 local function touchIndex(ttl)
   redis.call('EXPIRE', lruKey, ttl)
   redis.call('EXPIRE', clockKey, ttl)
@@ -125,13 +134,15 @@ end
 
 /**
  * ARGV after the prefixes: ttl, id, json, capacity, max links, prev ('' for
- * none), item ids… Returns the number evicted, or -1 without writing when
- * the record cannot link to prev (gone, deleted, or its chain too long):
- * then the caller saves it again with its whole history and no prev.
+ * none), owner ('' for none), item ids… Returns the number evicted, or -1
+ * without writing when the record cannot link to prev (gone, deleted, or
+ * its chain too long): then the caller saves it again with its whole
+ * history and no prev.
  */
 const SAVE = `${PRELUDE}
 local ttl, id, json = ARGV[5], ARGV[6], ARGV[7]
 local capacity, maxLinks, prev = tonumber(ARGV[8]), tonumber(ARGV[9]), ARGV[10]
+local owner = ARGV[11]
 local key = recordPrefix .. id
 if prev ~= '' then
   -- Only to a record of this format (a legacy one cannot count children).
@@ -150,10 +161,13 @@ end
 if children > 0 then
   redis.call('HSET', key, 'children', children)
 end
+if owner ~= '' then
+  redis.call('HSET', key, 'owner', owner)
+end
 redis.call('EXPIRE', key, ttl)
-if #ARGV > 10 then
+if #ARGV > 11 then
   local itemSet = itemSetPrefix .. id
-  for i = 11, #ARGV do
+  for i = 12, #ARGV do
     redis.call('SET', itemPrefix .. ARGV[i], id, 'EX', ttl)
     redis.call('SADD', itemSet, ARGV[i])
   end
@@ -175,19 +189,21 @@ return excess
 `;
 
 /**
- * ARGV after the prefixes: ttl, id, '1' to collect the history, max links.
+ * ARGV after the prefixes: ttl, id, '1' to collect the history, max links,
+ * then '1' and an owner to find only that owner's record (else '0', '').
  * Returns nil, or {'whole' or 'broken', json, ancestors' json nearest
  * first…}; the record and its chain are refreshed either way.
  */
 const GET = `${PRELUDE}
 local ttl, id, collect, limit = ARGV[5], ARGV[6], ARGV[7] == '1', tonumber(ARGV[8])
+local guarded, owner = ARGV[9] == '1', ARGV[10]
 local json, prev, deleted = load(id)
 if not json then
   -- Expired by its TTL: drop it from the recency index too.
   redis.call('ZREM', lruKey, id)
   return false
 end
-if deleted then
+if deleted or not passes(id, guarded, owner) then
   return false
 end
 touch(id, ttl)
@@ -201,14 +217,18 @@ return reply
 `;
 
 /**
- * ARGV after the prefixes: id. Returns 1 when it existed. A record that
- * others link to is only hidden (and its items unindexed): it goes when
- * the last of them goes.
+ * ARGV after the prefixes: id, '1' to delete only a record of the owner
+ * that follows (else '0', ''). Returns 1 when it existed (and was the
+ * owner's). A record that others link to is only hidden (and its items
+ * unindexed): it goes when the last of them goes.
  */
 const DELETE = `${PRELUDE}
-local id = ARGV[5]
+local id, guarded, owner = ARGV[5], ARGV[6] == '1', ARGV[7]
 local json, _, deleted = load(id)
 if not json or deleted then
+  return 0
+end
+if not passes(id, guarded, owner) then
   return 0
 end
 if tonumber(redis.call('HGET', recordPrefix .. id, 'children') or '0') > 0 then

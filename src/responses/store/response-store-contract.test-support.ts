@@ -91,10 +91,10 @@ export function describeResponseStoreContract(
     it('finds input and output items by id, until the response is deleted', async () => {
       const sut = await makeStore(3);
       await sut.save(storedEntry('resp_a', ['msg_1', 'msg_2']));
-      expect(await sut.getItem('msg_2')).toEqual(
-        message('msg_2', 'said msg_2'),
-      );
-      expect(await sut.getItem('out_resp_a')).toMatchObject({
+      expect(await sut.getItem('msg_2')).toEqual({
+        item: message('msg_2', 'said msg_2'),
+      });
+      expect((await sut.getItem('out_resp_a'))?.item).toMatchObject({
         type: 'message',
         role: 'assistant',
         content: [{ type: 'output_text', text: 'answer resp_a' }],
@@ -146,9 +146,9 @@ export function describeResponseStoreContract(
       later.inputItems = [message('msg_shared', 'said again')];
       await sut.save(later);
       await sut.delete('resp_a');
-      expect(await sut.getItem('msg_shared')).toEqual(
-        message('msg_shared', 'said again'),
-      );
+      expect(await sut.getItem('msg_shared')).toEqual({
+        item: message('msg_shared', 'said again'),
+      });
     });
 
     it('is available', async () => {
@@ -233,6 +233,47 @@ export function describeResponseStoreContract(
       expect(userItems?.map((item) => item.id)).toEqual(
         ids.slice(0, 5).map((id) => `msg_${id}`),
       );
+    });
+
+    it('keeps the owner of a response and of its items', async () => {
+      const sut = await makeStore(3);
+      const owned = { ...storedEntry('resp_a', ['msg_a']), owner: 'team-a' };
+      await sut.save(owned);
+      await sut.save(storedEntry('resp_free', ['msg_free']));
+      expect(await sut.get('resp_a')).toStrictEqual(owned);
+      expect((await sut.getTurn('resp_a'))?.owner).toBe('team-a');
+      expect(await sut.getItem('msg_a')).toEqual({
+        item: owned.inputItems[0],
+        owner: 'team-a',
+      });
+      expect((await sut.getItem('out_resp_a'))?.owner).toBe('team-a');
+      // Saved without an owner: read back without one, not as `owner: undefined`.
+      expect(await sut.get('resp_free')).toStrictEqual(
+        storedEntry('resp_free', ['msg_free']),
+      );
+      expect(await sut.getItem('msg_free')).toStrictEqual({
+        item: storedEntry('resp_free', ['msg_free']).inputItems[0],
+      });
+    });
+
+    it("finds and deletes only the filter's owner's responses", async () => {
+      const sut = await makeStore(3);
+      await sut.save({ ...storedEntry('resp_a'), owner: 'team-a' });
+      await sut.save(storedEntry('resp_free'));
+      const onlyB = { ifOwnedBy: 'team-b' };
+      expect(await sut.get('resp_a', onlyB)).toBeUndefined();
+      expect(await sut.getTurn('resp_a', onlyB)).toBeUndefined();
+      expect(await sut.delete('resp_a', onlyB)).toBe(false);
+      // Without an owner it belongs to no one: no filter finds it.
+      expect(await sut.get('resp_free', onlyB)).toBeUndefined();
+      expect(await sut.delete('resp_free', onlyB)).toBe(false);
+      expect(await sut.get('resp_free')).toBeDefined();
+
+      const onlyA = { ifOwnedBy: 'team-a' };
+      expect((await sut.get('resp_a', onlyA))?.owner).toBe('team-a');
+      expect((await sut.getTurn('resp_a', onlyA))?.owner).toBe('team-a');
+      expect(await sut.delete('resp_a', onlyA)).toBe(true);
+      expect(await sut.get('resp_a')).toBeUndefined();
     });
 
     it('round-trips nested JSON exactly', async () => {

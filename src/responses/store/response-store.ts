@@ -1,3 +1,4 @@
+import type { Tenant } from '../../config/security/tenant.js';
 import type {
   ResponseInputItem,
   ResponseObject,
@@ -10,10 +11,25 @@ export interface StoredResponse {
   history: ResponseInputItem[];
   /** This turn's own input items, each with an id. */
   inputItems: ResponseInputItem[];
+  /**
+   * The Tenant.id of the key that created it; absent when inbound auth was
+   * off. Another key must not see it (visibleTo): an entry stored before
+   * owners existed has none, and is visible to no key once auth is on.
+   */
+  owner?: string;
 }
 
 /** A stored turn without the conversation before it: what GET and input_items serve. */
-export type StoredTurn = Pick<StoredResponse, 'response' | 'inputItems'>;
+export type StoredTurn = Pick<
+  StoredResponse,
+  'response' | 'inputItems' | 'owner'
+>;
+
+/** An item of a stored response (item_reference), and that response's owner. */
+export interface StoredItem {
+  item: ResponseInputItem;
+  owner?: string;
+}
 
 /** How a turn is saved. */
 export interface SaveOptions {
@@ -25,6 +41,24 @@ export interface SaveOptions {
    * {@link maxChainLinks} long), the store keeps `history` itself.
    */
   continues?: string;
+}
+
+/** Which responses a get or a delete may find. */
+export interface OwnerFilter {
+  /**
+   * When set, only a response owned by this Tenant.id is found: any other
+   * one (another key's, or one without an owner) is answered as an unknown
+   * id, before anything else is read, refreshed or removed.
+   */
+  ifOwnedBy?: string;
+}
+
+/**
+ * The filter of what `caller` may see (visibleTo): everything when inbound
+ * auth is off, else only its own responses.
+ */
+export function visibleOnlyTo(caller: Tenant | undefined): OwnerFilter {
+  return caller === undefined ? {} : { ifOwnedBy: caller.id };
 }
 
 export interface ItemListQuery {
@@ -49,20 +83,23 @@ export interface ItemList {
  * A turn that continues another one of the same store links to it; a
  * response is only evicted after every response that links to it (reading
  * or saving a turn refreshes its whole chain), and a deleted response that
- * later turns still link to stays, hidden, as their history. Failures are
- * GatewayExceptions (see store-errors.ts).
+ * later turns still link to stays, hidden, as their history. Every entry
+ * keeps its owner and returns it; get, getTurn and delete take an
+ * OwnerFilter, checked atomically with the operation (a foreign response is
+ * neither refreshed nor removed, and its broken chain is not reported).
+ * Failures are GatewayExceptions (see store-errors.ts).
  */
 export interface ResponseStore {
   /** Throws a 503 `store_unavailable` when the store is known to be down. */
   assertAvailable(): void;
   save(entry: StoredResponse, options?: SaveOptions): Promise<void>;
   /** The response with the whole conversation before it. */
-  get(id: string): Promise<StoredResponse | undefined>;
+  get(id: string, filter?: OwnerFilter): Promise<StoredResponse | undefined>;
   /** The response and its own input items, without reading its history. */
-  getTurn(id: string): Promise<StoredTurn | undefined>;
-  delete(id: string): Promise<boolean>;
+  getTurn(id: string, filter?: OwnerFilter): Promise<StoredTurn | undefined>;
+  delete(id: string, filter?: OwnerFilter): Promise<boolean>;
   /** Any input or output item of a stored response, by item id (for item_reference). */
-  getItem(itemId: string): Promise<ResponseInputItem | undefined>;
+  getItem(itemId: string): Promise<StoredItem | undefined>;
 }
 
 /** Nest injection token of the ResponseStore. */
@@ -84,6 +121,19 @@ export const MAX_CHAIN_LINKS = 256;
  */
 export function maxChainLinks(capacity: number): number {
   return Math.min(MAX_CHAIN_LINKS, Math.floor(capacity / 2));
+}
+
+/** `{ owner }` when the entry has one: an entry without an owner gets no such key. */
+export function ownerOf(entry: { owner?: string }): { owner?: string } {
+  return entry.owner === undefined ? {} : { owner: entry.owner };
+}
+
+/** Whether `filter` lets `entry` be found. */
+export function passes(
+  entry: { owner?: string },
+  filter: OwnerFilter,
+): boolean {
+  return filter.ifOwnedBy === undefined || entry.owner === filter.ifOwnedBy;
 }
 
 /** The items of a turn and of everything before it, oldest first. */

@@ -2,7 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { errorStatus } from '../../common/errors/gateway.exception.js';
 import { normalizeError } from '../../common/errors/normalize-error.js';
 import type { PreparedTurn } from '../turn-preparation.service.js';
-import type { ResponseStore } from './response-store.js';
+import { ownerOf, type ResponseStore } from './response-store.js';
 import { notStored } from './store-errors.js';
 
 /**
@@ -39,7 +39,12 @@ export async function persistTurn(
   const previousId = turn.request.previous_response_id;
   try {
     await store.save(
-      { response, history: turn.history, inputItems: turn.inputItems },
+      {
+        response,
+        history: turn.history,
+        inputItems: turn.inputItems,
+        ...ownerOf(turn),
+      },
       previousId && turn.historyStore === store
         ? { continues: previousId }
         : {},

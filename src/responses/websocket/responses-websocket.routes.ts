@@ -4,12 +4,16 @@ import type { ConfigType } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
+import { bearerToken } from '../../auth/api-key-auth.hook.js';
+import { requestTenant } from '../../auth/request-tenant.js';
 import type { OpenAiErrorBody } from '../../common/errors/gateway.exception.js';
 import { conversationConfig } from '../../config/conversation.config.js';
 import { responsesConfig } from '../../config/responses.config.js';
+import { securityConfig } from '../../config/security.config.js';
 import { serverConfig } from '../../config/server.config.js';
 import { storageConfig } from '../../config/storage.config.js';
 import { LifecycleStateService } from '../../lifecycle/lifecycle-state.service.js';
+import { RateLimits } from '../../limits/rate-limits.js';
 import { MCP_TOOLS_HEADER } from '../../protocol/gateway-headers.js';
 import { forwardedAuthHeaders } from '../../common/http/client-call-options.js';
 import {
@@ -61,6 +65,12 @@ export class ResponsesWebSocketRoutes implements OnModuleInit {
       'wsMaxPendingTurns' | 'wsIdleTimeoutMs'
     >,
     private readonly lifecycle: LifecycleStateService,
+    private readonly rateLimits: RateLimits,
+    @Inject(securityConfig.KEY)
+    private readonly security: Pick<
+      ConfigType<typeof securityConfig>,
+      'apiKeys'
+    >,
     @Inject(storageConfig.KEY)
     private readonly storage: Pick<
       ConfigType<typeof storageConfig>,
@@ -107,6 +117,10 @@ export class ResponsesWebSocketRoutes implements OnModuleInit {
   private open(socket: WebSocket, request: FastifyRequest): void {
     const headers = request.headers;
     const mcpTools = headers[MCP_TOOLS_HEADER];
+    // The key of the upgrade is the key of every turn on the socket.
+    const tenant = requestTenant(request);
+    const token = bearerToken(headers.authorization);
+    const keys = this.security.apiKeys;
     new ResponsesWebSocketSession(socket, this.service, {
       options: {
         headers: forwardedAuthHeaders(
@@ -114,6 +128,7 @@ export class ResponsesWebSocketRoutes implements OnModuleInit {
           this.server.forwardClientAuth,
         ),
         ...(typeof mcpTools === 'string' ? { mcpTools } : {}),
+        ...(tenant === undefined ? {} : { tenant }),
       },
       naming: eventNamingOf(
         headers[EVENT_NAMING_HEADER],
@@ -126,6 +141,12 @@ export class ResponsesWebSocketRoutes implements OnModuleInit {
       drainSignal: this.lifecycle.drainSignal,
       logger: this.logger,
       requestLog: request.log,
+      reqId: String(request.id),
+      limits: this.rateLimits,
+      // Each turn checks the key again: the key files may have dropped it.
+      ...(keys === null || token === undefined || tenant === undefined
+        ? {}
+        : { currentTenant: () => keys.resolve(token) }),
     });
   }
 }

@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { RawData, WebSocket } from 'ws';
 import { GatewayException } from '../../common/errors/gateway.exception.js';
 import { normalizeError } from '../../common/errors/normalize-error.js';
+import { runInContext } from '../../common/logging/request-context.js';
 import { FlowControl } from '../../common/sse/flow-control.js';
 import {
   writeWebSocket,
@@ -15,21 +16,22 @@ import type {
   CreateResponseRequest,
   ResponseStreamEvent,
 } from '../../protocol/responses.types.js';
-import type {
-  ResponseCallOptions,
-  ResponsesService,
-} from '../responses.service.js';
+import type { ResponsesService } from '../responses.service.js';
 import { InMemoryResponseStore } from '../store/in-memory-response.store.js';
 import {
   errorEvent,
-  parseCreateEvent,
+  readCreateMessage,
   responsesWebSocketFormat,
+  type WebSocketErrorEvent,
 } from './websocket-frames.js';
+import {
+  admitTurn,
+  type TurnAdmissionContext,
+  type TurnOptions,
+} from './websocket-turn-admission.js';
 
 /** What a connection's turns share, fixed at the upgrade. */
-export interface SessionContext {
-  /** Model call options from the upgrade request (forwarded auth, MCP header…). */
-  options: Omit<ResponseCallOptions, 'flow' | 'connectionStore' | 'signal'>;
+export interface SessionContext extends TurnAdmissionContext {
   naming: EventNaming;
   /** How many `store:false` responses the connection keeps. */
   cacheCapacity: number;
@@ -51,6 +53,7 @@ const SESSION_CLOSE = {
   idle: { code: 1000, reason: 'idle timeout' },
   shuttingDown: { code: 1001, reason: 'server shutting down' },
   tooManyPending: { code: 1008, reason: 'too many pending turns' },
+  keyRevoked: { code: 1008, reason: 'API key revoked' },
 } as const;
 
 /** A client message waiting for its turn, kept as the bytes it came in. */
@@ -65,8 +68,11 @@ const FAILED_TERMINALS = new Set(['response.failed']);
 /**
  * One WebSocket connection in Responses WebSocket mode. Each
  * `response.create` text frame runs one turn through the same pipeline as
- * SSE; turns run one after another. `store:false` responses stay in a
- * cache of this connection only. A failed turn sends an error event (or
+ * SSE, as the upgrade request's tenant, admitted and counted like an HTTP
+ * request of its key (websocket-turn-admission.ts) and run in a request
+ * context of its own; turns run one after another.
+ * `store:false` responses stay in a cache of this connection only (made
+ * here, never shared), stored with that tenant as owner like any other. A failed turn sends an error event (or
  * ends with `response.failed`) and the socket stays usable; a failed
  * continuation evicts the cached response it continued.
  *
@@ -199,19 +205,29 @@ export class ResponsesWebSocketSession {
       return;
     }
     let request: CreateResponseRequest;
+    let bytes: number;
     try {
-      if (message.isBinary) {
-        throw new GatewayException(
-          'invalid_request',
-          'Binary WebSocket messages are not supported: send JSON text frames.',
-        );
-      }
-      request = parseCreateEvent(rawText(message.data));
+      ({ request, bytes } = readCreateMessage(message.data, message.isBinary));
     } catch (error) {
       this.sendError(error, 0);
       return;
     }
-    const failed = await this.run(request);
+    const admitted = await admitTurn(this.context, request, bytes);
+    if (admitted.kind !== 'run') {
+      this.send(admitted.event);
+      if (admitted.kind === 'revoked') {
+        this.close(SESSION_CLOSE.keyRevoked);
+      }
+      return;
+    }
+    let failed: boolean;
+    try {
+      failed = await runInContext(admitted.context, () =>
+        this.run(request, admitted.options),
+      );
+    } finally {
+      admitted.ended();
+    }
     const previous = request.previous_response_id;
     if (failed && previous) {
       await this.cache.delete(previous);
@@ -219,14 +235,17 @@ export class ResponsesWebSocketSession {
   }
 
   /** Runs one turn; true when it failed. */
-  private async run(request: CreateResponseRequest): Promise<boolean> {
+  private async run(
+    request: CreateResponseRequest,
+    options: TurnOptions,
+  ): Promise<boolean> {
     const flow = new FlowControl();
     const sequence = { next: 0 };
     let failedTerminal = false;
     let events$;
     try {
       events$ = await this.service.stream(request, {
-        ...this.context.options,
+        ...options,
         flow,
         connectionStore: this.cache,
         onFailed: (error) =>
@@ -257,19 +276,12 @@ export class ResponsesWebSocketSession {
   }
 
   private sendError(error: unknown, sequenceNumber: number): void {
+    this.send(errorEvent(normalizeError(error), sequenceNumber));
+  }
+
+  private send(event: WebSocketErrorEvent): void {
     if (this.socket.readyState === this.socket.OPEN) {
-      this.socket.send(
-        JSON.stringify(errorEvent(normalizeError(error), sequenceNumber)),
-      );
+      this.socket.send(JSON.stringify(event));
     }
   }
-}
-
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) {
-    return Buffer.concat(data).toString('utf8');
-  }
-  return data instanceof ArrayBuffer
-    ? Buffer.from(new Uint8Array(data)).toString('utf8')
-    : data.toString('utf8');
 }

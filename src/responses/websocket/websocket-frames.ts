@@ -1,3 +1,4 @@
+import type { RawData } from 'ws';
 import { isRecord } from '../../common/is-record.js';
 import {
   GatewayException,
@@ -66,6 +67,32 @@ export function parseCreateEvent(text: string): CreateResponseRequest {
   return { ...validatedBody(body, CreateResponseDto), stream: true };
 }
 
+/**
+ * Reads one client message (parseCreateEvent), and tells its length in
+ * bytes: the turn's token estimate counts them.
+ * @throws GatewayException invalid_request for a binary frame, or a bad event.
+ */
+export function readCreateMessage(
+  data: RawData,
+  isBinary: boolean,
+): { request: CreateResponseRequest; bytes: number } {
+  if (isBinary) {
+    throw new GatewayException(
+      'invalid_request',
+      'Binary WebSocket messages are not supported: send JSON text frames.',
+    );
+  }
+  const bytes = Array.isArray(data)
+    ? Buffer.concat(data)
+    : data instanceof ArrayBuffer
+      ? Buffer.from(data)
+      : data;
+  return {
+    request: parseCreateEvent(bytes.toString('utf8')),
+    bytes: bytes.length,
+  };
+}
+
 /** The WebSocket error event of a failure, numbered after the turn's last event. */
 export function errorEvent(
   error: GatewayException,
@@ -73,13 +100,28 @@ export function errorEvent(
 ): WebSocketErrorEvent {
   const mapped = asContextLengthError(error) as GatewayException;
   const { status, body } = toOpenAiError(mapped);
+  return errorEventOf(status, body, sequenceNumber, mapped.code);
+}
+
+/**
+ * The WebSocket error event of what HTTP answers with `status` and `body`
+ * (e.g. a key's 429). The event's schema wants a string code: a body
+ * without one gets `fallbackCode`.
+ */
+export function errorEventOf(
+  status: number,
+  body: OpenAiErrorBody,
+  sequenceNumber: number,
+  fallbackCode = 'error',
+): WebSocketErrorEvent {
+  const code = body.error.code;
   return {
     type: 'error',
     sequence_number: sequenceNumber,
     status,
     error: {
       type: body.error.type,
-      code: codeOf(body, mapped),
+      code: code === null ? fallbackCode : String(code),
       message: body.error.message,
       param: body.error.param,
     },
@@ -100,10 +142,4 @@ export function responsesWebSocketFormat(sequence: {
     },
     errorFrame: (error) => JSON.stringify(errorEvent(error, sequence.next)),
   };
-}
-
-// The WebSocket error schema wants a string code.
-function codeOf(body: OpenAiErrorBody, error: GatewayException): string {
-  const code = body.error.code;
-  return code === null ? error.code : String(code);
 }

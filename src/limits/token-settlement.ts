@@ -1,0 +1,38 @@
+import type { RequestContext } from '../common/logging/request-context.js';
+import type { LimitStore, TokenReservation } from './limit-store.js';
+import { usedTokens } from './token-estimate.js';
+
+/**
+ * Replaces `reservation` by the usage of each model call made in `context`
+ * (an HTTP request or a WebSocket turn; ModelCallSummary tells
+ * `modelCallEnded`), the first one with usage replacing the estimate, the
+ * others counted on top. A call that reported no usage (a stream cut
+ * short) keeps the estimate.
+ *
+ * Returns what to call once the request or turn is over: it gives the
+ * estimate back when no model call started (noteModelCall names the model
+ * once one does). Calling it early, or twice, is harmless: a call that
+ * starts later is still counted, on top of nothing.
+ */
+export function settleFromModelCalls(
+  store: LimitStore,
+  context: RequestContext,
+  reservation: TokenReservation,
+): () => void {
+  let reserved = reservation;
+  const replace = (used: number): void => {
+    void store.settle(reserved, used);
+    reserved = { ...reserved, tokens: 0 };
+  };
+  context.modelCallEnded = (usage) => {
+    const used = usedTokens(usage);
+    if (used !== undefined) {
+      replace(used);
+    }
+  };
+  return () => {
+    if (context.model === undefined && reserved.tokens > 0) {
+      replace(0);
+    }
+  };
+}
