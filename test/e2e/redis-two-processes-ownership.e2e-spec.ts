@@ -8,6 +8,7 @@ import {
   type GatewayProcess,
 } from '../support/gateway-process.js';
 import { redisForTests, type TestRedis } from '../support/redis-server.js';
+import { ResponsesSocket } from '../support/responses-socket.js';
 
 const KEY_A = 'sk-tenant-a-0001';
 const KEY_B = 'sk-tenant-b-0002';
@@ -72,6 +73,21 @@ describe('ownership across two gateway processes sharing one Redis', () => {
         b.create({ model: MODEL, input: 'code?', previous_response_id: x }),
       ),
     ).toMatchObject({ status: 404 });
+    // The same over B's WebSocket on process 2: an unknown id's error event.
+    const socket = await ResponsesSocket.open(two.url, {
+      authorization: `Bearer ${KEY_B}`,
+    });
+    const turn = (previous: string) =>
+      socket.turn({
+        model: MODEL,
+        input: 'code?',
+        previous_response_id: previous,
+      });
+    const foreign = JSON.stringify(await turn(id));
+    const missing = JSON.stringify(await turn(MISSING));
+    socket.socket.close();
+    expect(foreign).toBe(missing.replaceAll(MISSING, id));
+    expect(foreign).toContain('"status":404');
     expect(upstream.requests).toEqual([]);
 
     // Key A reads and continues it on process 2: B's DELETE removed nothing.
