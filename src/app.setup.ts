@@ -130,10 +130,16 @@ export function configureApp(
     // Right after the key check: a limited key's requests and tokens count.
     app.get(RateLimits).install(fastify);
   }
-  // preParsing: after the key check, before any body byte is read.
+  // preParsing: after the key check, before any body byte is read. A
+  // pass-through body counts when the model check or the token limits read
+  // it whole (read by both, it is held once: readWholeBody).
   fastify.addHook(
     'preParsing',
-    bodyAdmissionHook(bodyBudget(logger), PassThroughAccess.readsBody),
+    bodyAdmissionHook(
+      bodyBudget(logger),
+      (request) =>
+        PassThroughAccess.readsBody(request) || RateLimits.readsBody(request),
+    ),
   );
   setupOpenApi(app);
   logStartUpReport(app, logger);

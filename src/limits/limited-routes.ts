@@ -37,10 +37,21 @@ export function isPassThrough(request: FastifyRequest): boolean {
   return PASS_THROUGH_ROUTES.has(routeOf(request));
 }
 
-/** A WebSocket upgrade of the Responses routes: its turns count, not it. */
+/**
+ * A WebSocket upgrade of the Responses routes: its turns count, not it.
+ * Only a GET asking for `Upgrade: websocket` with `Connection: upgrade` is
+ * one (the only request Node hands to the WebSocket server); a POST with
+ * an Upgrade header is an ordinary request, and counts.
+ */
 export function isWebSocketUpgrade(request: FastifyRequest): boolean {
+  const { upgrade, connection } = request.headers;
   return (
-    request.headers.upgrade?.toLowerCase() === 'websocket' &&
+    request.method === 'GET' &&
+    upgrade?.trim().toLowerCase() === 'websocket' &&
+    connection !== undefined &&
+    connection
+      .split(',')
+      .some((token) => token.trim().toLowerCase() === 'upgrade') &&
     WEBSOCKET_ROUTES.has(routeOf(request))
   );
 }

@@ -108,13 +108,35 @@ describe('settlingAnswer', () => {
 });
 
 describe('passThroughEstimate', () => {
-  it('estimates a JSON object naming a model, and nothing else', () => {
+  const utf16 = (text: string, order: 'le' | 'be', bom: boolean): Buffer => {
+    const le = Buffer.from((bom ? '\ufeff' : '') + text, 'utf16le');
+    return order === 'le' ? le : Buffer.from(le).swap16();
+  };
+
+  it('adds the output cap of a JSON object, whether or not it names a model', () => {
     const body = Buffer.from('{"model":"e","input":"hello","max_tokens":5}');
     expect(passThroughEstimate(body, 256)).toBe(Math.ceil(body.length / 4) + 5);
-    expect(passThroughEstimate(Buffer.from('{"purpose":"x"}'), 256)).toBe(
-      undefined,
+    const noModel = Buffer.from('{"model":null,"max_completion_tokens":7}');
+    expect(passThroughEstimate(noModel, 256)).toBe(
+      Math.ceil(noModel.length / 4) + 7,
     );
-    expect(passThroughEstimate(Buffer.from('model=e'), 256)).toBe(undefined);
-    expect(passThroughEstimate(Buffer.from('["model"]'), 256)).toBe(undefined);
+  });
+
+  it.each([
+    ['a UTF-8 BOM', Buffer.from('\ufeff{"max_tokens":5}')],
+    ['UTF-16LE with a BOM', utf16('{"max_tokens":5}', 'le', true)],
+    ['UTF-16BE with a BOM', utf16('{"max_tokens":5}', 'be', true)],
+    ['UTF-16LE without one', utf16('{"max_tokens":5}', 'le', false)],
+    ['UTF-16BE without one', utf16('{"max_tokens":5}', 'be', false)],
+  ])('reads the cap through %s', (_name, body) => {
+    expect(passThroughEstimate(body, 256)).toBe(Math.ceil(body.length / 4) + 5);
+  });
+
+  it('estimates any other body from its length and the default output', () => {
+    for (const text of ['{"purpose":"x"}', 'model=e', '["model"]', '{"a"']) {
+      expect(passThroughEstimate(Buffer.from(text), 256)).toBe(
+        Math.ceil(text.length / 4) + 256,
+      );
+    }
   });
 });

@@ -1,8 +1,16 @@
 import { pipeline, Readable, Transform } from 'node:stream';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { requestTenant } from '../auth/request-tenant.js';
+import { readWholeBody } from '../common/admission/whole-body.js';
 import { isRecord } from '../common/is-record.js';
-import { estimateTokens, usedTokens } from './token-estimate.js';
+import { limitsTokens } from './limit-store.js';
+import { isPassThrough } from './limited-routes.js';
+import {
+  declaredLength,
+  estimateTokens,
+  usedTokens,
+} from './token-estimate.js';
 
 const MULTIPART = /^\s*multipart\//i;
 const JSON_TYPE = /^\s*application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
@@ -22,46 +30,92 @@ const DECODERS: Readonly<
 };
 
 /**
- * The body of a pass-through request, read whole so that its tokens can be
- * estimated before it is forwarded, and put back as the same bytes for the
- * proxy. The proxy's body parser bounds the read (it fails the stream past
- * the body limit). Undefined for a request without a body and for an
- * upload (multipart: it streams on unread and is not estimated).
- * @throws GatewayException payload_too_large, or the read's failure.
+ * Whether the token limits read this pass-through request's body whole
+ * before it is forwarded: a POST with a body, not an upload (multipart
+ * streams on unread), of a key with token limits. Such a body counts
+ * against the memory budget of request bodies, as a parsed one does.
  */
-export async function readPassThroughBody(
-  request: FastifyRequest,
-): Promise<Buffer | undefined> {
-  const body = request.body;
-  if (
-    !(body instanceof Readable) ||
-    MULTIPART.test(request.headers['content-type'] ?? '')
-  ) {
-    return undefined;
-  }
-  const bytes = Buffer.concat((await body.toArray()) as Buffer[]);
-  request.body = Readable.from([bytes]);
-  return bytes;
+export function readsPassThroughBody(request: FastifyRequest): boolean {
+  const limits = requestTenant(request)?.limits;
+  return (
+    limits !== undefined &&
+    limitsTokens(limits) &&
+    isPassThrough(request) &&
+    request.method === 'POST' &&
+    hasBody(request) &&
+    !MULTIPART.test(request.headers['content-type'] ?? '')
+  );
 }
 
 /**
- * The token estimate (estimateTokens) of a pass-through body that calls a
- * model: a JSON object naming a `model`, as /v1/completions and
- * /v1/embeddings bodies do. Undefined for any other body: not estimated.
+ * The tokens a pass-through request of a key with token limits reserves:
+ * every POST with a body does, whatever it holds (vLLM calls its default
+ * model for a body naming none). A body read whole (readsPassThroughBody)
+ * is estimated from its bytes, then put back as the same bytes for the
+ * proxy, whose body parser bounds the read; an upload from its declared
+ * length, unread. Undefined for any other request: nothing reserved.
+ * @throws GatewayException payload_too_large, or the read's failure.
+ */
+export async function passThroughTokens(
+  request: FastifyRequest,
+  defaultOutputTokens: number,
+): Promise<number | undefined> {
+  if (request.method !== 'POST' || !hasBody(request)) {
+    return undefined;
+  }
+  const body = request.body;
+  if (!readsPassThroughBody(request) || !(body instanceof Readable)) {
+    return estimateTokens(
+      declaredLength(request.headers),
+      undefined,
+      defaultOutputTokens,
+    );
+  }
+  const bytes = await readWholeBody(body);
+  request.body = Readable.from([bytes]);
+  return passThroughEstimate(bytes, defaultOutputTokens);
+}
+
+/**
+ * The token estimate (estimateTokens) of a pass-through body of `bytes`:
+ * its length over 4, plus its output cap when it is a JSON object that can
+ * be read (UTF-8, UTF-16, with or without a byte order mark), else
+ * `defaultOutputTokens`.
  */
 export function passThroughEstimate(
   bytes: Buffer,
   defaultOutputTokens: number,
-): number | undefined {
-  let body: unknown;
+): number {
+  return estimateTokens(bytes.length, jsonOf(bytes), defaultOutputTokens);
+}
+
+/** HTTP/1.1: a request has a body only with a length or a transfer coding. */
+function hasBody(request: FastifyRequest): boolean {
+  return (
+    declaredLength(request.headers) !== undefined ||
+    request.headers['transfer-encoding'] !== undefined
+  );
+}
+
+/** `bytes` parsed as JSON in the encoding its first bytes tell (RFC 4627); undefined when it is not JSON. */
+function jsonOf(bytes: Buffer): unknown {
   try {
-    body = JSON.parse(bytes.toString('utf8'));
+    return JSON.parse(new TextDecoder(encodingOf(bytes)).decode(bytes));
   } catch {
     return undefined;
   }
-  return isRecord(body) && typeof body['model'] === 'string'
-    ? estimateTokens(bytes.length, body, defaultOutputTokens)
-    : undefined;
+}
+
+/** UTF-16 by its byte order mark, or by the zero byte beside the first ASCII character; else UTF-8 (a BOM is dropped). */
+function encodingOf(bytes: Buffer): string {
+  const [first, second] = bytes;
+  if ((first === 0xfe && second === 0xff) || (first === 0 && second !== 0)) {
+    return 'utf-16be';
+  }
+  if ((first === 0xff && second === 0xfe) || (first !== 0 && second === 0)) {
+    return 'utf-16le';
+  }
+  return 'utf-8';
 }
 
 /**

@@ -27,8 +27,8 @@ import {
   isWebSocketUpgrade,
 } from './limited-routes.js';
 import {
-  passThroughEstimate,
-  readPassThroughBody,
+  passThroughTokens,
+  readsPassThroughBody,
   settlingAnswer,
 } from './pass-through-tokens.js';
 import type { LimitRefusal } from './rate-limit-answers.js';
@@ -66,8 +66,8 @@ export interface TurnLimitCheck {
  *   its estimated tokens (estimateTokens) against the token limits; each
  *   model call it makes (several in an MCP tool loop) settles from the
  *   upstream's usage as it ends (settleFromModelCalls). A pass-through
- *   request whose JSON body names a model reserves its estimate too, and
- *   settles from its answer's usage (settlingAnswer).
+ *   POST with a body reserves its estimate too, whatever the body holds
+ *   (passThroughTokens), and settles from its answer's usage (settlingAnswer).
  * Over a limit: OpenAI's 429 with `retry-after`. Every answer to a limited
  * key carries the `x-ratelimit-*` headers of the limits it has (set again
  * on send, so a pass-through answer's upstream headers do not replace them).
@@ -82,6 +82,14 @@ export class RateLimits implements OnApplicationShutdown {
     FastifyRequest,
     TokenReservation
   >();
+
+  /**
+   * Whether the limits read this request's body whole (a pass-through POST
+   * of a key with token limits): for the memory budget of request bodies.
+   */
+  static readsBody(this: void, request: FastifyRequest): boolean {
+    return readsPassThroughBody(request);
+  }
 
   constructor(
     private readonly store: GuardedLimitStore,
@@ -181,17 +189,15 @@ export class RateLimits implements OnApplicationShutdown {
     }
   };
 
-  /** Reads a pass-through body; reserves its estimate when it calls a model. */
+  /** Reserves the estimate of a pass-through POST with a body (passThroughTokens). */
   private reservePassThrough(
     request: FastifyRequest,
     reply: FastifyReply,
     tenant: Tenant,
     done: HookHandlerDoneFunction,
   ): void {
-    readPassThroughBody(request).then(
-      (bytes) => {
-        const tokens =
-          bytes && passThroughEstimate(bytes, this.options.defaultOutputTokens);
+    passThroughTokens(request, this.options.defaultOutputTokens).then(
+      (tokens) => {
         if (tokens === undefined) {
           done();
           return;

@@ -11,7 +11,8 @@ import {
  * The `model` a pass-through body names, read the way upstreams read it,
  * for a key whose models are checked. A body the gateway cannot read
  * reliably is refused rather than forwarded unchecked: a compressed one, a
- * JSON one that is not UTF-8 or does not parse, one naming `model` twice.
+ * JSON one that is not UTF-8 or does not parse, one naming `model` twice
+ * or in another case (`MODEL`), a form-urlencoded one holding `;`.
  */
 
 const DECLARED_JSON = /^[^;]*[/+]json\s*(?:;|$)/i;
@@ -53,7 +54,13 @@ export function bodyModel(
   }
   if (URLENCODED.test(contentType)) {
     // Read as Starlette reads a form: bytes as latin1, escapes as UTF-8.
-    const form = new URLSearchParams(bytes.toString('latin1'));
+    const text = bytes.toString('latin1');
+    if (text.includes(';')) {
+      // Older python-multipart splits form fields on `;` as well as `&`.
+      throw unreadable('a form-urlencoded body may not contain ";"');
+    }
+    const form = new URLSearchParams(text);
+    assertNoModelLookalike(form.keys());
     return onlyModel(form.getAll('model'));
   }
   return jsonModel(bytes, DECLARED_JSON.test(contentType));
@@ -83,7 +90,11 @@ function jsonModel(bytes: Buffer, declared: boolean): string | undefined {
   } catch {
     throw invalidJson('The request body is not valid JSON.');
   }
-  if (!isRecord(body) || !Object.hasOwn(body, 'model')) {
+  if (!isRecord(body)) {
+    return undefined;
+  }
+  assertNoModelLookalike(Object.keys(body));
+  if (!Object.hasOwn(body, 'model')) {
     return undefined;
   }
   // JSON.parse keeps the last of two `model` keys, as Python's json and
@@ -93,6 +104,27 @@ function jsonModel(bytes: Buffer, declared: boolean): string | undefined {
     throw ambiguousModel();
   }
   return onlyModel([body['model']]);
+}
+
+/**
+ * Refuses a field named `model` in another case (`MODEL`): Go's
+ * encoding/json matches keys case-insensitively, so Ollama would read it
+ * as the model, while the gateway reads only `model`.
+ */
+function assertNoModelLookalike(keys: Iterable<string>): void {
+  for (const key of keys) {
+    if (key !== 'model' && key.toLowerCase() === 'model') {
+      throw unreadable(`the field '${key}' differs from model only in case`);
+    }
+  }
+}
+
+function unreadable(what: string): GatewayException {
+  return new GatewayException(
+    'invalid_request',
+    `The request body cannot be read unambiguously: ${what}.`,
+    { param: 'model' },
+  );
 }
 
 /** The one model of `values`, which must be a string. */

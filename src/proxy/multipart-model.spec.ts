@@ -46,24 +46,59 @@ describe(multipartModel.name, () => {
     expect(multipartModel(body, 'XyZ')).toBeUndefined();
   });
 
-  it('refuses two parts named model, by name or by name*', () => {
-    for (const second of ['name="model"', "name*=utf-8''mod%65l"]) {
-      const body = form([
-        [[disposition('name="model"')], 'text-emb-3'],
-        [[disposition(second)], 'gpt-4o'],
-      ]);
-      expect(failure(() => multipartModel(body, 'XyZ'))).toMatchObject({
+  it('refuses two parts named model', () => {
+    const body = form([
+      [[disposition('name="model"')], 'text-emb-3'],
+      [[disposition('name=model')], 'gpt-4o'],
+    ]);
+    expect(failure(() => multipartModel(body, 'XyZ'))).toMatchObject({
+      code: 'invalid_request',
+      options: { param: 'model', openAiCode: 'duplicate_model' },
+    });
+  });
+
+  it('refuses an RFC 2231 name*, which only some parsers decode', () => {
+    const body = form([[[disposition("name*=utf-8''mod%65l")], 'gpt-4o']]);
+    expect(failure(() => multipartModel(body, 'XyZ'))).toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringContaining('RFC 2231'),
+    });
+  });
+
+  it('refuses parts whose lines end in LF only, which parsers split differently', () => {
+    const body = form([[[disposition('name="model"')], 'gpt-4o']], {
+      eol: '\n',
+    });
+    expect(failure(() => multipartModel(body, 'XyZ'))).toMatchObject({
+      code: 'invalid_request',
+    });
+  });
+
+  it('refuses framing that is not strict: text after the close, no close, padding, folding, two dispositions', () => {
+    const model = 'Content-Disposition: form-data; name="model"\r\n\r\nm\r\n';
+    for (const body of [
+      `--XyZ\r\n${model}--XyZ--\r\nepilogue`,
+      `--XyZ\r\n${model}`,
+      `--XyZ \r\n${model}--XyZ--`,
+      `--XyZ\r\n${model}--XyZx\r\n--XyZ--`,
+      '--XyZ\r\nContent-Disposition: form-data;\r\n name="model"\r\n\r\nm\r\n--XyZ--',
+      `--XyZ\r\nContent-Disposition: form-data; name="file"\r\n${model}--XyZ--`,
+      '--XyZ\r\nX-A: 1\r\n--XyZ--',
+    ]) {
+      expect(
+        failure(() => multipartModel(Buffer.from(body), 'XyZ')),
+      ).toMatchObject({
         code: 'invalid_request',
-        options: { param: 'model', openAiCode: 'duplicate_model' },
+        message: expect.stringContaining('strict CRLF framing'),
       });
     }
   });
 
-  it('finds parts whose lines end in LF only, as lenient parsers do', () => {
-    const body = form([[[disposition('name="model"')], 'gpt-4o']], {
-      eol: '\n',
-    });
-    expect(multipartModel(body, 'XyZ')).toBe('gpt-4o');
+  it('reads a strict form with a headerless part, ending with or without a CRLF', () => {
+    const parts =
+      '--XyZ\r\n\r\nno headers\r\n--XyZ\r\nContent-Disposition: form-data; name="model"\r\n\r\nm\r\n--XyZ--';
+    expect(multipartModel(Buffer.from(parts), 'XyZ')).toBe('m');
+    expect(multipartModel(Buffer.from(`${parts}\r\n`), 'XyZ')).toBe('m');
   });
 
   it('ends a value only at a delimiter that starts a line', () => {

@@ -3,9 +3,10 @@ import { GatewayException } from '../common/errors/gateway.exception.js';
 /**
  * The `model` field of a multipart/form-data body (RFC 7578), read without
  * copying the body: only the headers of each part and the model's value
- * are decoded. Parts are found as leniently as any parser would (a
- * delimiter at the start of a line, lines ending in CRLF or LF), so no
- * part an upstream reads goes unseen.
+ * are decoded. Upstream parsers differ on sloppy framing (bare LF line
+ * breaks, a preamble, text after the close delimiter, RFC 2231 parameters,
+ * folded headers), so such a body is refused rather than read one way while
+ * an upstream reads it another: only strict CRLF framing is accepted.
  */
 
 const MULTIPART_FORM = /^\s*multipart\/form-data\s*(?:;|$)/i;
@@ -17,6 +18,8 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const LF = 0x0a;
 const CR = 0x0d;
 const DASH = 0x2d;
+const CRLF = Buffer.from('\r\n');
+const HEADERS_END = Buffer.from('\r\n\r\n');
 
 /**
  * The boundary of a multipart/form-data content type; undefined for any
@@ -27,7 +30,9 @@ export function formBoundary(contentType: string): string | undefined {
   if (!MULTIPART_FORM.test(contentType)) {
     return undefined;
   }
-  const boundaries = parameters(contentType)
+  const params = parameters(contentType);
+  assertNoExtendedParameters(params, 'content-type');
+  const boundaries = params
     .filter(([name]) => name === 'boundary')
     .map(([, value]) => value);
   if (boundaries.length > 1) {
@@ -40,10 +45,11 @@ export function formBoundary(contentType: string): string | undefined {
 }
 
 /**
- * The value of the part named exactly `model` (case-sensitive, by `name`
- * or by an RFC 5987 `name*`), undefined without one.
- * @throws GatewayException invalid_request (two `model` parts, a value not
- * in UTF-8), unsupported_media_type (a transfer-encoded model part).
+ * The value of the part named exactly `model` (case-sensitive), undefined
+ * without one.
+ * @throws GatewayException invalid_request (framing that is not strict,
+ * two `model` parts, a value not in UTF-8), unsupported_media_type (a
+ * transfer-encoded model part).
  */
 export function multipartModel(
   bytes: Buffer,
@@ -51,8 +57,8 @@ export function multipartModel(
 ): string | undefined {
   const values: Buffer[] = [];
   for (const part of formParts(bytes, Buffer.from(`--${boundary}`, 'latin1'))) {
-    const lines = part.headers.split(/\r?\n/);
-    if (lines.some(namesModel)) {
+    const lines = headerLines(part.headers);
+    if (namesModel(lines)) {
       assertPlainTransfer(lines);
       values.push(part.value);
     }
@@ -88,70 +94,113 @@ function fieldText(bytes: Uint8Array): string {
 /** Each part's headers (latin1, as sent) and its value, in order. */
 function* formParts(
   bytes: Buffer,
-  delimiter: Buffer,
+  dashBoundary: Buffer,
 ): Generator<{ headers: string; value: Buffer }> {
-  let at = nextDelimiter(bytes, delimiter, 0);
-  while (at >= 0) {
-    const start = at + delimiter.length;
-    if (bytes[start] === DASH && bytes[start + 1] === DASH) {
-      return; // the close delimiter: what follows is the epilogue
-    }
-    const next = nextDelimiter(bytes, delimiter, start);
+  const delimiters = delimiterLines(bytes, dashBoundary);
+  for (let i = 0; i + 1 < delimiters.length; i += 1) {
+    // A delimiter line is `--boundary` CRLF; the CRLF before the next one is its own.
     const part = bytes.subarray(
-      start,
-      next < 0 ? bytes.length : lineBreakBefore(bytes, next),
+      delimiters[i]! + dashBoundary.length + 2,
+      delimiters[i + 1]! - 2,
     );
-    const blank = blankLine(part);
-    if (blank !== undefined) {
-      yield {
-        headers: part.toString('latin1', 0, blank.headersEnd),
-        value: part.subarray(blank.valueStart),
-      };
+    const headersEnd = part.subarray(0, 2).equals(CRLF)
+      ? 0
+      : part.indexOf(HEADERS_END);
+    if (headersEnd < 0) {
+      throw unreadableForm('a part has no end of headers');
     }
-    at = next;
+    yield {
+      headers: part.toString('latin1', 0, headersEnd),
+      value: part.subarray(headersEnd === 0 ? 2 : headersEnd + 4),
+    };
   }
 }
 
-/** The next `delimiter` at the start of a line, from `from`; -1 if none. */
-function nextDelimiter(bytes: Buffer, delimiter: Buffer, from: number): number {
-  for (let at = bytes.indexOf(delimiter, from); at >= 0;) {
-    if (at === 0 || bytes[at - 1] === LF) {
-      return at;
-    }
-    at = bytes.indexOf(delimiter, at + 1);
+/**
+ * Where each delimiter line starts. Every line starting with
+ * `--boundary` must be a delimiter in strict form: the first at the very
+ * start (no preamble), each after a CRLF and followed by CRLF, the last
+ * `--boundary--` followed by nothing or a CRLF only.
+ * @throws GatewayException invalid_request otherwise.
+ */
+function delimiterLines(bytes: Buffer, dashBoundary: Buffer): number[] {
+  if (!bytes.subarray(0, dashBoundary.length).equals(dashBoundary)) {
+    throw unreadableForm('the body does not start with its boundary');
   }
-  return -1;
-}
-
-/** Where the line break before the line starting at `lineStart` begins. */
-function lineBreakBefore(bytes: Buffer, lineStart: number): number {
-  return bytes[lineStart - 2] === CR ? lineStart - 2 : lineStart - 1;
-}
-
-/** The end of a part's headers and the start of its value: at its first empty line. */
-function blankLine(
-  part: Buffer,
-): { headersEnd: number; valueStart: number } | undefined {
-  for (let at = part.indexOf(LF); at >= 0; at = part.indexOf(LF, at + 1)) {
-    const next = part[at + 1] === CR ? at + 2 : at + 1;
-    if (part[next] === LF) {
-      const headersEnd = part[at - 1] === CR ? at - 1 : at;
-      return { headersEnd, valueStart: next + 1 };
+  const found: number[] = [];
+  for (let at = 0; at >= 0; at = bytes.indexOf(dashBoundary, at + 1)) {
+    const lineStart = at === 0 || bytes[at - 1] === LF || bytes[at - 1] === CR;
+    if (!lineStart) {
+      continue; // not at a line's start: part of a value
     }
+    if (at > 0 && !(bytes[at - 1] === LF && bytes[at - 2] === CR)) {
+      throw unreadableForm('a boundary line follows a bare line break');
+    }
+    const tail = bytes.subarray(at + dashBoundary.length);
+    if (tail[0] === DASH && tail[1] === DASH) {
+      const epilogue = tail.subarray(2);
+      if (epilogue.length > 0 && !epilogue.equals(CRLF)) {
+        throw unreadableForm('text follows the close delimiter');
+      }
+      return [...found, at];
+    }
+    if (!tail.subarray(0, 2).equals(CRLF)) {
+      throw unreadableForm('a boundary line does not end in CRLF');
+    }
+    found.push(at);
   }
-  return undefined;
+  throw unreadableForm('the body has no close delimiter');
 }
 
-/** Whether a header line is a Content-Disposition naming `model`. */
-function namesModel(line: string): boolean {
-  const disposition = DISPOSITION.exec(line)?.[1];
-  return (
-    disposition !== undefined &&
-    parameters(disposition).some(
-      ([name, value]) =>
-        (name === 'name' && value === 'model') ||
-        (name === 'name*' && extendedValue(value) === 'model'),
-    )
+/**
+ * A part's header lines, which must end in CRLF, with no bare CR or LF
+ * and no folded (continued) line.
+ */
+function headerLines(headers: string): string[] {
+  if (headers === '') {
+    return [];
+  }
+  const lines = headers.split('\r\n');
+  if (lines.some((line) => /[\r\n]|^[ \t]/.test(line))) {
+    throw unreadableForm('a part header has a bare line break or is folded');
+  }
+  return lines;
+}
+
+/**
+ * Whether a part's Content-Disposition names `model`. A part with two of
+ * them, or one with an RFC 2231 parameter (`name*`), is refused.
+ */
+function namesModel(lines: readonly string[]): boolean {
+  const dispositions = lines.flatMap((line) => {
+    const value = DISPOSITION.exec(line)?.[1];
+    return value === undefined ? [] : [value];
+  });
+  if (dispositions.length > 1) {
+    throw unreadableForm('a part has two Content-Disposition headers');
+  }
+  if (dispositions[0] === undefined) {
+    return false;
+  }
+  const params = parameters(dispositions[0]);
+  assertNoExtendedParameters(params, 'Content-Disposition');
+  return params.some(([name, value]) => name === 'name' && value === 'model');
+}
+
+/** Parsers that decode RFC 2231 parameters (`name*0`, `boundary*`) and those that do not disagree. */
+function assertNoExtendedParameters(
+  params: ReadonlyArray<[string, string]>,
+  header: string,
+): void {
+  if (params.some(([name]) => name.includes('*'))) {
+    throw unreadableForm(`the ${header} has an RFC 2231 parameter (name*)`);
+  }
+}
+
+function unreadableForm(what: string): GatewayException {
+  return new GatewayException(
+    'invalid_request',
+    `This API key may only send multipart forms in strict CRLF framing: ${what}.`,
   );
 }
 
@@ -175,14 +224,4 @@ function parameters(header: string): Array<[string, string]> {
     name!.toLowerCase(),
     quoted === undefined ? token!.trim() : quoted.replace(/\\(.)/g, '$1'),
   ]);
-}
-
-/** An RFC 5987 value (`utf-8''mod%65l`) decoded; as it is when malformed. */
-function extendedValue(value: string): string {
-  const encoded = /^[^']*'[^']*'(.*)$/s.exec(value)?.[1];
-  try {
-    return encoded === undefined ? value : decodeURIComponent(encoded);
-  } catch {
-    return value;
-  }
 }

@@ -152,11 +152,12 @@ describe(PassThroughAccess.name, () => {
     expect(() => access().assertModelVisible('/embeddings')).not.toThrow();
   });
 
-  it('knows the model list path', () => {
-    expect(PassThroughAccess.isModelList('/models')).toBe(true);
-    expect(PassThroughAccess.isModelList('/models?limit=2')).toBe(true);
-    expect(PassThroughAccess.isModelList('/models/x')).toBe(false);
-    expect(PassThroughAccess.isModelList('/modelsx')).toBe(false);
+  it('knows the model list path, as the upstream gets it', () => {
+    expect(access().isModelList('/models')).toBe(true);
+    expect(access().isModelList('/models?limit=2')).toBe(true);
+    expect(access().isModelList('/models/x')).toBe(false);
+    expect(access().isModelList('/modelsx')).toBe(false);
+    expect(access().isModelList('/files/%2e%2e/models')).toBe(true);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   matchesAny,
 } from '../auth/access-policy.js';
 import { requestTenant } from '../auth/request-tenant.js';
+import { readWholeBody } from '../common/admission/whole-body.js';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import { isRecord } from '../common/is-record.js';
 import type { Tenant } from '../config/security/tenant.js';
@@ -16,8 +17,8 @@ import {
 } from '../config/upstreams/upstream-target.js';
 import { assertIdentityEncoding, bodyModel } from './body-model.js';
 
-const MODEL_LIST_PATH = /^\/models\/?(?:\?|$)/;
-const ONE_MODEL_PATH = /^\/models\/([^?]+)/;
+const MODEL_LIST_PATH = /^models\/?$/;
+const ONE_MODEL_PATH = /^models\/(.+)$/s;
 
 /**
  * The access checks of one pass-through request, for a caller whose key
@@ -83,9 +84,12 @@ export class PassThroughAccess {
     }
   }
 
-  /** Whether `pathAndQuery` (below the version) is the model list. */
-  static isModelList(pathAndQuery: string): boolean {
-    return MODEL_LIST_PATH.test(pathAndQuery);
+  /**
+   * Whether `pathAndQuery` (below the version) is the model list, as the
+   * upstream gets the path (`/x/../models` is).
+   */
+  isModelList(pathAndQuery: string): boolean {
+    return MODEL_LIST_PATH.test(this.upstreamPath(pathAndQuery));
   }
 
   allows(model: string): boolean {
@@ -97,22 +101,37 @@ export class PassThroughAccess {
 
   /**
    * For `GET /models/{id}`: a model the key may not use does not exist
-   * for it, as in the aggregated list (404 before any upstream call).
-   * @throws GatewayException not_found.
+   * for it, as in the aggregated list (404 before any upstream call). The
+   * id is read from the path the upstream gets (dot segments resolved,
+   * percent-decoded), so `/models/ok/%2e%2e/other` is checked as `other`.
+   * @throws GatewayException not_found; invalid_request for a path that
+   * cannot be read unambiguously (see pathBelowRoot).
    */
   assertModelVisible(pathAndQuery: string): void {
-    const encoded = ONE_MODEL_PATH.exec(pathAndQuery)?.[1];
-    if (encoded === undefined) {
-      return;
-    }
-    const id = decodedOrUndefined(encoded);
-    if (id === undefined || !this.allows(id)) {
+    const id = ONE_MODEL_PATH.exec(this.upstreamPath(pathAndQuery))?.[1];
+    if (id !== undefined && !this.allows(id)) {
       throw new GatewayException(
         'not_found',
-        `The model '${id ?? encoded}' does not exist.`,
+        `The model '${id}' does not exist.`,
         { param: 'model', openAiCode: 'model_not_found' },
       );
     }
+  }
+
+  /**
+   * The path below the API root that the upstream gets and routes.
+   * @throws GatewayException invalid_request when that is not one path.
+   */
+  private upstreamPath(pathAndQuery: string): string {
+    const path = pathBelowRoot(this.target, pathAndQuery);
+    if (path === undefined) {
+      throw new GatewayException(
+        'invalid_request',
+        'This API key may not send a path with an encoded dot segment, an encoded backslash or a malformed escape.',
+        { openAiCode: 'invalid_path' },
+      );
+    }
+    return path;
   }
 
   /**
@@ -130,7 +149,7 @@ export class PassThroughAccess {
       return body;
     }
     assertIdentityEncoding(headers);
-    const bytes = Buffer.concat((await body.toArray()) as Buffer[]);
+    const bytes = await readWholeBody(body);
     const model = bodyModel(bytes, headers);
     if (model !== undefined) {
       assertModelAllowed(this.tenant, this.requested(model), () => ({

@@ -149,7 +149,7 @@ export class ProxyService {
       return false;
     }
     access.assertModelVisible(pathAndQuery);
-    if (!PassThroughAccess.isModelList(pathAndQuery)) {
+    if (!access.isModelList(pathAndQuery)) {
       return false;
     }
     const authorization = request.headers.authorization;

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Metrics } from '../../src/metrics/prometheus-text.test-support.js';
@@ -24,6 +25,7 @@ const CHAT_TPM_KEY = 'sk-team-chat-tpm-0003';
 const STREAM_TPM_KEY = 'sk-team-stream-tpm-0004';
 const REFUND_KEY = 'sk-team-refund-0005';
 const LOOP_KEY = 'sk-team-loop-0006';
+const UPGRADE_RPM_KEY = 'sk-team-upgrade-rpm-0007';
 
 const KEYS_FILE = `keys:
   - { name: team-rpm, key: ${RPM_KEY}, requests_per_minute: 5 }
@@ -32,6 +34,7 @@ const KEYS_FILE = `keys:
   - { name: team-stream-tpm, key: ${STREAM_TPM_KEY}, tokens_per_minute: 100 }
   - { name: team-refund, key: ${REFUND_KEY}, tokens_per_minute: 1000, tokens_per_day: 5000 }
   - { name: team-loop, key: ${LOOP_KEY}, tokens_per_minute: 1000 }
+  - { name: team-upgrade-rpm, key: ${UPGRADE_RPM_KEY}, requests_per_minute: 2 }
 `;
 
 /** OpenAI's duration format of the reset headers (`1s`, `59.75s`, `120ms`, `1m0s`). */
@@ -100,6 +103,43 @@ describe('per-key rate and token limits', () => {
     });
   }
 
+  /**
+   * A request with headers fetch may not set (`upgrade`, `connection`):
+   * its status and its remaining requests header.
+   */
+  function rawRequest(
+    method: 'GET' | 'POST',
+    path: string,
+    headers: Record<string, string>,
+    text = '',
+  ): Promise<{ status: number; remaining: string | undefined }> {
+    return new Promise((resolve, reject) => {
+      const sent = httpRequest(
+        `${gateway.url}${path}`,
+        {
+          method,
+          agent: false,
+          headers: {
+            authorization: `Bearer ${UPGRADE_RPM_KEY}`,
+            ...(text ? { 'content-type': 'application/json' } : {}),
+            'content-length': String(Buffer.byteLength(text)),
+            ...headers,
+          },
+        },
+        (answer) => {
+          answer.resume().once('end', () =>
+            resolve({
+              status: answer.statusCode ?? 0,
+              remaining: answer.headers['x-ratelimit-remaining-requests'] as
+                string | undefined,
+            }),
+          );
+        },
+      );
+      sent.once('error', reject).end(text);
+    });
+  }
+
   const rateLimitHeaders = (answer: Response): Record<string, string> =>
     Object.fromEntries(
       [...answer.headers].filter(([name]) => name.startsWith('x-ratelimit-')),
@@ -158,6 +198,28 @@ describe('per-key rate and token limits', () => {
         kind: 'requests_per_minute',
       }),
     ).toBe(1);
+  });
+
+  it('counts a request that asks for a WebSocket without being an upgrade: a POST, or a GET without Connection: upgrade', async () => {
+    const notAnUpgrade = { upgrade: 'websocket', connection: 'keep-alive' };
+    const create = JSON.stringify({ model: 'fake-model', input: 'hi' });
+    const first = await rawRequest(
+      'POST',
+      '/v1/responses',
+      notAnUpgrade,
+      create,
+    );
+    expect(first).toEqual({ status: 200, remaining: '1' });
+    const plainGet = await rawRequest('GET', '/v1/responses', notAnUpgrade);
+    expect(plainGet).toEqual({ status: 426, remaining: '0' });
+    const third = await rawRequest(
+      'POST',
+      '/v1/responses',
+      notAnUpgrade,
+      create,
+    );
+    expect(third.status).toBe(429);
+    expect(upstream.chatRequests).toHaveLength(1);
   });
 
   it('never limits a key without limits, and sends it no rate limit headers', async () => {

@@ -71,9 +71,9 @@ describe('per-key MCP access', () => {
 
   const client = (apiKey: string): OpenAI =>
     new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey, maxRetries: 0 });
-  async function serverStatus(): Promise<McpServerStatus[]> {
+  async function serverStatus(key = KEY_ALL): Promise<McpServerStatus[]> {
     const response = await fetch(`${gateway.url}/v1/mcp/servers`, {
-      headers: { authorization: `Bearer ${KEY_ALL}` },
+      headers: { authorization: `Bearer ${key}` },
     });
     return ((await response.json()) as { data: McpServerStatus[] }).data;
   }
@@ -81,6 +81,17 @@ describe('per-key MCP access', () => {
     new Metrics(await (await fetch(`${gateway.url}/metrics`)).text());
   const callsOf = (metrics: Metrics, before: Metrics, server: string) =>
     metrics.delta(before, 'gateway_mcp_tool_calls_total', { server });
+
+  it('lists on GET /v1/mcp/servers only the servers the key may use', async () => {
+    const names = (servers: McpServerStatus[]) => servers.map((s) => s.name);
+    expect(names(await serverStatus(KEY_ALL)).sort()).toEqual([
+      'alpha',
+      'beta',
+    ]);
+    const alphaOnly = await serverStatus(KEY_ALPHA);
+    expect(names(alphaOnly)).toEqual(['alpha']);
+    expect(alphaOnly[0]!.tools).toEqual(expect.arrayContaining(['echo']));
+  });
 
   describe.each([false, true])('stream: %s', (stream) => {
     it("offers only the allowed server's tools to the model", async () => {

@@ -134,6 +134,22 @@ describe('pass-through access of keys with lists', () => {
             400,
           ],
           ['{"model":"gpt-4o",}', { 'content-type': 'application/json' }, 400],
+          // Read as gpt-4o by Go's encoding/json, python-multipart.
+          [
+            '{"model":"text-emb-3","MODEL":"gpt-4o"}',
+            { 'content-type': 'application/json' },
+            400,
+          ],
+          [
+            'input=x;model=gpt-4o',
+            { 'content-type': 'application/x-www-form-urlencoded' },
+            400,
+          ],
+          [
+            '--b\r\nContent-Disposition: form-data;\n name="model"\r\n\r\ngpt-4o\r\n--b--\r\n',
+            { 'content-type': 'multipart/form-data; boundary=b' },
+            400,
+          ],
         ];
       for (const [body, headers, status] of refusals) {
         await expectOpenAiError(
