@@ -24,8 +24,10 @@ import {
 } from './chat-stream.call.js';
 import { toolTurnsAsText } from './tool-turns.mapper.js';
 import { probeUpstream } from './upstream-probe.js';
+import type { CallAbort } from './call-abort.js';
 import type {
   ForwardRequest,
+  SendOptions,
   UpstreamCallOptions,
 } from './upstream-call.types.js';
 import { upstreamCall } from './upstream-errors.js';
@@ -232,7 +234,7 @@ export class LlmClientService implements OnApplicationShutdown {
   private send(
     target: UpstreamTarget,
     body: ChatCompletionRequest,
-    options: UpstreamCallOptions,
+    options: SendOptions,
   ): Promise<RetryResult> {
     return this.withRetries(target, body.model, options.signal, (to) =>
       request(this.chatUrl(to), {
@@ -264,7 +266,7 @@ export class LlmClientService implements OnApplicationShutdown {
   private withRetries(
     target: UpstreamTarget,
     model: string | undefined,
-    signal: AbortSignal | undefined,
+    signal: AbortSignal | CallAbort | undefined,
     send: (to: UpstreamTarget) => Promise<Dispatcher.ResponseData>,
   ): Promise<RetryResult> {
     return sendWithRetries({
