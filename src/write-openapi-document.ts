@@ -11,7 +11,7 @@ import { GATEWAY_APP_OPTIONS } from './app.setup.js';
 import { createOpenApiDocument } from './openapi/openapi-document.js';
 
 /** The committed document, beside openai-schemas.json. */
-const OPENAPI_FILE = new URL('../../openapi/openapi.json', import.meta.url);
+const OPENAPI_FILE = new URL('../openapi/openapi.json', import.meta.url);
 
 /**
  * `npm run openapi`: writes the gateway's OpenAPI document to

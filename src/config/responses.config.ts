@@ -13,5 +13,13 @@ export const responsesConfig = registerAs('responses', () => {
     wsMaxPendingTurns: env.WS_MAX_PENDING_TURNS,
     /** 0: WebSockets never time out. */
     wsIdleTimeoutMs: env.WS_IDLE_TIMEOUT_SECONDS * 1000,
+    /** Background responses one replica runs at once. */
+    backgroundMaxRuns: env.BACKGROUND_MAX_RUNS,
+    /** Background responses one tenant runs at once on a replica. */
+    backgroundMaxRunsPerKey: env.BACKGROUND_MAX_RUNS_PER_KEY,
+    /** Seconds a background response's events are kept after its last one. */
+    backgroundEventsTtlSeconds: env.BACKGROUND_EVENTS_TTL_SECONDS,
+    /** Events kept per background response. */
+    backgroundMaxEvents: env.BACKGROUND_MAX_EVENTS,
   };
 });

@@ -46,4 +46,39 @@ export class ResponsesEnvironment {
   @Min(0)
   @Max(86_400)
   WS_IDLE_TIMEOUT_SECONDS: number = 300;
+
+  @Setting(
+    'Background responses (`background: true`) one replica runs at once; one more is refused (429)',
+  )
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  BACKGROUND_MAX_RUNS: number = 100;
+
+  // Tenants only: with inbound auth off, BACKGROUND_MAX_RUNS alone applies.
+  @Setting(
+    'Background responses one key (tenant) may run at once on a replica; one more is refused (429)',
+  )
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  BACKGROUND_MAX_RUNS_PER_KEY: number = 10;
+
+  @Setting(
+    'Seconds the events of a background response are kept for `GET …?stream=true` after its last event',
+  )
+  @IsInt()
+  @Min(1)
+  @Max(604_800)
+  BACKGROUND_EVENTS_TTL_SECONDS: number = 3_600;
+
+  // A long answer makes thousands of delta events: past the cap the oldest
+  // are dropped, and a replay from before the kept ones is refused (400).
+  @Setting(
+    'Events kept per background response for replays; past it the oldest are dropped',
+  )
+  @IsInt()
+  @Min(10)
+  @Max(1_000_000)
+  BACKGROUND_MAX_EVENTS: number = 10_000;
 }

@@ -45,4 +45,18 @@ export class StorageEnvironment {
   @IsInt()
   @Min(1)
   MEMORY_STORE_MAX_BYTES?: number;
+
+  @Setting(
+    'Items a [conversation](#conversations) may hold; adding past it is refused (400 `conversation_too_long`), nothing is dropped',
+  )
+  @IsInt()
+  @Min(1)
+  CONVERSATION_MAX_ITEMS: number = 5_000;
+
+  @Setting(
+    'Conversations the in-memory store keeps (the least recently used go first); with Redis they expire after RESPONSE_TTL_SECONDS instead',
+  )
+  @IsInt()
+  @Min(1)
+  MAX_CONVERSATIONS: number = 10_000;
 }

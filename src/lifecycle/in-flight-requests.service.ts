@@ -20,12 +20,29 @@ export class InFlightRequests {
   /** Counts `response` until it closes. */
   track(response: ServerResponse): void {
     this.active++;
-    response.once('close', () => {
-      this.active--;
-      if (this.active === 0) {
-        this.idleWaiters.splice(0).forEach((wake) => wake());
+    response.once('close', () => this.release());
+  }
+
+  /**
+   * Counts work that outlives its request (a background response) until
+   * the returned function is called (once), so a shutdown waits for it too.
+   */
+  hold(): () => void {
+    this.active++;
+    let held = true;
+    return () => {
+      if (held) {
+        held = false;
+        this.release();
       }
-    });
+    };
+  }
+
+  private release(): void {
+    this.active--;
+    if (this.active === 0) {
+      this.idleWaiters.splice(0).forEach((wake) => wake());
+    }
   }
 
   /** Resolves once nothing is in flight; at once when nothing is. */

@@ -10,7 +10,8 @@ import { usedTokens } from './token-estimate.js';
  * short) keeps the estimate.
  *
  * Returns what to call once the request or turn is over: it gives the
- * estimate back when no model call started (noteModelCall names the model
+ * estimate back when no model call started (once the request's
+ * `detachedWork`, if any, is over too) (noteModelCall names the model
  * once one does). Calling it early, or twice, is harmless: a call that
  * starts later is still counted, on top of nothing.
  */
@@ -30,9 +31,18 @@ export function settleFromModelCalls(
       replace(used);
     }
   };
-  return () => {
+  const giveBackUnused = (): void => {
     if (context.model === undefined && reserved.tokens > 0) {
       replace(0);
+    }
+  };
+  return () => {
+    // A background response runs on after its request: it settles at its end.
+    const detached = context.detachedWork;
+    if (detached === undefined) {
+      giveBackUnused();
+    } else {
+      void detached.then(giveBackUnused, giveBackUnused);
     }
   };
 }

@@ -32,6 +32,20 @@ export const REQUEST_SCHEMAS: Record<string, SchemaObject> = {
       },
     ],
   },
+  // OpenAI declares this body inline, under createConversationItems.
+  CreateConversationItemsBody: {
+    type: 'object',
+    properties: {
+      items: {
+        type: 'array',
+        description:
+          'The items to add to the conversation, up to 20 at a time.',
+        items: schemaRef('InputItem'),
+        maxItems: 20,
+      },
+    },
+    required: ['items'],
+  },
   GatewayChatCompletionRequest: {
     description:
       "OpenAI's CreateChatCompletionRequest, with the gateway's `agent_format`. Other fields the gateway does not know are forwarded to the upstream untouched.",

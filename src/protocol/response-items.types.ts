@@ -159,6 +159,12 @@ export type ResponseInputItem =
   | ItemReference
   | OtherItem;
 
+/**
+ * Labels an assistant message as intermediate `commentary` (before tool
+ * calls) or the `final_answer`.
+ */
+export type MessagePhase = 'commentary' | 'final_answer';
+
 /** The assistant message as an output item. */
 export interface OutputMessageItem {
   type: 'message';
@@ -166,6 +172,7 @@ export interface OutputMessageItem {
   role: 'assistant';
   status: ItemStatus;
   content: (OutputTextContent | RefusalContent)[];
+  phase?: MessagePhase | null;
   [key: string]: unknown;
 }
 

@@ -83,6 +83,8 @@ export interface CreateResponseRequest {
   stream?: boolean | null;
   stream_options?: Record<string, unknown> | null;
   previous_response_id?: string | null;
+  /** A conversation's id, or `{id}`: its items are the context, the turn is appended to it. */
+  conversation?: string | { id: string } | null;
   include?: string[] | null;
   background?: boolean | null;
   [key: string]: unknown;
@@ -128,6 +130,8 @@ export interface ResponseObject {
   output: ResponseOutputItem[];
   parallel_tool_calls: boolean;
   previous_response_id: string | null;
+  /** The conversation the turn was added to; only present when the request named one. */
+  conversation?: { id: string } | null;
   reasoning: ResponseReasoningConfig | null;
   store: boolean;
   temperature: number | null;

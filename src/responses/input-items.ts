@@ -72,12 +72,13 @@ export type ItemLookup = (
 /**
  * `items` with every `item_reference` replaced by the item it names, as
  * `lookup` finds it; an id it does not find (or that names another
- * reference) is a 400 on `input`. Returns `items` itself when it holds no
+ * reference) is a 400 on `param`. Returns `items` itself when it holds no
  * reference.
  */
 export async function resolveItemReferences(
   items: readonly ResponseInputItem[],
   lookup: ItemLookup,
+  param = 'input',
 ): Promise<ResponseInputItem[]> {
   if (!items.some(isItemReference)) {
     return [...items];
@@ -85,7 +86,7 @@ export async function resolveItemReferences(
   const resolved: ResponseInputItem[] = [];
   for (const item of items) {
     resolved.push(
-      isItemReference(item) ? await referenced(item, lookup) : item,
+      isItemReference(item) ? await referenced(item, lookup, param) : item,
     );
   }
   return resolved;
@@ -94,11 +95,12 @@ export async function resolveItemReferences(
 async function referenced(
   reference: ResponseInputItem,
   lookup: ItemLookup,
+  param: string,
 ): Promise<ResponseInputItem> {
   const id = String(reference.id);
   const item = await lookup(id);
   if (item === undefined || isItemReference(item)) {
-    throw invalidRequest('input', `Item with id '${id}' not found.`);
+    throw invalidRequest(param, `Item with id '${id}' not found.`);
   }
   return item;
 }

@@ -3,8 +3,11 @@ import { toOpenAiError } from '../common/errors/gateway.exception.js';
 import { normalizeError } from '../common/errors/normalize-error.js';
 import type { Tenant } from '../config/security/tenant.js';
 import type { CreateResponseRequest } from '../protocol/responses.types.js';
+import { BackgroundResponses } from './background/background-responses.service.js';
+import { inMemoryBackgroundBackend } from './background/background.providers.js';
 import { CompactionSeal } from './compact/compaction-seal.js';
 import { InMemoryResponseStore } from './store/in-memory-response.store.js';
+import type { ResponseStore } from './store/response-store.js';
 import { storedEntry } from './store/response-store-contract.test-support.js';
 import { persistTurn } from './store/turn-persistence.js';
 import { StoredResponsesService } from './stored-responses.service.js';
@@ -45,18 +48,28 @@ async function expectAnsweredAsMissing(
   expect(foreign).toBe(missing.replaceAll('missing_id', id));
 }
 
+/** The stored side over `store`, with the background runs of one process (none running). */
+function storedResponses(store: ResponseStore): StoredResponsesService {
+  const backend = inMemoryBackgroundBackend({ maxEvents: 100, ttlSeconds: 60 });
+  return new StoredResponsesService(
+    store,
+    new BackgroundResponses(store, backend, { whenEnded: () => undefined }),
+  );
+}
+
 describe(StoredResponsesService.name, () => {
   const query = { limit: 20, order: 'asc' as const };
 
   it("answers another key's response exactly as an unknown id, on every route", async () => {
     const store = await storeOfA();
-    const sut = new StoredResponsesService(store);
+    const sut = storedResponses(store);
     await expectAnsweredAsMissing((id) => sut.get(id, KEY_B), 'resp_a');
     await expectAnsweredAsMissing(
       (id) => sut.inputItems(id, query, KEY_B),
       'resp_a',
     );
     await expectAnsweredAsMissing((id) => sut.cancel(id, KEY_B), 'resp_a');
+    await expectAnsweredAsMissing((id) => sut.replay(id, -1, KEY_B), 'resp_a');
     await expectAnsweredAsMissing((id) => sut.delete(id, KEY_B), 'resp_a');
     // Nothing was deleted: the owner still reads it.
     expect((await sut.get('resp_a', KEY_A)).id).toBe('resp_a');
@@ -64,7 +77,7 @@ describe(StoredResponsesService.name, () => {
   });
 
   it('shows a response without an owner to no key, and everything when auth is off', async () => {
-    const sut = new StoredResponsesService(await storeOfA());
+    const sut = storedResponses(await storeOfA());
     await expectAnsweredAsMissing((id) => sut.get(id, KEY_A), 'resp_free');
     expect((await sut.get('resp_free')).id).toBe('resp_free');
     expect((await sut.get('resp_a')).id).toBe('resp_a');

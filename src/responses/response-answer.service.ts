@@ -22,6 +22,8 @@ import type {
   ResponseStreamEvent,
 } from '../protocol/responses.types.js';
 import { asContextLengthError } from './core/context-length.js';
+import { BackgroundResponses } from './background/background-responses.service.js';
+import { BackgroundRuns } from './background/background-runs.service.js';
 import { ResponsesSseFormat } from './responses-sse.format.js';
 import {
   type ResponseCallOptions,
@@ -37,6 +39,8 @@ import {
 export class ResponseAnswerService {
   constructor(
     private readonly service: ResponsesService,
+    private readonly runs: BackgroundRuns,
+    private readonly background: BackgroundResponses,
     @Inject(serverConfig.KEY)
     private readonly server: Pick<
       ConfigType<typeof serverConfig>,
@@ -60,12 +64,45 @@ export class ResponseAnswerService {
       ...(upstreamName === undefined ? {} : { upstreamName }),
       ...(tenant === undefined ? {} : { tenant }),
     };
+    if (request.background === true) {
+      return this.backgroundAnswer(request, options, headers);
+    }
     return {
       stream: request.stream === true,
       json: (client) =>
         this.service.create(request, { ...options, signal: client.signal }),
       events: (channel) => this.events(request, options, headers, channel),
       // The gateway never truncates: a prompt too long for the model is a 400.
+      clientError: asContextLengthError,
+    };
+  }
+
+  /**
+   * `background: true`: the turn runs detached from this request. The
+   * answer is the queued response, or with `stream: true` the run's events
+   * as they come (a client that leaves stops only its reading).
+   */
+  private backgroundAnswer(
+    request: CreateResponseRequest,
+    options: ResponseCallOptions,
+    headers: IncomingHttpHeaders,
+  ): StreamOrJson<ResponseStreamEvent, ResponseObject> {
+    const naming = eventNamingOf(
+      headers[EVENT_NAMING_HEADER],
+      this.service.defaultEventNaming,
+    );
+    return {
+      stream: request.stream === true,
+      json: () => this.runs.start(request, options),
+      events: async () => {
+        const queued = await this.runs.start(request, options);
+        return {
+          events$: this.background
+            .replay(queued, -1)
+            .pipe(withEventNaming(naming)),
+          format: new ResponsesSseFormat(),
+        };
+      },
       clientError: asContextLengthError,
     };
   }

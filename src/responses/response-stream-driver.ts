@@ -9,6 +9,7 @@ import type {
 } from '../protocol/responses.types.js';
 import type { McpToolListing } from '../mcp/tool-loop/request-toolset.js';
 import { listedTool } from './mcp-output.mapper.js';
+import { RunCancelled } from './background/run-cancelled.js';
 
 /** How a response is driven. */
 export interface ResponseStreamOptions {
@@ -35,6 +36,11 @@ export interface ResponseStreamOptions {
   onTerminated?: (machine: ResponseEventMachine) => Promise<void> | void;
   /** Told of a failure that became `response.failed` (after response.created), to log it. */
   onFailed?: FailureListener;
+  /**
+   * `response.created` at once, not at the source's first item, so every
+   * failure is reported in-band (a background run: no HTTP answer waits).
+   */
+  startAtOnce?: boolean;
 }
 
 /** Hears of a failure that a stream reports in-band, e.g. to log it with the request id. */
@@ -79,6 +85,9 @@ export class ResponseStreamDriver {
     apply: (item: T) => ResponseStreamEvent[],
   ): TeardownLogic {
     this.waitForStart();
+    if (this.options.startAtOnce === true) {
+      this.guarded(() => this.startOnce());
+    }
     const subscription = source$.subscribe({
       next: (item) =>
         this.guarded(() => {
@@ -180,6 +189,10 @@ export class ResponseStreamDriver {
     try {
       // After an early keepalive the failure still opens with response.created.
       this.startOnce();
+      if (error instanceof RunCancelled) {
+        this.emit(this.machine.cancel());
+        return;
+      }
       this.options.onFailed?.(error);
       this.emit(this.machine.fail(failureOf(normalizeError(error))));
     } catch (failure) {

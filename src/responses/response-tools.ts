@@ -3,9 +3,11 @@ import type { ChatCompletionRequest } from '../protocol/chat-completion.types.js
 import { isHostedMcpTool } from '../mcp/hosted/hosted-mcp-spec.js';
 import {
   clientToolNames,
+  type McpToolListing,
   type RequestToolset,
   wantsMcpTools,
 } from '../mcp/tool-loop/request-toolset.js';
+import type { FirstRoundOverride } from '../mcp/tool-loop/round-request.js';
 import type { ToolLoopService } from '../mcp/tool-loop/tool-loop.service.js';
 import type {
   CallModel,
@@ -20,6 +22,8 @@ import type { AgentFormat } from '../config/agent-format-setting.js';
 import type { Tenant } from '../config/security/tenant.js';
 import { restrictsToolCalls } from './core/allowed-tool-calls.js';
 import { approvalDecisions, resumedCalls } from './mcp-approvals.js';
+import { listingsToShow } from './mcp-listings.js';
+import { mcpToolChoiceRound } from './mcp-tool-choice.js';
 import { singleRound } from './response-stream.js';
 
 /** The server-side tools of one Responses turn. */
@@ -27,6 +31,12 @@ export interface TurnTools {
   toolset: RequestToolset;
   /** Calls of the previous response that waited for approval, now decided. */
   resumed: ResumedToolCall[];
+  /** The servers shown as mcp_list_tools items: those not yet listed in the conversation. */
+  listings: readonly McpToolListing[];
+  /** The first round of a `tool_choice: {type:"mcp"}`. */
+  firstRound?: FirstRoundOverride;
+  /** The request's `max_tool_calls`. */
+  maxToolCalls?: number;
 }
 
 /** What the turn's tools depend on. */
@@ -59,7 +69,8 @@ export function withoutHostedMcpTools(
  * Validates the approval responses, connects the hosted MCP servers and
  * assembles the turn's tools: hosted ones, then the configured servers'
  * (unless `x-mcp-tools: off`); none at all with `tool_choice: "none"`.
- * @throws GatewayException invalid_request (bad approval, URL not allowed).
+ * @throws GatewayException invalid_request (bad approval, URL not allowed,
+ * an MCP tool_choice naming a server or tool the request does not have).
  */
 export async function prepareTurnTools(
   loop: ToolLoopService,
@@ -79,7 +90,24 @@ export async function prepareTurnTools(
       ...(input.tenant === undefined ? {} : { tenant: input.tenant }),
     },
   );
-  return { toolset, resumed: resumedCalls(decisions, toolset) };
+  let firstRound: FirstRoundOverride | undefined;
+  try {
+    firstRound = mcpToolChoiceRound(input.request.tool_choice, toolset);
+  } catch (error) {
+    void toolset.close();
+    throw error;
+  }
+  const maxToolCalls = input.request.max_tool_calls;
+  return {
+    toolset,
+    resumed: resumedCalls(decisions, toolset),
+    listings: listingsToShow(toolset.listings, [
+      ...input.history,
+      ...input.inputItems,
+    ]),
+    ...(firstRound === undefined ? {} : { firstRound }),
+    ...(typeof maxToolCalls === 'number' ? { maxToolCalls } : {}),
+  };
 }
 
 /** True when the turn is one model round: no server-side tools, no decided calls. */
@@ -121,6 +149,10 @@ export function turnEvents(
   }
   return loop.run(tools.toolset.addTo(chat), tools.toolset, callModel, {
     resumed: tools.resumed,
+    ...(tools.firstRound === undefined ? {} : { firstRound: tools.firstRound }),
+    ...(tools.maxToolCalls === undefined
+      ? {}
+      : { maxToolCalls: tools.maxToolCalls }),
     ...(signal === undefined ? {} : { signal }),
   });
 }

@@ -34,6 +34,7 @@ import {
   InputItemsQueryDto,
 } from './dto/response-queries.dto.js';
 import { ResponseAnswerService } from './response-answer.service.js';
+import { ResponsesSseFormat } from './responses-sse.format.js';
 import { ResponsesService } from './responses.service.js';
 import { StoredResponsesService } from './stored-responses.service.js';
 import type { ItemList } from './store/response-store.js';
@@ -94,22 +95,54 @@ export class ResponsesController {
   }
 
   @Get(':id')
-  @ApiOperation({ operationId: 'getResponse', summary: 'A stored response' })
+  @ApiOperation({
+    operationId: 'getResponse',
+    summary: 'A stored response, or the events of a background one',
+  })
   @ApiQuery({
     name: 'stream',
     required: false,
-    type: String,
-    description: 'Only `false`: replaying a stream is refused (400).',
+    type: Boolean,
+    description:
+      '`true`: the events of a background response as SSE, live while it runs (400 for any other response).',
   })
-  @ApiJsonOk('Response')
+  @ApiQuery({
+    name: 'starting_after',
+    required: false,
+    type: Number,
+    description:
+      'With `stream=true`: only the events whose sequence_number is greater.',
+  })
+  @ApiQuery({
+    name: 'include_obfuscation',
+    required: false,
+    type: Boolean,
+    description: 'Accepted and ignored: no obfuscation field is added.',
+  })
+  @ApiJsonOrStreamOk(
+    'Response',
+    'ResponsesSseEvent',
+    'The response; with `stream=true` (background responses), its events as `event:`/`data:` frames, then `data: [DONE]`.',
+  )
+  @ApiErrorResponse(
+    400,
+    '`stream=true` for a response that is not a background one, or for events no longer kept.',
+  )
   @ApiErrorResponse(404, 'No stored response has this id.')
   get(
     @Param('id') id: string,
-    // Only checked (ValidateRequestPipe): `stream=true` is refused.
-    @Query() _query: GetResponseQueryDto,
+    @Query() query: GetResponseQueryDto,
+    @Res() reply: FastifyReply,
     @CallerTenant() tenant: Tenant | undefined,
-  ): Promise<ResponseObject> {
-    return this.stored.get(id, tenant);
+  ): Promise<void> {
+    return replyStreamOrJson(reply, {
+      stream: query.replay,
+      json: () => this.stored.get(id, tenant),
+      events: async () => ({
+        events$: await this.stored.replay(id, query.startingAfter, tenant),
+        format: new ResponsesSseFormat(),
+      }),
+    });
   }
 
   @Delete(':id')
@@ -127,18 +160,20 @@ export class ResponsesController {
   }
 
   @Post(':id/cancel')
+  @HttpCode(200)
   @ApiOperation({
     operationId: 'cancelResponse',
-    summary: 'Cancel a background response: always refused',
+    summary: 'Cancel a background response',
     description:
-      'The gateway runs no background responses: 400 for a stored response, 404 otherwise.',
+      'Stops a running background response (its upstream call is aborted) and answers it `cancelled`; one that already ended is answered as it is.',
   })
+  @ApiJsonOk('Response')
   @ApiErrorResponse(400, 'Only background responses can be cancelled.')
   @ApiErrorResponse(404, 'No stored response has this id.')
   cancel(
     @Param('id') id: string,
     @CallerTenant() tenant: Tenant | undefined,
-  ): Promise<never> {
+  ): Promise<ResponseObject> {
     return this.stored.cancel(id, tenant);
   }
 

@@ -10,6 +10,12 @@ import { ModelCallModule } from '../model-call/model-call.module.js';
 import { CompactController } from './compact/compact.controller.js';
 import { CompactService } from './compact/compact.service.js';
 import { CompactionSeal } from './compact/compaction-seal.js';
+import { BACKGROUND_PROVIDERS } from './background/background.providers.js';
+import { BackgroundResponses } from './background/background-responses.service.js';
+import { BackgroundRuns } from './background/background-runs.service.js';
+import { CONVERSATION_STORE_PROVIDERS } from './conversations/conversation-store.providers.js';
+import { ConversationsController } from './conversations/conversations.controller.js';
+import { ConversationsService } from './conversations/conversations.service.js';
 import { ResponseAnswerService } from './response-answer.service.js';
 import { ResponsesController } from './responses.controller.js';
 import { ResponsesService } from './responses.service.js';
@@ -34,6 +40,7 @@ import { ResponsesWebSocketRoutes } from './websocket/responses-websocket.routes
   ],
   controllers: [
     CompactController,
+    ConversationsController,
     ResponsesController,
     UpstreamResponsesController,
   ],
@@ -53,6 +60,11 @@ import { ResponsesWebSocketRoutes } from './websocket/responses-websocket.routes
         new CompactionSeal(responses.compactionSecret),
     },
     ...RESPONSE_STORE_PROVIDERS,
+    BackgroundRuns,
+    BackgroundResponses,
+    ...BACKGROUND_PROVIDERS,
+    ConversationsService,
+    ...CONVERSATION_STORE_PROVIDERS,
   ],
 })
 export class ResponsesModule {}

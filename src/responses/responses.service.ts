@@ -72,6 +72,10 @@ import {
   type PreparedTurn,
 } from './turn-preparation.service.js';
 import type { ConnectionStoreOption } from './websocket/connection-store.option.js';
+import {
+  type BackgroundTurnHooks,
+  failWhenStopped,
+} from './background/background-turn.js';
 
 /** Options of one Responses request. */
 export type ResponseCallOptions = ModelCallOptions &
@@ -83,6 +87,8 @@ export type ResponseCallOptions = ModelCallOptions &
     onFailed?: FailureListener;
     /** The SSE route's early keepalive (ResponseStreamOptions.onWaiting). */
     onWaiting?: () => void;
+    /** Set for a background run (BackgroundRuns): how the turn is driven and stored. */
+    background?: BackgroundTurnHooks;
   };
 
 /**
@@ -135,13 +141,21 @@ export class ResponsesService {
       caller: options.tenant,
     });
     const tools = await this.toolsOf(turn, options);
+    const background = options.background;
+    if (background !== undefined) {
+      await background.prepared(turn).catch((error: unknown) => {
+        void tools.toolset.close();
+        throw error;
+      });
+    }
     const modelOptions = modelOptionsFor(options, turn.format);
     const streamOptions: ResponseStreamOptions = {
       keepaliveIntervalMs: this.server.keepaliveIntervalMs,
-      listings: tools.toolset.listings,
-      onTerminated: () => this.persist(turn),
+      listings: tools.listings,
+      onTerminated: () => this.persist(turn, background),
       ...(options.onFailed && { onFailed: options.onFailed }),
       ...(options.onWaiting && { onWaiting: options.onWaiting }),
+      ...(background && { startAtOnce: true }),
     };
     const chat = turn.plan.chat;
     // A stream still running when the shutdown grace period ends fails its
@@ -155,7 +169,7 @@ export class ResponsesService {
       return singleRoundEvents(
         this.model
           .stream(chat, modelOptions, textLane)
-          .pipe(failAtGraceEnd(graceEnd)),
+          .pipe(failAtGraceEnd(graceEnd), this.stoppable(background)),
         turn.machine,
         streamOptions,
       );
@@ -164,7 +178,11 @@ export class ResponsesService {
       this.model
         .stream(roundChat, modelOptions, chunkLane)
         .pipe(this.allowedToolsOnly(turn, roundChat)),
-    ).pipe(loopEventsFor(turn.format), failAtGraceEnd(graceEnd));
+    ).pipe(
+      loopEventsFor(turn.format),
+      failAtGraceEnd(graceEnd),
+      this.stoppable(background),
+    );
     return responseEvents(events$, turn.machine, streamOptions);
   }
 
@@ -196,7 +214,7 @@ export class ResponsesService {
     ).pipe(loopEventsFor(turn.format));
     await lastValueFrom(
       responseEvents(events$, turn.machine, {
-        listings: tools.toolset.listings,
+        listings: tools.listings,
       }),
       { defaultValue: undefined },
     );
@@ -282,8 +300,25 @@ export class ResponsesService {
     );
   }
 
-  /** Stores the turn (see persistTurn); a failure is the request's. */
-  private persist(turn: PreparedTurn): Promise<void> {
-    return persistTurn(turn, this.store, this.logger);
+  /**
+   * Stores the turn (see persistTurn); a failure is the request's. A
+   * background run stores it unless another replica already stored its end.
+   */
+  private persist(
+    turn: PreparedTurn,
+    background?: BackgroundTurnHooks,
+  ): Promise<void> {
+    const save = (): Promise<void> =>
+      persistTurn(turn, this.store, this.logger);
+    return background === undefined ? save() : background.storeFinal(save);
+  }
+
+  /** A background run's stream fails when the run is stopped (cancel). */
+  private stoppable<T>(
+    background: BackgroundTurnHooks | undefined,
+  ): MonoTypeOperatorFunction<T> {
+    return background === undefined
+      ? (source) => source
+      : failWhenStopped(background.stop);
   }
 }

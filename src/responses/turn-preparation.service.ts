@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { chatRequestFor } from '../agent-format/agent-format.pipeline.js';
 import {
   type AgentFormat,
@@ -19,22 +19,39 @@ import { toChatRequest, type ChatRequestPlan } from './core/to-chat-request.js';
 import { CompactionSeal } from './compact/compaction-seal.js';
 import { normalizeInputItems, resolveItemReferences } from './input-items.js';
 import { withoutHostedMcpTools } from './response-tools.js';
-import { historyBefore } from './store/conversation-history.js';
+import { conversationIdOf } from './dto/request-field.rules.js';
+import {
+  CONVERSATION_STORE,
+  type ConversationStore,
+} from './conversations/conversation-store.js';
+import {
+  conversationContext,
+  type TurnConversation,
+} from './conversations/conversation-turns.js';
+import { historyBefore, type History } from './store/conversation-history.js';
 import { RESPONSE_STORE, type ResponseStore } from './store/response-store.js';
 
 /** What a turn's conversation is made of: these fields of a create or compact request. */
 export interface ConversationRequest {
   previous_response_id?: string | null;
+  /** A conversation (Conversations API) whose items come before the input. */
+  conversation?: string | { id: string } | null;
   input?: string | ResponseInputItem[] | null;
   instructions?: string | ResponseInputItem[] | null;
 }
 
 /** A turn's conversation: what came before it and what it adds. */
 export interface Conversation {
-  /** The items before `previous_response_id`, oldest first, as stored. */
+  /** The items before `previous_response_id`, or the `conversation`'s, oldest first, as stored. */
   history: ResponseInputItem[];
-  /** The store that holds `previous_response_id`, if any (see History.foundIn). */
+  /**
+   * The store that holds the response whose whole chain `history` is
+   * (`previous_response_id`, or the `conversation`'s `continues`), if any:
+   * see History.foundIn.
+   */
   historyStore?: ResponseStore;
+  /** The `conversation`'s version and `continues` when read (ConversationHistory). */
+  conversationState?: { version: number; continues?: string };
   /** The turn's input as stored: normalized, references replaced by the items they name. */
   inputItems: ResponseInputItem[];
   /** `instructions`; given as items, their references resolved too. */
@@ -67,12 +84,14 @@ export interface PreparedTurn {
   machine: ResponseEventMachine;
   /** Where a `store:false` turn is kept (WebSocket mode). */
   connectionStore?: ResponseStore;
-  /** The store that holds `previous_response_id`, if any (see History.foundIn). */
+  /** The store that holds the response `history` continues, if any (Conversation.historyStore). */
   historyStore?: ResponseStore;
   /** How client tool calls reach the client (`agent_format`). */
   format: AgentFormat;
   /** The caller's Tenant.id, stored as the response's owner; absent when auth is off. */
   owner?: string;
+  /** The conversation the turn is appended to when it completes (Conversations API). */
+  conversation?: TurnConversation;
 }
 
 /**
@@ -89,6 +108,9 @@ export class TurnPreparationService {
   constructor(
     @Inject(RESPONSE_STORE) private readonly store: ResponseStore,
     private readonly seal: CompactionSeal,
+    @Optional()
+    @Inject(CONVERSATION_STORE)
+    private readonly conversations?: ConversationStore,
   ) {}
 
   /** A create turn, with its event machine started. */
@@ -98,6 +120,11 @@ export class TurnPreparationService {
   ): Promise<PreparedTurn> {
     const { format = OPENAI_AGENT_FORMAT, connectionStore, caller } = context;
     const request = withoutAgentFormat(withFormat);
+    const conversationId = conversationIdOf(request.conversation);
+    if (conversationId !== undefined) {
+      // A turn that cannot be appended is refused before any model call.
+      this.conversations?.assertAvailable();
+    }
     const conversation = await this.conversation(request, context);
     const mapped = this.chatRequest(
       withoutHostedMcpTools(request),
@@ -128,20 +155,37 @@ export class TurnPreparationService {
       connectionStore,
       historyStore: conversation.historyStore,
       ...(caller === undefined ? {} : { owner: caller.id }),
+      ...(conversationId !== undefined &&
+        this.conversations && {
+          conversation: {
+            id: conversationId,
+            store: this.conversations,
+            version: conversation.conversationState?.version ?? 0,
+            continues: conversation.conversationState?.continues,
+          },
+        }),
     };
   }
 
-  /** The conversation of a turn (404 for an unknown `previous_response_id`). */
+  /** The conversation of a turn (404 for an unknown `previous_response_id` or `conversation`). */
   async conversation(
     request: ConversationRequest,
     { connectionStore, caller }: ConversationContext = {},
   ): Promise<Conversation> {
-    const { items: stored, foundIn } = await historyBefore(
-      request.previous_response_id,
-      this.store,
-      connectionStore,
-      caller,
-    );
+    const conversationId = conversationIdOf(request.conversation);
+    const {
+      items: stored,
+      foundIn,
+      conversationState,
+    }: History & Pick<Conversation, 'conversationState'> = conversationId ===
+    undefined
+      ? await historyBefore(
+          request.previous_response_id,
+          this.store,
+          connectionStore,
+          caller,
+        )
+      : await this.conversationHistory(conversationId, caller);
     const resolve = (
       items: readonly ResponseInputItem[],
       history: readonly ResponseInputItem[],
@@ -152,13 +196,40 @@ export class TurnPreparationService {
       normalizeInputItems(request.input ?? undefined),
       history,
     );
-    if (request.previous_response_id) {
+    if (request.previous_response_id || conversationId !== undefined) {
       checkCallOutputs(history, inputItems);
     }
     const instructions = Array.isArray(request.instructions)
       ? await resolve(request.instructions, history)
       : request.instructions;
-    return { history, historyStore: foundIn, inputItems, instructions };
+    return {
+      history,
+      historyStore: foundIn,
+      conversationState,
+      inputItems,
+      instructions,
+    };
+  }
+
+  /**
+   * The items of a `conversation`: when they are the whole chain of the
+   * conversation's last response (`continues`), that response is in the
+   * shared store, which the turn's response then links to.
+   */
+  private async conversationHistory(
+    id: string,
+    caller: Tenant | undefined,
+  ): Promise<History & Pick<Conversation, 'conversationState'>> {
+    const { items, version, continues } = await conversationContext(
+      this.conversations,
+      id,
+      caller,
+    );
+    return {
+      items,
+      foundIn: continues === undefined ? undefined : this.store,
+      conversationState: { version, continues },
+    };
   }
 
   /**
@@ -178,7 +249,10 @@ export class TurnPreparationService {
         instructions: conversation.instructions,
         input: [...restore(conversation.inputItems, 'input')],
       },
-      restore(conversation.history, 'previous_response_id'),
+      restore(
+        conversation.history,
+        request.conversation ? 'conversation' : 'previous_response_id',
+      ),
     );
   }
 

@@ -159,11 +159,8 @@ describe('the hosted mcp tool of /v1/responses', () => {
         stream,
       );
 
-      expect(itemTypes(answered.response)).toEqual([
-        'mcp_list_tools',
-        'mcp_call',
-        'message',
-      ]);
+      // The chain already lists the server's tools: no mcp_list_tools again.
+      expect(itemTypes(answered.response)).toEqual(['mcp_call', 'message']);
       expect(itemsOf(answered.response, 'mcp_call')[0]).toMatchObject({
         approval_request_id: approve!.id,
         name: 'get-sum',

@@ -22,6 +22,8 @@ export type FakeReply =
       disconnectAfter?: number;
       /** Pause once, before the chunk at `index`, for `ms`. */
       pauseBefore?: { index: number; ms: number };
+      /** Hold once, before the chunk at `index`, until `until` resolves (a test's gate). */
+      holdBefore?: { index: number; until: Promise<void> };
     }
   | {
       kind: 'error';
@@ -108,6 +110,12 @@ async function writeStream(
     }
     if (reply.pauseBefore?.index === sent) {
       await sleep(reply.pauseBefore.ms);
+    }
+    if (reply.holdBefore?.index === sent) {
+      await reply.holdBefore.until;
+      if (res.destroyed) {
+        return;
+      }
     }
     res.write(
       typeof item === 'string' ? item : `data: ${JSON.stringify(item)}\n\n`,

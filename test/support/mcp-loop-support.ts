@@ -53,15 +53,22 @@ export function expectMcpSchemaValid(
   expectSchemaValid(rest.map(lifecycle), withoutMcp(response));
 }
 
-/** A Response without its MCP items and hosted `mcp` tools. */
+/** A Response without its MCP items, hosted `mcp` tools and `mcp` tool_choice. */
 function withoutMcp(response: unknown): unknown {
-  const r = response as { output?: unknown[]; tools?: unknown[] };
+  const r = response as {
+    output?: unknown[];
+    tools?: unknown[];
+    tool_choice?: unknown;
+  };
+  const mcpChoice =
+    (r.tool_choice as { type?: unknown } | undefined)?.type === 'mcp';
   return {
     ...r,
     output: (r.output ?? []).filter((item) => !isMcpItem(item)),
     tools: (r.tools ?? []).filter(
       (tool) => (tool as { type?: unknown }).type !== 'mcp',
     ),
+    ...(mcpChoice ? { tool_choice: 'auto' } : {}),
   };
 }
 

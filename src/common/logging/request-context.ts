@@ -17,6 +17,12 @@ export interface RequestContext {
    * model call of the request ends: the key's token limits settle from it.
    */
   modelCallEnded?: (usage: ChatUsage | undefined) => void;
+  /**
+   * Work the request started that outlives it (a background response):
+   * its model calls still settle the request's tokens, so the request's
+   * reservation is only given back once this settles.
+   */
+  detachedWork?: Promise<void>;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -76,6 +82,7 @@ export function newRequestContext(reqId: string): RequestContext {
     upstream: undefined,
     model: undefined,
     modelCallEnded: undefined,
+    detachedWork: undefined,
   };
 }
 

@@ -89,6 +89,13 @@ export class RequestToolset implements ServerToolLookup {
     return this.byName.get(name) ?? this.fallback(name);
   }
 
+  /** The offered tools of one server, as the model's functions. */
+  functionsOf(serverLabel: string): ChatFunctionTool[] {
+    return this.offered
+      .filter((tool) => tool.serverLabel === serverLabel)
+      .map(asFunction);
+  }
+
   /** The request with the offered tools after its own; their input schemas become the parameters. */
   addTo(request: ChatCompletionRequest): ChatCompletionRequest {
     if (this.offered.length === 0) {

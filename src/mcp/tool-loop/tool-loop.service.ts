@@ -15,12 +15,24 @@ import {
   type OfferedTool,
   RequestToolset,
 } from './request-toolset.js';
+import type { FirstRoundOverride } from './round-request.js';
 import { runToolLoop } from './tool-loop.js';
 import type {
   CallModel,
   ResumedToolCall,
+  ServerToolCall,
   ToolLoopEvent,
 } from './tool-loop.types.js';
+
+/** How one run of the loop goes besides its request (see ToolLoopOptions). */
+export interface ToolLoopRunOptions {
+  resumed?: readonly ResumedToolCall[];
+  /** A response's `max_tool_calls`. */
+  maxToolCalls?: number;
+  /** The first round's tools and tool_choice (a forced MCP tool). */
+  firstRound?: FirstRoundOverride;
+  signal?: AbortSignal;
+}
 
 /** Which configured servers' tools a request gets. */
 export interface ConfiguredToolsOptions extends CallerOption {
@@ -119,17 +131,16 @@ export class ToolLoopService {
     request: ChatCompletionRequest,
     toolset: RequestToolset,
     callModel: CallModel,
-    options: {
-      resumed?: readonly ResumedToolCall[];
-      signal?: AbortSignal;
-    } = {},
+    options: ToolLoopRunOptions = {},
   ): Observable<ToolLoopEvent> {
     let calls = 0;
+    const { signal, ...loopOptions } = options;
     const loop$ = runToolLoop(request, {
+      ...loopOptions,
       callModel,
       tools: toolset,
       maxIterations: this.config.maxToolCallIterations,
-      ...(options.resumed === undefined ? {} : { resumed: options.resumed }),
+      onIgnored: (ignored) => this.logIgnored(ignored, options.maxToolCalls),
     }).pipe(
       tap((event) => {
         if (event.type === 'tool_call_started') {
@@ -140,7 +151,17 @@ export class ToolLoopService {
       }),
       finalize(() => void toolset.close()),
     );
-    return options.signal ? abortable(loop$, options.signal) : loop$;
+    return signal ? abortable(loop$, signal) : loop$;
+  }
+
+  private logIgnored(
+    ignored: readonly ServerToolCall[],
+    maxToolCalls: number | undefined,
+  ): void {
+    this.logger.log(
+      { ignored: ignored.map((call) => call.name), maxToolCalls },
+      'the model called more tools than max_tool_calls allows; the calls beyond it were not run',
+    );
   }
 
   private logFinish(

@@ -1,92 +1,21 @@
-import { firstValueFrom, from, lastValueFrom, Observable, toArray } from 'rxjs';
+import { firstValueFrom, Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
   textStream,
   toolCallStream,
 } from '../../../test/support/chat-chunks.js';
-import type {
-  ChatCompletionChunk,
-  ChatCompletionRequest,
-} from '../../protocol/chat-completion.types.js';
 import type { McpToolResult } from '../mcp.types.js';
-import { runToolLoop, type ToolLoopOptions } from './tool-loop.js';
-import type { ServerTool, ToolLoopEvent } from './tool-loop.types.js';
-
-const ok = (text: string): McpToolResult => ({
-  isError: false,
-  text,
-  images: [],
-  raw: null,
-});
-
-/** A scripted model: each call answers with the next chunk list, and is recorded. */
-class ScriptedModel {
-  readonly requests: ChatCompletionRequest[] = [];
-  constructor(private readonly rounds: Record<string, unknown>[][]) {}
-
-  readonly call = (
-    request: ChatCompletionRequest,
-  ): Observable<ChatCompletionChunk> => {
-    this.requests.push(structuredClone(request));
-    const round =
-      this.rounds[Math.min(this.requests.length - 1, this.rounds.length - 1)] ??
-      [];
-    return from(round as ChatCompletionChunk[]);
-  };
-}
-
-/** A server tool that records its calls and answers with `answer(args)`. */
-function tool(
-  name: string,
-  answer: (args: string, signal: AbortSignal) => Promise<McpToolResult> = (
-    args,
-  ) => Promise.resolve(ok(`${name} got ${args}`)),
-  requiresApproval = false,
-): ServerTool & { calls: string[] } {
-  const calls: string[] = [];
-  return {
-    exposedName: name,
-    serverLabel: 'srv',
-    toolName: name,
-    requiresApproval,
-    calls,
-    call: (args, signal) => {
-      calls.push(args);
-      return answer(args, signal);
-    },
-  };
-}
-
-const request: ChatCompletionRequest = {
-  model: 'm',
-  messages: [{ role: 'user', content: 'hi' }],
-};
-
-function run(
-  model: ScriptedModel,
-  tools: ServerTool[],
-  options: Partial<ToolLoopOptions> = {},
-  body: ChatCompletionRequest = request,
-): Promise<ToolLoopEvent[]> {
-  return lastValueFrom(
-    runToolLoop(body, {
-      callModel: model.call,
-      tools: { find: (name) => tools.find((t) => t.exposedName === name) },
-      maxIterations: 5,
-      ...options,
-    }).pipe(toArray()),
-  );
-}
-
-const kinds = (events: ToolLoopEvent[]): string[] =>
-  events
-    .filter((e) => e.type !== 'chunk')
-    .map((e) =>
-      e.type === 'finished' ? `finished:${e.reason}:${e.finishReason}` : e.type,
-    );
-
-const echoCall = (id = 'call_1', args = '{"message":"hi"}') =>
-  toolCallStream([{ id, name: 'echo', arguments: args }]);
+import { runToolLoop } from './tool-loop.js';
+import {
+  echoCall,
+  kinds,
+  ok,
+  request,
+  run,
+  ScriptedModel,
+  tool,
+} from './tool-loop.test-support.js';
+import type { ToolLoopEvent } from './tool-loop.types.js';
 
 describe(runToolLoop.name, () => {
   it('passes a plain answer through in one round', async () => {

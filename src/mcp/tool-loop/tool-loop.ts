@@ -15,6 +15,8 @@ import type {
 } from '../../protocol/chat-completion.types.js';
 import { mcpErrorResult } from '../mcp-result.mapper.js';
 import type { McpToolResult } from '../mcp.types.js';
+import { ToolCallBudget } from './tool-call-budget.js';
+import { roundRequest, type FirstRoundOverride } from './round-request.js';
 import { ToolCallWithholder, type ModelTurn } from './tool-call-withholder.js';
 import type {
   CallModel,
@@ -38,6 +40,15 @@ export interface ToolLoopOptions {
   maxIterations: number;
   /** Calls of an earlier response that waited for approval, now decided. */
   resumed?: readonly ResumedToolCall[];
+  /**
+   * The most server-side calls the loop runs or asks approval for (a
+   * response's `max_tool_calls`); no cap when unset.
+   */
+  maxToolCalls?: number;
+  /** The first model round's tools and tool_choice (a forced MCP tool). */
+  firstRound?: FirstRoundOverride;
+  /** Told of the calls ignored because `maxToolCalls` was reached. */
+  onIgnored?: (calls: readonly ServerToolCall[]) => void;
 }
 
 interface PlannedCall {
@@ -56,6 +67,10 @@ interface PlannedCall {
  * tools again after `maxIterations` rounds (ending with finish_reason
  * `length`). A failing tool never fails the loop: its error goes to the
  * model. Unsubscribing aborts the model call and the running tools.
+ *
+ * With `maxToolCalls`, calls beyond the cap are ignored, as OpenAI documents
+ * for `max_tool_calls`: never run nor shown; the model hears they did not
+ * run, and its next round is offered no server tool, so it answers.
  */
 export function runToolLoop(
   request: ChatCompletionRequest,
@@ -74,21 +89,29 @@ export function runToolLoop(
 }
 
 class ToolLoop {
+  private readonly budget: ToolCallBudget;
+
   constructor(
     private readonly request: ChatCompletionRequest,
     private readonly options: ToolLoopOptions,
     private readonly signal: AbortSignal,
-  ) {}
+  ) {
+    this.budget = new ToolCallBudget(options.maxToolCalls);
+  }
 
   start(): Observable<ToolLoopEvent> {
     const resumed = this.options.resumed ?? [];
     if (resumed.length === 0) {
       return this.round(this.request.messages, 1);
     }
-    const outcomes = new Map<string, McpToolResult>();
-    const approved = resumed
-      .filter((entry) => entry.approved)
-      .map(({ call, approvalRequestId }) => ({ call, approvalRequestId }));
+    const { taken, ignored } = this.budget.take(
+      resumed.filter((entry) => entry.approved),
+    );
+    const outcomes = this.notRun(ignored.map(({ call }) => call));
+    const approved = taken.map(({ call, approvalRequestId }) => ({
+      call,
+      approvalRequestId,
+    }));
     return concat(
       this.runCalls(approved, outcomes),
       defer(() => {
@@ -136,18 +159,29 @@ class ToolLoop {
     });
   }
 
-  // A forced tool_choice (`required`, one function) holds for the first
-  // round only; later rounds would otherwise call tools forever.
   private requestFor(
     messages: ChatMessage[],
     round: number,
   ): ChatCompletionRequest {
-    const choice = this.request['tool_choice'];
-    const forced =
-      choice !== undefined && choice !== 'auto' && choice !== 'none';
-    return round > 1 && forced
-      ? { ...this.request, messages, tool_choice: 'auto' }
-      : { ...this.request, messages };
+    const resumed = this.options.resumed ?? [];
+    return roundRequest(
+      this.request,
+      {
+        messages,
+        afterCalls: round > 1 || resumed.length > 0,
+        budgetSpent: this.budget.spent,
+      },
+      this.options,
+    );
+  }
+
+  /** The outcomes of calls ignored for maxToolCalls, as the model hears of them. */
+  private notRun(calls: readonly ServerToolCall[]): Map<string, McpToolResult> {
+    if (calls.length > 0) {
+      this.options.onIgnored?.(calls);
+    }
+    const result = this.budget.ignoredResult();
+    return new Map(calls.map((call) => [call.id, result]));
   }
 
   private afterRound(
@@ -161,14 +195,21 @@ class ToolLoop {
         ? of(finished('client_tools', turn.finishReason ?? 'tool_calls'))
         : of(finished('answer', answerReason(turn.finishReason)));
     }
+    const { taken, ignored } = this.budget.take(turn.serverCalls);
+    const outcomes = this.notRun(ignored);
+    if (taken.length === 0) {
+      // The cap was reached in an earlier round: the calls are ignored.
+      return clientTools
+        ? of(finished('client_tools', 'tool_calls'))
+        : of(finished('answer', answerReason(turn.finishReason)));
+    }
     if (round > this.options.maxIterations) {
       return of(finished('max_iterations', 'length'));
     }
-    const waiting = turn.serverCalls.filter((c) => c.tool.requiresApproval);
-    const runnable = turn.serverCalls
+    const waiting = taken.filter((c) => c.tool.requiresApproval);
+    const runnable = taken
       .filter((c) => !c.tool.requiresApproval)
       .map((call) => ({ call }));
-    const outcomes = new Map<string, McpToolResult>();
     return concat(
       this.runCalls(runnable, outcomes),
       defer(() => {
@@ -186,7 +227,8 @@ class ToolLoop {
         if (clientTools) {
           return of(finished('client_tools', 'tool_calls'));
         }
-        const results: ToolCallOutcome[] = runnable.map(({ call }) => ({
+        // Every call of the assistant message gets its result, in its order.
+        const results: ToolCallOutcome[] = turn.serverCalls.map((call) => ({
           callId: call.id,
           result: outcomes.get(call.id) ?? mcpErrorResult('No result', null),
         }));

@@ -11,7 +11,8 @@ export type IdPrefix =
   | 'mcp'
   | 'mcpl'
   | 'mcpr'
-  | 'cmp';
+  | 'cmp'
+  | 'conv';
 
 const ID_BYTES = 16;
 /** Random bytes for this many ids are drawn at once. */

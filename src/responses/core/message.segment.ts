@@ -4,6 +4,7 @@ import { newId } from './ids.js';
 import { OutputSegment } from './output.segment.js';
 import type {
   ItemStatus,
+  MessagePhase,
   OutputMessageItem,
   OutputTextContent,
   RefusalContent,
@@ -24,6 +25,11 @@ interface PartState {
  */
 export class MessageSegment extends OutputSegment {
   private readonly parts: PartState[] = [];
+  /**
+   * Set by the timeline as the message closes, when it knows whether more
+   * items follow: only the closed item says it (the added one cannot know).
+   */
+  phase: MessagePhase | undefined;
 
   // Whitespace alone (e.g. "\n\n" before tool calls) does not make a message.
   get openable(): boolean {
@@ -69,13 +75,17 @@ export class MessageSegment extends OutputSegment {
     status: ItemStatus,
     empty: boolean,
   ): OutputMessageItem {
-    return {
+    const item: OutputMessageItem = {
       id,
       type: 'message',
       status,
       role: 'assistant',
       content: empty ? [] : this.parts.map(finalPart),
     };
+    if (this.phase !== undefined && status !== 'in_progress') {
+      item.phase = this.phase;
+    }
+    return item;
   }
 
   protected replay(sink: ItemSink): void {

@@ -1,9 +1,10 @@
 import type { EventLog } from './event-log.js';
 import { MessageSegment, type MessagePartKind } from './message.segment.js';
 import type { OutputSegment } from './output.segment.js';
-import { ReasoningSegment } from './reasoning.segment.js';
+import { type ReasoningForm, ReasoningSegment } from './reasoning.segment.js';
 import type {
   ItemStatus,
+  MessagePhase,
   ResponseOutputItem,
 } from '../../protocol/responses.types.js';
 import { ToolCallSegment } from './tool-call.segment.js';
@@ -19,7 +20,10 @@ export class OutputTimeline {
   /** Index in `segments` of the first item not closed yet (= its output_index). */
   private head = 0;
 
-  constructor(private readonly log: EventLog) {}
+  constructor(
+    private readonly log: EventLog,
+    private readonly reasoningForm: ReasoningForm = 'reasoning_text',
+  ) {}
 
   /** The most recently added segment. */
   get last(): OutputSegment | undefined {
@@ -48,7 +52,7 @@ export class OutputTimeline {
       last.append(text);
       return;
     }
-    const segment = new ReasoningSegment();
+    const segment = new ReasoningSegment(this.reasoningForm);
     this.add(segment);
     segment.append(text);
   }
@@ -71,7 +75,7 @@ export class OutputTimeline {
   /** Adds an item after closing every earlier one (`closeStatus`): the gateway's own items. */
   addAfterAll(segment: OutputSegment, closeStatus: ItemStatus): void {
     this.sealAll();
-    this.pump(closeStatus);
+    // Pushed before the earlier items close, so that they see it follows.
     this.segments.push(segment);
     this.pump(closeStatus);
   }
@@ -104,9 +108,33 @@ export class OutputTimeline {
       if (!segment.sealed) {
         return;
       }
+      if (segment instanceof MessageSegment) {
+        const phase = this.phaseAtHead();
+        if (phase === undefined) {
+          return;
+        }
+        segment.phase = phase;
+      }
       segment.close(closeStatus);
       this.head += 1;
     }
+  }
+
+  /**
+   * The phase of the message at the head: `commentary` when an item follows
+   * it in this response, `final_answer` when none can; undefined while only
+   * segments that may still come to nothing follow (whitespace, a call
+   * without a name yet), so the message waits to close until they settle.
+   */
+  private phaseAtHead(): MessagePhase | undefined {
+    let pending = false;
+    for (const segment of this.segments.slice(this.head + 1)) {
+      if (segment.openable) {
+        return 'commentary';
+      }
+      pending ||= !segment.sealed;
+    }
+    return pending ? undefined : 'final_answer';
   }
 
   /** The items opened so far, as they stand. */

@@ -35,7 +35,7 @@ export abstract class OutputSegment {
   close(status: ItemStatus): ResponseOutputItem {
     const sink = this.requireSink();
     this.settle();
-    this.finishEvents(sink);
+    this.finishEvents(sink, status);
     const item = this.item(sink.itemId, status, false);
     sink.done(item);
     // Shared by output_item.done and every later snapshot: never mutated.
@@ -78,7 +78,8 @@ export abstract class OutputSegment {
 
   protected abstract replay(sink: ItemSink): void;
 
-  protected abstract finishEvents(sink: ItemSink): void;
+  /** The closing events; `status` is the status the item closes with. */
+  protected abstract finishEvents(sink: ItemSink, status: ItemStatus): void;
 
   private requireSink(): ItemSink {
     if (this.sink === undefined) {

@@ -13,6 +13,7 @@ import {
 import { ModelRound } from './model-round.js';
 import { OutputTimeline } from './output-timeline.js';
 import type { OutputSegment } from './output.segment.js';
+import { reasoningFormOf } from './reasoning.segment.js';
 import {
   buildResponse,
   initialState,
@@ -64,7 +65,7 @@ export class ResponseEventMachine {
   private readonly log = new EventLog();
   private readonly echo: ResponseEcho;
   private readonly state: ResponseState;
-  private readonly timeline = new OutputTimeline(this.log);
+  private readonly timeline: OutputTimeline;
   private round: ModelRound;
   /** Usage of the rounds before this one. */
   private earlierUsage: ResponseUsage | null = null;
@@ -74,6 +75,10 @@ export class ResponseEventMachine {
 
   constructor(private readonly seed: ResponseSeed) {
     this.echo = privateEcho(seed.request, seed.previousResponseId);
+    this.timeline = new OutputTimeline(
+      this.log,
+      reasoningFormOf(seed.request.reasoning),
+    );
     this.round = this.newModelRound();
     this.state = initialState(seed.id, seed.createdAt);
   }
@@ -185,6 +190,23 @@ export class ResponseEventMachine {
     this.closeAll('incomplete');
     this.state.status = 'failed';
     this.state.error = { code: error.code, message: error.message };
+    this.emitTerminal('response.failed');
+    return this.log.drain();
+  }
+
+  /**
+   * Closes open items as incomplete, then ends a cancelled background
+   * response: status `cancelled`, no error. The spec has no cancelled event,
+   * so its terminal event is `response.failed` carrying that status.
+   * [] once terminated.
+   */
+  cancel(): ResponseStreamEvent[] {
+    if (this.ended) {
+      return [];
+    }
+    this.ensureStarted();
+    this.closeAll('incomplete');
+    this.state.status = 'cancelled';
     this.emitTerminal('response.failed');
     return this.log.drain();
   }

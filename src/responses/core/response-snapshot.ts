@@ -33,6 +33,7 @@ export type ResponseEcho = Pick<
   | 'model'
   | 'parallel_tool_calls'
   | 'previous_response_id'
+  | 'conversation'
   | 'presence_penalty'
   | 'frequency_penalty'
   | 'prompt_cache_key'
@@ -118,6 +119,13 @@ function responseEcho(
   if (typeof request.user === 'string') {
     echo.user = request.user;
   }
+  // Only when the request named one: responses without it stay as they were.
+  const conversation = request.conversation;
+  if (conversation !== undefined && conversation !== null) {
+    echo.conversation = {
+      id: typeof conversation === 'string' ? conversation : conversation.id,
+    };
+  }
   return echo;
 }
 
@@ -145,10 +153,12 @@ export function buildResponse(
   };
 }
 
+/** The request's `reasoning`; a `summary` of `none` (not in OpenAI's enum) is echoed as null. */
 function echoReasoning(
   reasoning: ResponseReasoningConfig | null | undefined,
 ): ResponseReasoningConfig {
-  return { effort: null, summary: null, ...(reasoning ?? {}) };
+  const echoed = { effort: null, summary: null, ...(reasoning ?? {}) };
+  return echoed.summary === 'none' ? { ...echoed, summary: null } : echoed;
 }
 
 // Never `verbosity: null`: only echoed when the client gave it.

@@ -187,6 +187,13 @@ function applyItemEvent(
     case 'response.reasoning_text.done':
       expectEqual(event['text'], part()['text'], 'reasoning text');
       return;
+    case 'response.reasoning_summary_part.added':
+    case 'response.reasoning_summary_part.done':
+    case 'response.reasoning_summary_text.delta':
+    case 'response.reasoning_summary_text.done':
+      expectType('reasoning');
+      applySummaryEvent(event, item, fail);
+      return;
     case 'response.function_call_arguments.delta':
       expectType('function_call');
       item['arguments'] = String(item['arguments']) + delta;
@@ -227,12 +234,52 @@ function applyItemEvent(
   }
 }
 
+/** A reasoning summary event, replayed like openai-node's accumulator. */
+function applySummaryEvent(
+  event: ResponseStreamEvent,
+  item: Item,
+  fail: (message: string) => never,
+): void {
+  const summary = Array.isArray(item['summary'])
+    ? (item['summary'] as Item[])
+    : fail('reasoning item without a summary list');
+  const index = event['summary_index'];
+  if (event.type === 'response.reasoning_summary_part.added') {
+    if (index !== summary.length) {
+      fail('summary_index is not the next part');
+    }
+    summary.push(structuredClone(asItem(event['part'], () => fail('no part'))));
+    return;
+  }
+  const part =
+    summary[Number(index)] ?? fail(`no summary part ${String(index)}`);
+  switch (event.type) {
+    case 'response.reasoning_summary_text.delta':
+      part['text'] = String(part['text']) + String(event['delta']);
+      return;
+    case 'response.reasoning_summary_text.done':
+      if (event['text'] !== part['text']) {
+        fail('summary text differs from the streamed one');
+      }
+      return;
+    default:
+      if (!isDeepStrictEqual(event['part'], part)) {
+        fail('reasoning_summary_part.done part differs');
+      }
+  }
+}
+
 /**
  * The fields item events stream: not the status, nor what only the done
- * item carries (an mcp_call's output or error, an mcp_list_tools' tools).
+ * item carries (an mcp_call's output or error, an mcp_list_tools' tools, a
+ * message's phase, known once the items after it are).
  */
 function streamedPart(item: Item): Item {
   const { status: _status, ...rest } = item;
+  if (rest['type'] === 'message') {
+    const { phase: _phase, ...message } = rest;
+    return message;
+  }
   if (rest['type'] === 'mcp_call') {
     const { output: _output, error: _error, ...call } = rest;
     return call;

@@ -14,7 +14,9 @@ export interface ChatToolChoicePlan {
  * checked that it names declared tools) to its closest chat form:
  * `{type:'function'|'custom',name}` → `{type:'function',function:{name}}`;
  * `allowed_tools` → `auto`/`required` with only the allowed tools sent;
- * hosted tool types (which were dropped) → `auto`.
+ * hosted tool types (which were dropped) → `auto`. An `mcp` choice is
+ * `auto` here too: the MCP tools are not known yet, and its first round is
+ * applied with them (mcpToolChoiceRound).
  */
 export function toChatToolChoice(
   choice: unknown,

@@ -53,6 +53,9 @@ describe(CreateResponseDto.name, () => {
       [{ max_output_tokens: '10' }, 'max_output_tokens'],
       [{ metadata: [] }, 'metadata'],
       [{ reasoning: { effort: 3 } }, 'reasoning.effort'],
+      [{ reasoning: { summary: 'brief' } }, 'reasoning.summary'],
+      [{ reasoning: { summary: 1 } }, 'reasoning.summary'],
+      [{ reasoning: { generate_summary: 'x' } }, 'reasoning.generate_summary'],
     ])('rejects %j with param %s', (request, param) => {
       expect(rejection(request)).toMatchObject({
         code: 'invalid_request',
@@ -60,6 +63,18 @@ describe(CreateResponseDto.name, () => {
       });
     });
   });
+
+  it.each(['auto', 'concise', 'detailed', 'none', null])(
+    'accepts reasoning.summary %j',
+    (summary) => {
+      expect(() =>
+        validatedBody(
+          { model: 'm', input: 'hi', reasoning: { summary } },
+          CreateResponseDto,
+        ),
+      ).not.toThrow();
+    },
+  );
 
   describe('tools', () => {
     it.each([
@@ -106,6 +121,11 @@ describe(CreateResponseDto.name, () => {
       ],
       [{ tools, tool_choice: { type: 'function' } }, 'tool_choice.name'],
       [{ tools, tool_choice: { name: 'a' } }, 'tool_choice.type'],
+      [{ tools, tool_choice: { type: 'mcp' } }, 'tool_choice.server_label'],
+      [
+        { tools, tool_choice: { type: 'mcp', server_label: 's', name: 7 } },
+        'tool_choice.name',
+      ],
       [
         { tools, tool_choice: { type: 'allowed_tools', mode: 'x', tools: [] } },
         'tool_choice.mode',

@@ -22,11 +22,12 @@ import type {
 } from '../../protocol/responses.types.js';
 import { checkInputItems } from './input-item.rules.js';
 import {
+  checkConversationParam,
   IsItemArray,
   IsMetadata,
   METADATA_RULE_MESSAGE,
   optionalStringField,
-  refuseBackground,
+  checkBackground,
   requireNonEmptyModel,
 } from './request-field.rules.js';
 import { checkReasoning, checkTextOptions } from './text-options.rules.js';
@@ -45,7 +46,7 @@ const SERVICE_TIERS = ['auto', 'default', 'flex', 'scale', 'priority', 'fast'];
 export class CreateResponseDto implements CreateResponseRequest {
   [key: string]: unknown;
 
-  @CheckedBy(refuseBackground)
+  @CheckedBy(checkBackground)
   background?: boolean | null;
 
   @IsString({ message: 'expected a string' })
@@ -74,6 +75,9 @@ export class CreateResponseDto implements CreateResponseRequest {
   @IsOptional()
   @IsString({ message: 'expected a string' })
   previous_response_id?: string | null;
+
+  @CheckedBy(checkConversationParam)
+  conversation?: string | { id: string } | null;
 
   @IsOptional()
   @IsArray({ message: 'expected an array of tools' })

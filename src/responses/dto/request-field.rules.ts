@@ -44,15 +44,65 @@ export function IsMetadata(message: string): PropertyDecorator {
   });
 }
 
-/** `background: true` is refused: this gateway runs no background responses. */
-export function refuseBackground(value: unknown): void {
+/** `background: true` needs the response stored (`store` not false), as OpenAI requires. */
+export function checkBackground(
+  value: unknown,
+  body: Record<string, unknown>,
+): void {
+  if (value === true && body['store'] === false) {
+    throw new GatewayException(
+      'invalid_request',
+      'Background responses must be stored: background: true cannot be used with store: false.',
+      { param: 'background' },
+    );
+  }
+}
+
+/** `background: true` on a WebSocket turn: every turn there streams on its socket. */
+export function refuseBackgroundOnSocket(value: unknown): void {
   if (value === true) {
     throw new GatewayException(
       'invalid_request',
-      'Background responses are not supported by this gateway.',
+      'Background responses are not supported over a WebSocket: send them with POST /v1/responses.',
       { param: 'background', openAiCode: 'unsupported_parameter' },
     );
   }
+}
+
+/**
+ * `conversation`: a conversation id (`conv_…`) or `{id}`, never together
+ * with `previous_response_id` (OpenAI's 400 `mutually_exclusive_parameters`).
+ */
+export function checkConversationParam(
+  value: unknown,
+  body: Readonly<Record<string, unknown>>,
+): void {
+  if (value === undefined || value === null) {
+    return;
+  }
+  const id = isRecord(value) ? value.id : value;
+  const param = isRecord(value) ? 'conversation.id' : 'conversation';
+  if (typeof id !== 'string' || !id.startsWith('conv_')) {
+    throw invalidRequest(
+      param,
+      `Invalid '${param}': ${JSON.stringify(id ?? null)}. Expected an ID that begins with 'conv_'.`,
+    );
+  }
+  const previous = body.previous_response_id;
+  if (previous !== undefined && previous !== null) {
+    throw new GatewayException(
+      'invalid_request',
+      "Mutually exclusive parameters. Ensure you are only providing one of: 'previous_response_id' or 'conversation'.",
+      { param: null, openAiCode: 'mutually_exclusive_parameters' },
+    );
+  }
+}
+
+/** The id `conversation` names (checked by checkConversationParam), if any. */
+export function conversationIdOf(
+  value: string | { id: string } | null | undefined,
+): string | undefined {
+  return typeof value === 'string' ? value : (value?.id ?? undefined);
 }
 
 /** A `model` that is a string (IsString) must not be empty. */

@@ -57,12 +57,28 @@ describe(InputItemsQueryDto.name, () => {
 });
 
 describe(GetResponseQueryDto.name, () => {
-  it('refuses stream=true only', () => {
-    expect(
-      failure(() => parse({ stream: 'true' }, GetResponseQueryDto)),
-    ).toMatchObject({ code: 'invalid_request', param: 'stream' });
-    expect(parse({ stream: 'false' }, GetResponseQueryDto)).toBeInstanceOf(
+  it('reads stream and starting_after (a replay of a background response)', () => {
+    const replay = parse(
+      { stream: 'true', starting_after: '7' },
       GetResponseQueryDto,
     );
+    expect(replay.replay).toBe(true);
+    expect(replay.startingAfter).toBe(7);
+    const plain = parse({ stream: 'false' }, GetResponseQueryDto);
+    expect(plain.replay).toBe(false);
+    expect(plain.startingAfter).toBe(-1);
+  });
+
+  it('refuses a stream that is not a boolean, and a starting_after that is not a sequence number', () => {
+    expect(
+      failure(() => parse({ stream: 'yes' }, GetResponseQueryDto)),
+    ).toMatchObject({ code: 'invalid_request', param: 'stream' });
+    for (const startingAfter of ['x', '1.5', '-2']) {
+      expect(
+        failure(() =>
+          parse({ starting_after: startingAfter }, GetResponseQueryDto),
+        ),
+      ).toMatchObject({ code: 'invalid_request', param: 'starting_after' });
+    }
   });
 });

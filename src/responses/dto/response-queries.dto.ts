@@ -5,10 +5,27 @@ import type { ItemListQuery } from '../store/response-store.js';
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
 
-/** Query of GET /v1/responses/{id}: only `stream=false`, or none. */
+/** Query of GET /v1/responses/{id}: `stream`, `starting_after`, `include_obfuscation`. */
 export class GetResponseQueryDto {
-  @CheckedBy(refuseStreamReplay)
+  @CheckedBy((value) => checkBoolean(value, 'stream'))
   stream?: string;
+
+  @CheckedBy(checkStartingAfter)
+  starting_after?: string;
+
+  // Accepted and ignored: the gateway adds no obfuscation field.
+  @CheckedBy((value) => checkBoolean(value, 'include_obfuscation'))
+  include_obfuscation?: string;
+
+  /** Whether the events are asked for (a replay), not the object. */
+  get replay(): boolean {
+    return this.stream === 'true';
+  }
+
+  /** The sequence number after which a replay starts; -1: from the first event. */
+  get startingAfter(): number {
+    return this.starting_after === undefined ? -1 : Number(this.starting_after);
+  }
 }
 
 /** Query of GET /v1/responses/{id}/input_items, checked, then parsed. */
@@ -34,12 +51,26 @@ export class InputItemsQueryDto {
   }
 }
 
-function refuseStreamReplay(stream: unknown): void {
-  if (stream === 'true') {
+function checkBoolean(value: unknown, param: string): void {
+  if (value !== undefined && value !== 'true' && value !== 'false') {
     throw new GatewayException(
       'invalid_request',
-      'Replaying a stream is only possible for background responses, which this gateway does not run.',
-      { param: 'stream' },
+      `${param} must be 'true' or 'false'.`,
+      { param },
+    );
+  }
+}
+
+function checkStartingAfter(value: unknown): void {
+  if (value === undefined) {
+    return;
+  }
+  const after = Number(value);
+  if (typeof value !== 'string' || !Number.isInteger(after) || after < -1) {
+    throw new GatewayException(
+      'invalid_request',
+      'starting_after must be an integer sequence number (-1 or more).',
+      { param: 'starting_after' },
     );
   }
 }

@@ -47,14 +47,37 @@ function checkTextFormat(format: Record<string, unknown>): void {
   }
 }
 
-/** Checks `reasoning`: an object whose `effort` is a string. */
+/**
+ * The reasoning summaries OpenAI offers (`reasoning.summary`), and `none`
+ * (no summary), which is not in OpenAI's spec but is a value of Codex's
+ * own setting that other clients may pass on.
+ */
+const REASONING_SUMMARIES: readonly string[] = [
+  'auto',
+  'concise',
+  'detailed',
+  'none',
+];
+
+/**
+ * Checks `reasoning`: an object whose `effort` is a string and whose
+ * `summary` (and its deprecated name `generate_summary`) is one of
+ * OpenAI's summaries; null is no summary.
+ */
 export function checkReasoning(value: unknown): void {
   if (value === undefined || value === null) {
     return;
   }
-  optionalString(
-    requireRecord(value, 'reasoning'),
-    'effort',
-    'reasoning.effort',
-  );
+  const reasoning = requireRecord(value, 'reasoning');
+  optionalString(reasoning, 'effort', 'reasoning.effort');
+  for (const key of ['summary', 'generate_summary']) {
+    const param = `reasoning.${key}`;
+    const summary = optionalString(reasoning, key, param);
+    if (summary !== undefined && !REASONING_SUMMARIES.includes(summary)) {
+      throw invalidRequest(
+        param,
+        `Invalid '${param}': expected auto, concise, detailed or none.`,
+      );
+    }
+  }
 }

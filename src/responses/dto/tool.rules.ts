@@ -100,8 +100,9 @@ function checkTool(
 
 /**
  * Checks `tool_choice`: a mode, or an object naming a declared tool
- * (`function`/`custom`), or `allowed_tools` listing declared tools. Hosted
- * tool types are accepted (the mapping sends `auto` for them).
+ * (`function`/`custom`), or `allowed_tools` listing declared tools, or
+ * `mcp` with a `server_label`. Hosted tool types are accepted (the mapping
+ * sends `auto` for them; an `mcp` choice is applied with the MCP tools).
  */
 export function checkToolChoice(
   choice: unknown,
@@ -131,6 +132,10 @@ export function checkToolChoice(
     checkNamedTool(choice, type, names, 'tool_choice');
   } else if (type === 'allowed_tools') {
     checkAllowedTools(choice, names);
+  } else if (type === 'mcp') {
+    // Whether the server and tool exist is known once its tools are listed.
+    requireString(choice, 'server_label', 'tool_choice.server_label');
+    optionalString(choice, 'name', 'tool_choice.name');
   }
 }
 

@@ -12,6 +12,7 @@ import {
   type StoredResponse,
   type StoredTurn,
 } from './response-store.js';
+import type { MemoryHolder, MemoryStoreLedger } from './memory-store-ledger.js';
 import {
   conversationIncomplete,
   conversationTooLarge,
@@ -29,6 +30,8 @@ interface Node {
   deleted: boolean;
   /** The length of the turn's JSON: what the byte budget counts. */
   bytes: number;
+  /** The shared ledger's stamp of its last use (0 without a ledger). */
+  usedAt?: number;
 }
 
 /** A response's chain: itself, then what it links to, nearest first. */
@@ -46,7 +49,7 @@ interface Chain {
  * takes a response before the ones it links to. A turn whose chain is
  * larger than `maxBytes` is refused.
  */
-export class InMemoryResponseStore implements ResponseStore {
+export class InMemoryResponseStore implements ResponseStore, MemoryHolder {
   /** Least recently used first. */
   private readonly nodes = new Map<string, Node>();
   /** item id → id of the response that holds it. */
@@ -57,8 +60,11 @@ export class InMemoryResponseStore implements ResponseStore {
   constructor(
     private readonly capacity: number,
     private readonly maxBytes = Number.POSITIVE_INFINITY,
+    /** Shares maxBytes with the process's other in-memory stores. */
+    private readonly ledger?: MemoryStoreLedger,
   ) {
     this.maxLinks = maxChainLinks(capacity);
+    ledger?.join(this);
   }
 
   /** Responses held, deleted ones still linked to included. */
@@ -212,15 +218,33 @@ export class InMemoryResponseStore implements ResponseStore {
     for (const [id, node] of chain.links) {
       this.nodes.delete(id);
       this.nodes.set(id, node);
+      node.usedAt = this.ledger?.stamp() ?? 0;
     }
   }
 
+  // With a ledger, past the shared budget the least recently used entry of
+  // any in-memory store goes (MemoryStoreLedger.fit).
   private evict(): void {
-    while (this.nodes.size > this.capacity || this.totalBytes > this.maxBytes) {
+    while (
+      this.nodes.size > this.capacity ||
+      (this.ledger === undefined && this.totalBytes > this.maxBytes)
+    ) {
       const oldest = this.nodes.keys().next().value;
       if (oldest === undefined) {
         return;
       }
+      this.remove(oldest);
+    }
+    this.ledger?.fit(this.maxBytes);
+  }
+
+  oldestUse(): number | undefined {
+    return this.nodes.values().next().value?.usedAt;
+  }
+
+  evictOldest(): void {
+    const oldest = this.nodes.keys().next().value;
+    if (oldest !== undefined) {
       this.remove(oldest);
     }
   }

@@ -1,6 +1,6 @@
-import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { closeRedis, redisClient } from '../../common/redis/redis-client.js';
+import { closeRedis } from '../../common/redis/redis-client.js';
 import type { ResponseInputItem } from '../../protocol/responses.types.js';
 import { withoutCommandArguments } from './redis-command-redaction.js';
 import { RESPONSE_STORE_SCRIPTS, type RedisScript } from './redis-scripts.js';
@@ -17,6 +17,7 @@ import {
   type StoredTurn,
 } from './response-store.js';
 import { conversationIncomplete, storeUnavailable } from './store-errors.js';
+import { connectStoreRedis } from './store-redis-connection.js';
 
 /** How a RedisResponseStore bounds and names what it writes. */
 export interface RedisResponseStoreOptions {
@@ -45,10 +46,6 @@ export function redisStoreKeys(prefix: string) {
     item: `${prefix}item:`,
   };
 }
-
-// A Redis that is down or slow fails the request with a 503 instead of
-// holding it open.
-const COMMAND_TIMEOUT_MS = 2_000;
 
 /** What SAVE answers when the record cannot link to the response it continues. */
 const NOT_LINKED = -1;
@@ -85,31 +82,11 @@ export class RedisResponseStore
     url: string,
     options: RedisResponseStoreOptions,
   ): Promise<RedisResponseStore> {
-    const logger = new Logger(RedisResponseStore.name);
-    const redis = redisClient(url, {
-      name: `open-responses-gateway:${options.keyPrefix}`,
-      commandTimeoutMs: COMMAND_TIMEOUT_MS,
+    const redis = await connectStoreRedis(url, {
+      clientName: `open-responses-gateway:${options.keyPrefix}`,
+      what: 'the response store',
+      loggerName: RedisResponseStore.name,
     });
-    let healthy = true;
-    // Without a listener ioredis prints every reconnect failure to the console.
-    redis.on('error', (error: Error) => {
-      if (healthy) {
-        healthy = false;
-        // A failed AUTH carries the password in its command's arguments.
-        logger.warn(
-          { err: withoutCommandArguments(error) },
-          'the response store (Redis) is unreachable',
-        );
-      }
-    });
-    redis.on('ready', () => {
-      if (!healthy) {
-        healthy = true;
-        logger.log('the response store (Redis) is reachable again');
-      }
-    });
-    // A failed first connect rejects, then the client retries on its own.
-    await redis.connect().catch(() => undefined);
     return new RedisResponseStore(redis, options);
   }
 

@@ -9,6 +9,7 @@ import {
   StoreFailureMetrics,
 } from './counted-response.store.js';
 import { InMemoryResponseStore } from './in-memory-response.store.js';
+import { MemoryStoreLedger } from './memory-store-ledger.js';
 import type { RedisResponseStoreOptions } from './redis-response.store.js';
 import { RESPONSE_STORE, type ResponseStore } from './response-store.js';
 
@@ -30,15 +31,23 @@ export const RESPONSE_STORE_PROVIDERS: Provider[] = [
     useFactory: (metrics?: MetricsService) =>
       new StoreFailureMetrics(metrics?.registry ?? new Registry()),
   },
+  // The byte budget the in-memory response and conversation stores share.
+  { provide: MemoryStoreLedger, useFactory: () => new MemoryStoreLedger() },
   {
     provide: RESPONSE_STORE,
-    inject: [conversationConfig.KEY, storageConfig.KEY, StoreFailureMetrics],
+    inject: [
+      conversationConfig.KEY,
+      storageConfig.KEY,
+      StoreFailureMetrics,
+      MemoryStoreLedger,
+    ],
     // Redis when REDIS_URL is set (shared by replicas, survives restarts);
     // otherwise the embedded in-memory LRU. Either way its failures are counted.
     useFactory: async (
       conversation: ConfigType<typeof conversationConfig>,
       storage: ConfigType<typeof storageConfig>,
       metrics: StoreFailureMetrics,
+      ledger: MemoryStoreLedger,
     ): Promise<ResponseStore> => {
       const store: ResponseStore = storage.redisUrl
         ? await connectRedisStore(storage.redisUrl, {
@@ -49,6 +58,7 @@ export const RESPONSE_STORE_PROVIDERS: Provider[] = [
         : new InMemoryResponseStore(
             conversation.maxConversationHistory,
             storage.memoryStoreMaxBytes,
+            ledger,
           );
       return new CountedResponseStore(store, metrics);
     },

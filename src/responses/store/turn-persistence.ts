@@ -1,6 +1,8 @@
 import type { Logger } from '@nestjs/common';
 import { errorStatus } from '../../common/errors/gateway.exception.js';
 import { normalizeError } from '../../common/errors/normalize-error.js';
+import { appendTurn } from '../conversations/conversation-turns.js';
+import type { ResponseObject } from '../../protocol/responses.types.js';
 import type { PreparedTurn } from '../turn-preparation.service.js';
 import { ownerOf, type ResponseStore } from './response-store.js';
 import { notStored } from './store-errors.js';
@@ -20,13 +22,34 @@ export function assertStorable(
 }
 
 /**
- * Stores a finished turn: in the shared store, or with `store: false` in
- * the connection's (WebSocket mode), linked to the response it continues
- * when that one is in the same store. A failure is the request's
- * (notStored): a stream ends with `response.failed`, a plain answer is the
- * error. A turn that failed anyway keeps its own error; this one is logged.
+ * Keeps a finished turn: saves its response (saveResponse), then appends
+ * it to the conversation it names, if any (appendTurn: whatever `store`
+ * says). A failure of either is the request's (notStored): a stream ends
+ * with `response.failed`, a plain answer is the error.
  */
 export async function persistTurn(
+  turn: PreparedTurn,
+  shared: ResponseStore,
+  logger: Pick<Logger, 'error'>,
+): Promise<void> {
+  await saveResponse(turn, shared, logger);
+  try {
+    await appendTurn({ ...turn, response: turn.machine.response });
+  } catch (error) {
+    throw notStored(normalizeError(error));
+  }
+}
+
+/**
+ * Stores a finished turn's response: in the shared store, or with
+ * `store: false` in the connection's (WebSocket mode), linked to the
+ * response it continues when that one is in the same store: its
+ * `previous_response_id`, or the last turn of its `conversation` when
+ * nothing changed that conversation since (a copy of the history
+ * otherwise, so a conversation of n turns does not take n² items). A turn that
+ * failed anyway keeps its own error; a save failure is then only logged.
+ */
+async function saveResponse(
   turn: PreparedTurn,
   shared: ResponseStore,
   logger: Pick<Logger, 'error'>,
@@ -36,19 +59,8 @@ export async function persistTurn(
     return;
   }
   const response = turn.machine.response;
-  const previousId = turn.request.previous_response_id;
   try {
-    await store.save(
-      {
-        response,
-        history: turn.history,
-        inputItems: turn.inputItems,
-        ...ownerOf(turn),
-      },
-      previousId && turn.historyStore === store
-        ? { continues: previousId }
-        : {},
-    );
+    await saveTurnAs(turn, store, response);
   } catch (error) {
     const failure = notStored(normalizeError(error));
     if (response.status !== 'failed') {
@@ -83,4 +95,29 @@ export async function persistPlainTurn(
     }
     throw failure;
   }
+}
+
+/**
+ * Saves `turn` in `store` with `response` (the finished one, or a
+ * background run's queued / in-progress state), linked to the response it
+ * continues when that one is in the same store: its `previous_response_id`,
+ * or the last turn of its `conversation` when nothing changed that
+ * conversation since; a copy of the history otherwise.
+ */
+export function saveTurnAs(
+  turn: PreparedTurn,
+  store: ResponseStore,
+  response: ResponseObject,
+): Promise<void> {
+  const previousId =
+    turn.request.previous_response_id || turn.conversation?.continues;
+  return store.save(
+    {
+      response,
+      history: turn.history,
+      inputItems: turn.inputItems,
+      ...ownerOf(turn),
+    },
+    previousId && turn.historyStore === store ? { continues: previousId } : {},
+  );
 }

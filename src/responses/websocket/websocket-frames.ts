@@ -13,6 +13,7 @@ import type {
   ResponseStreamEvent,
 } from '../../protocol/responses.types.js';
 import { CreateResponseDto } from '../dto/create-response.dto.js';
+import { refuseBackgroundOnSocket } from '../dto/request-field.rules.js';
 
 /** The client event that starts a turn. */
 const RESPONSE_CREATE = 'response.create';
@@ -35,7 +36,7 @@ export interface WebSocketErrorEvent {
  * fields are a normal create body. It is validated like a POST body and
  * returned as a streaming request. `stream` and `stream_options` mean
  * nothing on a socket (every turn streams) and are dropped; `background`
- * is refused, as on HTTP.
+ * is refused (a background response is an HTTP one).
  */
 export function parseCreateEvent(text: string): CreateResponseRequest {
   let parsed: unknown;
@@ -64,7 +65,9 @@ export function parseCreateEvent(text: string): CreateResponseRequest {
       { param: 'type', openAiCode: 'invalid_value' },
     );
   }
-  return { ...validatedBody(body, CreateResponseDto), stream: true };
+  const request = validatedBody(body, CreateResponseDto);
+  refuseBackgroundOnSocket(request.background);
+  return { ...request, stream: true };
 }
 
 /**
