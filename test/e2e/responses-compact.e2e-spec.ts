@@ -191,6 +191,28 @@ describe('POST /v1/responses/compact', () => {
     expect(harness.upstream.chatRequests).toHaveLength(1);
   });
 
+  it('checks conversation as a create request does: malformed, or with previous_response_id, is a 400', async () => {
+    const malformed = await compact({
+      model: MODEL,
+      input: 'hello',
+      conversation: 'not-a-conversation-id',
+    });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({
+      error: { type: 'invalid_request_error', param: 'conversation' },
+    });
+    const both = await compact({
+      model: MODEL,
+      previous_response_id: 'resp_any',
+      conversation: 'conv_any',
+    });
+    expect(both.status).toBe(400);
+    expect(await both.json()).toMatchObject({
+      error: { code: 'mutually_exclusive_parameters' },
+    });
+    expect(harness.upstream.chatRequests).toHaveLength(0);
+  });
+
   it('answers a missing model with a 400', async () => {
     const response = await compact({ input: 'hello' });
     expect(response.status).toBe(400);

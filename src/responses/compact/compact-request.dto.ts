@@ -8,6 +8,7 @@ import {
 import { CheckedBy } from '../../common/http/checked-by.decorator.js';
 import type { ResponseInputItem } from '../../protocol/responses.types.js';
 import { checkInputItems } from '../dto/input-item.rules.js';
+import { checkConversationParam } from '../dto/request-field.rules.js';
 import { requireNonEmptyModel } from '../dto/request-field.rules.js';
 
 /**
@@ -31,6 +32,11 @@ export class CompactRequestDto {
   @IsOptional()
   @IsString()
   previous_response_id?: string | null;
+
+  // Not in OpenAI's compact body, but read as on a create request (the
+  // conversation's items are what is compacted), so checked the same way.
+  @CheckedBy(checkConversationParam)
+  conversation?: string | { id: string } | null;
 
   @IsOptional()
   @ValidateIf((_dto, value) => typeof value !== 'string')

@@ -46,5 +46,15 @@ export async function historyBefore(
       },
     );
   }
+  const status = previous.response.status;
+  if (status === 'queued' || status === 'in_progress') {
+    // A background response still running has no output yet: a turn on
+    // it would continue a conversation without its answer.
+    throw new GatewayException(
+      'invalid_request',
+      `Previous response with id '${previousId}' is still ${status}; wait until it has finished.`,
+      { param: 'previous_response_id' },
+    );
+  }
   return { items: conversationItems(previous), foundIn };
 }

@@ -1,5 +1,8 @@
 import type { Logger } from '@nestjs/common';
-import { errorStatus } from '../../common/errors/gateway.exception.js';
+import {
+  errorStatus,
+  type GatewayException,
+} from '../../common/errors/gateway.exception.js';
 import { normalizeError } from '../../common/errors/normalize-error.js';
 import { appendTurn } from '../conversations/conversation-turns.js';
 import type { ResponseObject } from '../../protocol/responses.types.js';
@@ -25,7 +28,8 @@ export function assertStorable(
  * Keeps a finished turn: saves its response (saveResponse), then appends
  * it to the conversation it names, if any (appendTurn: whatever `store`
  * says). A failure of either is the request's (notStored): a stream ends
- * with `response.failed`, a plain answer is the error.
+ * with `response.failed`, a plain answer is the error; when the append
+ * fails, the stored response is saved again `failed`, as the client saw it.
  */
 export async function persistTurn(
   turn: PreparedTurn,
@@ -36,8 +40,28 @@ export async function persistTurn(
   try {
     await appendTurn({ ...turn, response: turn.machine.response });
   } catch (error) {
-    throw notStored(normalizeError(error));
+    const failure = notStored(normalizeError(error));
+    // The client is told the turn failed: the stored response says so too.
+    await saveResponse(turn, shared, logger, failedBy(turn, failure));
+    throw failure;
   }
+}
+
+/**
+ * The turn's response as the stream ends it when it was not kept
+ * (unstoredTerminal; an append failure is never a rate limit).
+ */
+function failedBy(
+  turn: PreparedTurn,
+  failure: GatewayException,
+): ResponseObject {
+  return {
+    ...turn.machine.response,
+    status: 'failed',
+    completed_at: null,
+    incomplete_details: null,
+    error: { code: 'server_error', message: failure.message },
+  };
 }
 
 /**
@@ -53,12 +77,12 @@ async function saveResponse(
   turn: PreparedTurn,
   shared: ResponseStore,
   logger: Pick<Logger, 'error'>,
+  response: ResponseObject = turn.machine.response,
 ): Promise<void> {
   const store = turn.request.store === false ? turn.connectionStore : shared;
   if (store === undefined) {
     return;
   }
-  const response = turn.machine.response;
   try {
     await saveTurnAs(turn, store, response);
   } catch (error) {
