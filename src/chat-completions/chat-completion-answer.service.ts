@@ -61,8 +61,7 @@ export class ChatCompletionAnswerService {
     };
     return {
       stream: request.stream === true,
-      json: (clientAbort) =>
-        this.service.complete(request, { ...options, clientAbort }),
+      json: (signal) => this.service.complete(request, { ...options, signal }),
       events: (channel) =>
         Promise.resolve(this.events(request, options, channel)),
     };

@@ -161,7 +161,6 @@ export class ChatCompletionsService {
       return this.model.complete(request, options);
     }
     // The same loop as a stream: each round's completion as chunks.
-    const loopSignal = options.signal ?? options.clientAbort?.signal;
     const loop$ = this.toolLoop.run(
       toolset.addTo(request),
       toolset,
@@ -169,7 +168,7 @@ export class ChatCompletionsService {
         from(this.model.complete(body, options)).pipe(
           mergeMap((completion) => completionToChunks(completion)),
         ),
-      loopSignal === undefined ? {} : { signal: loopSignal },
+      options.signal === undefined ? {} : { signal: options.signal },
     );
     return lastValueFrom(
       toChatChunks(loop$, { includeUsage: true }).pipe(toArray()),
@@ -221,9 +220,7 @@ export class ChatCompletionsService {
     request: ChatCompletionRequest,
     options: McpToolsOption & CallerOption,
   ): RequestToolset {
-    // A chat request has no hosted servers: without configured ones, no tools.
-    return this.toolLoop.offersConfiguredTools &&
-      wantsMcpTools(options.mcpTools, request['tool_choice'])
+    return wantsMcpTools(options.mcpTools, request['tool_choice'])
       ? this.toolLoop.toolset(clientToolNames(request.tools), undefined, {
           ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
         })

@@ -24,11 +24,7 @@ export function completeChatCall(
   options: UpstreamCallOptions & { target: UpstreamTarget },
 ): Promise<ChatCompletion> {
   const first = options.target;
-  const timeouts = new CallTimeouts(
-    context.times,
-    options.signal,
-    options.clientAbort,
-  );
+  const timeouts = new CallTimeouts(context.times, options.signal);
   const summary = new ModelCallSummary(
     context.summaries,
     first.name,
@@ -45,7 +41,7 @@ export function completeChatCall(
     sent = context.send(
       first,
       body.stream === false ? body : { ...body, stream: false },
-      { headers: options.headers, signal: timeouts.signal },
+      { ...options, signal: timeouts.signal },
     );
   } catch (error) {
     // Reported like any other failure, through the chain below.

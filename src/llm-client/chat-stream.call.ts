@@ -6,10 +6,7 @@ import type {
 import { CallTimeouts, type CallTimeLimits } from './call-timeouts.js';
 import type { ChatCompletionRequest } from '../protocol/chat-completion.types.js';
 import { readChatStream } from './chat-stream.reader.js';
-import type {
-  SendOptions,
-  UpstreamCallOptions,
-} from './upstream-call.types.js';
+import type { UpstreamCallOptions } from './upstream-call.types.js';
 import { ModelCallSummary, type SummarySink } from './model-call-summary.js';
 import { isAbortError, toUpstreamException } from './upstream-errors.js';
 import type { UpstreamSizeLimits } from './upstream-limits.js';
@@ -24,7 +21,7 @@ export interface UpstreamCallContext {
   send(
     target: UpstreamTarget,
     body: ChatCompletionRequest,
-    options: SendOptions,
+    options: UpstreamCallOptions,
   ): Promise<RetryResult>;
   meter: UpstreamMetrics;
   /** Where each call's summary line and duration go. */
@@ -72,11 +69,7 @@ class ChatStreamCall<T> {
     private readonly shortcut: ChunkShortcut<T> | undefined,
     private readonly subscriber: Subscriber<UpstreamChunk | T>,
   ) {
-    this.timeouts = new CallTimeouts(
-      context.times,
-      options.signal,
-      options.clientAbort,
-    );
+    this.timeouts = new CallTimeouts(context.times, options.signal);
     this.target = options.target;
     this.summary = new ModelCallSummary(
       context.summaries,
@@ -102,7 +95,7 @@ class ChatStreamCall<T> {
         stream: true,
         stream_options: { ...body.stream_options, include_usage: true },
       },
-      { headers: options.headers, signal: this.timeouts.signal },
+      { ...options, signal: this.timeouts.signal },
     );
     this.target = answer.target;
     summary.answeredBy(this.target.name);

@@ -24,10 +24,8 @@ import {
 } from './chat-stream.call.js';
 import { toolTurnsAsText } from './tool-turns.mapper.js';
 import { probeUpstream } from './upstream-probe.js';
-import type { CallAbort } from './call-abort.js';
 import type {
   ForwardRequest,
-  SendOptions,
   UpstreamCallOptions,
 } from './upstream-call.types.js';
 import { upstreamCall } from './upstream-errors.js';
@@ -234,7 +232,7 @@ export class LlmClientService implements OnApplicationShutdown {
   private send(
     target: UpstreamTarget,
     body: ChatCompletionRequest,
-    options: SendOptions,
+    options: UpstreamCallOptions,
   ): Promise<RetryResult> {
     return this.withRetries(target, body.model, options.signal, (to) =>
       request(this.chatUrl(to), {
@@ -266,7 +264,7 @@ export class LlmClientService implements OnApplicationShutdown {
   private withRetries(
     target: UpstreamTarget,
     model: string | undefined,
-    signal: AbortSignal | CallAbort | undefined,
+    signal: AbortSignal | undefined,
     send: (to: UpstreamTarget) => Promise<Dispatcher.ResponseData>,
   ): Promise<RetryResult> {
     return sendWithRetries({

@@ -45,8 +45,7 @@ export function bodyAdmissionHook(
     payload: Readable,
     done: PreParsingDone,
   ): void => {
-    // One read: each read of routeOptions builds the object anew.
-    const { url: route, bodyLimit } = request.routeOptions;
+    const route = request.routeOptions.url;
     if (
       route === undefined ||
       (STREAMED_BODY_ROUTES.has(route) && !readsStreamedBody(request)) ||
@@ -55,6 +54,7 @@ export function bodyAdmissionHook(
       done(null, payload);
       return;
     }
+    const bodyLimit = request.routeOptions.bodyLimit;
     const reservation = budget.reserve();
     reply.raw.once('close', () => reservation.release());
     const declared = declaredLength(request.headers['content-length']);

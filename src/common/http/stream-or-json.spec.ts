@@ -20,8 +20,8 @@ function answer(
 ): StreamOrJson<string, object> {
   return {
     stream,
-    json: (client) => {
-      seen.signal = client.signal;
+    json: (signal) => {
+      seen.signal = signal;
       return failing
         ? Promise.reject(new Error('upstream 400'))
         : Promise.resolve({ id: 'resp_1' });
