@@ -61,7 +61,8 @@ export class ChatCompletionAnswerService {
     };
     return {
       stream: request.stream === true,
-      json: (signal) => this.service.complete(request, { ...options, signal }),
+      json: (clientAbort) =>
+        this.service.complete(request, { ...options, clientAbort }),
       events: (channel) =>
         Promise.resolve(this.events(request, options, channel)),
     };

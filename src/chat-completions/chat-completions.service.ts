@@ -161,6 +161,7 @@ export class ChatCompletionsService {
       return this.model.complete(request, options);
     }
     // The same loop as a stream: each round's completion as chunks.
+    const loopSignal = options.signal ?? options.clientAbort?.signal;
     const loop$ = this.toolLoop.run(
       toolset.addTo(request),
       toolset,
@@ -168,7 +169,7 @@ export class ChatCompletionsService {
         from(this.model.complete(body, options)).pipe(
           mergeMap((completion) => completionToChunks(completion)),
         ),
-      options.signal === undefined ? {} : { signal: options.signal },
+      loopSignal === undefined ? {} : { signal: loopSignal },
     );
     return lastValueFrom(
       toChatChunks(loop$, { includeUsage: true }).pipe(toArray()),
@@ -220,7 +221,9 @@ export class ChatCompletionsService {
     request: ChatCompletionRequest,
     options: McpToolsOption & CallerOption,
   ): RequestToolset {
-    return wantsMcpTools(options.mcpTools, request['tool_choice'])
+    // A chat request has no hosted servers: without configured ones, no tools.
+    return this.toolLoop.offersConfiguredTools &&
+      wantsMcpTools(options.mcpTools, request['tool_choice'])
       ? this.toolLoop.toolset(clientToolNames(request.tools), undefined, {
           ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
         })

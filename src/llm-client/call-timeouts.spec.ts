@@ -1,5 +1,8 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GatewayException } from '../common/errors/gateway.exception.js';
+import { ClientAbort } from '../common/http/client-abort.js';
 import { CallTimeouts } from './call-timeouts.js';
 
 const abortError = (): Error => new DOMException('aborted', 'AbortError');
@@ -10,7 +13,7 @@ describe(CallTimeouts.name, () => {
   const create = (
     totalMs: number,
     idleMs: number,
-    ...signals: AbortSignal[]
+    ...signals: (AbortSignal | ClientAbort)[]
   ): CallTimeouts => {
     const sut = new CallTimeouts({ totalMs, idleMs }, ...signals);
     running.push(sut);
@@ -86,6 +89,22 @@ describe(CallTimeouts.name, () => {
     const sut = create(60_000, 60_000, client.signal);
     expect(sut.signal.aborted).toBe(true);
     expect(sut.signal.reason).toBe('gone');
+  });
+
+  it('follows a client that goes away, and lets go of it at stop()', () => {
+    const response = (): ServerResponse =>
+      new ServerResponse(new IncomingMessage(new Socket()));
+    const followedResponse = response();
+    const followed = create(60_000, 60_000, new ClientAbort(followedResponse));
+    const stoppedResponse = response();
+    const stopped = create(60_000, 60_000, new ClientAbort(stoppedResponse));
+    stopped.stop();
+    followedResponse.emit('close');
+    stoppedResponse.emit('close');
+    expect(followed.signal.aborted).toBe(true);
+    const error = abortError();
+    expect(followed.explain(error, 'local')).toBe(error);
+    expect(stopped.signal.aborted).toBe(false);
   });
 
   it('lets go of the signals at stop(); cancel() still aborts after it', () => {

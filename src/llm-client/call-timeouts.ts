@@ -1,4 +1,6 @@
 import { GatewayException } from '../common/errors/gateway.exception.js';
+import type { ClientAbort } from '../common/http/client-abort.js';
+import { CallAbort } from './call-abort.js';
 
 /** The time limits of one upstream call that undici does not enforce. */
 export interface CallTimeLimits {
@@ -17,39 +19,35 @@ type Expiry = 'total' | 'idle';
  * forever. This adds a total deadline over the whole call and, once a stream
  * is read (watchEvents), a limit on the wait between two complete events.
  *
- * Either one aborts `signal`, as do the signals given and cancel().
+ * Either one aborts `signal`, as do the signals (or client) given and cancel().
  * explain() then turns the failure that follows (an AbortError) into
  * `upstream_timeout`, so it is never taken for the client's own
- * cancellation. stop() ends the timers and lets go of the signals given;
+ * cancellation. stop() ends the timers and lets go of what it follows;
  * call it however the call ends.
  */
 export class CallTimeouts {
-  /** Aborted by either limit, or by any of the signals given. */
-  readonly signal: AbortSignal;
-  private readonly controller = new AbortController();
+  /** Aborted by either limit, or by any of the signals (or client) given. */
+  readonly signal = new CallAbort();
   private readonly totalTimer: NodeJS.Timeout;
   private idleTimer: NodeJS.Timeout | undefined;
   private lastEventAt = 0;
   private expired: Expiry | undefined;
 
-  /** The signals given, followed by a listener each until stop(). */
-  private readonly followed: AbortSignal[] = [];
+  /** Ends the following of each signal or client given, at stop(). */
+  private readonly releases: (() => void)[] = [];
 
   constructor(
     private readonly limits: CallTimeLimits,
-    ...signals: (AbortSignal | undefined)[]
+    ...sources: (AbortSignal | ClientAbort | undefined)[]
   ) {
-    this.signal = this.controller.signal;
-    // A listener, not AbortSignal.any: its signal chain cost ~2% of a
-    // non-streamed request's CPU (bench/README.md, "Fast paths").
-    for (const other of signals) {
-      if (other?.aborted) {
-        this.controller.abort(other.reason);
+    for (const source of sources) {
+      if (this.signal.aborted) {
         break;
       }
-      if (other) {
-        other.addEventListener('abort', this.follow);
-        this.followed.push(other);
+      if (source instanceof AbortSignal) {
+        this.followSignal(source);
+      } else if (source !== undefined) {
+        this.releases.push(source.onAbort(() => this.signal.abort()));
       }
     }
     this.totalTimer = setTimeout(() => this.expire('total'), limits.totalMs);
@@ -94,19 +92,29 @@ export class CallTimeouts {
   stop(): void {
     clearTimeout(this.totalTimer);
     clearTimeout(this.idleTimer);
-    for (const other of this.followed.splice(0)) {
-      other.removeEventListener('abort', this.follow);
+    for (const release of this.releases.splice(0)) {
+      release();
     }
   }
 
   /** Aborts the call, also after stop(): the caller no longer wants it. */
   cancel(): void {
-    this.controller.abort();
+    this.signal.abort();
   }
 
-  private readonly follow = (event: Event): void => {
-    this.controller.abort((event.target as AbortSignal).reason);
-  };
+  /**
+   * A listener, not AbortSignal.any: its signal chain cost ~2% of a
+   * non-streamed request's CPU (bench/README.md, "Fast paths").
+   */
+  private followSignal(other: AbortSignal): void {
+    if (other.aborted) {
+      this.signal.abort(other.reason);
+      return;
+    }
+    const follow = (): void => this.signal.abort(other.reason);
+    other.addEventListener('abort', follow);
+    this.releases.push(() => other.removeEventListener('abort', follow));
+  }
 
   private armIdle(delayMs: number): void {
     this.idleTimer = setTimeout(() => {
@@ -126,7 +134,7 @@ export class CallTimeouts {
     }
     this.expired = kind;
     this.stop();
-    this.controller.abort();
+    this.signal.abort();
   }
 }
 

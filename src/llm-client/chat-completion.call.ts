@@ -24,7 +24,11 @@ export function completeChatCall(
   options: UpstreamCallOptions & { target: UpstreamTarget },
 ): Promise<ChatCompletion> {
   const first = options.target;
-  const timeouts = new CallTimeouts(context.times, options.signal);
+  const timeouts = new CallTimeouts(
+    context.times,
+    options.signal,
+    options.clientAbort,
+  );
   const summary = new ModelCallSummary(
     context.summaries,
     first.name,
@@ -41,7 +45,7 @@ export function completeChatCall(
     sent = context.send(
       first,
       body.stream === false ? body : { ...body, stream: false },
-      { ...options, signal: timeouts.signal },
+      { headers: options.headers, signal: timeouts.signal },
     );
   } catch (error) {
     // Reported like any other failure, through the chain below.

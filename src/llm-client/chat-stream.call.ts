@@ -6,7 +6,10 @@ import type {
 import { CallTimeouts, type CallTimeLimits } from './call-timeouts.js';
 import type { ChatCompletionRequest } from '../protocol/chat-completion.types.js';
 import { readChatStream } from './chat-stream.reader.js';
-import type { UpstreamCallOptions } from './upstream-call.types.js';
+import type {
+  SendOptions,
+  UpstreamCallOptions,
+} from './upstream-call.types.js';
 import { ModelCallSummary, type SummarySink } from './model-call-summary.js';
 import { isAbortError, toUpstreamException } from './upstream-errors.js';
 import type { UpstreamSizeLimits } from './upstream-limits.js';
@@ -21,7 +24,7 @@ export interface UpstreamCallContext {
   send(
     target: UpstreamTarget,
     body: ChatCompletionRequest,
-    options: UpstreamCallOptions,
+    options: SendOptions,
   ): Promise<RetryResult>;
   meter: UpstreamMetrics;
   /** Where each call's summary line and duration go. */
@@ -69,7 +72,11 @@ class ChatStreamCall<T> {
     private readonly shortcut: ChunkShortcut<T> | undefined,
     private readonly subscriber: Subscriber<UpstreamChunk | T>,
   ) {
-    this.timeouts = new CallTimeouts(context.times, options.signal);
+    this.timeouts = new CallTimeouts(
+      context.times,
+      options.signal,
+      options.clientAbort,
+    );
     this.target = options.target;
     this.summary = new ModelCallSummary(
       context.summaries,
@@ -95,7 +102,7 @@ class ChatStreamCall<T> {
         stream: true,
         stream_options: { ...body.stream_options, include_usage: true },
       },
-      { ...options, signal: this.timeouts.signal },
+      { headers: options.headers, signal: this.timeouts.signal },
     );
     this.target = answer.target;
     summary.answeredBy(this.target.name);

@@ -24,10 +24,13 @@ import {
 } from './chat-stream.call.js';
 import { toolTurnsAsText } from './tool-turns.mapper.js';
 import { probeUpstream } from './upstream-probe.js';
+import type { CallAbort } from './call-abort.js';
 import type {
   ForwardRequest,
+  SendOptions,
   UpstreamCallOptions,
 } from './upstream-call.types.js';
+import { upstreamConnector } from './upstream-connector.js';
 import { upstreamCall } from './upstream-errors.js';
 import { UpstreamRegistry } from './upstream-registry.service.js';
 import type { UpstreamChunk } from './decoder/stream-items.js';
@@ -107,7 +110,7 @@ export class LlmClientService implements OnApplicationShutdown {
       times: { totalMs: config.totalTimeoutMs, idleMs: config.readTimeoutMs },
     };
     this.agent = new Agent({
-      connect: { timeout: config.connectTimeoutMs },
+      connect: upstreamConnector({ timeout: config.connectTimeoutMs }),
       headersTimeout: config.readTimeoutMs,
       bodyTimeout: config.readTimeoutMs,
       keepAliveTimeout: 30_000,
@@ -232,7 +235,7 @@ export class LlmClientService implements OnApplicationShutdown {
   private send(
     target: UpstreamTarget,
     body: ChatCompletionRequest,
-    options: UpstreamCallOptions,
+    options: SendOptions,
   ): Promise<RetryResult> {
     return this.withRetries(target, body.model, options.signal, (to) =>
       request(this.chatUrl(to), {
@@ -264,7 +267,7 @@ export class LlmClientService implements OnApplicationShutdown {
   private withRetries(
     target: UpstreamTarget,
     model: string | undefined,
-    signal: AbortSignal | undefined,
+    signal: AbortSignal | CallAbort | undefined,
     send: (to: UpstreamTarget) => Promise<Dispatcher.ResponseData>,
   ): Promise<RetryResult> {
     return sendWithRetries({

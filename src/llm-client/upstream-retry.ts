@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { rejection } from '../common/rejection.js';
+import { CallAbort } from './call-abort.js';
 import { retryDelay, parseRetryAfter } from './retry-delay.js';
 import {
   connectFailureCode,
@@ -39,7 +40,7 @@ export interface RetryPlan {
   /** Retries on the first upstream after its first attempt. */
   maxRetries: number;
   /** Aborting it stops at once, also during a backoff wait. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | CallAbort | undefined;
   /** Sends the request once to `target`; must be callable again. */
   send(target: UpstreamTarget): Promise<Dispatcher.ResponseData>;
   /** Called before each further attempt (logging). */
@@ -101,7 +102,9 @@ function attemptFrom(
     }
     const delayMs = retryDelay(attempt, outcome.retryAfterMs, plan.random);
     plan.onRetry({ ...event, delayMs });
-    return sleep(delayMs, undefined, { signal: plan.signal }).then(() =>
+    const signal =
+      plan.signal instanceof CallAbort ? plan.signal.signal : plan.signal;
+    return sleep(delayMs, undefined, { signal }).then(() =>
       attemptFrom(plan, targets, index, attempt + 1),
     );
   });

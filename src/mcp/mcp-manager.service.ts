@@ -116,6 +116,11 @@ export class McpManagerService
     ]);
   }
 
+  /** Whether any server is configured: most gateways have none. */
+  get hasServers(): boolean {
+    return this.connections.length > 0;
+  }
+
   /** Resolves once every server's first connect attempt succeeded or failed. */
   whenInitialConnectsSettled(): Promise<void> {
     return this.initialConnects ?? Promise.resolve();

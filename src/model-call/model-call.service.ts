@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { defer, type Observable } from 'rxjs';
+import type { ClientAbort } from '../common/http/client-abort.js';
 import { rejection } from '../common/rejection.js';
 import type { FlowControl } from '../common/sse/flow-control.js';
 import type {
@@ -30,6 +31,8 @@ export interface ModelCallOptions {
   upstreamName?: string;
   /** Cancels the upstream request; the client's disconnect feeds it. */
   signal?: AbortSignal;
+  /** The client of a JSON answer: its going away cancels too, as `signal` would. */
+  clientAbort?: ClientAbort;
   /** Backpressure from the client socket (streaming only). */
   flow?: FlowControl;
   /** Extra upstream request headers, e.g. a forwarded client `authorization`. */
@@ -119,6 +122,7 @@ export class ModelCallService {
       call: {
         target: routed.target,
         signal: options.signal,
+        clientAbort: options.clientAbort,
         flow: options.flow,
         headers: options.headers,
       },

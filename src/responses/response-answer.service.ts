@@ -69,7 +69,8 @@ export class ResponseAnswerService {
     }
     return {
       stream: request.stream === true,
-      json: (signal) => this.service.create(request, { ...options, signal }),
+      json: (client) =>
+        this.service.create(request, { ...options, signal: client.signal }),
       events: (channel) => this.events(request, options, headers, channel),
       // The gateway never truncates: a prompt too long for the model is a 400.
       clientError: asContextLengthError,

@@ -44,6 +44,36 @@ function userTexts(body: { messages?: { role: string; content: unknown }[] }) {
     .map((message) => JSON.stringify(message.content));
 }
 
+/**
+ * Asks for a WebSocket upgrade on `path` over a raw socket; resolves with
+ * what the gateway answered once it ended the connection itself (the
+ * client never closes it).
+ */
+async function upgradeAnsweredOverHttp(
+  gatewayUrl: string,
+  path: string,
+): Promise<string> {
+  const { port } = new URL(gatewayUrl);
+  const socket = connect(Number(port), '127.0.0.1');
+  let answer = '';
+  socket.on('data', (data: Buffer) => (answer += data.toString('utf8')));
+  socket.write(
+    [
+      `GET ${path} HTTP/1.1`,
+      `Host: 127.0.0.1:${port}`,
+      'Connection: Upgrade',
+      'Upgrade: websocket',
+      'Sec-WebSocket-Version: 13',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+      '',
+      '',
+    ].join('\r\n'),
+  );
+  await once(socket, 'end');
+  socket.destroy();
+  return answer;
+}
+
 describe('/v1/responses in WebSocket mode', () => {
   let upstream: FakeUpstream;
   let gateway: RunningGateway;
@@ -215,6 +245,15 @@ describe('/v1/responses in WebSocket mode', () => {
     }
   });
 
+  it('answers an upgrade on a route that is not a WebSocket one, then closes the connection', async () => {
+    expect(await upgradeAnsweredOverHttp(gateway.url, '/health')).toMatch(
+      /^HTTP\/1\.1 200/,
+    );
+    expect(await upgradeAnsweredOverHttp(gateway.url, '/nowhere')).toMatch(
+      /^HTTP\/1\.1 404/,
+    );
+  });
+
   it('serves the /responses alias and the Open Responses event naming', async () => {
     upstream.enqueue({
       kind: 'stream',
@@ -301,26 +340,8 @@ describe('/v1/responses WebSocket mode with GATEWAY_API_KEYS', () => {
   });
 
   it('closes the connection after refusing an upgrade', async () => {
-    const { port } = new URL(gateway.url);
-    const socket = connect(Number(port), '127.0.0.1');
-    let answer = '';
-    socket.on('data', (data: Buffer) => (answer += data.toString('utf8')));
-    socket.write(
-      [
-        'GET /v1/responses HTTP/1.1',
-        `Host: 127.0.0.1:${port}`,
-        'Connection: Upgrade',
-        'Upgrade: websocket',
-        'Sec-WebSocket-Version: 13',
-        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
-        '',
-        '',
-      ].join('\r\n'),
-    );
-    // The server ends the connection itself: the client never closes it.
-    await once(socket, 'end');
+    const answer = await upgradeAnsweredOverHttp(gateway.url, '/v1/responses');
     expect(answer).toMatch(/^HTTP\/1\.1 401/);
-    socket.destroy();
   });
 
   it('runs a turn with the key', async () => {

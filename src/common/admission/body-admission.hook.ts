@@ -45,7 +45,8 @@ export function bodyAdmissionHook(
     payload: Readable,
     done: PreParsingDone,
   ): void => {
-    const route = request.routeOptions.url;
+    // One read: each read of routeOptions builds the object anew.
+    const { url: route, bodyLimit } = request.routeOptions;
     if (
       route === undefined ||
       (STREAMED_BODY_ROUTES.has(route) && !readsStreamedBody(request)) ||
@@ -54,7 +55,6 @@ export function bodyAdmissionHook(
       done(null, payload);
       return;
     }
-    const bodyLimit = request.routeOptions.bodyLimit;
     const reservation = budget.reserve();
     reply.raw.once('close', () => reservation.release());
     const declared = declaredLength(request.headers['content-length']);

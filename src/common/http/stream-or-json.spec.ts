@@ -20,8 +20,8 @@ function answer(
 ): StreamOrJson<string, object> {
   return {
     stream,
-    json: (signal) => {
-      seen.signal = signal;
+    json: (client) => {
+      seen.signal = client.signal;
       return failing
         ? Promise.reject(new Error('upstream 400'))
         : Promise.resolve({ id: 'resp_1' });

@@ -3,7 +3,7 @@ import type { Observable } from 'rxjs';
 import { FlowControl } from '../sse/flow-control.js';
 import { type SseFormat, writeSse } from '../sse/sse-writer.js';
 import { rejection } from '../rejection.js';
-import { clientAbortSignal } from './client-abort.js';
+import { ClientAbort } from './client-abort.js';
 
 /** A stream's events, and how they go on the wire. */
 export interface EventStream<T> {
@@ -27,8 +27,8 @@ export interface StreamChannel {
  */
 export interface StreamOrJson<TEvent, TBody> {
   stream: boolean;
-  /** The JSON body; `signal` fires when the client goes away first. */
-  json(signal: AbortSignal): Promise<TBody>;
+  /** The JSON body; `client` tells when the client goes away first. */
+  json(client: ClientAbort): Promise<TBody>;
   /** The events; a rejection is an HTTP error, as nothing was written yet. */
   events(channel: StreamChannel): Promise<EventStream<TEvent>>;
   /** The error a client is told for a failure before the first byte. */
@@ -56,7 +56,7 @@ export function replyStreamOrJson<TEvent, TBody>(
   // the response, and nothing here needs its end.
   let body: Promise<TBody>;
   try {
-    body = answer.json(clientAbortSignal(reply));
+    body = answer.json(new ClientAbort(reply.raw));
   } catch (error) {
     return rejection(error).catch(told);
   }

@@ -93,6 +93,14 @@ class SseStream<T> {
   }
 
   run(events$: Observable<T>, comments$: Observable<string> | undefined): void {
+    const raw = this.reply.raw;
+    if (raw.closed && !raw.writableFinished) {
+      // The client left before the stream began (during a hook, or while
+      // its events were prepared): 'close' will not come again, so nothing
+      // is subscribed and no upstream call starts.
+      this.finish();
+      return;
+    }
     this.reply.raw.on('close', this.onClose);
     this.reply.raw.on('drain', this.onDrain);
     this.comments = comments$?.subscribe((text) => this.onComment(text));

@@ -57,6 +57,14 @@ export class ToolLoopService {
   ) {}
 
   /**
+   * Whether toolset() can offer or find a configured server's tool: never
+   * without servers, so a request without hosted ones needs no toolset.
+   */
+  get offersConfiguredTools(): boolean {
+    return this.mcp.hasServers;
+  }
+
+  /**
    * The server-side tools of a request with these client tools. Client
    * tools win their names; hosted servers' tools (`<server_label>__<tool>`)
    * come next; the configured servers' tools take the names left, unless

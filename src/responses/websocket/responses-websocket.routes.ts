@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import websocket from '@fastify/websocket';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
@@ -43,7 +45,9 @@ function upgradeRequiredBody(): OpenAiErrorBody {
  * Fastify plugins from onModuleInit, as the proxy routes are, so
  * @fastify/websocket is loaded before its route. The upgrade request goes
  * through Fastify's routing, so the onRequest hooks (API keys, request id,
- * metrics) run on it like on any request.
+ * metrics) run on it like on any request. The plugin and its routes live in
+ * a context of their own: its hooks (an onRequest and an onResponse) then
+ * run on the WebSocket routes only, not on every HTTP request.
  */
 @Injectable()
 export class ResponsesWebSocketRoutes implements OnModuleInit {
@@ -80,21 +84,13 @@ export class ResponsesWebSocketRoutes implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    void fastify.register(websocket, {
-      // One message is one create body: bounded like an HTTP body (a larger
-      // one closes the socket with 1009). At most WS_MAX_PENDING_TURNS of
-      // them wait behind the running turn.
-      options: { maxPayload: this.server.bodyLimitBytes },
-    });
-    void fastify.register((scope, _options, done) => {
-      // An upgrade answered with HTTP (401, 426…) must not leave the raw
-      // socket open: the HTTP server no longer tracks it, so it would outlive
-      // the server's close.
-      scope.addHook('onResponse', (request, reply, hookDone) => {
-        if (isUpgrade(request)) {
-          reply.raw.socket?.end();
-        }
-        hookDone();
+    closeUpgradesAnsweredOverHttp(fastify);
+    void fastify.register(async (scope) => {
+      await scope.register(websocket, {
+        // One message is one create body: bounded like an HTTP body (a larger
+        // one closes the socket with 1009). At most WS_MAX_PENDING_TURNS of
+        // them wait behind the running turn.
+        options: { maxPayload: this.server.bodyLimitBytes },
       });
       for (const url of WEBSOCKET_PATHS) {
         scope.route({
@@ -110,7 +106,6 @@ export class ResponsesWebSocketRoutes implements OnModuleInit {
             this.open(socket, request),
         });
       }
-      done();
     });
   }
 
@@ -151,6 +146,19 @@ export class ResponsesWebSocketRoutes implements OnModuleInit {
   }
 }
 
-function isUpgrade(request: FastifyRequest): boolean {
-  return request.headers.upgrade?.toLowerCase() === 'websocket';
+/**
+ * An upgrade request answered with HTTP (401, 426, any route that is not a
+ * WebSocket one, a 404) must not leave its socket open: the HTTP server no
+ * longer tracks it, so it would outlive the server's close.
+ * @fastify/websocket closes it on its own routes only.
+ */
+function closeUpgradesAnsweredOverHttp(fastify: FastifyInstance): void {
+  const upgradeSockets = new WeakMap<IncomingMessage, Duplex>();
+  fastify.server.on('upgrade', (request: IncomingMessage, socket: Duplex) => {
+    upgradeSockets.set(request, socket);
+  });
+  fastify.addHook('onResponse', (request, _reply, done) => {
+    upgradeSockets.get(request.raw)?.destroy();
+    done();
+  });
 }
