@@ -7,6 +7,7 @@ import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { LimitsModule } from './limits/limits.module.js';
 import { LlmClientModule } from './llm-client/llm-client.module.js';
 import { McpModule } from './mcp/mcp.module.js';
+import { MessagesModule } from './messages/messages.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ModelCallModule } from './model-call/model-call.module.js';
 import { ModelsModule } from './models/models.module.js';
@@ -26,6 +27,7 @@ import { ResponsesModule } from './responses/responses.module.js';
     HealthModule,
     ChatCompletionsModule,
     ResponsesModule,
+    MessagesModule,
     ModelsModule,
     ProxyModule,
   ],

@@ -24,6 +24,7 @@ import {
   installRequestContext,
 } from './common/logging/request-context.js';
 import { logStartUpReport } from './lifecycle/start-up-report.js';
+import { installAnthropicErrorShape } from './messages/anthropic-error-shape.js';
 import { PassThroughAccess } from './proxy/proxy-access.js';
 import { RateLimits } from './limits/rate-limits.js';
 import { createLogger } from './common/logging/create-logger.js';
@@ -106,6 +107,8 @@ export function configureApp(
   const answeredClosing = installClosingAnswer(fastify);
   installRequestContext(fastify);
   httpMetrics.install(fastify);
+  // Before the routes exist: it hooks the Messages routes as they are added.
+  installAnthropicErrorShape(fastify);
   // The app's one onRequest hook: every later hook, handler and log line of
   // the request runs in its context; a request during close is neither
   // tracked nor counted.

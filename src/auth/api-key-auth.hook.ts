@@ -49,8 +49,26 @@ export function bearerToken(header: string | undefined): string | undefined {
 }
 
 /**
- * A Fastify `onRequest` hook that lets a request through only with
- * `Authorization: Bearer <one of the keys>`, except on OPEN_ROUTES, and
+ * The key a request carries: `Authorization: Bearer <key>` (OpenAI's
+ * clients), else `x-api-key: <key>` (Anthropic's clients and Claude Code).
+ */
+export function requestKey(headers: {
+  authorization?: string;
+  'x-api-key'?: string | string[];
+}): string | undefined {
+  const apiKey = headers['x-api-key'];
+  return (
+    bearerToken(headers.authorization) ??
+    (typeof apiKey === 'string' && apiKey.trim() !== ''
+      ? apiKey.trim()
+      : undefined)
+  );
+}
+
+/**
+ * A Fastify `onRequest` hook that lets a request through only with one of
+ * the keys (requestKey: a Bearer token or `x-api-key`), except on
+ * OPEN_ROUTES, and
  * records the key's tenant on the request (requestTenant).
  * A Fastify hook rather than a Nest guard, so it also covers the `/v1/*`
  * pass-through plugin, and runs before any body is read. CORS preflights
@@ -73,7 +91,7 @@ export function apiKeyAuthHook(
       done();
       return;
     }
-    const token = bearerToken(request.headers.authorization);
+    const token = requestKey(request.headers);
     const tenant = token === undefined ? undefined : keys.resolve(token);
     if (tenant !== undefined) {
       setRequestTenant(request, tenant);

@@ -13,6 +13,8 @@ const MODEL_ROUTES: ReadonlySet<string> = new Set([
   '/:upstream/v1/responses',
   '/v1/responses/compact',
   '/responses/compact',
+  '/v1/messages',
+  '/:upstream/v1/messages',
 ]);
 
 /** The routes of the pass-through proxy (src/proxy/proxy.routes.ts). */
@@ -27,7 +29,7 @@ const WEBSOCKET_ROUTES: ReadonlySet<string> = new Set(WEBSOCKET_PATHS);
 const routeOf = (request: FastifyRequest): string =>
   request.routeOptions.url ?? '';
 
-/** A POST of a model route (chat completions, responses, compact). */
+/** A POST of a model route (chat completions, responses, compact, messages). */
 export function isModelRequest(request: FastifyRequest): boolean {
   return request.method === 'POST' && MODEL_ROUTES.has(routeOf(request));
 }

@@ -68,3 +68,56 @@ export function mergeModelLists(lists: readonly UpstreamModels[]): ModelList {
   }
   return { object: 'list', data };
 }
+
+/** `GET /v1/models` as an Anthropic client reads it (the OpenAI fields kept). */
+export interface AnthropicModelList extends ModelList {
+  data: (ModelObject & {
+    type: 'model';
+    display_name: string;
+    created_at: string;
+  })[];
+  has_more: false;
+  first_id: string | null;
+  last_id: string | null;
+}
+
+/**
+ * The list with Anthropic's fields added, for a request that carries
+ * `anthropic-version` (Claude Code's model discovery, the Anthropic SDKs'
+ * `models.list`): each model's `type`, `display_name` and `created_at`,
+ * and the page fields. The whole list is one page.
+ */
+export function withAnthropicFields(list: ModelList): AnthropicModelList {
+  const data = list.data.map(anthropicModel);
+  return {
+    ...list,
+    data,
+    has_more: false,
+    first_id: data[0]?.id ?? null,
+    last_id: data.at(-1)?.id ?? null,
+  };
+}
+
+/** One model with Anthropic's fields added (OpenAI's `created` as `created_at`). */
+export function anthropicModel(
+  model: ModelObject,
+): AnthropicModelList['data'][number] {
+  return {
+    ...model,
+    type: 'model',
+    display_name: model.id,
+    created_at: isoDate(model.created),
+  };
+}
+
+// The latest time a Date holds, in seconds (ECMA-262: 8.64e15 ms).
+const LATEST_SECONDS = 8.64e12;
+
+/** Unix seconds as an ISO date; anything an upstream sent that is not one, as the epoch. */
+function isoDate(seconds: unknown): string {
+  const valid =
+    typeof seconds === 'number' &&
+    Number.isFinite(seconds) &&
+    Math.abs(seconds) <= LATEST_SECONDS;
+  return new Date(valid ? seconds * 1000 : 0).toISOString();
+}

@@ -71,6 +71,9 @@ const additions: DocumentAdditions = {
   },
   schemas: [{ B: { type: 'string' } }, { A: { type: 'string' } }],
   openRoutes: new Set(['/health']),
+  errorsByTag: {
+    messages: { schema: 'AnthropicError', description: "Anthropic's shape" },
+  },
 };
 
 describe(completeDocument.name, () => {
@@ -120,6 +123,29 @@ describe(completeDocument.name, () => {
     ]);
   });
 
+  it('declares a path placeholder that no handler argument reads', () => {
+    const unread = scanned();
+    unread.paths['/{upstream}/v1/count'] = {
+      post: { operationId: 'count', responses: {} },
+    };
+    const sut = completeDocument(unread, additions);
+    expect(sut.paths['/{upstream}/v1/count']!.post!.parameters).toEqual([
+      {
+        name: 'upstream',
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      },
+      REQUEST_ID_PARAMETER_REF,
+    ]);
+    expect(
+      sut.paths['/{upstream}/v1/chat/completions']!.post!.parameters,
+    ).toEqual([
+      { name: 'upstream', in: 'path', required: true },
+      REQUEST_ID_PARAMETER_REF,
+    ]);
+  });
+
   it('names a wildcard parameter after its `{path}` placeholder', () => {
     expect(sut.paths['/v1/models/{path}']!.get?.parameters).toEqual([
       expect.objectContaining({ name: 'path', in: 'path' }),
@@ -156,6 +182,36 @@ describe(completeDocument.name, () => {
       '401',
       'default',
     ]);
+  });
+
+  it("gives the operations of a tag of errorsByTag that tag's error schema", () => {
+    const tagged = scanned();
+    tagged.paths['/v1/messages'] = {
+      post: {
+        operationId: 'createMessage',
+        tags: ['messages'],
+        parameters: [{ name: 'x-api-key', in: 'header', required: true }],
+        responses: { '200': { description: 'ok' } },
+      },
+    };
+    const sut = completeDocument(tagged, additions);
+    const messages = sut.paths['/v1/messages']!.post!;
+    const errorSchema = (status: string) =>
+      JSON.stringify(messages.responses[status]);
+    expect(errorSchema('401')).toContain(
+      '"#/components/schemas/AnthropicError"',
+    );
+    expect(errorSchema('default')).toContain(
+      '"#/components/schemas/AnthropicError"',
+    );
+    expect(messages.responses['default']).toMatchObject({
+      description: "Anthropic's shape",
+    });
+    expect(JSON.stringify(chat.post!.responses['default'])).toContain(
+      '"#/components/schemas/GatewayError"',
+    );
+    // The key header is the apiKey security scheme's, not a parameter.
+    expect(messages.parameters).toEqual([REQUEST_ID_PARAMETER_REF]);
   });
 
   it('keeps referenced scanned schemas only, and sorts paths and schemas', () => {

@@ -28,11 +28,27 @@ export interface DocumentAdditions {
   schemas: readonly Record<string, SchemaObject>[];
   /** Routes served without a key (the auth hook's OPEN_ROUTES). */
   openRoutes: ReadonlySet<string>;
+  /**
+   * The error answers of the operations of a tag, where they are not
+   * OpenAI's (the Messages API's are Anthropic's).
+   */
+  errorsByTag: Readonly<Record<string, ErrorAnswers>>;
 }
 
-const ERROR_CONTENT = {
-  'application/json': { schema: schemaRef('GatewayError') },
+/** The body of an operation's error answers, and its `default` answer's description. */
+export interface ErrorAnswers {
+  schema: string;
+  description: string;
+}
+
+const OPENAI_ERROR_ANSWERS: ErrorAnswers = {
+  schema: 'GatewayError',
+  description:
+    "An error in OpenAI's shape: an invalid request (400), an unknown id (404), an upstream failure (502, 504), …",
 };
+
+/** Request headers that carry the key: the security schemes' to document. */
+const KEY_HEADERS = new Set(['authorization', 'x-api-key']);
 
 function isParameter(
   parameter: ParameterObject | ReferenceObject,
@@ -43,10 +59,11 @@ function isParameter(
 /**
  * Repairs what the scanner infers from handler signatures: `@Headers()`
  * arguments become required header parameters (the gateway requires none,
- * and `Authorization` is the security scheme's) and give way to an
+ * and `Authorization` and `x-api-key` are the security schemes') and give way to an
  * `@ApiHeader` of the same name, a path shared by a `@Post([a, b])` list
  * gets the other path's parameters, and a `*` wildcard argument keeps its
- * name while the path says `{path}`. Every operation takes the request id.
+ * name while the path says `{path}`; a placeholder no argument reads is
+ * declared all the same. Every operation takes the request id.
  */
 function parameters(
   path: string,
@@ -61,7 +78,7 @@ function parameters(
       kept.push(parameter);
     } else if (parameter.in === 'header') {
       const name = parameter.name.toLowerCase();
-      if (name !== 'authorization' && name !== REQUEST_ID_HEADER) {
+      if (!KEY_HEADERS.has(name) && name !== REQUEST_ID_HEADER) {
         kept.push({ ...parameter, required: false });
       }
     } else if (parameter.in === 'path' && parameter.name === '*') {
@@ -74,7 +91,36 @@ function parameters(
       kept.push(parameter);
     }
   }
-  return [...withoutUndocumentedTwins(kept), REQUEST_ID_PARAMETER_REF];
+  return [
+    ...withoutUndocumentedTwins(kept),
+    ...undeclaredPathParameters(placeholders, kept),
+    REQUEST_ID_PARAMETER_REF,
+  ];
+}
+
+/**
+ * The placeholders of a path that no parameter declares (a handler that
+ * does not read `:upstream` has no `@Param` for it), as string parameters:
+ * OpenAPI requires one for each.
+ */
+function undeclaredPathParameters(
+  placeholders: ReadonlySet<string | undefined>,
+  kept: (ParameterObject | ReferenceObject)[],
+): ParameterObject[] {
+  const declared = new Set(
+    kept
+      .filter(isParameter)
+      .filter((parameter) => parameter.in === 'path')
+      .map((parameter) => parameter.name),
+  );
+  return [...placeholders]
+    .filter((name): name is string => name !== undefined && !declared.has(name))
+    .map((name) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
 }
 
 /** Drops a parameter without a description when one of its name has one. */
@@ -95,20 +141,32 @@ function withoutUndocumentedTwins(
   );
 }
 
-function responses(found: ResponsesObject, open: boolean): ResponsesObject {
+/** The error answers of an operation: its first tag's that has its own, else OpenAI's. */
+function errorAnswersOf(
+  found: OperationObject,
+  errorsByTag: DocumentAdditions['errorsByTag'],
+): ErrorAnswers {
+  const tag = found.tags?.find((name) => Object.hasOwn(errorsByTag, name));
+  return tag === undefined ? OPENAI_ERROR_ANSWERS : errorsByTag[tag]!;
+}
+
+function responses(
+  found: ResponsesObject,
+  open: boolean,
+  errors: ErrorAnswers,
+): ResponsesObject {
   const out: ResponsesObject = { ...found };
+  const content = {
+    'application/json': { schema: schemaRef(errors.schema) },
+  };
   if (!open && out['401'] === undefined) {
     out['401'] = {
       description: 'No key, or a wrong one (when GATEWAY_API_KEYS is set).',
-      content: ERROR_CONTENT,
+      content,
     };
   }
   if (!open && out['default'] === undefined) {
-    out['default'] = {
-      description:
-        "An error in OpenAI's shape: an invalid request (400), an unknown id (404), an upstream failure (502, 504), …",
-      content: ERROR_CONTENT,
-    };
+    out['default'] = { description: errors.description, content };
   }
   for (const [status, answer] of Object.entries(out)) {
     // A WebSocket upgrade's 101 is written by the ws library, without it.
@@ -125,15 +183,25 @@ function responses(found: ResponsesObject, open: boolean): ResponsesObject {
   return out;
 }
 
+interface OperationContext {
+  open: boolean;
+  paths: ReadonlySet<string>;
+  errorsByTag: DocumentAdditions['errorsByTag'];
+}
+
 function operation(
   path: string,
   found: OperationObject,
-  context: { open: boolean; paths: ReadonlySet<string> },
+  context: OperationContext,
 ): OperationObject {
   const out: OperationObject = {
     ...found,
     parameters: parameters(path, found.parameters),
-    responses: responses(found.responses, context.open),
+    responses: responses(
+      found.responses,
+      context.open,
+      errorAnswersOf(found, context.errorsByTag),
+    ),
   };
   if (found.operationId !== undefined) {
     out.operationId = operationIdFor(path, found.operationId, context.paths);
@@ -162,7 +230,11 @@ function completedPaths(
   const all = new Set(Object.keys(merged));
   const paths: Record<string, PathItemObject> = {};
   for (const [path, item] of Object.entries(merged)) {
-    const context = { open: additions.openRoutes.has(path), paths: all };
+    const context: OperationContext = {
+      open: additions.openRoutes.has(path),
+      paths: all,
+      errorsByTag: additions.errorsByTag,
+    };
     const out: PathItemObject = { ...item };
     for (const method of OPERATION_METHODS) {
       const found = item[method];
@@ -204,7 +276,8 @@ function mergedSchemas(
  * Completes the scanned document: adds the Fastify-level paths and the
  * schemas, repairs inferred parameters, names each path's operation
  * (operationIdFor), marks the open routes `security: []`, gives every
- * secured operation its 401 and a default error answer, every operation
+ * secured operation its 401 and a default error answer (in the shape of
+ * its tag's errorsByTag, else OpenAI's), every operation
  * the request id, and sorts paths and schemas so the output is stable.
  * Pure: the input is not modified.
  * @throws Error when two schemas share a name, or two operations an id.

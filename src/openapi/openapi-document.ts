@@ -6,6 +6,11 @@ import { OPEN_ROUTES } from '../auth/api-key-auth.hook.js';
 import { applyPendingApiDocs } from '../common/http/api-docs-decorators.js';
 import { serverConfig } from '../config/server.config.js';
 import { packageInfo } from '../common/package-info.js';
+import {
+  ANTHROPIC_ERROR_ANSWERS,
+  ANTHROPIC_SCHEMAS,
+} from './anthropic-schemas.js';
+import { ANTHROPIC_REQUEST_SCHEMAS } from './anthropic-request-schemas.js';
 import { completeDocument } from './complete-document.js';
 import { GATEWAY_SCHEMAS } from './gateway-schemas.js';
 import { openAiSchemas } from './openai-schemas.js';
@@ -24,13 +29,16 @@ import { WEBSOCKET_PATH_ITEMS } from './websocket-paths.js';
  */
 const OPENAPI_VERSION = '3.2.0';
 
-/** The name of the bearer security scheme. */
+/** The names of the security schemes, either of which a request may use. */
 const BEARER_SCHEME = 'bearer';
+const API_KEY_SCHEME = 'apiKey';
+/** The tag of the Messages API's operations, whose errors are Anthropic's. */
+const MESSAGES_TAG = 'messages';
 
 const DESCRIPTION = [
-  'An OpenAI-compatible gateway: the Responses API on any Chat Completions backend, MCP tools run server-side, and every other OpenAI endpoint passed through.',
-  'When GATEWAY_API_KEYS is set, every route but the probes, /metrics and this documentation needs `Authorization: Bearer <key>`.',
-  'Every answer carries `x-request-id`. Streams (`stream: true`) are Server-Sent Events, each event described by the `itemSchema` of the `text/event-stream` answer; they end with `data: [DONE]`.',
+  "An OpenAI-compatible gateway: the Responses API and Anthropic's Messages API on any Chat Completions backend, MCP tools run server-side, and every other OpenAI endpoint passed through.",
+  'When GATEWAY_API_KEYS is set, every route but the probes, /metrics and this documentation needs a key: `Authorization: Bearer <key>`, or `x-api-key: <key>` (as Anthropic clients send it).',
+  'Every answer carries `x-request-id`. Streams (`stream: true`) are Server-Sent Events, each event described by the `itemSchema` of the `text/event-stream` answer; Chat Completions and Responses streams end with `data: [DONE]`, Messages streams with their `message_stop` event.',
 ].join('\n\n');
 
 /**
@@ -82,7 +90,19 @@ function buildOpenApiDocument(
       },
       BEARER_SCHEME,
     )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'x-api-key',
+        description:
+          'One of the keys in GATEWAY_API_KEYS, as Anthropic clients send it; used when there is no `Authorization: Bearer`.',
+      },
+      API_KEY_SCHEME,
+    )
+    // Two requirements: either scheme will do.
     .addSecurityRequirements(BEARER_SCHEME)
+    .addSecurityRequirements(API_KEY_SCHEME)
     .build();
   const scanned = swagger.SwaggerModule.createDocument(app, config, {
     // The controllers carry their own @ApiTags.
@@ -97,8 +117,11 @@ function buildOpenApiDocument(
       GATEWAY_SCHEMAS,
       REQUEST_SCHEMAS,
       streamSchemas(openAiSchemas()),
+      ANTHROPIC_SCHEMAS,
+      ANTHROPIC_REQUEST_SCHEMAS,
     ],
     openRoutes: OPEN_ROUTES,
+    errorsByTag: { [MESSAGES_TAG]: ANTHROPIC_ERROR_ANSWERS },
   });
 }
 

@@ -57,6 +57,27 @@ const EVENT_NAMING: ApiHeaderOptions = {
   schema: { type: 'string', enum: [...EVENT_NAMINGS] },
 };
 
+const MESSAGES_MCP_TOOLS: ApiHeaderOptions = {
+  ...MCP_TOOLS,
+  description: `\`${MCP_TOOLS_OPT_OUT_VALUES.join('`, `')}\` (any case) keeps the gateway's MCP tools out of this request. Absent or any other value: they are merged into its tools, unless \`tool_choice\` is \`{"type": "none"}\`.`,
+};
+
+const ANTHROPIC_VERSION: ApiHeaderOptions = {
+  name: 'anthropic-version',
+  required: false,
+  description:
+    'The Messages API version an Anthropic client sends. Accepted, not required, and ignored: the gateway speaks one version.',
+  schema: { type: 'string', examples: ['2023-06-01'] },
+};
+
+const ANTHROPIC_BETA: ApiHeaderOptions = {
+  name: 'anthropic-beta',
+  required: false,
+  description:
+    "Anthropic beta features, comma-separated. Accepted and ignored: a beta's fields are read like any other, and those the gateway does not know are ignored.",
+  schema: { type: 'string' },
+};
+
 /** The request headers of `POST …/chat/completions` (the body may carry `agent_format`). */
 export function ApiChatRequestHeaders(): MethodDecorator & ClassDecorator {
   return applyDecorators(ApiHeader(MCP_TOOLS), ApiHeader(TOOL_CALL_FORMAT));
@@ -68,6 +89,24 @@ export function ApiResponsesRequestHeaders(): MethodDecorator & ClassDecorator {
     ApiHeader(MCP_TOOLS),
     ApiHeader(TOOL_CALL_FORMAT),
     ApiHeader(EVENT_NAMING),
+  );
+}
+
+/** The request headers of `POST …/v1/messages`. */
+export function ApiMessagesRequestHeaders(): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ApiHeader(MESSAGES_MCP_TOOLS),
+    ApiHeader(ANTHROPIC_VERSION),
+    ApiHeader(ANTHROPIC_BETA),
+  );
+}
+
+/** The request headers of `POST …/v1/messages/count_tokens`. */
+export function ApiCountMessageTokensRequestHeaders(): MethodDecorator &
+  ClassDecorator {
+  return applyDecorators(
+    ApiHeader(ANTHROPIC_VERSION),
+    ApiHeader(ANTHROPIC_BETA),
   );
 }
 

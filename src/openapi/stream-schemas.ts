@@ -142,4 +142,25 @@ const SCHEMAS: Record<string, SchemaObject> = {
       schemaRef('SseDoneEvent'),
     ],
   },
+  MessagesSseEvent: {
+    description: [
+      'One event of a Messages stream (`stream: true`): `event: <type>` and `data: <json>`, where the JSON is an AnthropicMessageStreamEvent whose `type` is the event name.',
+      "The stream starts with `message_start` and ends with `message_stop`, without `[DONE]`, as Anthropic's does; `ping` events come when no other event did for KEEPALIVE_INTERVAL seconds.",
+      'A failure once the stream began is one last `error` event (an AnthropicError), and the stream ends after it.',
+      'While the model has not started, `: keepalive` comment lines may come first; SSE parsers skip them.',
+    ].join(' '),
+    anyOf: [
+      {
+        type: 'object',
+        properties: {
+          event: {
+            type: 'string',
+            description: 'The `type` of the event in `data`.',
+          },
+          data: jsonData('AnthropicMessageStreamEvent'),
+        },
+        required: ['event', 'data'],
+      },
+    ],
+  },
 };

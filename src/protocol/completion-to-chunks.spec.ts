@@ -114,6 +114,19 @@ describe(completionToChunks.name, () => {
     ]);
   });
 
+  it('keeps the stop string a backend names on the finish chunk', () => {
+    const whole = completion({ content: 'x' }) as ChatCompletion;
+    whole.choices[0]!['stop_reason'] = 'END';
+
+    const chunks = completionToChunks(whole);
+
+    expect(chunks.at(-2)?.choices[0]).toMatchObject({
+      finish_reason: 'stop',
+      stop_reason: 'END',
+    });
+    expect(chunks[0]?.choices[0]).not.toHaveProperty('stop_reason');
+  });
+
   it('emits the usage as a last chunk without choices', () => {
     const chunks = completionToChunks(
       completion({ content: 'x' }) as ChatCompletion,

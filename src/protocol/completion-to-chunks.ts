@@ -18,12 +18,13 @@ export function completionToChunks(
   const chunk = (
     delta: ChunkDelta,
     finishReason: string | null = null,
+    extra: Record<string, unknown> = {},
   ): ChatCompletionChunk => ({
     id: completion.id,
     object: 'chat.completion.chunk',
     created: completion.created,
     model: completion.model,
-    choices: [{ index: 0, delta, finish_reason: finishReason }],
+    choices: [{ index: 0, delta, finish_reason: finishReason, ...extra }],
   });
   const choice =
     completion.choices.find((candidate) => candidate.index === 0) ??
@@ -33,7 +34,7 @@ export function completionToChunks(
     for (const delta of messageDeltas(choice.message)) {
       chunks.push(chunk(delta));
     }
-    chunks.push(chunk({}, choice.finish_reason ?? 'stop'));
+    chunks.push(chunk({}, choice.finish_reason ?? 'stop', stopString(choice)));
   }
   if (completion.usage) {
     chunks.push({
@@ -79,6 +80,17 @@ function messageDeltas(
     });
   });
   return deltas;
+}
+
+/** The stop string a backend names on the choice (vLLM, SGLang), kept for the Messages API. */
+function stopString(
+  choice: ChatCompletion['choices'][number],
+): Record<string, unknown> {
+  const { stop_reason, matched_stop } = choice;
+  return {
+    ...(stop_reason === undefined ? {} : { stop_reason }),
+    ...(matched_stop === undefined ? {} : { matched_stop }),
+  };
 }
 
 // A chat message's content is normally a string; text parts are joined.

@@ -12,6 +12,8 @@ const HOP_BY_HOP = new Set([
   'transfer-encoding',
   'upgrade',
   'host',
+  // undici refuses a request with `expect` (it does no 100-continue).
+  'expect',
 ]);
 
 /**

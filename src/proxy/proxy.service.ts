@@ -8,6 +8,7 @@ import {
   toOpenAiError,
 } from '../common/errors/gateway.exception.js';
 import { normalizeError } from '../common/errors/normalize-error.js';
+import { bearerToken } from '../auth/api-key-auth.hook.js';
 import { requestTenant } from '../auth/request-tenant.js';
 import { serverConfig } from '../config/server.config.js';
 import { LlmClientService } from '../llm-client/llm-client.service.js';
@@ -116,7 +117,10 @@ export class ProxyService {
   ): Promise<Dispatcher.ResponseData> {
     const policy = {
       forwardClientAuth: this.server.forwardClientAuth,
-      forwardClientCredentials: this.server.forwardClientCredentials,
+      forwardClientCredentials: forwardableCredentials(
+        request,
+        this.server.forwardClientCredentials,
+      ),
     };
     return this.llm.forward(
       {
@@ -205,4 +209,21 @@ async function sendError(
 ): Promise<void> {
   const { status, body } = toOpenAiError(error);
   await reply.status(status).send(body);
+}
+
+/**
+ * FORWARD_CLIENT_CREDENTIALS, without `x-api-key` when that header carried
+ * the gateway key (a key was checked and there was no Bearer token): the
+ * gateway's key never goes upstream.
+ */
+function forwardableCredentials(
+  request: FastifyRequest,
+  configured: readonly string[] | undefined,
+): readonly string[] | undefined {
+  const gatewayKeyInApiKey =
+    requestTenant(request) !== undefined &&
+    bearerToken(request.headers.authorization) === undefined;
+  return gatewayKeyInApiKey
+    ? configured?.filter((name) => name !== 'x-api-key')
+    : configured;
 }

@@ -13,3 +13,4 @@ export {
 } from './text-tool-call-parsing.js';
 export { textToolCalls } from './text-tool-calls.operator.js';
 export { textToolCallsInCompletion } from './text-tool-calls.completion.js';
+export { type ThinkSegment, ThinkTagSplitter } from './think-tag-splitter.js';

@@ -174,11 +174,10 @@ export class TextToolCallChoice {
       ? finishWithCalls(choice.finish_reason)
       : choice.finish_reason;
     if (target === undefined) {
-      return [
-        { ...piece(choice.index, rest, 'other').choice, finish_reason: reason },
-      ];
+      const finish = piece(choice.index, rest, 'other').choice;
+      return [finishLike(finish, choice, reason)];
     }
-    target.choice.finish_reason = reason;
+    finishLike(target.choice, choice, reason);
     if (target === this.held) {
       out.push(this.takeHeld());
     }
@@ -269,6 +268,25 @@ export class TextToolCallChoice {
 
 function piece(index: number, delta: ChunkDelta, kind: Piece['kind']): Piece {
   return { kind, choice: { index, delta, finish_reason: null } };
+}
+
+/**
+ * `target` made the finish of `upstream`: its finish_reason `reason`, and
+ * the stop string the backend named (vLLM's `stop_reason`, SGLang's
+ * `matched_stop`), which the Messages API answers as `stop_sequence`.
+ */
+function finishLike(
+  target: ChunkChoice,
+  upstream: ChunkChoice,
+  reason: ChunkChoice['finish_reason'],
+): ChunkChoice {
+  target.finish_reason = reason;
+  for (const field of ['stop_reason', 'matched_stop']) {
+    if (upstream[field] !== undefined) {
+      target[field] = upstream[field];
+    }
+  }
+  return target;
 }
 
 function isOnlyText(events: readonly ParserEvent[], text: string): boolean {

@@ -292,6 +292,38 @@ describe(textToolCalls.name, () => {
     expect(got.finishes.map((f) => f.reason)).toEqual(['length']);
   });
 
+  it.each([
+    ['prose the parser held back', ['Count to three <to'], 'stop'],
+    [
+      'a call',
+      ['<tool_call>{"name": "get_time", "arguments": {}}</tool_call>'],
+      'tool_calls',
+    ],
+  ])(
+    'keeps the stop string of a finish chunk it rebuilds after %s',
+    async (_, pieces, reason) => {
+      const input = stream(pieces);
+      const upstreamFinish = input.at(-2)!;
+      Object.assign(upstreamFinish.choices[0]!, {
+        stop_reason: 'END',
+        matched_stop: 'END',
+      });
+
+      const sut = await run(input);
+
+      const finishes = sut.flatMap((c) =>
+        c.choices.filter((choice) => choice.finish_reason !== null),
+      );
+      expect(finishes).toHaveLength(1);
+      expect(finishes[0]).not.toBe(upstreamFinish.choices[0]);
+      expect(finishes[0]).toMatchObject({
+        finish_reason: reason,
+        stop_reason: 'END',
+        matched_stop: 'END',
+      });
+    },
+  );
+
   it('rewrites each choice of a multi-choice stream on its own', async () => {
     const text = '<tool_call>{"name": "get_time", "arguments": {}}</tool_call>';
     const both = (a: Delta, b: Delta, finish: string | null = null) => ({

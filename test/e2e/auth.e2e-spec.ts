@@ -84,6 +84,23 @@ describe('inbound auth and CORS on', () => {
     }
   });
 
+  it("accepts the key as x-api-key (Anthropic's clients) on any route", async () => {
+    const answer = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': LISTED_KEY },
+      body: JSON.stringify({
+        model: MODEL,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    });
+
+    expect(answer.status).toBe(200);
+    // The gateway's key never goes upstream: the upstream's own key does.
+    const sent = upstream.requests.at(-1)?.headers;
+    expect(sent?.['x-api-key']).toBeUndefined();
+    expect(sent?.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
+  });
+
   it('accepts a key from GATEWAY_API_KEYS_FILE', async () => {
     const stream = await client(FILE_KEY).chat.completions.create({
       model: MODEL,
@@ -143,7 +160,8 @@ describe('inbound auth and CORS on', () => {
     ['no Authorization header', {}],
     ['a Basic header', { authorization: `Basic ${LISTED_KEY}` }],
     ['the key without Bearer', { authorization: LISTED_KEY }],
-    ['the key as x-api-key', { 'x-api-key': LISTED_KEY }],
+    ['a wrong key as x-api-key', { 'x-api-key': 'gw-not-a-key' }],
+    ['an Azure-style api-key header', { 'api-key': LISTED_KEY }],
   ])(
     'answers %s with 401 on own routes, the pass-through and unknown paths',
     async (_case, headers: Record<string, string>) => {

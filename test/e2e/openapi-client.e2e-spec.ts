@@ -63,7 +63,19 @@ export async function use(): Promise<string[]> {
     params: { header: { 'x-responses-event-naming': 'other' } },
     body: { model: 'm' },
   });
+  // The Messages API, with Anthropic's headers and content blocks.
+  const message = await client.POST('/v1/messages', {
+    params: { header: { 'anthropic-version': '2023-06-01' } },
+    body: {
+      model: 'm',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+    },
+  });
+  // @ts-expect-error the Messages API requires \`max_tokens\`
+  await client.POST('/v1/messages', { body: { model: 'm', messages: [] } });
   return [
+    message.data?.stop_reason ?? '',
     response?.id ?? '',
     chat.data?.choices[0]?.message.content ?? '',
     models.data?.data[0]?.id ?? '',

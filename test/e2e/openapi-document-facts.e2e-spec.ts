@@ -68,6 +68,21 @@ const CHAT_CREATE = [
   'POST /v1/chat/completions',
   'POST /{upstream}/v1/chat/completions',
 ];
+const MESSAGES_CREATE = ['POST /v1/messages', 'POST /{upstream}/v1/messages'];
+const MESSAGES_COUNT = [
+  'POST /v1/messages/count_tokens',
+  'POST /{upstream}/v1/messages/count_tokens',
+];
+
+/** The `$ref` of the JSON body of an operation's answer `status`. */
+const answerSchema = (route: string, status: string): unknown =>
+  dig(
+    operation(route).responses[status],
+    'content',
+    'application/json',
+    'schema',
+    '$ref',
+  );
 
 describe('the OpenAPI document', () => {
   it('names every operation in camelCase, each id once', () => {
@@ -100,6 +115,13 @@ describe('the OpenAPI document', () => {
     ['GET /metrics', 'metrics'],
     ['GET /v1/{path}', 'passThroughGet'],
     ['POST /{upstream}/v1/{path}', 'passThroughPostOnUpstream'],
+    ['POST /v1/messages', 'createMessage'],
+    ['POST /{upstream}/v1/messages', 'createMessageOnUpstream'],
+    ['POST /v1/messages/count_tokens', 'countMessageTokens'],
+    [
+      'POST /{upstream}/v1/messages/count_tokens',
+      'countMessageTokensOnUpstream',
+    ],
   ])('names %s %s', (route, id) => {
     expect(operation(route).operationId).toBe(id);
   });
@@ -151,6 +173,20 @@ describe('the OpenAPI document', () => {
     });
   });
 
+  it('declares every placeholder of a path as a path parameter', () => {
+    for (const [route, op] of operations) {
+      const placeholders = [...route.matchAll(/\{([^}]+)\}/g)].map(
+        (match) => match[1],
+      );
+      const declared = op.parameters
+        ?.filter((parameter) => parameter.in === 'path')
+        .map((parameter) => parameter.name);
+      for (const name of placeholders) {
+        expect(declared, route).toContain(name);
+      }
+    }
+  });
+
   it('documents the request id on every operation, and on every answer but a WebSocket 101', () => {
     for (const [route, op] of operations) {
       expect(op.parameters, route).toContainEqual({
@@ -198,6 +234,70 @@ describe('the OpenAPI document', () => {
       });
     },
   );
+
+  it('documents the Messages API with its own bodies, stream and headers', () => {
+    for (const route of MESSAGES_CREATE) {
+      expect(
+        dig(operation(route), 'requestBody', 'content', 'application/json'),
+        route,
+      ).toEqual({
+        schema: { $ref: '#/components/schemas/AnthropicCreateMessageRequest' },
+      });
+      expect(answerSchema(route, '200'), route).toBe(
+        '#/components/schemas/AnthropicMessage',
+      );
+      expect(
+        dig(operation(route).responses['200'], 'content', 'text/event-stream'),
+        route,
+      ).toEqual({
+        itemSchema: { $ref: '#/components/schemas/MessagesSseEvent' },
+      });
+      expect(JSON.stringify(header(route, MCP_TOOLS_HEADER))).toContain(
+        '`off`',
+      );
+    }
+    for (const route of MESSAGES_COUNT) {
+      expect(answerSchema(route, '200'), route).toBe(
+        '#/components/schemas/AnthropicCountTokensResponse',
+      );
+    }
+    for (const route of [...MESSAGES_CREATE, ...MESSAGES_COUNT]) {
+      header(route, 'anthropic-version');
+      header(route, 'anthropic-beta');
+    }
+    expect(dig(schema('MessagesSseEvent'), 'anyOf')).not.toContainEqual({
+      $ref: '#/components/schemas/SseDoneEvent',
+    });
+  });
+
+  it("answers errors of the Messages API in Anthropic's shape, and only there", () => {
+    for (const route of [...MESSAGES_CREATE, ...MESSAGES_COUNT]) {
+      for (const status of ['401', 'default']) {
+        expect(answerSchema(route, status), `${route} ${status}`).toBe(
+          '#/components/schemas/AnthropicError',
+        );
+      }
+    }
+    for (const route of [...RESPONSES_CREATE, ...CHAT_CREATE]) {
+      expect(answerSchema(route, 'default'), route).toBe(
+        '#/components/schemas/GatewayError',
+      );
+    }
+  });
+
+  it('takes the key as a Bearer token or as x-api-key', () => {
+    expect(dig(document, 'components', 'securitySchemes', 'apiKey')).toEqual(
+      expect.objectContaining({
+        type: 'apiKey',
+        in: 'header',
+        name: 'x-api-key',
+      }),
+    );
+    for (const [route, op] of operations) {
+      const names = op.parameters?.map((p) => p.name?.toLowerCase());
+      expect(names, route).not.toContain('x-api-key');
+    }
+  });
 
   it('no longer says a Responses stream has no [DONE]', () => {
     const described = JSON.stringify([

@@ -2,7 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chunk, textStream } from '../support/chat-chunks.js';
+import {
+  chunk,
+  completion,
+  textStream,
+  toolCallStream,
+} from '../support/chat-chunks.js';
 import {
   startGateway,
   type RunningGateway,
@@ -115,6 +120,57 @@ describe('the OpenAPI document against real streams', () => {
     expect(undocumented(path, events)).toEqual([]);
   });
 
+  it('a Messages stream with thinking, text and a tool call is the documented events', async () => {
+    harness.upstream.enqueue({
+      kind: 'stream',
+      chunks: [
+        chunk({ role: 'assistant', reasoning_content: 'think' }),
+        chunk({ content: 'Let me look.' }),
+        ...toolCallStream([{ name: 'read_file', arguments: '{"path":"a"}' }]),
+      ],
+    });
+    const path = '/v1/messages';
+    const events = await sseEvents(
+      await post(path, {
+        max_tokens: 64,
+        messages: [{ role: 'user', content: 'hi' }],
+        tools: [{ name: 'read_file', input_schema: { type: 'object' } }],
+      }),
+    );
+    const deltas = events
+      .filter((event) => event.event === 'content_block_delta')
+      .map((event) => dig(JSON.parse(event.data), 'delta', 'type'));
+    expect(new Set(deltas)).toEqual(
+      new Set([
+        'thinking_delta',
+        'signature_delta',
+        'text_delta',
+        'input_json_delta',
+      ]),
+    );
+    expect(events.at(-1)?.event).toBe('message_stop');
+    expect(undocumented(path, events)).toEqual([]);
+  });
+
+  it('a Messages answer without stream is the documented message', async () => {
+    harness.upstream.enqueue({
+      kind: 'json',
+      body: completion({ content: 'hello', reasoning_content: 'think' }),
+    });
+    const answer = await post('/v1/messages', {
+      stream: false,
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(answer.status).toBe(200);
+    const message = (await answer.json()) as { content: { type: string }[] };
+    expect(message.content.map((block) => block.type)).toEqual([
+      'thinking',
+      'text',
+    ]);
+    expect(documented.errors('POST', '/v1/messages', 200, message)).toEqual([]);
+  });
+
   it('tells undocumented events apart (the check can fail)', () => {
     const path = '/v1/responses';
     for (const event of [
@@ -131,6 +187,12 @@ describe('the OpenAPI document against real streams', () => {
       documented.streamEventErrors('POST', '/v1/chat/completions', {
         event: 'x',
         data: '[DONE]',
+      }),
+    ).not.toEqual([]);
+    expect(
+      documented.streamEventErrors('POST', '/v1/messages', {
+        event: 'ping',
+        data: '{"type":"pong"}',
       }),
     ).not.toEqual([]);
   });

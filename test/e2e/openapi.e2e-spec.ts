@@ -128,12 +128,12 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('declares bearer auth, lifted on the open routes only', () => {
+  it('declares bearer or x-api-key auth, lifted on the open routes only', () => {
     const paths = served['paths'] as Record<
       string,
       Record<string, { security?: unknown[] }>
     >;
-    expect(served['security']).toEqual([{ bearer: [] }]);
+    expect(served['security']).toEqual([{ bearer: [] }, { apiKey: [] }]);
     expect(served['servers']).toEqual([{ url: '/' }]);
     for (const path of ['/health', '/ready', '/metrics']) {
       expect(paths[path]!['get']!.security, path).toEqual([]);

@@ -26,6 +26,21 @@ export function forwardedAuthHeaders(
   return forwardClientAuth && authorization ? { authorization } : undefined;
 }
 
+/**
+ * The client's credential as an Authorization value: its own header, else
+ * its `x-api-key` (what Anthropic's clients send) as a Bearer token, so
+ * that FORWARD_CLIENT_AUTH forwards either kind of key.
+ */
+export function clientAuthorization(
+  headers: IncomingHttpHeaders,
+): string | undefined {
+  const apiKey = headers['x-api-key'];
+  if (headers.authorization !== undefined || typeof apiKey !== 'string') {
+    return headers.authorization;
+  }
+  return `Bearer ${apiKey}`;
+}
+
 /** The ClientCallOptions of a request's headers. */
 export function clientCallOptions(
   headers: IncomingHttpHeaders,
@@ -34,7 +49,10 @@ export function clientCallOptions(
   const mcpTools = headers[MCP_TOOLS_HEADER];
   const toolCallFormat = headers[TOOL_CALL_FORMAT_HEADER];
   return {
-    headers: forwardedAuthHeaders(headers.authorization, forwardClientAuth),
+    headers: forwardedAuthHeaders(
+      clientAuthorization(headers),
+      forwardClientAuth,
+    ),
     ...(typeof mcpTools === 'string' ? { mcpTools } : {}),
     ...(typeof toolCallFormat === 'string' ? { toolCallFormat } : {}),
   };

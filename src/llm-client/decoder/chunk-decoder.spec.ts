@@ -171,6 +171,25 @@ describe(ChunkDecoder.name, () => {
     expect(finish!.rewritten).toBe(false);
   });
 
+  it("keeps the stop string of a finish chunk (vLLM's stop_reason, SGLang's matched_stop)", () => {
+    const [vllm, sglang] = decodeAll([
+      {
+        ...chunk({}),
+        choices: [
+          { index: 0, delta: {}, finish_reason: 'stop', stop_reason: 'END' },
+        ],
+      },
+      {
+        ...chunk({}),
+        choices: [
+          { index: 0, delta: {}, finish_reason: 'stop', matched_stop: 'END' },
+        ],
+      },
+    ]);
+    expect(vllm!.chunk.choices[0]).toMatchObject({ stop_reason: 'END' });
+    expect(sglang!.chunk.choices[0]).toMatchObject({ matched_stop: 'END' });
+  });
+
   it("reads SGLang's top-level reasoning_tokens into completion_tokens_details", () => {
     const [decoded] = decodeAll([
       {

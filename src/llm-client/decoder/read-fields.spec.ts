@@ -23,6 +23,8 @@ const PLACES: Record<ChunkField, [where: string, text: string]> = {
   index: ['choice', ',"index":1'],
   delta: ['choice', ''],
   finish_reason: ['choice', ',"finish_reason":"stop"'],
+  stop_reason: ['choice', ',"stop_reason":"END"'],
+  matched_stop: ['choice', ',"matched_stop":"END"'],
   role: ['delta', ''],
   content: ['delta', ''],
   refusal: ['delta', ',"refusal":"no"'],

@@ -53,6 +53,10 @@ export const CHUNK_FIELDS = {
   index: { passThrough: 'forward', textTemplate: 'parse-unless-zero' },
   delta: { passThrough: 'forward', textTemplate: 'envelope' },
   finish_reason: { passThrough: 'parse', textTemplate: 'parse' },
+  // The stop string (or token id) a finish chunk stopped at: vLLM's
+  // `stop_reason`, SGLang's `matched_stop` (the Messages API's stop_sequence).
+  stop_reason: { passThrough: 'forward', textTemplate: 'parse' },
+  matched_stop: { passThrough: 'forward', textTemplate: 'parse' },
   // A delta.
   role: { passThrough: 'forward', textTemplate: 'envelope' },
   content: { passThrough: 'forward', textTemplate: 'text' },

@@ -55,6 +55,43 @@ describe(toChatChunks.name, () => {
     });
   });
 
+  it("puts the last round's stop string on the finish chunk, not an earlier round's", async () => {
+    const stoppedAt = (
+      round: number,
+      fields: Record<string, unknown>,
+    ): ToolLoopEvent => {
+      const raw = chunk({});
+      Object.assign((raw['choices'] as object[])[0]!, fields);
+      return at(round, raw);
+    };
+    const finished: ToolLoopEvent = {
+      type: 'finished',
+      reason: 'answer',
+      finishReason: 'stop',
+    };
+    const finishOf = async (events: ToolLoopEvent[]) =>
+      (await collect(events, true)).find(
+        (c) => c.choices[0]?.finish_reason === 'stop',
+      )?.choices[0];
+
+    const last = await finishOf([
+      at(1, chunk({ role: 'assistant', content: 'Looking. ' })),
+      stoppedAt(1, { stop_reason: null }),
+      at(2, chunk({ content: 'One, two' })),
+      stoppedAt(2, { stop_reason: 'END', matched_stop: 'END' }),
+      at(2, usageChunk()),
+      finished,
+    ]);
+    const earlier = await finishOf([
+      stoppedAt(1, { stop_reason: 'END' }),
+      at(2, chunk({ content: 'One, two' })),
+      finished,
+    ]);
+
+    expect(last).toMatchObject({ stop_reason: 'END', matched_stop: 'END' });
+    expect(earlier).not.toHaveProperty('stop_reason');
+  });
+
   it('sends no usage unless the client asked for it', async () => {
     const chunks = await collect(twoRounds, false);
     expect(chunks.some((c) => c.usage)).toBe(false);

@@ -13,6 +13,9 @@ import type { ToolLoopEvent } from './tool-loop.types.js';
 type Choice = ChatCompletionChunk['choices'][number];
 type Head = Pick<ChatCompletionChunk, 'id' | 'created' | 'model'>;
 
+/** Where a backend names the stop string it stopped at (vLLM, SGLang). */
+const STOP_STRING_FIELDS = ['stop_reason', 'matched_stop'] as const;
+
 /**
  * The tool loop as one continuous chat.completion.chunk stream, whatever the
  * number of rounds: every chunk carries the first round's id, created and
@@ -35,6 +38,10 @@ class ContinuousChunks {
   private roleSent = false;
   /** The last usage of each round: a backend may repeat it. */
   private readonly usage = new Map<number, ChatUsage>();
+  private lastRound: number | undefined;
+  /** The stop string fields choice 0 last carried, and their round. */
+  private stopString:
+    { round: number; fields: Record<string, unknown> } | undefined;
 
   constructor(private readonly includeUsage: boolean) {}
 
@@ -64,6 +71,7 @@ class ContinuousChunks {
     if (usage) {
       this.usage.set(round, usage);
     }
+    this.noteStopString(round, rest.choices);
     const choices = rest.choices
       .map((choice) => this.withoutRepeatedRole(choice))
       .filter((choice) => Object.keys(choice.delta).length > 0);
@@ -71,6 +79,33 @@ class ContinuousChunks {
       return [];
     }
     return [{ ...rest, ...head, choices }];
+  }
+
+  /**
+   * Keeps the stop string a backend names (vLLM's `stop_reason`, SGLang's
+   * `matched_stop`, which the Messages API answers as `stop_sequence`): the
+   * tool loop takes finish_reason off, and the finish chunk is made here.
+   */
+  private noteStopString(round: number, choices: readonly Choice[]): void {
+    this.lastRound = round;
+    const first = choices.find((choice) => choice.index === 0);
+    const fields: Record<string, unknown> = {};
+    for (const field of STOP_STRING_FIELDS) {
+      if (first?.[field] !== undefined) {
+        fields[field] = first[field];
+      }
+    }
+    if (Object.keys(fields).length > 0) {
+      this.stopString = { round, fields };
+    }
+  }
+
+  /** The stop string of the last round, the one that ended the answer. */
+  private lastStopString(): Record<string, unknown> {
+    const stop = this.stopString;
+    return stop !== undefined && stop.round === this.lastRound
+      ? stop.fields
+      : {};
   }
 
   private withoutRepeatedRole(choice: Choice): Choice {
@@ -96,7 +131,14 @@ class ContinuousChunks {
       {
         ...head,
         object: 'chat.completion.chunk',
-        choices: [{ index: 0, delta, finish_reason: finishReason }],
+        choices: [
+          {
+            index: 0,
+            delta,
+            finish_reason: finishReason,
+            ...this.lastStopString(),
+          },
+        ],
       },
     ];
     if (this.includeUsage && this.usage.size > 0) {

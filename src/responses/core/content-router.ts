@@ -1,5 +1,5 @@
 import type { OutputTimeline } from './output-timeline.js';
-import { type ThinkSegment, ThinkTagSplitter } from './think-tag-splitter.js';
+import { type ThinkSegment, ThinkTagSplitter } from '../../tool-calls/index.js';
 
 /**
  * Puts one model round's `content` into the timeline: a `<think>…</think>`

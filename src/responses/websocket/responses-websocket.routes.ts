@@ -6,7 +6,7 @@ import type { ConfigType } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { bearerToken } from '../../auth/api-key-auth.hook.js';
+import { requestKey } from '../../auth/api-key-auth.hook.js';
 import { requestTenant } from '../../auth/request-tenant.js';
 import type { OpenAiErrorBody } from '../../common/errors/gateway.exception.js';
 import { conversationConfig } from '../../config/conversation.config.js';
@@ -17,7 +17,10 @@ import { storageConfig } from '../../config/storage.config.js';
 import { LifecycleStateService } from '../../lifecycle/lifecycle-state.service.js';
 import { RateLimits } from '../../limits/rate-limits.js';
 import { MCP_TOOLS_HEADER } from '../../protocol/gateway-headers.js';
-import { forwardedAuthHeaders } from '../../common/http/client-call-options.js';
+import {
+  clientAuthorization,
+  forwardedAuthHeaders,
+} from '../../common/http/client-call-options.js';
 import {
   EVENT_NAMING_HEADER,
   eventNamingOf,
@@ -114,12 +117,12 @@ export class ResponsesWebSocketRoutes implements OnModuleInit {
     const mcpTools = headers[MCP_TOOLS_HEADER];
     // The key of the upgrade is the key of every turn on the socket.
     const tenant = requestTenant(request);
-    const token = bearerToken(headers.authorization);
+    const token = requestKey(headers);
     const keys = this.security.apiKeys;
     new ResponsesWebSocketSession(socket, this.service, {
       options: {
         headers: forwardedAuthHeaders(
-          headers.authorization,
+          clientAuthorization(headers),
           this.server.forwardClientAuth,
         ),
         ...(typeof mcpTools === 'string' ? { mcpTools } : {}),
