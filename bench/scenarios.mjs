@@ -37,7 +37,11 @@
  * MEMORY_GOALS are checked against the idle RSS of a process (run.mjs).
  */
 import { AGENT_SCENARIO } from './agent-scenario.mjs';
-import { countChatChunks, responseChunks } from './stream-counters.mjs';
+import {
+  countChatChunks,
+  messageChunks,
+  responseChunks,
+} from './stream-counters.mjs';
 
 const CHAT_MESSAGES = [
   { role: 'system', content: 'You are a helpful assistant.' },
@@ -209,6 +213,38 @@ export const SCENARIOS = [
     compare: [['responses', 'pass-through']],
     addedLatency: [],
     goals: [atMost('cpuUsPerChunk', 'responses', 'pass-through', 1.3)],
+  },
+  {
+    id: 'messages-stream-500',
+    title:
+      'Anthropic Messages stream of 500 chunks vs the same stream through chat pass-through, concurrency 8',
+    shape: 'openai',
+    method: 'POST',
+    path: '/v1/chat/completions',
+    body: chatStreamBody('bench-chunks-500'),
+    connections: 8,
+    chunksPerRequest: 500,
+    countChunks: countChatChunks,
+    warmupSeconds: 10,
+    runs: [
+      { name: 'pass-through', process: 'gateway' },
+      {
+        name: 'messages',
+        process: 'gateway',
+        path: '/v1/messages',
+        body: {
+          model: 'bench-chunks-500',
+          max_tokens: 1024,
+          messages: [{ role: 'user', content: 'Say hello in five words.' }],
+          stream: true,
+        },
+        countChunks: messageChunks(2),
+      },
+    ],
+    compare: [['messages', 'pass-through']],
+    addedLatency: [],
+    // No target in the issues: the figure shows what the translation costs.
+    goals: [],
   },
   {
     id: 'chat-stream-tools-2000',

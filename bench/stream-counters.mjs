@@ -40,3 +40,14 @@ export function responseChunks(withoutDelta) {
     text.split('\n').filter((line) => DELTA_EVENTS.has(line)).length +
     withoutDelta;
 }
+
+/**
+ * A counter of the upstream chunks an Anthropic Messages stream carried:
+ * one `content_block_delta` event per chunk with text, plus `withoutDelta`
+ * chunks that carry none (the role chunk and the finish chunk: 2).
+ */
+export function messageChunks(withoutDelta) {
+  return (text) =>
+    text.split('\n').filter((line) => line === 'event: content_block_delta')
+      .length + withoutDelta;
+}

@@ -5,6 +5,33 @@ export interface RoutedToolCall {
   upstreamId: string | undefined;
 }
 
+/** A routed call with its name and its arguments added up so far. */
+export interface AssembledToolCall extends RoutedToolCall {
+  name: string;
+  arguments: string;
+}
+
+/**
+ * The usual `absorb` of a ToolCallDeltaRouter: takes the id and the name
+ * once, when non-empty (backends repeat them), and adds up the arguments.
+ */
+export function absorbToolCallDelta(
+  call: AssembledToolCall,
+  delta: ChatToolCallDelta,
+): void {
+  if (delta.id && call.upstreamId === undefined) {
+    call.upstreamId = delta.id;
+  }
+  const name = delta.function?.name;
+  if (name && call.name === '') {
+    call.name = name;
+  }
+  const fragment = delta.function?.arguments;
+  if (typeof fragment === 'string') {
+    call.arguments += fragment;
+  }
+}
+
 /**
  * Routes streamed tool-call deltas to their call (docs/responses-api.md §10):
  * by `index`, by `id` when `index` is missing (a new id is a new call), and a

@@ -11,7 +11,10 @@ import type {
   ServerToolCall,
   ServerToolLookup,
 } from './tool-loop.types.js';
-import { ToolCallDeltaRouter } from '../../protocol/tool-call-delta-router.js';
+import {
+  absorbToolCallDelta,
+  ToolCallDeltaRouter,
+} from '../../protocol/tool-call-delta-router.js';
 
 type Choice = ChatCompletionChunk['choices'][number];
 
@@ -30,7 +33,7 @@ export interface ModelTurn {
 interface TrackedCall {
   upstreamId: string | undefined;
   name: string;
-  args: string;
+  arguments: string;
   /** `pending` until the name is known. */
   kind: 'pending' | 'server' | 'client';
   tool?: ServerTool;
@@ -50,7 +53,7 @@ export class ToolCallWithholder {
   private readonly calls: TrackedCall[] = [];
   private readonly router = new ToolCallDeltaRouter<TrackedCall>(
     () => this.create(),
-    absorb,
+    absorbToolCallDelta,
   );
   private clientCalls = 0;
   private content = '';
@@ -84,7 +87,7 @@ export class ToolCallWithholder {
     const serverCalls = named.flatMap(({ call, id }) =>
       call.tool === undefined
         ? []
-        : [{ id, name: call.name, arguments: call.args, tool: call.tool }],
+        : [{ id, name: call.name, arguments: call.arguments, tool: call.tool }],
     );
     const assistantMessage: ChatMessage = {
       role: 'assistant',
@@ -98,7 +101,7 @@ export class ToolCallWithholder {
         id,
         type: 'function',
         // An empty argument string is not JSON; backends replay it as `{}`.
-        function: { name: call.name, arguments: call.args || '{}' },
+        function: { name: call.name, arguments: call.arguments || '{}' },
       }));
     }
     return {
@@ -164,7 +167,7 @@ export class ToolCallWithholder {
         index: call.clientIndex,
         ...(call.upstreamId === undefined ? {} : { id: call.upstreamId }),
         type: 'function',
-        function: { name: call.name, arguments: call.args },
+        function: { name: call.name, arguments: call.arguments },
       },
     ];
   }
@@ -173,27 +176,12 @@ export class ToolCallWithholder {
     const call: TrackedCall = {
       upstreamId: undefined,
       name: '',
-      args: '',
+      arguments: '',
       kind: 'pending',
       clientIndex: -1,
     };
     this.calls.push(call);
     return call;
-  }
-}
-
-/** Takes id/name only when non-empty (backends repeat them); concatenates arguments. */
-function absorb(call: TrackedCall, delta: ChatToolCallDelta): void {
-  if (delta.id && call.upstreamId === undefined) {
-    call.upstreamId = delta.id;
-  }
-  const name = delta.function?.name;
-  if (name && call.name === '') {
-    call.name = name;
-  }
-  const fragment = delta.function?.arguments;
-  if (typeof fragment === 'string') {
-    call.args += fragment;
   }
 }
 

@@ -1,7 +1,10 @@
 import { isRecord } from '../../common/is-record.js';
 import type { AnthropicStreamEvent } from '../../protocol/anthropic-messages.types.js';
 import type { ChatToolCallDelta } from '../../protocol/chat-completion.types.js';
-import { ToolCallDeltaRouter } from '../../protocol/tool-call-delta-router.js';
+import {
+  absorbToolCallDelta,
+  ToolCallDeltaRouter,
+} from '../../protocol/tool-call-delta-router.js';
 import { newToolCallId } from '../../tool-calls/index.js';
 import type { ThinkingSignature } from '../core/thinking-signature.js';
 import { toolUseIdFor } from '../core/tool-use-ids.js';
@@ -54,7 +57,7 @@ export class ContentBlocks {
   private readonly waiting: Waiting[] = [];
   private readonly toolCalls = new ToolCallDeltaRouter<ToolCall>(
     () => this.newCall(),
-    absorb,
+    absorbToolCallDelta,
   );
   private toolUseSent = false;
 
@@ -194,21 +197,6 @@ export class ContentBlocks {
   private stop(): void {
     this.emit({ type: 'content_block_stop', index: this.nextIndex });
     this.nextIndex += 1;
-  }
-}
-
-/** Takes id and name once (backends repeat them) and adds up the arguments. */
-function absorb(call: ToolCall, delta: ChatToolCallDelta): void {
-  if (delta.id && call.upstreamId === undefined) {
-    call.upstreamId = delta.id;
-  }
-  const name = delta.function?.name;
-  if (name && call.name === '') {
-    call.name = name;
-  }
-  const fragment = delta.function?.arguments;
-  if (typeof fragment === 'string') {
-    call.arguments += fragment;
   }
 }
 
