@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { DEMO_MODEL_ID } from './demo-model.js';
 import { startDemoUpstream } from './demo-upstream.js';
@@ -13,7 +14,8 @@ import { startDemoUpstream } from './demo-upstream.js';
 /**
  * `npm run demo`: the real gateway (dist/main.js) in front of the scripted
  * demo model, with a real MCP server (server-everything over stdio),
- * driven by the official openai client.
+ * driven by the official openai client, then by Anthropic's (the
+ * Messages API that Claude Code speaks).
  */
 async function main(): Promise<void> {
   const upstream = await startDemoUpstream();
@@ -35,6 +37,9 @@ async function main(): Promise<void> {
     );
     await runScript(
       new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: 'demo' }),
+    );
+    await showMessagesApi(
+      new Anthropic({ baseURL: `http://127.0.0.1:${port}`, apiKey: 'demo' }),
     );
   } finally {
     gateway.kill('SIGTERM');
@@ -166,6 +171,33 @@ async function showMcpTools(client: OpenAI): Promise<void> {
     ],
   });
   console.log(`   → ${completion.choices[0]?.message.content}`);
+}
+
+/** Step 6: the Anthropic Messages API on the same model and MCP tool. */
+async function showMessagesApi(client: Anthropic): Promise<void> {
+  console.log(
+    '\n6. The Anthropic Messages API (what Claude Code speaks), streamed, with the same MCP tool:',
+  );
+  const stream = client.messages.stream({
+    model: DEMO_MODEL_ID,
+    max_tokens: 256,
+    messages: [
+      { role: 'user', content: 'Use the echo tool to say "hi from Claude"' },
+    ],
+  });
+  stream.on('streamEvent', (event) => {
+    if (event.type === 'content_block_start') {
+      process.stdout.write(`   ${event.content_block.type} block: `);
+    } else if (event.type === 'content_block_stop') {
+      process.stdout.write('\n');
+    }
+  });
+  stream.on('text', (text) => process.stdout.write(text));
+  stream.on('thinking', (text) => process.stdout.write(text));
+  const message = await stream.finalMessage();
+  console.log(
+    `   → ${message.id}, stop_reason ${message.stop_reason}, ${message.usage.output_tokens} output tokens`,
+  );
 }
 
 /** An `mcpServers` file that starts server-everything over stdio. */

@@ -26,5 +26,12 @@ describe('npm run demo (dist/demo/run-demo.js)', () => {
       'mcp_call        everything.echo({"message":"hello from MCP"}) → Echo: hello from MCP',
     );
     expect(stdout).toContain('The tool answered: Echo: hi from chat');
+    // The Anthropic SDK on /v1/messages, the MCP tool run by the gateway.
+    expect(stdout).toContain(
+      'text block: [demo model] The tool answered: Echo: hi from Claude',
+    );
+    expect(stdout).toMatch(
+      /→ msg_[\w-]+, stop_reason end_turn, \d+ output tokens/,
+    );
   }, 90_000);
 });
