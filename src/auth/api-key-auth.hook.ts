@@ -34,7 +34,7 @@ export function invalidApiKeyBody(missing: boolean): OpenAiErrorBody {
   return {
     error: {
       message: missing
-        ? "You didn't provide an API key. Send it in the Authorization header as Bearer auth (Authorization: Bearer YOUR_KEY)."
+        ? "You didn't provide an API key. Send it in the Authorization header as Bearer auth (Authorization: Bearer YOUR_KEY), or as x-api-key: YOUR_KEY."
         : 'Incorrect API key provided.',
       type: 'invalid_request_error',
       param: null,

@@ -13,6 +13,7 @@ const MESSAGES_ROUTES: ReadonlySet<string> = new Set([
   '/:upstream/v1/messages',
   '/v1/messages/count_tokens',
   '/:upstream/v1/messages/count_tokens',
+  '/v1/v1/messages',
 ]);
 
 /**

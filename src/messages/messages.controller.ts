@@ -2,12 +2,14 @@ import type { IncomingHttpHeaders } from 'node:http';
 import {
   Body,
   Controller,
+  Get,
   Headers,
   HttpCode,
   Param,
   Post,
   Res,
 } from '@nestjs/common';
+import { GatewayException } from '../common/errors/gateway.exception.js';
 import type { FastifyReply } from 'fastify';
 import { CallerTenant } from '../auth/request-tenant.js';
 import { ApiOperation, ApiTags } from '../common/http/api-docs-decorators.js';
@@ -82,5 +84,36 @@ export class MessagesController {
     @Param('upstream') upstreamName?: string,
   ): { input_tokens: number } {
     return this.service.countTokens(body, { tenant, upstreamName });
+  }
+
+  /**
+   * A GET of the Messages route, and a base URL that ended in `/v1` (so the
+   * client asked for `/v1/v1/messages`): answered here, in Anthropic's
+   * shape and with what to do, rather than by the pass-through's upstream.
+   */
+  @Get('v1/messages')
+  @ApiOperation({
+    operationId: 'getMessagesRoute',
+    summary:
+      "Always 405 in Anthropic's shape: the Messages API takes POST (a GET would reach the pass-through)",
+  })
+  wrongMethod(): never {
+    throw new GatewayException(
+      'method_not_allowed',
+      'The Messages API takes POST /v1/messages and POST /v1/messages/count_tokens.',
+    );
+  }
+
+  @Post('v1/v1/messages')
+  @ApiOperation({
+    operationId: 'postDoubledVersionMessages',
+    summary:
+      "Always 404 in Anthropic's shape, saying the base URL must be the gateway root without /v1",
+  })
+  doubledVersion(): never {
+    throw new GatewayException(
+      'not_found',
+      'No route /v1/v1/messages: set the base URL (ANTHROPIC_BASE_URL) to the gateway root, without /v1.',
+    );
   }
 }

@@ -93,10 +93,16 @@ export class MessagesService {
       splitThinkTags: true,
       thinking: request.thinking?.display !== 'omitted',
       // The arguments may hold secrets: the tool's name and their length only.
-      onInvalidArguments: (tool: string, length: number) =>
+      onInvalidArguments: (
+        tool: string,
+        length: number,
+        outcome: 'invalid' | 'cut',
+      ) =>
         this.logger.warn(
           { tool, length },
-          'the model wrote tool arguments that are not a JSON object; the client gets {}',
+          outcome === 'cut'
+            ? 'the answer was cut short inside a tool call; the call is left out'
+            : 'the model wrote tool arguments that are not a JSON object; the client gets {}',
         ),
     };
     const noTools = request.tool_choice?.type === 'none';

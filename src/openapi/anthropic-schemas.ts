@@ -196,7 +196,7 @@ const CONTENT_SCHEMAS: Record<string, SchemaObject> = {
           message: {
             type: 'string',
             description:
-              'A prompt over the context window reads `prompt is too long: N tokens > M maximum`, as Anthropic words it.',
+              'A request over the context window reads as Anthropic words it: `prompt is too long: N tokens > L maximum`, or ``input length and `max_tokens` exceed context limit: N + M > L, …`` when only `max_tokens` is too large.',
           },
         },
         required: ['type', 'message'],

@@ -139,6 +139,34 @@ describe('/v1/messages against a hostile or odd world', () => {
     expect(Math.max(...dropped.map((line) => line.length))).toBeLessThan(2_000);
   });
 
+  it("answers a GET, a base URL ending in /v1 and a missing key in Anthropic's shape, saying what to do", async () => {
+    const upstreamCalls = main.requests.length;
+    const get = await fetch(`${gateway.url}/v1/messages`, {
+      headers: { 'x-api-key': OPEN_KEY },
+    });
+    expect(get.status).toBe(405);
+    expect(await get.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: /POST \/v1\/messages/ },
+    });
+    const doubled = await postMessages(
+      gateway.url,
+      body(),
+      { 'x-api-key': OPEN_KEY },
+      '/v1/v1/messages?beta=true',
+    );
+    expect(doubled.status).toBe(404);
+    expect(await doubled.json()).toMatchObject({
+      error: { type: 'not_found_error', message: /gateway root, without \/v1/ },
+    });
+    expect(main.requests).toHaveLength(upstreamCalls);
+    const keyless = await postMessages(gateway.url, body());
+    expect(keyless.status).toBe(401);
+    expect(await keyless.json()).toMatchObject({
+      error: { type: 'authentication_error', message: /x-api-key/ },
+    });
+  });
+
   it('lists models for an Anthropic client even when an upstream sends a string `created`', async () => {
     const answer = await fetch(`${gateway.url}/v1/models`, {
       headers: { 'x-api-key': OPEN_KEY, 'anthropic-version': '2023-06-01' },

@@ -128,7 +128,10 @@ describe('/v1/messages errors through the Anthropic SDK', () => {
         async (mode) => {
           harness.upstream.setHandler(playBackend(scenario));
           const error = await expectSdkError(ask(mode), 400);
-          expect(error.apiMessage).toMatch(/^prompt is too long/);
+          // With the numbers where the backend gives them (not Ollama).
+          expect(error.apiMessage).toMatch(
+            /^prompt is too long: (\d+ tokens > \d+ maximum$|the prompt)/,
+          );
         },
       );
     },
@@ -148,8 +151,28 @@ describe('/v1/messages errors through the Anthropic SDK', () => {
       },
     });
     const error = await expectSdkError(client().messages.create(PARAMS), 400);
+    // The prompt's own tokens, as Anthropic counts them.
     expect(error.apiMessage).toBe(
-      'prompt is too long: 40960 tokens > 32768 maximum',
+      'prompt is too long: 39936 tokens > 32768 maximum',
+    );
+  });
+
+  it('words an overflow caused by max_tokens as Anthropic does, so Claude Code lowers it', async () => {
+    harness.upstream.enqueue({
+      kind: 'error',
+      status: 400,
+      body: {
+        object: 'error',
+        message:
+          "'max_tokens' or 'max_completion_tokens' is too large: 32000. This model's maximum context length is 8192 tokens and your request has 1000 input tokens (32000 > 8192 - 1000). (parameter=max_tokens, value=32000)",
+        type: 'BadRequestError',
+        param: 'max_tokens',
+        code: 400,
+      },
+    });
+    const error = await expectSdkError(client().messages.create(PARAMS), 400);
+    expect(error.apiMessage).toBe(
+      'input length and `max_tokens` exceed context limit: 1000 + 32000 > 8192, decrease input length or `max_tokens` and try again',
     );
   });
 

@@ -1,3 +1,4 @@
+import { contextOverflowMessage } from './context-overflow.js';
 import type {
   AnthropicErrorBody,
   AnthropicErrorType,
@@ -39,16 +40,11 @@ function anthropicErrorBody(
   };
 }
 
-// vLLM, SGLang and OpenAI word it "maximum context length is N tokens.
-// However, you requested M tokens"; llama.cpp and Ollama differently.
-const MAXIMUM = /maximum context length is (\d+)/i;
-const REQUESTED = /requested (\d+) tokens/i;
-
 /**
  * The error an OpenAI-shaped gateway error (`{error:{message, code}}`)
- * becomes on the Messages API. A prompt over the context window is worded
- * as Anthropic words it ("prompt is too long: N tokens > M maximum"), the
- * message the Anthropic SDKs and Claude Code recognise to compact.
+ * becomes on the Messages API. A request over the context window is worded
+ * as Anthropic words it (contextOverflowMessage), which Claude Code reads
+ * to compact or to lower `max_tokens`.
  */
 export function anthropicErrorOf(
   status: number,
@@ -59,12 +55,5 @@ export function anthropicErrorOf(
   if (error.code !== 'context_length_exceeded') {
     return anthropicErrorBody(status, message);
   }
-  const maximum = MAXIMUM.exec(message)?.[1];
-  const requested = REQUESTED.exec(message)?.[1];
-  return anthropicErrorBody(
-    400,
-    maximum !== undefined && requested !== undefined
-      ? `prompt is too long: ${requested} tokens > ${maximum} maximum`
-      : `prompt is too long: ${message}`,
-  );
+  return anthropicErrorBody(400, contextOverflowMessage(message));
 }

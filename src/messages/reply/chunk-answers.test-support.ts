@@ -107,14 +107,28 @@ function expectedInput(json: string): Record<string, unknown> {
   return isRecord(value) ? value : {};
 }
 
-/** The calls whose arguments are neither blank nor a JSON object: [name, length]. */
-export function brokenCallsOf(answer: ChunkAnswer): [string, number][] {
+/** Whether the answer was cut short: its calls must be whole to be sent. */
+function cutShort(answer: ChunkAnswer): boolean {
+  return answer.finish === 'length' || answer.finish === 'content_filter';
+}
+
+/**
+ * What the listener must hear of: [name, length, outcome] of each call cut
+ * off inside its arguments (not a JSON object when the answer was cut
+ * short: dropped), or else of each whose arguments are neither blank nor a
+ * JSON object (sent as `{}`).
+ */
+export function brokenCallsOf(
+  answer: ChunkAnswer,
+): [string, number, 'invalid' | 'cut'][] {
+  const cut = cutShort(answer);
   return answer.calls
     .map((call) => [call.name, call.arguments.join('')] as const)
     .filter(
-      ([, json]) => json.trim() !== '' && !isRecord(parsedOrUndefined(json)),
+      ([, json]) =>
+        (cut || json.trim() !== '') && !isRecord(parsedOrUndefined(json)),
     )
-    .map(([name, json]) => [name, json.length]);
+    .map(([name, json]) => [name, json.length, cut ? 'cut' : 'invalid']);
 }
 
 function parsedOrUndefined(json: string): unknown {
@@ -179,7 +193,8 @@ export function chunksOf(answer: ChunkAnswer): ChatCompletionChunk[] {
 
 /**
  * The content blocks `answer` must come out as; calls in the order they
- * began; no thinking block when `showThinking` is false.
+ * began, those cut off inside their arguments left out; no thinking block
+ * when `showThinking` is false.
  */
 export function blocksOf(
   answer: ChunkAnswer,
@@ -207,6 +222,9 @@ export function blocksOf(
   }
   for (const index of order) {
     const json = answer.calls[index]!.arguments.join('');
+    if (cutShort(answer) && !isRecord(parsedOrUndefined(json))) {
+      continue; // cut off mid-way: left out
+    }
     blocks.push({
       type: 'tool_use',
       id: toolUseIdOf(`call_${index}`),

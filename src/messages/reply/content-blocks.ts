@@ -9,10 +9,12 @@ import { newToolCallId } from '../../tool-calls/index.js';
 import type { ThinkingSignature } from '../core/thinking-signature.js';
 import { toolUseIdFor } from '../core/tool-use-ids.js';
 
-/** Told of a call whose arguments were no JSON object: its name and their length. */
+/** Told of a call whose arguments were no JSON object, or that was cut off: its name and their length. */
 export type InvalidArgumentsListener = (
   toolName: string,
   length: number,
+  /** `invalid`: replaced by `{}`; `cut`: the call was cut short and dropped. */
+  outcome: 'invalid' | 'cut',
 ) => void;
 
 /** One upstream tool call, assembled from its deltas. */
@@ -84,12 +86,23 @@ export class ContentBlocks {
     this.toolCalls.route(delta);
   }
 
-  /** Closes the open block and sends what waited; drops unnamed calls. */
-  finish(): void {
+  /**
+   * Closes the open block and sends what waited; drops unnamed calls. When
+   * the answer was cut short (`max_tokens`, an abort), a call whose
+   * arguments are not a whole JSON object is dropped too: it was cut off
+   * mid-way, and a client would run it with `{}`.
+   */
+  finish(cutShort = false): void {
     this.close();
     for (const item of this.waiting.splice(0)) {
       if (item.kind !== 'tool') {
         this.prose(item.kind, item.text);
+      } else if (cutShort && !isJsonObject(item.call.arguments)) {
+        this.onInvalidArguments?.(
+          item.call.name,
+          item.call.arguments.length,
+          'cut',
+        );
       } else if (item.call.name) {
         this.toolUse(item.call);
       }
@@ -163,7 +176,7 @@ export class ContentBlocks {
     if (isJsonObject(json)) {
       return json;
     }
-    this.onInvalidArguments?.(call.name, json.length);
+    this.onInvalidArguments?.(call.name, json.length, 'invalid');
     return '{}';
   }
 

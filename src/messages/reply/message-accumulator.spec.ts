@@ -85,7 +85,7 @@ describe(finalMessage.name, () => {
         fc.boolean(),
         fc.array(fc.nat(), { maxLength: 3 }),
         async (answer, splitThinkTags, thinking, pings) => {
-          const invalid: [string, number][] = [];
+          const invalid: [string, number, 'invalid' | 'cut'][] = [];
           const events = await lastValueFrom(
             from(chunksOf(answer)).pipe(
               messageEvents({
@@ -95,8 +95,8 @@ describe(finalMessage.name, () => {
                 stopSequences: ['END'],
                 splitThinkTags,
                 thinking,
-                onInvalidArguments: (name, length) =>
-                  invalid.push([name, length]),
+                onInvalidArguments: (name, length, outcome) =>
+                  invalid.push([name, length, outcome]),
               }),
               toArray(),
             ),

@@ -171,7 +171,8 @@ describe(messageEvents.name, () => {
     ['stop', 'END', 'stop_sequence', 'END'],
     ['stop', 'NOT ASKED', 'end_turn', null],
     ['length', undefined, 'max_tokens', null],
-    ['tool_calls', undefined, 'tool_use', null],
+    // A tool_calls finish without any call left: no call to run.
+    ['tool_calls', undefined, 'end_turn', null],
     ['content_filter', undefined, 'refusal', null],
     ['abort', undefined, 'end_turn', null],
     [null, undefined, 'end_turn', null],

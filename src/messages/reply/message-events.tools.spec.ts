@@ -269,3 +269,59 @@ describe(`${messageEvents.name}: tool calls`, () => {
     ]);
   });
 });
+
+describe('messageEvents, an answer cut short inside a tool call', () => {
+  const call = (id: string, name: string, args: string) =>
+    chunk({
+      tool_calls: [
+        { index: 0, id, type: 'function', function: { name, arguments: args } },
+      ],
+    });
+
+  it.each(['length', 'content_filter', 'abort'])(
+    'leaves out a call cut off mid-arguments (finish %s), and says so',
+    async (finish) => {
+      const reported: [string, number, string][] = [];
+      const { message } = await answerOf(
+        [
+          chunk({ content: 'Writing it.' }),
+          call('call_w', 'Write', '{"file_path":"/tmp/a","content":"hel'),
+          chunk({}, finish),
+        ],
+        {
+          onInvalidArguments: (name, length, outcome) =>
+            reported.push([name, length, outcome]),
+        },
+      );
+
+      expect(message.content).toEqual([{ type: 'text', text: 'Writing it.' }]);
+      expect(message.stop_reason).not.toBe('tool_use');
+      expect(reported).toEqual([['Write', 36, 'cut']]);
+    },
+  );
+
+  it('keeps a whole call of an answer cut short after it', async () => {
+    const { message } = await answerOf([
+      call('call_r', 'Read', '{"file_path":"/tmp/a"}'),
+      chunk({}, 'length'),
+    ]);
+
+    expect(message.content).toMatchObject([
+      { type: 'tool_use', name: 'Read', input: { file_path: '/tmp/a' } },
+    ]);
+    expect(message.stop_reason).toBe('max_tokens');
+  });
+
+  it('ends in end_turn when a tool_calls finish leaves no call to run', async () => {
+    const { message } = await answerOf([
+      chunk({ content: 'x' }),
+      chunk({
+        tool_calls: [{ index: 0, id: 'call_1', function: { arguments: '{}' } }],
+      }),
+      chunk({}, 'tool_calls'),
+    ]);
+
+    expect(message.content).toEqual([{ type: 'text', text: 'x' }]);
+    expect(message.stop_reason).toBe('end_turn');
+  });
+});

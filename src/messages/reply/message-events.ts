@@ -42,6 +42,19 @@ export interface MessageEventsContext {
 
 type Choice = ChatCompletionChunk['choices'][number];
 
+/** The finish reasons of an answer that ended where the model meant it to. */
+const WHOLE_ANSWERS: ReadonlySet<string | null> = new Set([
+  null,
+  'stop',
+  'tool_calls',
+  'function_call',
+]);
+
+/** Whether an answer was cut short (`length`, `content_filter`, an abort…). */
+function cutShort(finishReason: string | null): boolean {
+  return !WHOLE_ANSWERS.has(finishReason);
+}
+
 /**
  * A Chat Completions chunk stream (choice 0) as the events of one Anthropic
  * message: `message_start` with the first chunk, the content blocks (see
@@ -100,7 +113,7 @@ class MessageEventWriter {
   end(): void {
     this.start();
     this.place(this.splitter?.flush() ?? []);
-    this.blocks.finish();
+    this.blocks.finish(cutShort(this.finishReason));
     const stop = messageStopOf(
       this.finishReason,
       this.matchedStop,

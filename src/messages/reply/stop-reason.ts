@@ -29,8 +29,6 @@ export function matchedStopOf(choice: Choice): string | undefined {
 const DEFINITE_STOPS = new Map<string, AnthropicStopReason>([
   ['length', 'max_tokens'],
   ['content_filter', 'refusal'],
-  ['tool_calls', 'tool_use'],
-  ['function_call', 'tool_use'],
 ]);
 
 /**
@@ -39,7 +37,9 @@ const DEFINITE_STOPS = new Map<string, AnthropicStopReason>([
  * the client asked for it; anything unknown, or no finish at all, is
  * `end_turn`. A message that holds a tool call and was not cut short ends in
  * `tool_use` whatever the backend said, as Anthropic clients run the calls
- * only then.
+ * only then; one that holds none never does (a `tool_calls` finish whose
+ * calls were all dropped is `end_turn`), so a client's loop on `tool_use`
+ * always has a call to run.
  */
 export function messageStopOf(
   finishReason: string | null,
