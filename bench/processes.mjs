@@ -142,9 +142,14 @@ export async function startGateway({
 }) {
   const port = await freePort();
   const probe = memoryProbe ? GC_PROBE_ARGS : [];
+  // Another Node for the gateway alone (e.g. the Docker image's Node 22), with its own flags.
+  const node = process.env.BENCH_GATEWAY_NODE || process.execPath;
+  const nodeFlags = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '')
+    .split(' ')
+    .filter(Boolean);
   const child = spawn(
-    process.execPath,
-    [...probe, ...nodeArgs, 'dist/main.js'],
+    node,
+    [...nodeFlags, ...probe, ...nodeArgs, 'dist/main.js'],
     {
       cwd,
       env: {

@@ -44,7 +44,9 @@ export function machineInfo() {
     cpuModel,
     cores: os.availableParallelism(),
     memoryGiB: os.totalmem() / 1024 ** 3,
-    node: process.version,
+    node: process.env.BENCH_GATEWAY_NODE
+      ? `${process.version} (the gateway: ${process.env.BENCH_GATEWAY_NODE} ${process.env.BENCH_GATEWAY_NODE_FLAGS ?? ''})`.trim()
+      : process.version,
     kernel: `${os.type()} ${os.release()}`,
   };
 }

@@ -35,10 +35,11 @@ export type ParsedChunkListener = (
  * anywhere; it calls `onChunk` for every complete `data:` event, handles
  * multi-line data and comments, and records the `[DONE]` terminator.
  * With a {@link ShortcutRoute}, a payload its shortcut turns into an item
- * goes to `onItem` as that item, never parsed. Events are split on the
- * bytes (VerbatimSplitter) and each decoded on its own; when the shortcut
- * has a VerbatimFramesRule, runs of events it accepts go to `onItem` as
- * one item each, never decoded.
+ * goes to `onItem` as that item, never parsed, and each payload that is
+ * parsed is handed back to it as the stream's decoder decoded it
+ * (`learnFrom`). Events are split on the bytes (VerbatimSplitter) and each
+ * decoded on its own; when the shortcut has a VerbatimFramesRule, runs of
+ * events it accepts go to `onItem` as one item each, never decoded.
  * With `maxEventBytes`, an event
  * that grows past it (an unfinished line, or data lines without the blank
  * line that ends them) fails as soon as it does, instead of being buffered
@@ -185,6 +186,7 @@ export class ChatSseParser<T = never> {
       return;
     }
     const { chunk, rewritten } = this.chunks.decode(parsed);
+    this.shortcut?.read.learnFrom?.(data, chunk, rewritten);
     if (chunk.choices.some((c) => c.finish_reason)) {
       this.finishSeen = true;
     }

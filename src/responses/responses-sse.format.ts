@@ -4,6 +4,7 @@ import {
 } from '../common/errors/gateway.exception.js';
 import { namedFrame, type SseFormat } from '../common/sse/sse-writer.js';
 import type { ResponseStreamEvent } from '../protocol/responses.types.js';
+import { lifecycleEventJson } from './core/response-json.js';
 import { ItemDeltaFrames } from './item-delta-frame.js';
 import { TextDeltaFrames } from './text-delta-frame.js';
 
@@ -25,6 +26,7 @@ export class ResponsesSseFormat implements SseFormat<ResponseStreamEvent> {
     return (
       this.textDeltas.frame(event) ??
       this.itemDeltas.frame(event) ??
+      lifecycleFrame(event) ??
       namedFrame(event.type, event)
     );
   }
@@ -42,4 +44,12 @@ export class ResponsesSseFormat implements SseFormat<ResponseStreamEvent> {
       param: body.param,
     });
   }
+}
+
+/** A lifecycle event's frame, its Response's echo written once per response. */
+function lifecycleFrame(event: ResponseStreamEvent): string | undefined {
+  const json = lifecycleEventJson(event);
+  return json === undefined
+    ? undefined
+    : `event: ${event.type}\ndata: ${json}\n\n`;
 }

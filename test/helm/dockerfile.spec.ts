@@ -151,9 +151,11 @@ describe('Dockerfile', () => {
     expect(url.pathname).toBe(container.livenessProbe.httpGet.path);
   });
 
-  it('starts dist/main.js, the build output npm start runs', () => {
+  it('starts dist/main.js, the build output npm start runs, with request contexts on frames', () => {
+    // Node 22's flag, Node 24's default: AsyncLocalStorage without a hook on every promise.
     expect(execForm(instructions(runtime, 'CMD').at(-1)!)).toEqual([
       'node',
+      '--experimental-async-context-frame',
       'dist/main.js',
     ]);
     expect(packageJson.scripts.start).toBe('node dist/main.js');

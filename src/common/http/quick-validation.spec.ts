@@ -5,11 +5,17 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 import { validateSync } from 'class-validator';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ChatCompletionRequestDto } from '../../chat-completions/chat-completion-request.dto.js';
+import { MessagesRequestDto } from '../../messages/request/messages-request.dto.js';
+import { CreateResponseDto } from '../../responses/dto/create-response.dto.js';
 import { quickCheckOf } from './quick-validation.js';
 
 class TypesDto {
@@ -29,8 +35,38 @@ class OtherRuleDto {
   @IsString()
   name!: string;
 
+  @IsOptional()
   @IsInt()
+  @Min(0)
+  @Max(9)
   count!: number;
+
+  // Checked only when the body says so: a condition of its own.
+  @ValidateIf((body: { flag?: unknown }) => body.flag === true)
+  @IsString()
+  items?: string;
+}
+
+class EachDto {
+  @IsString({ each: true })
+  name!: string[];
+}
+
+class NestedDto {
+  @ValidateNested()
+  name!: object;
+}
+
+// Review (R-review11): a condition that reads an accessor of the DTO's
+// prototype sees it on the instance class-validator checks, not on the body.
+class AccessorConditionDto {
+  get streaming(): boolean {
+    return (this as { stream?: unknown }).stream === true;
+  }
+
+  @ValidateIf((dto: AccessorConditionDto) => dto.streaming)
+  @IsString()
+  name?: string;
 }
 
 class MethodDto {
@@ -84,6 +120,16 @@ const FIELD_NAMES = [
   'flag',
   'constructor',
   'other',
+  'count',
+  'input',
+  'max_tokens',
+  'max_output_tokens',
+  'temperature',
+  'top_logprobs',
+  'metadata',
+  'stop_sequences',
+  'truncation',
+  'include',
 ] as const;
 
 const anyBody = fc
@@ -108,6 +154,9 @@ describe(quickCheckOf.name, () => {
   it.each([
     ['ChatCompletionRequestDto', ChatCompletionRequestDto],
     ['a DTO of type rules', TypesDto],
+    ['a DTO of number rules and a condition', OtherRuleDto],
+    ['CreateResponseDto', CreateResponseDto],
+    ['MessagesRequestDto', MessagesRequestDto],
   ] as const)(
     'never passes a body class-validator refuses, and passes every JSON body it passes (%s)',
     (_name, dto) => {
@@ -120,7 +169,11 @@ describe(quickCheckOf.name, () => {
           if (quick) {
             expect(plain).toBe(true);
           }
-          if (!Object.values(body).some(isBoxed)) {
+          // A `constructor` key always goes to class-validator (quick-validation.ts).
+          if (
+            !Object.values(body).some(isBoxed) &&
+            !Object.hasOwn(body, 'constructor')
+          ) {
             expect(quick).toBe(plain);
           }
         }),
@@ -138,8 +191,33 @@ describe(quickCheckOf.name, () => {
     expect(check({ model: 'm', messages: [], stream: 'yes' })).toBe(false);
   });
 
-  it('has none for a DTO with any other rule, or a validated name on its prototype', () => {
-    expect(quickCheckOf(OtherRuleDto)).toBeUndefined();
+  it('has none for a DTO with a rule it does not run as the executor does, or a validated name on its prototype', () => {
+    expect(quickCheckOf(EachDto)).toBeUndefined();
+    expect(quickCheckOf(NestedDto)).toBeUndefined();
     expect(quickCheckOf(MethodDto)).toBeUndefined();
+  });
+
+  it('never passes a body class-validator refuses when a condition reads the prototype (review R-review11)', () => {
+    const body = { stream: true, name: 5 };
+    expect(plainVerdict(AccessorConditionDto, body)).toBe(false);
+    expect(quickCheckOf(AccessorConditionDto)?.(body) ?? false).toBe(false);
+  });
+
+  it('passes a Responses body a coding agent sends, and refuses a bad field rule', () => {
+    const check = quickCheckOf(CreateResponseDto)!;
+    expect(check).toBeDefined();
+    const body = {
+      model: 'm',
+      instructions: 'Be brief.',
+      input: [{ type: 'message', role: 'user', content: 'hi' }],
+      tools: [{ type: 'function', name: 'f', parameters: { type: 'object' } }],
+      stream: true,
+      store: false,
+    };
+    expect(check(body)).toBe(true);
+    expect(plainVerdict(CreateResponseDto, body)).toBe(true);
+    const bad = { ...body, input: [{ type: 'no_such_item' }] };
+    expect(check(bad)).toBe(false);
+    expect(plainVerdict(CreateResponseDto, bad)).toBe(false);
   });
 });

@@ -59,6 +59,10 @@ export class PinoNestLogger implements LoggerService {
       );
       return;
     }
+    // A line below the level costs nothing more (a model call's summary at warn).
+    if (!this.pino.isLevelEnabled(level)) {
+      return;
+    }
     if (message !== null && typeof message === 'object') {
       // Logger.error({ err, ... }, 'text') style: merge the object fields.
       const text = typeof rest[0] === 'string' ? rest[0] : undefined;

@@ -26,7 +26,8 @@ export function decodeJsonString(raw: string): string | undefined {
       return undefined;
     }
     if (raw.length < SHORT_SUBSTRING) {
-      return raw;
+      // JSON.parse refuses a raw control character; so must this.
+      return hasControlCharacter(raw) ? undefined : raw;
     }
   }
   try {
@@ -35,6 +36,15 @@ export function decodeJsonString(raw: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function hasControlCharacter(text: string): boolean {
+  for (let at = 0; at < text.length; at++) {
+    if (text.charCodeAt(at) < 0x20) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /**

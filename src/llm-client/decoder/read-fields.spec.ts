@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ChunkDecoder } from './chunk-decoder.js';
 import { textChunkShortcut } from './text-chunk-shortcut.js';
 import { passThroughShortcut } from './verbatim-chunk.js';
 import { CHUNK_FIELDS, type ChunkField } from './read-fields.js';
@@ -42,6 +43,38 @@ function templateTakes(data: string): boolean {
   const read = textChunkShortcut();
   read(textChunk('learn'));
   return read(data) !== undefined;
+}
+
+/** A tool call's arguments continuation, with `extra` in the delta, the choice or the top level. */
+const argumentChunk = (text: string, where = '', extra = '') => {
+  const inDelta = where === 'delta' ? extra : '';
+  const inChoice = where === 'choice' ? extra : '';
+  const top = where === 'top' ? extra : '';
+  // One finish_reason key: JSON.parse keeps the last of two.
+  const finish = extra.includes('"finish_reason"')
+    ? ''
+    : ',"finish_reason":null';
+  return `{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":${JSON.stringify(text)}}}]${inDelta}}${inChoice}${finish}}]${top}}`;
+};
+
+/**
+ * Whether the argument template reads the next chunk of a call, after the
+ * stream's decoder decoded its start and `data` (as the SSE parser tells it).
+ */
+function argumentTemplateTakes(data: string): boolean {
+  const read = textChunkShortcut();
+  const decoder = new ChunkDecoder();
+  const start = argumentChunk('').replace(
+    '{"index":0,',
+    '{"index":0,"id":"a","type":"function",',
+  );
+  for (const payload of [start, data]) {
+    const { chunk, rewritten } = decoder.decode(
+      JSON.parse(payload) as Record<string, unknown>,
+    );
+    read.learnFrom?.(payload, chunk, rewritten);
+  }
+  return read(data.replace('"learn"', '"next"')) !== undefined;
 }
 
 describe('CHUNK_FIELDS', () => {
@@ -104,6 +137,25 @@ describe('CHUNK_FIELDS', () => {
       }
     },
   );
+
+  const argumentPlace = (name: ChunkField): [string, string] =>
+    name === 'content' ? ['delta', ',"content":"c"'] : PLACES[name];
+
+  it.each(fields.filter(([, rule]) => rule.argumentTemplate === 'empty'))(
+    'the argument template learns from no chunk whose %s holds a value, and from one where it is null',
+    (name) => {
+      const [where, extra] = argumentPlace(name);
+      expect(argumentTemplateTakes(argumentChunk('learn', where, extra))).toBe(
+        false,
+      );
+      const withNull = argumentChunk('learn', where, `,"${name}":null`);
+      expect(argumentTemplateTakes(withNull)).toBe(true);
+    },
+  );
+
+  it('reads an arguments continuation through the argument template', () => {
+    expect(argumentTemplateTakes(argumentChunk('learn'))).toBe(true);
+  });
 
   it('reads a plain text chunk through both fast paths', () => {
     expect(passThroughShortcut(true)(textChunk('hi'))).toBeDefined();

@@ -24,21 +24,54 @@ export interface FieldRule {
    * two of them hold values takes the full parse.
    */
   textTemplate: 'parse' | 'parse-unless-zero' | 'envelope' | 'text';
+  /**
+   * The tool-call argument template (argument-chunk-template.ts): `empty`
+   * when a chunk it is learned from must hold no value there (null or
+   * absent), `envelope` when equal text proves it equal to the learned
+   * (parsed and decoded) chunk's, `arguments` for the tool calls whose one
+   * continuation's `function.arguments` the template reads.
+   */
+  argumentTemplate: 'empty' | 'envelope' | 'arguments';
   /** Fields read inside this one (they never appear elsewhere in a chunk). */
   inside?: readonly string[];
 }
 
 export const CHUNK_FIELDS = {
   // Top level.
-  error: { passThrough: 'parse', textTemplate: 'parse' },
-  id: { passThrough: 'forward', textTemplate: 'envelope' },
-  object: { passThrough: 'forward', textTemplate: 'envelope' },
-  created: { passThrough: 'forward', textTemplate: 'envelope' },
-  model: { passThrough: 'forward', textTemplate: 'envelope' },
-  choices: { passThrough: 'forward', textTemplate: 'envelope' },
+  error: {
+    passThrough: 'parse',
+    textTemplate: 'parse',
+    argumentTemplate: 'empty',
+  },
+  id: {
+    passThrough: 'forward',
+    textTemplate: 'envelope',
+    argumentTemplate: 'envelope',
+  },
+  object: {
+    passThrough: 'forward',
+    textTemplate: 'envelope',
+    argumentTemplate: 'envelope',
+  },
+  created: {
+    passThrough: 'forward',
+    textTemplate: 'envelope',
+    argumentTemplate: 'envelope',
+  },
+  model: {
+    passThrough: 'forward',
+    textTemplate: 'envelope',
+    argumentTemplate: 'envelope',
+  },
+  choices: {
+    passThrough: 'forward',
+    textTemplate: 'envelope',
+    argumentTemplate: 'envelope',
+  },
   usage: {
     passThrough: 'parse',
     textTemplate: 'parse',
+    argumentTemplate: 'empty',
     inside: [
       'prompt_tokens',
       'completion_tokens',
@@ -50,23 +83,64 @@ export const CHUNK_FIELDS = {
     ],
   },
   // A choice.
-  index: { passThrough: 'forward', textTemplate: 'parse-unless-zero' },
-  delta: { passThrough: 'forward', textTemplate: 'envelope' },
-  finish_reason: { passThrough: 'parse', textTemplate: 'parse' },
+  index: {
+    passThrough: 'forward',
+    textTemplate: 'parse-unless-zero',
+    argumentTemplate: 'envelope',
+  },
+  delta: {
+    passThrough: 'forward',
+    textTemplate: 'envelope',
+    argumentTemplate: 'envelope',
+  },
+  finish_reason: {
+    passThrough: 'parse',
+    textTemplate: 'parse',
+    argumentTemplate: 'empty',
+  },
   // The stop string (or token id) a finish chunk stopped at: vLLM's
   // `stop_reason`, SGLang's `matched_stop` (the Messages API's stop_sequence).
-  stop_reason: { passThrough: 'forward', textTemplate: 'parse' },
-  matched_stop: { passThrough: 'forward', textTemplate: 'parse' },
+  stop_reason: {
+    passThrough: 'forward',
+    textTemplate: 'parse',
+    argumentTemplate: 'empty',
+  },
+  matched_stop: {
+    passThrough: 'forward',
+    textTemplate: 'parse',
+    argumentTemplate: 'empty',
+  },
   // A delta.
-  role: { passThrough: 'forward', textTemplate: 'envelope' },
-  content: { passThrough: 'forward', textTemplate: 'text' },
-  refusal: { passThrough: 'forward', textTemplate: 'parse' },
+  role: {
+    passThrough: 'forward',
+    textTemplate: 'envelope',
+    argumentTemplate: 'envelope',
+  },
+  content: {
+    passThrough: 'forward',
+    textTemplate: 'text',
+    argumentTemplate: 'empty',
+  },
+  refusal: {
+    passThrough: 'forward',
+    textTemplate: 'parse',
+    argumentTemplate: 'empty',
+  },
   // DeepSeek, SGLang and older vLLM; vLLM ≥0.11 and Ollama write `reasoning`.
-  reasoning_content: { passThrough: 'forward', textTemplate: 'text' },
-  reasoning: { passThrough: 'forward', textTemplate: 'text' },
+  reasoning_content: {
+    passThrough: 'forward',
+    textTemplate: 'text',
+    argumentTemplate: 'empty',
+  },
+  reasoning: {
+    passThrough: 'forward',
+    textTemplate: 'text',
+    argumentTemplate: 'empty',
+  },
   tool_calls: {
     passThrough: 'parse',
     textTemplate: 'parse',
+    argumentTemplate: 'arguments',
     inside: ['index', 'id', 'type', 'function', 'name', 'arguments'],
   },
 } as const satisfies Record<string, FieldRule>;
@@ -74,8 +148,12 @@ export const CHUNK_FIELDS = {
 /** A field name the decoder may read from a raw chunk. */
 export type ChunkField = keyof typeof CHUNK_FIELDS;
 
+/** A field read inside a tool call. */
+export type ToolCallField =
+  (typeof CHUNK_FIELDS)['tool_calls']['inside'][number];
+
 /** `"name"`, as a key of `name` starts in JSON text: how the shortcuts spell a field. */
-export function jsonKey(name: ChunkField): string {
+export function jsonKey(name: ChunkField | ToolCallField): string {
   return `"${name}"`;
 }
 
@@ -99,9 +177,20 @@ function nonNullKeys(names: readonly string[]): string {
   return `"(?:${names.join('|')})"\\s*:\\s*(?!null\\b)`;
 }
 
+/**
+ * A lowercase letter or `_` written as a `\u` escape. No JSON encoder writes
+ * one (Go's escapes `<`, `>`, `&`; Python's, what is not ASCII), but a key
+ * spelled so (`"tool_call\u0073"`) parses as the field it hides from the
+ * scans above: such a chunk takes the full parse.
+ */
+const ESCAPED_NAME_CHARACTER = String.raw`\u00(?:5[fF]|6[1-9a-fA-F]|7[0-9aA])`;
+
 /** A pass-through must parse a chunk that matches (see FieldRule.passThrough). */
 export const PASS_THROUGH_NEEDS_PARSE = new RegExp(
-  nonNullKeys(fieldsWhere('passThrough', ['parse'])),
+  [
+    nonNullKeys(fieldsWhere('passThrough', ['parse'])),
+    ESCAPED_NAME_CHARACTER,
+  ].join('|'),
 );
 
 /** A delta field whose string a text template reads (FieldRule.textTemplate `text`). */
@@ -134,5 +223,14 @@ export const TEXT_TEMPLATE_NEEDS_PARSE = new RegExp(
     ...fieldsWhere('textTemplate', ['parse-unless-zero']).map(
       (name) => `"${name}"\\s*:\\s*(?!0\\b)`,
     ),
+    ESCAPED_NAME_CHARACTER,
   ].join('|'),
 );
+
+/**
+ * The fields that hold no value (null or absent) in a chunk an argument
+ * template is learned from (FieldRule.argumentTemplate `empty`).
+ */
+export const ARGUMENT_TEMPLATE_EMPTY = fieldsWhere('argumentTemplate', [
+  'empty',
+]) as ChunkField[];

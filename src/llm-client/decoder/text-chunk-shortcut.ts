@@ -1,12 +1,7 @@
-import { flatCopy } from '../../common/strings/flat-copy.js';
 import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
+import { ArgumentChunkTemplate } from './argument-chunk-template.js';
 import { ChunkDecoder } from './chunk-decoder.js';
-import {
-  closingQuoteOf,
-  decodeJsonString,
-  PADDING_FIELD,
-  PADDING_TAIL,
-} from './json-string.js';
+import { closingQuoteOf, decodeJsonString } from './json-string.js';
 import {
   jsonKey,
   onlyTextValueAt,
@@ -15,6 +10,12 @@ import {
   type TextField,
 } from './read-fields.js';
 import { TextDelta, UpstreamChunk } from './stream-items.js';
+import {
+  envelopeAround,
+  paddingOf,
+  type StringEnvelope,
+  stringInEnvelope,
+} from './string-envelope.js';
 import { type ChunkShortcut, isOneLineObject } from './verbatim-chunk.js';
 import { isRecord } from '../../common/is-record.js';
 
@@ -28,22 +29,20 @@ const TEXT_KEYS = Object.fromEntries(
 ) as Record<TextField, string>;
 
 /** A parsed text chunk, and the JSON text around its one text field's string. */
-interface Template {
+interface Template extends StringEnvelope {
   field: TextField;
-  prefix: string;
-  /** With `padded`, up to the opening quote of the padding value. */
-  suffix: string;
-  /** The chunk ends in an `obfuscation` string whose value changes per chunk. */
-  padded: boolean;
   chunk: ChatCompletionChunk;
   choice: ChatCompletionChunk['choices'][number];
 }
 
 /** What a template reader hands over for a chunk it read. */
 interface TemplateItems<T> {
-  /** The chunk the template was learned from (parsed and decoded). */
-  learned: (template: Template, data: string) => T;
-  /** A later chunk: the template around another text. */
+  /**
+   * A decoded chunk: the one a text template was learned from (parsed), or
+   * one an argument template built.
+   */
+  decoded: (chunk: ChatCompletionChunk, data: string) => T;
+  /** A later chunk: a text template around another text. */
   matched: (template: Template, text: string, data: string) => T;
 }
 
@@ -62,7 +61,9 @@ interface TemplateItems<T> {
  * JSON string is the template's chunk with another text, by construction:
  * two memory compares and a copy of three small objects instead of a parse.
  * Each field keeps its own template, as a reasoning model's reply goes from
- * reasoning to text to tool calls. Anything else takes the full parse.
+ * reasoning to text to tool calls. The argument chunks of a tool call are
+ * read through a template learned from the stream's own decoding
+ * (ArgumentChunkTemplate). Anything else takes the full parse.
  *
  * With `keepText`, each pair carries the upstream's JSON text, for a writer
  * that forwards an unchanged chunk as it came (see UpstreamChunk).
@@ -73,7 +74,7 @@ export function textChunkShortcut(
   const textOf = (data: string): string | undefined =>
     keepText ? data : undefined;
   return templateReader({
-    learned: ({ chunk }, data) => new UpstreamChunk(chunk, textOf(data)),
+    decoded: (chunk, data) => new UpstreamChunk(chunk, textOf(data)),
     matched: (template, text, data) =>
       new UpstreamChunk(withText(template, text, data), textOf(data)),
   });
@@ -83,12 +84,12 @@ export function textChunkShortcut(
  * As textChunkShortcut, but a chunk that matches the learned `content`
  * template is handed over as a TextDelta, with no chunk object: for a
  * consumer that reads nothing else from a plain text chunk (the text lane).
- * A chunk a template is learned from, and one read through a reasoning
- * template, still come as the decoded chunk.
+ * A chunk a template is learned from, and one read through a reasoning or
+ * argument template, still come as the decoded chunk.
  */
 export function textDeltaShortcut(): ChunkShortcut<TextDelta | UpstreamChunk> {
   return templateReader<TextDelta | UpstreamChunk>({
-    learned: ({ chunk }) => new UpstreamChunk(chunk, undefined),
+    decoded: (chunk) => new UpstreamChunk(chunk, undefined),
     matched: (template, text, data) =>
       template.field === 'content'
         ? new TextDelta(text)
@@ -103,24 +104,20 @@ function withText(
   data: string,
 ): ChatCompletionChunk {
   const choices = [{ ...choice, delta: { ...choice.delta, [field]: text } }];
-  // The padding value holds no quote: it starts after the last one before `"}`.
   return padded
-    ? {
-        ...chunk,
-        obfuscation: data.slice(data.lastIndexOf('"', data.length - 3) + 1, -2),
-        choices,
-      }
+    ? { ...chunk, obfuscation: paddingOf(data), choices }
     : { ...chunk, choices };
 }
 
 /** Reads `data` through the stream's templates; see textChunkShortcut. */
 function templateReader<T>(items: TemplateItems<T>): ChunkShortcut<T> {
   const templates: Template[] = [];
-  return (data) => {
+  const args = new ArgumentChunkTemplate();
+  const read = (data: string): T | undefined => {
     // The last template that read a chunk first: text comes in runs.
     for (let at = templates.length - 1; at >= 0; at--) {
       const template = templates[at];
-      const text = template && textInTemplate(data, template);
+      const text = template && stringInEnvelope(data, template);
       if (template && text !== undefined) {
         if (at !== templates.length - 1) {
           templates.splice(at, 1);
@@ -128,6 +125,10 @@ function templateReader<T>(items: TemplateItems<T>): ChunkShortcut<T> {
         }
         return items.matched(template, text, data);
       }
+    }
+    const argumentChunk = args.read(data);
+    if (argumentChunk !== undefined) {
+      return items.decoded(argumentChunk, data);
     }
     const learned = learnTemplate(data);
     if (learned === undefined) {
@@ -138,42 +139,12 @@ function templateReader<T>(items: TemplateItems<T>): ChunkShortcut<T> {
       templates.splice(same, 1);
     }
     templates.push(learned);
-    return items.learned(learned, data);
+    return items.decoded(learned.chunk, data);
   };
-}
-
-/** The text of `data` when it is the template around another JSON string. */
-function textInTemplate(data: string, template: Template): string | undefined {
-  const { prefix, suffix } = template;
-  if (template.padded) {
-    return paddedText(data, prefix, suffix);
-  }
-  const textEnd = data.length - suffix.length;
-  // Equality of slices runs as one memory compare; startsWith/endsWith
-  // compare character by character, several times slower here.
-  return textEnd >= prefix.length &&
-    data.slice(0, prefix.length) === prefix &&
-    data.slice(textEnd) === suffix
-    ? decodeJsonString(data.slice(prefix.length, textEnd))
-    : undefined;
-}
-
-/** As textInTemplate, for a template whose chunks end in a padding value. */
-function paddedText(
-  data: string,
-  prefix: string,
-  suffix: string,
-): string | undefined {
-  if (data.slice(0, prefix.length) !== prefix) {
-    return undefined;
-  }
-  const textEnd = closingQuoteOf(data, prefix.length);
-  const tailAt = textEnd + suffix.length;
-  return textEnd >= 0 &&
-    data.slice(textEnd, tailAt) === suffix &&
-    PADDING_TAIL.test(data.slice(tailAt))
-    ? decodeJsonString(data.slice(prefix.length, textEnd))
-    : undefined;
+  return Object.assign(read, {
+    learnFrom: (data: string, chunk: ChatCompletionChunk, rewritten: boolean) =>
+      args.learnFrom(data, chunk, rewritten),
+  });
 }
 
 /** A template from `data` if it is a plain text chunk, else undefined. */
@@ -203,15 +174,9 @@ function learnTemplate(data: string): Template | undefined {
   if (choice === undefined || choice.delta[at.field] !== text) {
     return undefined;
   }
-  const rest = data.slice(at.end);
-  const padding = PADDING_FIELD.exec(rest)?.[1];
-  const padded = padding !== undefined && chunk['obfuscation'] === padding;
-  // Copies: slices would keep the whole upstream read alive.
   return {
+    ...envelopeAround(data, at.start, at.end, chunk['obfuscation']),
     field: at.field,
-    prefix: flatCopy(data.slice(0, at.start)),
-    suffix: flatCopy(padded ? rest.slice(0, -padding.length - 2) : rest),
-    padded,
     chunk,
     choice,
   };

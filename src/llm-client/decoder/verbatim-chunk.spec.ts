@@ -45,6 +45,14 @@ describe(passThroughShortcut.name, () => {
     ['no choices array', '{"id":"c1","usage":{"total_tokens":2}}'],
     ['data spread over two lines', plain().replace('"choices"', '\n"choices"')],
     ['text that is not an object', 'not json "choices":[ }'],
+    [
+      'a key spelled with an escape (SGLang-style tool_calls:null, hidden)',
+      plain().replace('"logprobs":null', '"tool_call\\u0073":null'),
+    ],
+    [
+      'a finish reason whose key is spelled with an escape',
+      plain().replace('"finish_reason":null', '"finish_reaso\\u006e":"stop"'),
+    ],
   ])('parses a chunk with %s', (_name, data) => {
     expect(keeping(data)).toBe(false);
     expect(dropping(data)).toBe(false);

@@ -1,3 +1,4 @@
+import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
 import { nullUsageCut, withoutNullUsage } from './null-usage.js';
 import { learningVerdict } from './verbatim-template.js';
 import { jsonKey, PASS_THROUGH_NEEDS_PARSE } from './read-fields.js';
@@ -38,6 +39,16 @@ export type ChatStreamItem = VerbatimChunk | VerbatimFrames | UpstreamChunk;
  */
 export type ChunkShortcut<T> = ((data: string) => T | undefined) & {
   readonly frames?: VerbatimFramesRule<T>;
+  /**
+   * Told of each payload that took the full parse, as the stream's decoder
+   * decoded it (with DecodedChunk.rewritten), before it goes on: for a
+   * shortcut that learns from the stream's own decoding.
+   */
+  readonly learnFrom?: (
+    data: string,
+    chunk: ChatCompletionChunk,
+    rewritten: boolean,
+  ) => void;
 };
 
 /**

@@ -10,6 +10,8 @@ import type {
   ResponseTool,
   ResponseUsage,
 } from '../../protocol/responses.types.js';
+import { copyJson } from './json-copy.js';
+import { rememberEcho } from './response-json.js';
 
 /** What changes while a response is produced. */
 export interface ResponseState {
@@ -68,16 +70,14 @@ export function initialState(id: string, createdAt: number): ResponseState {
 
 /**
  * The echo as a private copy: the request's objects (metadata, tools) stay
- * the caller's. The request came as JSON, so a JSON round trip copies it
- * whole, at a fraction of structuredClone's cost.
+ * the caller's. The request came as JSON: copyJson gives what a JSON round
+ * trip would, sharing the strings.
  */
 export function privateEcho(
   request: CreateResponseRequest,
   previousResponseId?: string | null,
 ): ResponseEcho {
-  return JSON.parse(
-    JSON.stringify(responseEcho(request, previousResponseId)),
-  ) as ResponseEcho;
+  return copyJson(responseEcho(request, previousResponseId));
 }
 
 /** Builds the echo once per response (§2: defaults as in the spec examples). */
@@ -135,7 +135,7 @@ export function buildResponse(
   state: ResponseState,
 ): ResponseObject {
   const { background, ...settings } = echo;
-  return {
+  const response: ResponseObject = {
     id: state.id,
     object: 'response',
     created_at: state.createdAt,
@@ -151,6 +151,8 @@ export function buildResponse(
     output: state.output,
     usage: state.usage,
   };
+  rememberEcho(response, echo);
+  return response;
 }
 
 /** The request's `reasoning`; a `summary` of `none` (not in OpenAI's enum) is echoed as null. */

@@ -1,0 +1,104 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { chunk, machine } from '../../../test/support/machine-harness.js';
+import { namedFrame } from '../../common/sse/sse-writer.js';
+import type {
+  CreateResponseRequest,
+  ResponseObject,
+  ResponseStreamEvent,
+} from '../../protocol/responses.types.js';
+import { ResponsesSseFormat } from '../responses-sse.format.js';
+import { lifecycleEventJson, responseJson } from './response-json.js';
+
+// Text with what JSON escapes: quotes, backslashes, control characters, lone surrogates.
+const anyText = fc.oneof(
+  fc.string({ unit: 'grapheme' }),
+  fc.string({ unit: 'binary' }),
+);
+const request = fc.record(
+  {
+    instructions: anyText,
+    metadata: fc.dictionary(fc.string(), anyText, { maxKeys: 3 }),
+    user: anyText,
+    temperature: fc.double({ noNaN: true, noDefaultInfinity: true }),
+    tools: fc.array(
+      fc.record({
+        type: fc.constant('function'),
+        name: fc.stringMatching(/^[a-z_]{1,12}$/),
+        description: anyText,
+        parameters: fc.jsonValue(),
+      }),
+      { maxLength: 3 },
+    ),
+  },
+  { requiredKeys: [] },
+);
+
+/** The events of a response to `input`, streamed as `texts`, ending as `end` says. */
+function eventsOf(
+  input: Partial<CreateResponseRequest>,
+  texts: string[],
+  end: 'finish' | 'fail' | 'length',
+): ResponseStreamEvent[] {
+  const sut = machine(input);
+  const events = [...sut.start()];
+  for (const text of texts) {
+    events.push(...sut.onChunk(chunk({ content: text })));
+  }
+  if (end === 'length') {
+    events.push(...sut.onChunk(chunk({}, 'length')), ...sut.finish());
+  } else if (end === 'fail') {
+    events.push(...sut.fail({ code: 'server_error', message: 'down "now"' }));
+  } else {
+    events.push(...sut.finish());
+  }
+  return events;
+}
+
+describe('lifecycle event frames', () => {
+  it('are byte for byte the frames of JSON.stringify, for any request and stream', () => {
+    fc.assert(
+      fc.property(
+        request,
+        fc.array(anyText, { maxLength: 4 }),
+        fc.constantFrom('finish', 'fail', 'length'),
+        (input, texts, end) => {
+          const format = new ResponsesSseFormat();
+          const events = eventsOf(input, texts, end);
+          const lifecycle = events.filter((event) => 'response' in event);
+          expect(lifecycle.length).toBeGreaterThanOrEqual(3);
+          // Delta frames put sequence_number last (text-delta-frame.ts): only these compare as bytes.
+          for (const event of lifecycle) {
+            expect(format.frame(event)).toBe(namedFrame(event.type, event));
+            expect(lifecycleEventJson(event)).toBe(JSON.stringify(event));
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('write a Response whose echoed setting was replaced in full', () => {
+    const events = eventsOf({ instructions: 'Be brief.' }, ['Hi'], 'finish');
+    const { response } = events.at(-1) as unknown as {
+      response: ResponseObject;
+    };
+    response.instructions = 'replaced after it was built';
+    expect(responseJson(response)).toBe(JSON.stringify(response));
+    expect(responseJson(response)).toContain('replaced after it was built');
+  });
+
+  it('leave events of another shape to JSON.stringify', () => {
+    const events = eventsOf({}, ['Hi'], 'finish');
+    const created = events[0] as ResponseStreamEvent & { response: unknown };
+    // Another field after `response`: not the lifecycle shape.
+    const widened = { ...created, extra: 1 };
+    expect(lifecycleEventJson(widened)).toBeUndefined();
+    // A Response the machine did not build (a copy): written in full.
+    const copied = {
+      ...created,
+      response: { ...(created.response as object) },
+    };
+    expect(lifecycleEventJson(copied)).toBeUndefined();
+  });
+});

@@ -1,0 +1,105 @@
+import type {
+  ResponseObject,
+  ResponseStreamEvent,
+} from '../../protocol/responses.types.js';
+import type { ResponseEcho } from './response-snapshot.js';
+
+/** The echo each Response of buildResponse was built from. */
+const echoOf = new WeakMap<ResponseObject, ResponseEcho>();
+/** An echo's settings (all but `background`) as JSON text without its braces. */
+const settingsText = new WeakMap<ResponseEcho, string>();
+
+/** Called by buildResponse: `response` spreads `echo`'s settings. */
+export function rememberEcho(
+  response: ResponseObject,
+  echo: ResponseEcho,
+): void {
+  echoOf.set(response, echo);
+}
+
+/**
+ * `JSON.stringify(response)`, byte for byte, with the echoed settings
+ * written once per response rather than once per lifecycle event: a coding
+ * agent's request echoes kilobytes of instructions and tool schemas, in
+ * `response.created`, `response.in_progress` and the terminal event alike.
+ * Safe because nothing mutates a Response or its echo once built (the
+ * machine's snapshot test holds it to that); a settings field replaced on
+ * the Response itself is noticed, and the Response is written in full.
+ */
+export function responseJson(response: ResponseObject): string {
+  const echo = echoOf.get(response);
+  if (
+    echo === undefined ||
+    response.output === undefined ||
+    response.usage === undefined ||
+    !sharesSettings(response, echo)
+  ) {
+    return JSON.stringify(response);
+  }
+  const settings = settingsOf(echo);
+  if (settings === '') {
+    return JSON.stringify(response);
+  }
+  const head = JSON.stringify({
+    id: response.id,
+    object: response.object,
+    created_at: response.created_at,
+    status: response.status,
+    background: response.background,
+    completed_at: response.completed_at,
+    error: response.error,
+    incomplete_details: response.incomplete_details,
+  });
+  return `${head.slice(0, -1)},${settings},"output":${JSON.stringify(response.output)},"usage":${JSON.stringify(response.usage)}}`;
+}
+
+/**
+ * The JSON of a lifecycle event (`type`, `sequence_number`, `response`, in
+ * that order), as JSON.stringify writes it; undefined for any other event.
+ */
+export function lifecycleEventJson(
+  event: ResponseStreamEvent,
+): string | undefined {
+  const response = (event as { response?: unknown }).response;
+  if (
+    typeof response !== 'object' ||
+    response === null ||
+    !echoOf.has(response as ResponseObject) ||
+    !isLifecycleShape(event)
+  ) {
+    return undefined;
+  }
+  return `{"type":${JSON.stringify(event.type)},"sequence_number":${JSON.stringify(event.sequence_number)},"response":${responseJson(response as ResponseObject)}}`;
+}
+
+function isLifecycleShape(event: ResponseStreamEvent): boolean {
+  const keys = Object.keys(event);
+  return (
+    keys.length === 3 &&
+    keys[0] === 'type' &&
+    keys[1] === 'sequence_number' &&
+    keys[2] === 'response' &&
+    typeof event.type === 'string' &&
+    typeof event.sequence_number === 'number'
+  );
+}
+
+function settingsOf(echo: ResponseEcho): string {
+  let text = settingsText.get(echo);
+  if (text === undefined) {
+    const { background: _background, ...settings } = echo;
+    text = JSON.stringify(settings).slice(1, -1);
+    settingsText.set(echo, text);
+  }
+  return text;
+}
+
+/** Every echoed setting of `response` is still the echo's own value. */
+function sharesSettings(response: ResponseObject, echo: ResponseEcho): boolean {
+  for (const key of Object.keys(echo) as (keyof ResponseEcho)[]) {
+    if (key !== 'background' && response[key] !== echo[key]) {
+      return false;
+    }
+  }
+  return true;
+}
