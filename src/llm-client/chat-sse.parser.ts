@@ -128,9 +128,11 @@ export class ChatSseParser<T = never> {
           this.shortcut?.onItem(rule.item(new VerbatimFrames(bytes, count)));
         }
       },
-      payload: (bytes) => {
+      payload: (data) => {
         this.events++;
-        this.handleData(this.eventDecoder.decode(bytes));
+        this.handleData(
+          typeof data === 'string' ? data : this.eventDecoder.decode(data),
+        );
       },
       event: (bytes) => this.parser.feed(this.eventDecoder.decode(bytes)),
       rest: (bytes, atStart) => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ChatSseParser } from './chat-sse.parser.js';
+import { VerbatimSplitter } from './sse-verbatim-splitter.js';
 import {
   passThroughShortcut,
   VerbatimChunk,
@@ -77,7 +78,11 @@ const bodyOf = (events: string[]) =>
     ),
   );
 
-const content = fc.string({ unit: 'grapheme', maxLength: 12 });
+// ASCII text too: a read that is all ASCII goes on as Latin-1 text, never decoded.
+const content = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 12 }),
+  fc.string({ unit: 'grapheme-ascii', maxLength: 12 }),
+);
 const chunk = (
   delta: Record<string, unknown>,
   extra: Record<string, unknown> = {},
@@ -222,5 +227,21 @@ describe('VerbatimSplitter (through ChatSseParser)', () => {
     const framed = passThroughOutput(body, [], true, 'frames');
     expect(framed).toContain('UPSTREAM_MAX_EVENT_BYTES');
     expect(framed).toBe(passThroughOutput(body, [], true, 'general'));
+  });
+
+  it('hands on the payloads of an ASCII read as text, and of any other read as bytes', () => {
+    const payloads: (Uint8Array | string)[] = [];
+    const sut = new VerbatimSplitter({
+      frames: () => undefined,
+      payload: (data) => payloads.push(data),
+      event: () => undefined,
+      rest: () => undefined,
+      tooLarge: () => undefined,
+    });
+    sut.feed(encoder.encode('data: {"a":"x"}\n\ndata: {"b":1}\n\n'));
+    expect(payloads).toEqual(['{"a":"x"}', '{"b":1}']);
+    sut.feed(encoder.encode('data: {"a":"é"}\n\n'));
+    expect(payloads[2]).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(payloads[2] as Uint8Array).toString()).toBe('{"a":"é"}');
   });
 });

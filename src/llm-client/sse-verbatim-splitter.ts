@@ -1,12 +1,15 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { VerbatimFramesRule } from './decoder/verbatim-chunk.js';
 
 /** Where a VerbatimSplitter sends what it reads. */
 export interface SplitEvents {
   /** Consecutive events the rule forwards as written: their bytes, blank lines included. */
   frames(bytes: Uint8Array, count: number): void;
-  /** The payload of a `data: ` event the rule did not accept (one line, no `data: `). */
-  payload(bytes: Uint8Array): void;
+  /**
+   * The payload of a `data: ` event the rule did not accept (one line, no
+   * `data: `): its bytes, or its text when the whole read was ASCII.
+   */
+  payload(data: Uint8Array | string): void;
   /** Any other complete event, as SSE text ending in its blank line. */
   event(bytes: Uint8Array): void;
   /**
@@ -126,11 +129,14 @@ export class VerbatimSplitter {
     // One string of the read, one character per byte: the searches below
     // are string operations V8 compiles, not a call into C++ per event.
     const text = buffer.toString('latin1');
+    // Read as Latin-1, ASCII is its own UTF-8 decoding: such a read's
+    // payloads go on as slices of `text`, not decoded a second time.
+    const ascii = isAscii(buffer);
     // Bytes that are not UTF-8 are decoded (to U+FFFD) as any other reader
     // would, never forwarded as they came.
     const verdict =
       this.verdict &&
-      isUtf8(buffer.subarray(0, text.lastIndexOf(EVENT_END) + 2))
+      (ascii || isUtf8(buffer.subarray(0, text.lastIndexOf(EVENT_END) + 2)))
         ? this.verdict
         : undefined;
     const run = new FramesRun(buffer, this.sink);
@@ -148,7 +154,10 @@ export class VerbatimSplitter {
       if (judged === false) {
         run.flush(start);
         if (oneDataLine) {
-          this.sink.payload(buffer.subarray(start + DATA_PREFIX.length, end));
+          const from = start + DATA_PREFIX.length;
+          this.sink.payload(
+            ascii ? text.slice(from, end) : buffer.subarray(from, end),
+          );
         } else {
           this.sink.event(buffer.subarray(start, end + 2));
         }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { copyJson } from './json-copy.js';
+import { copyJson, copyJsonInPlace } from './json-copy.js';
 
 /** What a JSON round trip gives, the reference copyJson must equal. */
 const roundTrip = (value: unknown): unknown => {
@@ -68,5 +68,46 @@ describe(copyJson.name, () => {
     expect(copyJson(sparse)).toStrictEqual(roundTrip(sparse));
     const hidden = { a: { toJSON: () => undefined }, b: 1 };
     expect(copyJson(hidden)).toStrictEqual(roundTrip(hidden));
+  });
+});
+
+const isObject = (value: unknown): value is object =>
+  typeof value === 'object' && value !== null;
+
+describe(copyJsonInPlace.name, () => {
+  const record = fc.dictionary(
+    fc.oneof(fc.string(), fc.constant('__proto__'), fc.constant('toJSON')),
+    tree,
+    { maxKeys: 30 },
+  );
+
+  it('gives what a JSON round trip gives, for any object', () => {
+    fc.assert(
+      fc.property(fc.oneof(record, tree.filter(isObject)), (value) => {
+        const expected = roundTrip(value);
+        const text = JSON.stringify(value);
+        const copy = copyJsonInPlace(value);
+        expect(JSON.stringify(copy)).toBe(text);
+        expect(copy).toStrictEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps the object it was given, with copies of its values', () => {
+    const tools = [{ parameters: { type: 'object' } }];
+    const fresh = { model: 'm', tools, metadata: {}, temperature: -0 };
+    const copy = copyJsonInPlace(fresh);
+    expect(copy).toBe(fresh);
+    expect(copy.tools).not.toBe(tools);
+    expect(copy.tools).toEqual(tools);
+    expect(Object.is(copy.temperature, 0)).toBe(true);
+  });
+
+  it('gives a new object where JSON leaves a key out', () => {
+    const fresh = { a: 1, b: undefined, c: { d: 2 } };
+    const copy = copyJsonInPlace(fresh);
+    expect(copy).not.toBe(fresh);
+    expect(Object.keys(copy)).toEqual(['a', 'c']);
   });
 });

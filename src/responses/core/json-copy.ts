@@ -14,6 +14,33 @@ export function copyJson<T>(value: T): T {
   return copyValue(value, '') as T;
 }
 
+/**
+ * copyJson of an object the caller has just built as a literal, made by
+ * replacing its fields' values with their copies in place: the object
+ * keeps the literal's hidden class. copyObject adds keys one by one, and
+ * V8 turns an object built that way into a dictionary past about sixteen
+ * keys, which made every later read of a Response's echo (spreading,
+ * JSON.stringify) several times slower. `fresh` must be the caller's own.
+ */
+export function copyJsonInPlace<T extends object>(fresh: T): T {
+  if (
+    Object.getPrototypeOf(fresh) !== Object.prototype ||
+    !isPlainData(fresh, Object.prototype)
+  ) {
+    return copyJson(fresh);
+  }
+  const record = fresh as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const item = copyValue(record[key], key);
+    if (item === undefined || key === '__proto__') {
+      // JSON leaves the key out, or makes it an own key: copyJson's way.
+      return copyJson(fresh);
+    }
+    record[key] = item;
+  }
+  return fresh;
+}
+
 /** The copy of `value` found under `key`; undefined where JSON writes nothing. */
 function copyValue(value: unknown, key: string): unknown {
   if (

@@ -87,11 +87,25 @@ function isLifecycleShape(event: ResponseStreamEvent): boolean {
 function settingsOf(echo: ResponseEcho): string {
   let text = settingsText.get(echo);
   if (text === undefined) {
-    const { background: _background, ...settings } = echo;
-    text = JSON.stringify(settings).slice(1, -1);
+    text = withoutBackground(echo);
     settingsText.set(echo, text);
   }
   return text;
+}
+
+/**
+ * The echo's JSON less `background` and the braces. The echo starts with
+ * `background` (responseEcho): its JSON is cut, where copying the echo
+ * without that key cost more than writing it.
+ */
+function withoutBackground(echo: ResponseEcho): string {
+  const whole = JSON.stringify(echo);
+  const head = `{"background":${JSON.stringify(echo.background)},`;
+  if (whole.startsWith(head)) {
+    return whole.slice(head.length, -1);
+  }
+  const { background: _background, ...settings } = echo;
+  return JSON.stringify(settings).slice(1, -1);
 }
 
 /** Every echoed setting of `response` is still the echo's own value. */
