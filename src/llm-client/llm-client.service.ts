@@ -47,6 +47,12 @@ import {
   type UpstreamTarget,
 } from '../config/upstreams/upstream-target.js';
 
+/** Where a request goes, as undici's dispatchers take it. */
+interface Endpoint {
+  origin: string;
+  path: string;
+}
+
 /**
  * The only component that talks to Chat Completions upstreams.
  * One undici Agent holds a keep-alive pool per upstream origin; every call
@@ -66,10 +72,11 @@ export class LlmClientService implements OnApplicationShutdown {
   /** The upstream used when a call names none. */
   readonly defaultTarget: UpstreamTarget;
   /**
-   * Each target's chat URL, checked and parsed once: undici takes a URL as
-   * it is, where a string cost three `new URL` a request (~1% of its CPU).
+   * Each target's chat endpoint as undici's dispatcher takes it, parsed
+   * once: `request(url, …)` parses its URL and reads its origin and path
+   * again on every call (~2% of a non-streamed request's CPU).
    */
-  private readonly chatUrls = new WeakMap<UpstreamTarget, URL>();
+  private readonly chatEndpoints = new WeakMap<UpstreamTarget, Endpoint>();
 
   constructor(
     @Inject(upstreamConfig.KEY)
@@ -238,8 +245,8 @@ export class LlmClientService implements OnApplicationShutdown {
     options: SendOptions,
   ): Promise<RetryResult> {
     return this.withRetries(target, body.model, options.signal, (to) =>
-      request(this.chatUrl(to), {
-        dispatcher: this.agent,
+      this.agent.request({
+        ...this.chatEndpoint(to),
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -255,13 +262,14 @@ export class LlmClientService implements OnApplicationShutdown {
     ).then((result) => statusFailure(result.response, result.target) ?? result);
   }
 
-  private chatUrl(target: UpstreamTarget): URL {
-    let url = this.chatUrls.get(target);
-    if (url === undefined) {
-      url = new URL(upstreamUrl(target, '/chat/completions'));
-      this.chatUrls.set(target, url);
+  private chatEndpoint(target: UpstreamTarget): Endpoint {
+    let endpoint = this.chatEndpoints.get(target);
+    if (endpoint === undefined) {
+      const url = new URL(upstreamUrl(target, '/chat/completions'));
+      endpoint = { origin: url.origin, path: `${url.pathname}${url.search}` };
+      this.chatEndpoints.set(target, endpoint);
     }
-    return url;
+    return endpoint;
   }
 
   private withRetries(
