@@ -20,6 +20,7 @@ import {
 import { type SplitEvents, VerbatimSplitter } from './sse-verbatim-splitter.js';
 import { tooLargeException } from './upstream-limits.js';
 import { isRecord } from '../common/is-record.js';
+import { flatCopy } from '../common/strings/flat-copy.js';
 
 /**
  * Told of each parsed chunk, with the upstream's JSON text of it when that
@@ -171,13 +172,13 @@ export class ChatSseParser<T = never> {
       parsed = JSON.parse(data);
     } catch {
       this.failure = this.malformed(
-        `a stream event is not JSON: ${data.slice(0, 200)}`,
+        `a stream event is not JSON: ${excerpt(data, 200)}`,
       );
       return;
     }
     if (!isRecord(parsed)) {
       this.failure = this.malformed(
-        `a stream event is not a JSON object: ${data.slice(0, 200)}`,
+        `a stream event is not a JSON object: ${excerpt(data, 200)}`,
       );
       return;
     }
@@ -231,7 +232,7 @@ export class ChatSseParser<T = never> {
     const prefix = `The upstream '${this.upstreamName}' failed mid-stream: `;
     return upstreamErrorException(
       error,
-      prefix + data.slice(0, 500),
+      prefix + excerpt(data, 500),
       undefined,
       error?.message === undefined ? '' : prefix,
     );
@@ -250,6 +251,14 @@ export class ChatSseParser<T = never> {
       throw this.failure;
     }
   }
+}
+
+/**
+ * The start of `data` as a string of its own: a payload may be a slice of
+ * a whole upstream read, which an error kept for longer would pin.
+ */
+function excerpt(data: string, length: number): string {
+  return flatCopy(data.slice(0, length));
 }
 
 /** The error a chunk carries instead of choices, if any. */

@@ -72,9 +72,10 @@ export class LlmClientService implements OnApplicationShutdown {
   /** The upstream used when a call names none. */
   readonly defaultTarget: UpstreamTarget;
   /**
-   * Each target's chat endpoint as undici's dispatcher takes it, parsed
-   * once: `request(url, …)` parses its URL and reads its origin and path
-   * again on every call (~2% of a non-streamed request's CPU).
+   * Each target's chat endpoint as undici's dispatcher takes it, read once:
+   * `request(url, …)` reads the URL's origin and path and copies its
+   * options again on every call (bench/README.md, "The chat call straight
+   * to the Agent").
    */
   private readonly chatEndpoints = new WeakMap<UpstreamTarget, Endpoint>();
 

@@ -11,6 +11,7 @@ import {
   McpListToolsSegment,
 } from './mcp-items.segment.js';
 import { ModelRound } from './model-round.js';
+import { rememberEcho } from './response-json.js';
 import { OutputTimeline } from './output-timeline.js';
 import type { OutputSegment } from './output.segment.js';
 import { reasoningFormOf } from './reasoning.segment.js';
@@ -244,7 +245,7 @@ export class ResponseEventMachine {
     if (!this.started) {
       this.started = true;
       // Nothing changes between the two events: one snapshot serves both.
-      const response = this.response;
+      const response = this.eventSnapshot();
       this.log.emit('response.created', { response });
       this.log.emit('response.in_progress', { response });
     }
@@ -292,7 +293,18 @@ export class ResponseEventMachine {
   /** A terminal event carrying the final Response. */
   private emitTerminal(type: string): void {
     this.ended = true;
-    this.log.emit(type, { response: this.response });
+    this.log.emit(type, { response: this.eventSnapshot() });
+  }
+
+  /**
+   * A snapshot for a lifecycle event, whose frame writes the echo's JSON
+   * once per response (rememberEcho). Only these: a Response kept for
+   * longer (a store's) would keep that JSON alive with it.
+   */
+  private eventSnapshot(): ResponseObject {
+    const response = this.response;
+    rememberEcho(response, this.echo);
+    return response;
   }
 
   private closeAll(status: ItemStatus): void {

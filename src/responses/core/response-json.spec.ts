@@ -88,6 +88,25 @@ describe('lifecycle event frames', () => {
     expect(responseJson(response)).toContain('replaced after it was built');
   });
 
+  // Review R12: a key added to, or moved in, a built Response was left out
+  // of its frame (only a replaced setting was noticed).
+  it('write a Response given a key, or with a key moved, in full', () => {
+    const events = eventsOf({ instructions: 'Be brief.' }, ['Hi'], 'finish');
+    const { response } = events.at(-1) as unknown as {
+      response: ResponseObject;
+    };
+    Object.assign(response, { conversation: { id: 'conv_1' } });
+    expect(responseJson(response)).toBe(JSON.stringify(response));
+    expect(responseJson(response)).toContain('"conversation":{"id":"conv_1"}');
+    const moved = (events[0] as unknown as { response: ResponseObject })
+      .response;
+    const model = moved.model;
+    delete (moved as Partial<ResponseObject>).model;
+    moved.model = model;
+    expect(responseJson(moved)).toBe(JSON.stringify(moved));
+    expect(responseJson(moved)).toMatch(/"model":"[^"]*"\}$/);
+  });
+
   it('leave events of another shape to JSON.stringify', () => {
     const events = eventsOf({}, ['Hi'], 'finish');
     const created = events[0] as ResponseStreamEvent & { response: unknown };

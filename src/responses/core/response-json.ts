@@ -108,8 +108,46 @@ function withoutBackground(echo: ResponseEcho): string {
   return JSON.stringify(settings).slice(1, -1);
 }
 
-/** Every echoed setting of `response` is still the echo's own value. */
+/** The fields responseJson writes before the settings, in buildResponse's order. */
+const HEAD_KEYS = [
+  'id',
+  'object',
+  'created_at',
+  'status',
+  'background',
+  'completed_at',
+  'error',
+  'incomplete_details',
+];
+/** The keys of a Response built from an echo, in order. */
+const responseKeys = new WeakMap<ResponseEcho, readonly string[]>();
+
+function keysOf(echo: ResponseEcho): readonly string[] {
+  let keys = responseKeys.get(echo);
+  if (keys === undefined) {
+    const settings = Object.keys(echo).filter((key) => key !== 'background');
+    keys = [...HEAD_KEYS, ...settings, 'output', 'usage'];
+    responseKeys.set(echo, keys);
+  }
+  return keys;
+}
+
+/**
+ * `response` still has exactly the keys of a Response built from `echo`,
+ * in their order (none added, removed or moved), and every echoed setting
+ * is still the echo's own value.
+ */
 function sharesSettings(response: ResponseObject, echo: ResponseEcho): boolean {
+  const keys = Object.keys(response);
+  const expected = keysOf(echo);
+  if (keys.length !== expected.length) {
+    return false;
+  }
+  for (let at = 0; at < keys.length; at++) {
+    if (keys[at] !== expected[at]) {
+      return false;
+    }
+  }
   for (const key of Object.keys(echo) as (keyof ResponseEcho)[]) {
     if (key !== 'background' && response[key] !== echo[key]) {
       return false;

@@ -17,7 +17,6 @@ import {
   conversationIncomplete,
   conversationTooLarge,
 } from './store-errors.js';
-import { storedJson } from './stored-json.js';
 
 /** One stored response and its place in its conversation. */
 interface Node {
@@ -91,7 +90,7 @@ export class InMemoryResponseStore implements ResponseStore, MemoryHolder {
       inputItems: entry.inputItems,
       ...ownerOf(entry),
     };
-    const bytes = storedJson(turn).length;
+    const bytes = JSON.stringify(turn).length;
     const chainBytes =
       bytes +
       (previousId === undefined ? 0 : sumBytes(this.chainOf(previousId).links));

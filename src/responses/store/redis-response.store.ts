@@ -18,7 +18,6 @@ import {
 } from './response-store.js';
 import { conversationIncomplete, storeUnavailable } from './store-errors.js';
 import { connectStoreRedis } from './store-redis-connection.js';
-import { storedJson } from './stored-json.js';
 
 /** How a RedisResponseStore bounds and names what it writes. */
 export interface RedisResponseStoreOptions {
@@ -184,7 +183,7 @@ export class RedisResponseStore
     return this.run(RESPONSE_STORE_SCRIPTS.save, [
       this.options.ttlSeconds,
       record.response.id,
-      storedJson(record),
+      JSON.stringify(record),
       this.options.capacity,
       this.maxLinks,
       previousId,
