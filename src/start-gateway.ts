@@ -17,6 +17,7 @@ import { PinoNestLogger } from './common/logging/pino-nest-logger.js';
 import { packageInfo } from './common/package-info.js';
 import { installGracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { installLastResortHandlers } from './lifecycle/last-resort-handlers.js';
+import { listenOptions } from './lifecycle/listen-options.js';
 
 /**
  * Starts the gateway: validates the environment (exit 1 naming every bad
@@ -46,7 +47,7 @@ export async function startGateway(): Promise<void> {
     );
     configureApp(app, logger);
     installLastResortHandlers(logger, installGracefulShutdown(app, logger));
-    await app.listen(env.server.API_ADAPTER_PORT, env.server.API_ADAPTER_HOST);
+    await app.listen(listenOptions(env.server));
     logger.info(
       { url: await app.getUrl(), version: packageInfo.version },
       'open-responses-gateway listening',

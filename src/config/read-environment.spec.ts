@@ -28,6 +28,7 @@ describe(readEnvironment.name, () => {
     expect(sut.server).toMatchObject({
       API_ADAPTER_HOST: '0.0.0.0',
       API_ADAPTER_PORT: 8080,
+      LISTEN_BACKLOG: 4096,
       LOG_LEVEL: 'info',
       BODY_LIMIT_BYTES: 32 * 1024 * 1024,
       KEEPALIVE_INTERVAL: 15,
@@ -133,8 +134,9 @@ describe(readEnvironment.name, () => {
       API_ADAPTER_PORT: '70000',
       BODY_LIMIT_BYTES: '10',
       UPSTREAM_READ_TIMEOUT_MS: '1.5',
+      LISTEN_BACKLOG: '0',
     });
-    expect(sut.problems).toHaveLength(3);
+    expect(sut.problems).toHaveLength(4);
   });
 
   it('never echoes the value of a bad setting', () => {

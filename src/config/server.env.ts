@@ -35,6 +35,17 @@ export class ServerEnvironment {
   @Max(65535)
   API_ADAPTER_PORT: number = 8080;
 
+  // Node's default, 511, overflows when hundreds of clients connect at once
+  // to a busy gateway; the kernel then drops the handshake's last packet and
+  // the client waits out SYN-ACK retransmits: 1, 2, 4 … up to 63 s.
+  @Setting(
+    'Connections the kernel queues before the gateway accepts them (capped by `net.core.somaxconn`)',
+  )
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  LISTEN_BACKLOG: number = 4096;
+
   // A NetworkPolicy or Service can then expose the API without the metrics.
   @Setting(
     'Serve `GET /metrics` on this port (same host), and no longer on the API port; unset: on the API port',
