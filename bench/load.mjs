@@ -125,6 +125,28 @@ async function drive(pool, users, until, onResult) {
 }
 
 /**
+ * Opens all `count` connections of the pool (one GET /health on each, all at
+ * once) while the gateway is idle, as a fleet of keep-alive clients holds
+ * them. Connections opened later, against a saturated gateway, wait in the
+ * kernel's accept queue: Node (libuv >= 1.45) accepts one connection per
+ * event-loop turn, and a turn of a saturated gateway lasts tens of
+ * milliseconds (see the session 13 notes in LOAD-RESULTS.md).
+ */
+async function openConnections(pool, count) {
+  await Promise.all(
+    Array.from({ length: count }, async () => {
+      const response = await pool.request({ path: '/health', method: 'GET' });
+      await response.body.dump();
+    }),
+  );
+  const { connected } = pool.stats;
+  if (connected < count) {
+    throw new Error(`only ${connected} of ${count} connections opened`);
+  }
+  return connected;
+}
+
+/**
  * The gateway holds two sockets per stream (client and upstream) and
  * inherits this process's descriptor limit: fail early with the fix rather
  * than with EMFILE errors in the figures.
@@ -223,6 +245,9 @@ async function main() {
     }
     const rss = sampleRss(gateway.pid);
     console.log(
+      `opened ${await openConnections(pool, CONNECTIONS)} connections`,
+    );
+    console.log(
       `warm-up: ${WARMUP_SECONDS} s at ${Math.min(100, CONNECTIONS)} streams`,
     );
     await drive(
@@ -263,7 +288,7 @@ function report(f, logCounts) {
 - Date: ${new Date().toISOString()}
 - Machine: ${machineLine()}
 - Other load during the run: ${f.otherLoadPercent.toFixed(0)}% of all cores (load average ${f.loadAverage}). Above a few percent, other engineers' work shared the machine and the latencies are pessimistic.
-- Setup: the built gateway (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`; ${gatewayOptionsNote()}) and bench/fake-upstream.mjs as child processes; ${CONNECTIONS} virtual users in this process, each on its own connection (undici Pool, ${CONNECTIONS} connections), each sending \`POST /v1/responses\` with \`stream: true\` back to back for ${SECONDS} s${f.attack ? ', right after the load phase above' : ` after a ${WARMUP_SECONDS} s warm-up at 100 users`}. Every upstream stream is ${CHUNKS} chunks, ${INTERVAL_MS} ms apart (about ${((CHUNKS * INTERVAL_MS) / 1000).toFixed(1)} s), so the streams overlap as a model's would.
+- Setup: the built gateway (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`; ${gatewayOptionsNote()}) and bench/fake-upstream.mjs as child processes; ${CONNECTIONS} virtual users in this process, each on its own connection (undici Pool, ${CONNECTIONS} connections, all opened with a \`GET /health\` each before the warm-up), each sending \`POST /v1/responses\` with \`stream: true\` back to back for ${SECONDS} s${f.attack ? ', right after the load phase above' : ` after a ${WARMUP_SECONDS} s warm-up at 100 users`}. Every upstream stream is ${CHUNKS} chunks, ${INTERVAL_MS} ms apart (about ${((CHUNKS * INTERVAL_MS) / 1000).toFixed(1)} s), so the streams overlap as a model's would.
 ${f.attack ? `${attackLines(f.attack)}\n` : ''}- A stream counts as completed when it answered 200, carried all ${EXPECTED_DELTAS} text deltas and ended with \`response.completed\`.
 
 | figure | value | target |
