@@ -48,7 +48,7 @@ export class ServerEnvironment {
 
   // A NetworkPolicy or Service can then expose the API without the metrics.
   @Setting(
-    'Serve `GET /metrics` on this port (same host), and no longer on the API port; unset: on the API port',
+    'Serve `GET /metrics` (no longer on the API port) and a liveness `GET /health` on this port (same host); unset: on the API port',
   )
   @IsOptional()
   @IsInt()

@@ -21,11 +21,20 @@ import {
 import { serverConfig } from '../config/server.config.js';
 import { MetricsService } from './metrics.service.js';
 
+/** The liveness answer, the same as the API port's `GET /health`. */
+const LIVE = JSON.stringify({ status: 'ok' });
+
 /**
- * `GET /metrics` on METRICS_PORT, apart from the API, when that is set: a
- * plain node:http server (no auth, no body, nothing but the registry), so a
- * Service, an Ingress or a NetworkPolicy can expose the API port alone. It
- * starts with the app and closes with it.
+ * `GET /metrics` and `GET /health` on METRICS_PORT, apart from the API, when
+ * that is set: a plain node:http server (no auth, no body, nothing but the
+ * registry and liveness), so a Service, an Ingress or a NetworkPolicy can
+ * expose the API port alone. It starts with the app and closes with it.
+ *
+ * Liveness belongs here, not on the API port: libuv accepts one connection
+ * per event-loop turn and listener, so on a gateway saturated by streams new
+ * API connections wait in the kernel's accept queue behind each other (16 s
+ * and more, bench/LOAD-RESULTS.md), and a probe there would restart a pod
+ * that is only busy. This listener's queue holds the probes alone.
  */
 @Injectable()
 export class MetricsPortServer
@@ -71,7 +80,7 @@ export class MetricsPortServer
     res: ServerResponse,
   ): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
-    if (path !== '/metrics') {
+    if (path !== '/metrics' && path !== '/health') {
       return this.fail(
         res,
         new GatewayException(
@@ -84,16 +93,14 @@ export class MetricsPortServer
       res.setHeader('allow', 'GET, HEAD');
       return this.fail(
         res,
-        new GatewayException('method_not_allowed', `Use GET on /metrics`),
+        new GatewayException('method_not_allowed', `Use GET on ${path}`),
       );
     }
+    if (path === '/health') {
+      return send(req, res, 'application/json', LIVE);
+    }
     try {
-      const text = await this.metrics.render();
-      res.writeHead(200, {
-        'content-type': this.metrics.contentType,
-        'cache-control': 'no-store',
-      });
-      res.end(req.method === 'HEAD' ? undefined : text);
+      send(req, res, this.metrics.contentType, await this.metrics.render());
     } catch (error) {
       this.logger.error(error);
       this.fail(
@@ -108,4 +115,18 @@ export class MetricsPortServer
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   }
+}
+
+/** A 200 that is never cached, without its body for HEAD. */
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  contentType: string,
+  body: string,
+): void {
+  res.writeHead(200, {
+    'content-type': contentType,
+    'cache-control': 'no-store',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
 }

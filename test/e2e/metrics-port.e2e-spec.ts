@@ -59,6 +59,22 @@ describe('METRICS_PORT', () => {
     });
   });
 
+  it("answers the liveness probe on the metrics port, as the API port's /health does", async () => {
+    const live = await fetch(`${metricsUrl}/health`);
+    expect(live.status).toBe(200);
+    expect(live.headers.get('content-type')).toBe('application/json');
+    const api = await fetch(`${gateway.url}/health`);
+    expect(await live.json()).toEqual(await api.json());
+    const head = await fetch(`${metricsUrl}/health`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    const wrongMethod = await fetch(`${metricsUrl}/health`, {
+      method: 'DELETE',
+    });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET, HEAD');
+  });
+
   it('serves nothing else on the metrics port', async () => {
     const notFound = await fetch(`${metricsUrl}/v1/models`);
     expect(notFound.status).toBe(404);

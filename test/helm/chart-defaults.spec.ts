@@ -44,17 +44,19 @@ describe('chart rendered with default values', () => {
     );
   });
 
-  it('probes /health for startup and liveness and /ready for readiness, on the http port', () => {
+  it('probes /health for startup on the http port, for liveness on the metrics port, and /ready for readiness on the http port', () => {
     expect(container.ports).toEqual([
       { name: 'http', containerPort: 8080, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
     ]);
     expect(container.startupProbe.httpGet).toEqual({
       path: '/health',
       port: 'http',
     });
+    // A busy API port's accept queue must not get the pod restarted.
     expect(container.livenessProbe.httpGet).toEqual({
       path: '/health',
-      port: 'http',
+      port: 'metrics',
     });
     expect(container.readinessProbe.httpGet).toEqual({
       path: '/ready',
@@ -111,11 +113,12 @@ describe('chart rendered with default values', () => {
     expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
   });
 
-  it('serves port 80 from the container port 8080 through a ClusterIP Service', () => {
+  it('serves port 80 from the container port 8080 (and the metrics port) through a ClusterIP Service', () => {
     const service = findObject(objects, 'Service') as Record<string, any>;
     expect(service.spec.type).toBe('ClusterIP');
     expect(service.spec.ports).toEqual([
       { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' },
+      { name: 'metrics', port: 9090, targetPort: 'metrics', protocol: 'TCP' },
     ]);
     const podLabels = (findObject(objects, 'Deployment') as Record<string, any>)
       .spec.template.metadata.labels as Record<string, string>;

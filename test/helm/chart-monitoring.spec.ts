@@ -15,8 +15,9 @@ function kinds(objects: K8sObject[]): string[] {
 }
 
 describe('chart ServiceMonitor', () => {
-  it('scrapes /metrics on the http port of the Service, with the labels Prometheus selects by', () => {
+  it('scrapes /metrics on the http port of the Service without a metrics port, with the labels Prometheus selects by', () => {
     const objects = render({
+      metrics: { port: null },
       serviceMonitor: {
         enabled: true,
         interval: '15s',
@@ -54,7 +55,10 @@ describe('chart NetworkPolicy', () => {
   it('admits only the listed sources, on the gateway port only, and leaves egress open by default', () => {
     const from = [{ namespaceSelector: { matchLabels: { team: 'edge' } } }];
     const policy = findObject(
-      render({ networkPolicy: { enabled: true, ingressFrom: from } }),
+      render({
+        metrics: { port: null },
+        networkPolicy: { enabled: true, ingressFrom: from },
+      }),
       'NetworkPolicy',
     ) as Record<string, any>;
     expect(policy.spec.podSelector.matchLabels).toEqual({
@@ -136,12 +140,32 @@ describe('chart metrics port', () => {
     ]);
   });
 
-  it('keeps /metrics on the API port by default', () => {
+  it('serves /metrics and liveness on port 9090 by default', () => {
     const defaults = render({ serviceMonitor: { enabled: true } });
-    expect(effectiveEnvironment(defaults)).not.toHaveProperty('METRICS_PORT');
+    expect(effectiveEnvironment(defaults).METRICS_PORT).toBe('9090');
     expect(
       (findObject(defaults, 'ServiceMonitor') as Record<string, any>).spec
         .endpoints[0].port,
+    ).toBe('metrics');
+    expect(gatewayContainer(defaults).livenessProbe.httpGet.port).toBe(
+      'metrics',
+    );
+  });
+
+  it('keeps /metrics and liveness on the API port with metrics.port null', () => {
+    const apiOnly = render({
+      metrics: { port: null },
+      serviceMonitor: { enabled: true },
+    });
+    expect(effectiveEnvironment(apiOnly)).not.toHaveProperty('METRICS_PORT');
+    expect(
+      (findObject(apiOnly, 'ServiceMonitor') as Record<string, any>).spec
+        .endpoints[0].port,
     ).toBe('http');
+    const container = gatewayContainer(apiOnly);
+    expect(container.ports).toEqual([
+      { name: 'http', containerPort: 8080, protocol: 'TCP' },
+    ]);
+    expect(container.livenessProbe.httpGet.port).toBe('http');
   });
 });
