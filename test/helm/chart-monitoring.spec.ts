@@ -147,9 +147,8 @@ describe('chart metrics port', () => {
       (findObject(defaults, 'ServiceMonitor') as Record<string, any>).spec
         .endpoints[0].port,
     ).toBe('metrics');
-    expect(gatewayContainer(defaults).livenessProbe.httpGet.port).toBe(
-      'metrics',
-    );
+    const container = gatewayContainer(defaults) as Record<string, any>;
+    expect(container.livenessProbe.httpGet.port).toBe('metrics');
   });
 
   it('keeps /metrics and liveness on the API port with metrics.port null', () => {
@@ -162,7 +161,7 @@ describe('chart metrics port', () => {
       (findObject(apiOnly, 'ServiceMonitor') as Record<string, any>).spec
         .endpoints[0].port,
     ).toBe('http');
-    const container = gatewayContainer(apiOnly);
+    const container = gatewayContainer(apiOnly) as Record<string, any>;
     expect(container.ports).toEqual([
       { name: 'http', containerPort: 8080, protocol: 'TCP' },
     ]);

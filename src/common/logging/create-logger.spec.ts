@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
-import { createLogger } from './create-logger.js';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createLogger, isoTimeByMillisecond } from './create-logger.js';
+import { newRequestContext, runInContext } from './request-context.js';
 import { SecretRedactor } from './secret-redactor.js';
 
 /** A destination that keeps every line pino writes. */
@@ -116,5 +118,39 @@ describe(createLogger.name, () => {
     expect(parsed.body).toBe(`${'q'.repeat(8192)}${marker}`);
     expect(parsed.err.message).toBe(`${'q'.repeat(8192)}${marker}`);
     expect(parsed.err.stack.length).toBeLessThan(8300);
+  });
+
+  it("adds the request's id once to every line written in its context, bound or not", () => {
+    const { stream, lines } = capture();
+    const root = createLogger('info', stream);
+    runInContext(newRequestContext('req-7'), () => {
+      root.info('from the root logger');
+      root.child({ context: 'Nest' }).info('from a child without reqId');
+      root.child({ reqId: 'req-7' }).info("from Fastify's request.log");
+      root.child({ note: ',"reqId": in a value' }).info('a lookalike value');
+    });
+    root.info('outside any request');
+    const all = lines();
+    for (const line of all.slice(0, 4)) {
+      expect(line.match(/"reqId"/g)).toHaveLength(1);
+      expect(JSON.parse(line).reqId).toBe('req-7');
+    }
+    expect(JSON.parse(all[4]!)).not.toHaveProperty('reqId');
+  });
+});
+
+describe(isoTimeByMillisecond.name, () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("writes pino's isoTime field, formatted anew when the millisecond changes", () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(Date.UTC(2026, 11, 6, 13, 0, 0, 1));
+    expect(isoTimeByMillisecond()).toBe(pino.stdTimeFunctions.isoTime());
+    expect(isoTimeByMillisecond()).toBe(',"time":"2026-12-06T13:00:00.001Z"');
+    vi.setSystemTime(Date.UTC(2026, 11, 6, 13, 0, 0, 2));
+    expect(isoTimeByMillisecond()).toBe(',"time":"2026-12-06T13:00:00.002Z"');
+    expect(isoTimeByMillisecond()).toBe(pino.stdTimeFunctions.isoTime());
   });
 });

@@ -64,7 +64,7 @@ export function createLogger(
         return {};
       }
       const mixed: { reqId?: string; tenant?: string } = {};
-      if (!('reqId' in logger.bindings())) {
+      if (!bindsRequestId(logger)) {
         mixed.reqId = context.reqId;
       }
       if (context.tenant !== undefined && !('tenant' in fields)) {
@@ -90,7 +90,35 @@ export function createLogger(
       err: (error: Error) =>
         truncateFields(pino.stdSerializers.err(error), cut),
     },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimeByMillisecond,
   };
   return destination ? pino(options, destination) : pino(options);
+}
+
+/**
+ * Whether `logger` (Fastify's request.log, or a child of it) binds `reqId`
+ * already. Read from its serialized bindings (`pino.symbols`), where a key
+ * alone is `,"reqId":`: `logger.bindings()` parses them, once per line.
+ */
+function bindsRequestId(logger: Logger): boolean {
+  const chindings = (logger as unknown as Record<symbol, unknown>)[
+    pino.symbols.chindingsSym
+  ];
+  return typeof chindings === 'string' && chindings.includes(',"reqId":');
+}
+
+let timeMs = Number.NaN;
+let timeField = '';
+
+/**
+ * pino's isoTime (`,"time":"…Z"`), formatted once per millisecond: under
+ * load many lines share one, and `toISOString` is a large part of a line.
+ */
+export function isoTimeByMillisecond(): string {
+  const now = Date.now();
+  if (now !== timeMs) {
+    timeMs = now;
+    timeField = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return timeField;
 }
