@@ -14,6 +14,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { HttpAdapterHost } from '@nestjs/core';
 import {
   GatewayException,
   toOpenAiError,
@@ -23,6 +24,11 @@ import { MetricsService } from './metrics.service.js';
 
 /** The liveness answer, the same as the API port's `GET /health`. */
 const LIVE = JSON.stringify({ status: 'ok' });
+/** While the API port does not listen (before it starts, or once it broke). */
+const API_DOWN = new GatewayException(
+  'service_unavailable',
+  'The API port is not listening',
+);
 
 /**
  * `GET /metrics` and `GET /health` on METRICS_PORT, apart from the API, when
@@ -34,7 +40,9 @@ const LIVE = JSON.stringify({ status: 'ok' });
  * per event-loop turn and listener, so on a gateway saturated by streams new
  * API connections wait in the kernel's accept queue behind each other (16 s
  * and more, bench/LOAD-RESULTS.md), and a probe there would restart a pod
- * that is only busy. This listener's queue holds the probes alone.
+ * that is only busy. This listener's queue holds the probes alone. Its
+ * /health still fails while the API server does not listen, so a process
+ * that lost its API port is restarted.
  */
 @Injectable()
 export class MetricsPortServer
@@ -45,6 +53,7 @@ export class MetricsPortServer
 
   constructor(
     private readonly metrics: MetricsService,
+    private readonly adapterHost: HttpAdapterHost,
     @Optional()
     @Inject(serverConfig.KEY)
     private readonly config?: Pick<
@@ -97,7 +106,9 @@ export class MetricsPortServer
       );
     }
     if (path === '/health') {
-      return send(req, res, 'application/json', LIVE);
+      return this.apiListening()
+        ? send(req, res, 'application/json', LIVE)
+        : this.fail(res, API_DOWN);
     }
     try {
       send(req, res, this.metrics.contentType, await this.metrics.render());
@@ -108,6 +119,11 @@ export class MetricsPortServer
         new GatewayException('internal', 'Metrics are unavailable'),
       );
     }
+  }
+
+  private apiListening(): boolean {
+    const server: unknown = this.adapterHost.httpAdapter?.getHttpServer();
+    return (server as { listening?: boolean } | undefined)?.listening === true;
   }
 
   private fail(res: ServerResponse, exception: GatewayException): void {

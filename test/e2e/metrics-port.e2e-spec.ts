@@ -91,6 +91,25 @@ describe('METRICS_PORT', () => {
     });
   });
 
+  it('fails liveness once the API port stops listening', async () => {
+    const port = await freePort();
+    const second = await startGateway({
+      OPENAI_BASE_URL_INTERNAL: upstream.baseUrl,
+      API_ADAPTER_HOST: '127.0.0.1',
+      METRICS_PORT: String(port),
+    });
+    const live = `http://127.0.0.1:${port}/health`;
+    expect((await fetch(live)).status).toBe(200);
+    const api = second.app.getHttpServer();
+    await new Promise<void>((resolve) => api.close(() => resolve()));
+    const down = await fetch(live);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({
+      error: { code: 'service_unavailable' },
+    });
+    await second.close().catch(() => undefined);
+  });
+
   it('closes the metrics port with the app', async () => {
     const port = await freePort();
     const second = await startGateway({

@@ -31,7 +31,7 @@ describe('chart rendered with default values', () => {
         'app.kubernetes.io/name': 'open-responses-gateway',
         'app.kubernetes.io/instance': 'my-release',
         'app.kubernetes.io/managed-by': 'Helm',
-        'helm.sh/chart': 'open-responses-gateway-0.1.0',
+        'helm.sh/chart': 'open-responses-gateway-0.2.0',
       });
     }
   });

@@ -72,6 +72,18 @@ describe('chart NetworkPolicy', () => {
     expect(policy.spec).not.toHaveProperty('egress');
   });
 
+  it('admits the ingressFrom sources to the default metrics port when metricsFrom is empty', () => {
+    const from = [{ namespaceSelector: { matchLabels: { team: 'edge' } } }];
+    const policy = findObject(
+      render({ networkPolicy: { enabled: true, ingressFrom: from } }),
+      'NetworkPolicy',
+    ) as Record<string, any>;
+    expect(policy.spec.ingress).toEqual([
+      { ports: [{ port: 'http', protocol: 'TCP' }], from },
+      { ports: [{ port: 'metrics', protocol: 'TCP' }], from },
+    ]);
+  });
+
   it('restricts egress to the given rules when egress is a list, and denies it all when the list is empty', () => {
     const egress = [{ ports: [{ port: 53, protocol: 'UDP' }] }];
     const restricted = findObject(

@@ -196,11 +196,11 @@ describe("values.schema.json's config settings", () => {
 describe('Chart.yaml', () => {
   const { chart } = readChartFiles();
 
-  it('is an apiVersion v2 chart named open-responses-gateway at 0.1.0', () => {
+  it('is an apiVersion v2 chart named open-responses-gateway at 0.2.0', () => {
     expect(chart).toMatchObject({
       apiVersion: 'v2',
       name: 'open-responses-gateway',
-      version: '0.1.0',
+      version: '0.2.0',
       type: 'application',
     });
   });

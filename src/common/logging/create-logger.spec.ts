@@ -127,15 +127,16 @@ describe(createLogger.name, () => {
       root.info('from the root logger');
       root.child({ context: 'Nest' }).info('from a child without reqId');
       root.child({ reqId: 'req-7' }).info("from Fastify's request.log");
-      root.child({ note: ',"reqId": in a value' }).info('a lookalike value');
+      root.child({ call: { id: 1, reqId: 'other' } }).info('a nested reqId');
+      root.child({ reqId: 'req-7' }).info('a second line of that logger');
     });
     root.info('outside any request');
     const all = lines();
-    for (const line of all.slice(0, 4)) {
-      expect(line.match(/"reqId"/g)).toHaveLength(1);
+    for (const line of all.slice(0, 5)) {
+      expect(line.match(/"reqId":"req-7"/g)).toHaveLength(1);
       expect(JSON.parse(line).reqId).toBe('req-7');
     }
-    expect(JSON.parse(all[4]!)).not.toHaveProperty('reqId');
+    expect(JSON.parse(all[5]!)).not.toHaveProperty('reqId');
   });
 });
 

@@ -95,16 +95,21 @@ export function createLogger(
   return destination ? pino(options, destination) : pino(options);
 }
 
+/** Whether a logger binds `reqId`, by logger: bindings are set when a child is made. */
+const requestIdBound = new WeakMap<Logger, boolean>();
+
 /**
  * Whether `logger` (Fastify's request.log, or a child of it) binds `reqId`
- * already. Read from its serialized bindings (`pino.symbols`), where a key
- * alone is `,"reqId":`: `logger.bindings()` parses them, once per line.
+ * already: `logger.bindings()` parses its bindings' JSON, so once per logger
+ * rather than once per line.
  */
 function bindsRequestId(logger: Logger): boolean {
-  const chindings = (logger as unknown as Record<symbol, unknown>)[
-    pino.symbols.chindingsSym
-  ];
-  return typeof chindings === 'string' && chindings.includes(',"reqId":');
+  let bound = requestIdBound.get(logger);
+  if (bound === undefined) {
+    bound = 'reqId' in logger.bindings();
+    requestIdBound.set(logger, bound);
+  }
+  return bound;
 }
 
 let timeMs = Number.NaN;
