@@ -91,13 +91,22 @@ describe('METRICS_PORT', () => {
     });
   });
 
-  it('fails liveness once the API port stops listening', async () => {
+  /** Another gateway, with a metrics port of its own. */
+  async function secondGateway(): Promise<{
+    second: RunningGateway;
+    port: number;
+  }> {
     const port = await freePort();
     const second = await startGateway({
       OPENAI_BASE_URL_INTERNAL: upstream.baseUrl,
       API_ADAPTER_HOST: '127.0.0.1',
       METRICS_PORT: String(port),
     });
+    return { second, port };
+  }
+
+  it('fails liveness once the API port stops listening', async () => {
+    const { second, port } = await secondGateway();
     const live = `http://127.0.0.1:${port}/health`;
     expect((await fetch(live)).status).toBe(200);
     const api = second.app.getHttpServer();
@@ -111,12 +120,7 @@ describe('METRICS_PORT', () => {
   });
 
   it('closes the metrics port with the app', async () => {
-    const port = await freePort();
-    const second = await startGateway({
-      OPENAI_BASE_URL_INTERNAL: upstream.baseUrl,
-      API_ADAPTER_HOST: '127.0.0.1',
-      METRICS_PORT: String(port),
-    });
+    const { second, port } = await secondGateway();
     expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
     await second.close();
     await expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow();
