@@ -18,6 +18,7 @@ import { installClosingAnswer } from './common/http/closing-answer.js';
 import { serverTimeoutOptions } from './common/http/server-timeouts.js';
 import { ValidateRequestPipe } from './common/http/validate-request.pipe.js';
 import { logAccess } from './common/logging/access-log.js';
+import { lazyRequestLoggerFactory } from './common/logging/lazy-request-logger.js';
 import { PinoNestLogger } from './common/logging/pino-nest-logger.js';
 import {
   enterRequestContext,
@@ -60,6 +61,8 @@ export function createFastifyAdapter(logger: Logger): FastifyAdapter {
     ...serverTimeoutOptions(env.server),
     clientErrorHandler: clientErrorHandler(logger),
     loggerInstance: logger,
+    // request.log is made on its first line: most requests write none.
+    childLoggerFactory: lazyRequestLoggerFactory,
     // One access line per request comes from logAccess instead.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req: IncomingMessage) => {

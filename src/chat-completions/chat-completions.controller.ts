@@ -1,17 +1,7 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import {
-  Body,
-  Controller,
-  Headers,
-  HttpCode,
-  Param,
-  Post,
-  Res,
-} from '@nestjs/common';
-import { CallerTenant } from '../auth/request-tenant.js';
+import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiUpstreamParam, callerRequestOf } from '../auth/caller-request.js';
 import { ApiOperation, ApiTags } from '../common/http/api-docs-decorators.js';
-import type { Tenant } from '../config/security/tenant.js';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { replyStreamOrJson } from '../common/http/stream-or-json.js';
 import {
   ApiJsonBody,
@@ -44,13 +34,16 @@ export class ChatCompletionsController {
     'ChatCompletionSseEvent',
     'The completion; with `stream: true`, its chunks as `data:` frames, then `data: [DONE]`.',
   )
+  // Last, so applied first: the path parameter leads the list.
+  @ApiUpstreamParam()
   create(
-    @Body() body: ChatCompletionRequestDto,
-    @Headers() headers: IncomingHttpHeaders,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
-    @CallerTenant() tenant: Tenant | undefined,
-    @Param('upstream') upstreamName?: string,
   ): Promise<void> {
+    const { body, headers, tenant, upstreamName } = callerRequestOf(
+      request,
+      ChatCompletionRequestDto,
+    );
     return replyStreamOrJson(
       reply,
       this.answers.create(body, headers, { upstreamName, tenant }),

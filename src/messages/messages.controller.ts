@@ -1,16 +1,16 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import {
   Body,
   Controller,
   Get,
-  Headers,
   HttpCode,
   Param,
   Post,
+  Req,
   Res,
 } from '@nestjs/common';
 import { GatewayException } from '../common/errors/gateway.exception.js';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiUpstreamParam, callerRequestOf } from '../auth/caller-request.js';
 import { CallerTenant } from '../auth/request-tenant.js';
 import { ApiOperation, ApiTags } from '../common/http/api-docs-decorators.js';
 import { replyStreamOrJson } from '../common/http/stream-or-json.js';
@@ -56,13 +56,16 @@ export class MessagesController {
     'MessagesSseEvent',
     'The message; with `stream: true`, its events as `event:`/`data:` frames.',
   )
+  // Last, so applied first: the path parameter leads the list.
+  @ApiUpstreamParam()
   create(
-    @Body() body: MessagesRequestDto,
-    @Headers() headers: IncomingHttpHeaders,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
-    @CallerTenant() tenant: Tenant | undefined,
-    @Param('upstream') upstreamName?: string,
   ): Promise<void> {
+    const { body, headers, tenant, upstreamName } = callerRequestOf(
+      request,
+      MessagesRequestDto,
+    );
     return replyStreamOrJson(
       reply,
       this.answers.create(body, headers, { upstreamName, tenant }),

@@ -1,14 +1,13 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import {
   Body,
   Controller,
   Delete,
   Get,
-  Headers,
   HttpCode,
   Param,
   Post,
   Query,
+  Req,
   Res,
 } from '@nestjs/common';
 import {
@@ -16,7 +15,7 @@ import {
   ApiQuery,
   ApiTags,
 } from '../common/http/api-docs-decorators.js';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { replyStreamOrJson } from '../common/http/stream-or-json.js';
 import {
   ApiErrorResponse,
@@ -25,6 +24,7 @@ import {
   ApiJsonOrStreamOk,
 } from '../openapi/api-docs.decorators.js';
 import { ApiResponsesRequestHeaders } from '../openapi/request-headers.js';
+import { callerRequestOf } from '../auth/caller-request.js';
 import { CallerTenant } from '../auth/request-tenant.js';
 import type { Tenant } from '../config/security/tenant.js';
 import type { ResponseObject } from '../protocol/responses.types.js';
@@ -68,11 +68,13 @@ export class ResponsesController {
     'The response; with `stream: true`, its events as `event:`/`data:` frames, then `data: [DONE]`.',
   )
   create(
-    @Body() body: CreateResponseDto,
-    @Headers() headers: IncomingHttpHeaders,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
-    @CallerTenant() tenant: Tenant | undefined,
   ): Promise<void> {
+    const { body, headers, tenant } = callerRequestOf(
+      request,
+      CreateResponseDto,
+    );
     return replyStreamOrJson(
       reply,
       this.answers.create(body, headers, { tenant }),

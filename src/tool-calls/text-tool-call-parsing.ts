@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomText } from '../common/random/random-text.js';
 import { isRecord } from '../common/is-record.js';
 import type {
   JsonSchema,
@@ -38,7 +38,7 @@ export function parseContextOf(tools: unknown): ParseContext {
 
 /** A tool call id shaped like OpenAI's: `call_` and 24 hex characters. */
 export function newToolCallId(): string {
-  return `call_${randomBytes(12).toString('hex')}`;
+  return `call_${randomText(12, 'hex')}`;
 }
 
 /** finish_reason once calls were parsed; truncation and filtering are kept as they are. */

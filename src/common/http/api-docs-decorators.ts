@@ -45,6 +45,9 @@ export const ApiOkResponse: SwaggerModuleExports['ApiOkResponse'] = deferred(
 export const ApiOperation: SwaggerModuleExports['ApiOperation'] = deferred(
   (swagger) => swagger.ApiOperation,
 );
+export const ApiParam: SwaggerModuleExports['ApiParam'] = deferred(
+  (swagger) => swagger.ApiParam,
+);
 export const ApiQuery: SwaggerModuleExports['ApiQuery'] = deferred(
   (swagger) => swagger.ApiQuery,
 );

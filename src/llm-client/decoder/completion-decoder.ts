@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomText } from '../../common/random/random-text.js';
 import type {
   ChatCompletion,
   ChatToolCall,
@@ -50,7 +50,7 @@ export function decodeCompletion(
     .map((choice, position) => decodeChoice(choice, position));
   raw['usage'] = decodeUsage(field(raw, 'usage'));
   if (typeof field(raw, 'id') !== 'string') {
-    raw['id'] = `chatcmpl-${randomBytes(12).toString('hex')}`;
+    raw['id'] = `chatcmpl-${randomText(12, 'hex')}`;
   }
   if (typeof field(raw, 'model') !== 'string') {
     raw['model'] = '';
@@ -128,7 +128,7 @@ function decodeToolCalls(raw: unknown): ChatToolCall[] | undefined {
     call['id'] =
       typeof id === 'string' && id !== ''
         ? id
-        : `call_${randomBytes(12).toString('hex')}`;
+        : `call_${randomText(12, 'hex')}`;
     call['type'] = 'function';
     calls.push(call as ChatToolCall);
   }

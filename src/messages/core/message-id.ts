@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { randomText } from '../../common/random/random-text.js';
 
 /** A new `msg_…` id, as unguessable as Anthropic's. */
 export function newMessageId(): string {
-  return `msg_${randomBytes(18).toString('base64url')}`;
+  return `msg_${randomText(18, 'base64url')}`;
 }
