@@ -68,7 +68,8 @@ const server = http.createServer((req, res) => {
     );
 });
 server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => {
+// FLOOR_PORT: a fixed port, for a floor started without IPC (instructions.mjs).
+server.listen(Number(process.env.FLOOR_PORT ?? 0), '127.0.0.1', () => {
   process.send?.({ port: server.address().port });
 });
 process.on('disconnect', () => process.exit(0));
