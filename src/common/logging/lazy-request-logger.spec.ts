@@ -22,7 +22,7 @@ function gatewayLogger(level: string) {
 }
 
 describe(LazyRequestLogger.name, () => {
-  it('makes no child while the request writes nothing at a level that is on', () => {
+  it('makes no child while nothing is logged at an enabled level', () => {
     const { logger, lines, child } = gatewayLogger('warn');
     const sut = new LazyRequestLogger(logger, { reqId: 'req-1' });
 
