@@ -38,8 +38,11 @@ export class ThinkingSignature {
     if (!signature.startsWith(`${VERSION}.`)) {
       return false;
     }
-    const given = Buffer.from(signature.slice(VERSION.length + 1), 'base64url');
-    const expected = this.mac(thinking);
+    // Compared as text, not decoded: the last of a 32-byte MAC's 43 base64url
+    // characters has two bits no byte uses, so a decode would take four
+    // spellings of one signature as the same.
+    const given = Buffer.from(signature.slice(VERSION.length + 1));
+    const expected = Buffer.from(this.mac(thinking).toString('base64url'));
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
