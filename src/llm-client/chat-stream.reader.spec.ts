@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import { FlowControl } from '../common/sse/flow-control.js';
@@ -18,7 +19,8 @@ function body(reads: string[]): AsyncIterable<Buffer> & { taken: number } {
     taken: 0,
     async *[Symbol.asyncIterator]() {
       for (const read of reads) {
-        await Promise.resolve(); // a network read
+        // A network read: a macrotask of its own, as a socket's read is.
+        await new Promise((resolve) => setImmediate(resolve));
         source.taken += 1;
         yield Buffer.from(read);
       }
@@ -112,5 +114,74 @@ describe(`${readChatStream.name}, with a slow client`, () => {
       { isClosed: () => closed },
     );
     expect(end).toBe('closed');
+  });
+});
+
+describe(`${readChatStream.name}, a burst of 'data' events`, () => {
+  /** A body whose pushes of one call come in one synchronous burst, as undici's chunks of one socket read do. */
+  function burstBody(): Readable & { burst: (...parts: string[]) => void } {
+    const readable = new Readable({ read: () => undefined });
+    return Object.assign(readable, {
+      burst: (...parts: string[]) => {
+        for (const part of parts) {
+          readable.push(Buffer.from(part));
+        }
+      },
+    });
+  }
+
+  it('reads the burst as one read: its events, one progress, an event cut between two chunks joined', async () => {
+    const source = burstBody();
+    const texts: unknown[] = [];
+    let progress = 0;
+    const reading = readChatStream(
+      source,
+      'local',
+      (chunk) => texts.push(chunk.choices[0]?.delta.content),
+      { isClosed: () => false, onProgress: () => (progress += 1) },
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    const cut = frame('c', 'stop');
+    source.burst(frame('a'), frame('b'), cut.slice(0, 20), cut.slice(20));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(texts).toEqual(['a', 'b', 'c']);
+    expect(progress).toBe(1);
+    source.burst('data: [DONE]\n\n');
+    source.push(null);
+    await expect(reading).resolves.toBe('finished');
+    expect(progress).toBe(2);
+  });
+
+  it('reads what came before a transport failure in the same burst, then fails', async () => {
+    const source = burstBody();
+    const texts: unknown[] = [];
+    const reading = readChatStream(
+      source,
+      'local',
+      (chunk) => texts.push(chunk.choices[0]?.delta.content),
+      { isClosed: () => false },
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    source.burst(frame('a'), frame('b'));
+    source.destroy(new Error('socket hang up'));
+    await expect(reading).rejects.toThrow('socket hang up');
+    expect(texts).toEqual(['a', 'b']);
+  });
+
+  it('reads the events of the burst before the read that makes the answer too large', async () => {
+    const source = burstBody();
+    const texts: unknown[] = [];
+    const reading = readChatStream(
+      source,
+      'local',
+      (chunk) => texts.push(chunk.choices[0]?.delta.content),
+      { isClosed: () => false, limits },
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    source.burst(frame('a'), frame('x'.repeat(5000)));
+    await expect(reading).rejects.toMatchObject({
+      code: 'upstream_bad_response',
+    });
+    expect(texts).toEqual(['a']);
   });
 });

@@ -35,8 +35,11 @@ export interface ReadOptions<T> {
  * early, with `'closed'`, once `isClosed()` says nobody listens any more.
  * The body is read from its 'data' events: an async iterator would join
  * the reads waiting in the stream into a new buffer and cost promise jobs
- * per read. The handlers run in the caller's async context (the request's,
- * for its log lines), not in the socket's.
+ * per read. Servers write each SSE event as an HTTP chunk of its own, and
+ * undici hands each chunk on as a 'data' event, all of one socket read in
+ * one synchronous burst: the burst is read as one buffer once it ends
+ * (bench/README.md, "Fast paths"). The handlers run in the caller's async
+ * context (the request's, for its log lines), not in the socket's.
  * @throws GatewayException `upstream_bad_response` when the body ends before
  * `[DONE]` or a finish_reason, or when one event or the whole answer grows
  * past `limits`: as soon as it does, so no more of it is read.
@@ -66,6 +69,10 @@ export function readChatStream<T = never>(
 class BodyReading<T> {
   private answerBytes = 0;
   private settled = false;
+  /** The 'data' events of the current burst, read together when it ends. */
+  private burst: Buffer[] = [];
+  private burstBytes = 0;
+  private burstScheduled = false;
   /** The caller's async context, for the body's events (see readChatStream). */
   private readonly context = new AsyncResource('gateway-upstream-body');
   private readonly maxAnswerBytes: number;
@@ -86,30 +93,74 @@ class BodyReading<T> {
   start(): void {
     // Kept after the end too: an error event without a listener would throw.
     this.body.on('error', (error: unknown) =>
-      this.inContext(() => this.fail(error)),
+      this.inContext(() => {
+        // What came before the failure is read first, as it came first.
+        this.readBurst();
+        this.fail(error);
+      }),
     );
     this.body.on('end', this.onEnd);
     this.body.on('data', this.onData);
   }
 
-  private readonly onData = (bytes: Buffer): void =>
-    this.inContext(() => this.read(bytes));
+  /**
+   * Counts the bytes at once (an answer too large stops the reading on the
+   * read that makes it so) and keeps them for the end of the burst: a
+   * process.nextTick job runs once the socket's read has been parsed whole.
+   */
+  private readonly onData = (bytes: Buffer): void => {
+    this.answerBytes += bytes.length;
+    if (this.answerBytes > this.maxAnswerBytes) {
+      this.inContext(() => {
+        this.readBurst();
+        this.fail(
+          tooLargeException(this.upstreamName, 'answer', this.maxAnswerBytes),
+        );
+      });
+      return;
+    }
+    this.burst.push(bytes);
+    this.burstBytes += bytes.length;
+    if (!this.burstScheduled) {
+      this.burstScheduled = true;
+      process.nextTick(this.onBurstEnd);
+    }
+  };
 
-  private readonly onEnd = (): void => this.inContext(() => this.end());
+  private readonly onBurstEnd = (): void => {
+    this.burstScheduled = false;
+    if (this.burst.length > 0) {
+      this.inContext(() => this.readBurst());
+    }
+  };
+
+  private readonly onEnd = (): void =>
+    this.inContext(() => {
+      this.readBurst();
+      if (!this.settled) {
+        this.end();
+      }
+    });
 
   /** Runs `work` in the async context readChatStream was called in. */
   private inContext(work: () => void): void {
     this.context.runInAsyncScope(work);
   }
 
-  private read(bytes: Buffer): void {
-    this.answerBytes += bytes.length;
-    if (this.answerBytes > this.maxAnswerBytes) {
-      this.fail(
-        tooLargeException(this.upstreamName, 'answer', this.maxAnswerBytes),
-      );
+  /** Reads the burst's bytes as one buffer, unless the reading already stopped. */
+  private readBurst(): void {
+    const { burst, burstBytes } = this;
+    this.burst = [];
+    this.burstBytes = 0;
+    if (burst.length === 0 || this.settled) {
       return;
     }
+    this.read(
+      burst.length === 1 ? burst[0]! : Buffer.concat(burst, burstBytes),
+    );
+  }
+
+  private read(bytes: Buffer): void {
     const eventsBefore = this.parser.eventCount;
     try {
       ownWork(() => this.parser.feed(bytes));
