@@ -53,6 +53,22 @@ function hasControlCharacter(text: string): boolean {
  */
 // eslint-disable-next-line no-control-regex -- control characters need escaping in JSON
 export const PADDING_FIELD = /,"obfuscation":"([^"\\\u0000-\u001f]*)"\}$/;
-/** A padding value (no quote, backslash or control character) and the object's end. */
-// eslint-disable-next-line no-control-regex -- as above
-export const PADDING_TAIL = /^[^"\\\u0000-\u001f]*"\}$/;
+/**
+ * True when `data` from `from` on is a padding value (no quote, backslash
+ * or control character) and the object's end, `"}`: what PADDING_FIELD's
+ * value and end match. A loop over the few characters of the value, not a
+ * regular expression on a slice: it runs on every chunk of an OpenAI stream.
+ */
+export function isPaddingTail(data: string, from: number): boolean {
+  const quoteAt = data.length - 2;
+  if (from > quoteAt || data.charCodeAt(quoteAt) !== 0x22 /* " */) {
+    return false;
+  }
+  for (let at = from; at < quoteAt; at++) {
+    const code = data.charCodeAt(at);
+    if (code < 0x20 || code === 0x22 /* " */ || code === 0x5c /* \ */) {
+      return false;
+    }
+  }
+  return data.charCodeAt(quoteAt + 1) === 0x7d; /* } */
+}

@@ -3,7 +3,7 @@ import {
   closingQuoteOf,
   decodeJsonString,
   PADDING_FIELD,
-  PADDING_TAIL,
+  isPaddingTail,
 } from './json-string.js';
 
 /**
@@ -74,7 +74,7 @@ function paddedString(
   const tailAt = textEnd + suffix.length;
   return textEnd >= 0 &&
     data.slice(textEnd, tailAt) === suffix &&
-    PADDING_TAIL.test(data.slice(tailAt))
+    isPaddingTail(data, tailAt)
     ? decodeJsonString(data.slice(prefix.length, textEnd))
     : undefined;
 }

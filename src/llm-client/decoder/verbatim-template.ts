@@ -1,5 +1,5 @@
 import { flatCopy } from '../../common/strings/flat-copy.js';
-import { closingQuoteOf, PADDING_FIELD, PADDING_TAIL } from './json-string.js';
+import { closingQuoteOf, PADDING_FIELD, isPaddingTail } from './json-string.js';
 import { jsonKey } from './read-fields.js';
 
 /** What a pass-through's frames rule says of a payload (VerbatimFramesRule.verdict). */
@@ -55,8 +55,7 @@ function verdictOf(template: Template, payload: string): Verdict | undefined {
   }
   const tailAt = end + suffix.length;
   const matches = padded
-    ? payload.slice(end, tailAt) === suffix &&
-      PADDING_TAIL.test(payload.slice(tailAt))
+    ? payload.slice(end, tailAt) === suffix && isPaddingTail(payload, tailAt)
     : tailAt === payload.length && payload.slice(end) === suffix;
   if (!matches) {
     return undefined;
