@@ -1,3 +1,4 @@
+import { TextDecoder } from 'node:util';
 import {
   createParser,
   type EventSourceParser,
@@ -21,6 +22,12 @@ import { type SplitEvents, VerbatimSplitter } from './sse-verbatim-splitter.js';
 import { tooLargeException } from './upstream-limits.js';
 import { isRecord } from '../common/is-record.js';
 import { flatCopy } from '../common/strings/flat-copy.js';
+
+/**
+ * Decodes whole events, one call each, where a BOM is text: stateless
+ * between calls (never in stream mode), so one serves every stream.
+ */
+const EVENT_DECODER = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * Told of each parsed chunk, with the upstream's JSON text of it when that
@@ -48,14 +55,14 @@ export type ParsedChunkListener = (
  * ASCII JSON that upstreams send.
  */
 export class ChatSseParser<T = never> {
-  /** For whole events: a BOM inside the stream is text. */
-  private readonly eventDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
   /**
-   * For the rest of a stream that left the canonical form: it drops a BOM
-   * only when that rest is the whole stream (set by the splitter's `rest`).
+   * For the rest of a stream that left the canonical form, in stream mode,
+   * made when it does: it drops a BOM only when that rest is the whole
+   * stream (see the splitter's `rest`).
    */
-  private decoder = this.eventDecoder;
-  private readonly parser: EventSourceParser;
+  private decoder: TextDecoder | undefined;
+  /** The general SSE parser, made when an event first needs it: most streams never do. */
+  private generalParser: EventSourceParser | undefined;
   private readonly splitter: VerbatimSplitter;
   private readonly chunks = new ChunkDecoder();
   private done = false;
@@ -69,27 +76,41 @@ export class ChatSseParser<T = never> {
     private readonly shortcut?: ShortcutRoute<T>,
     private readonly maxEventBytes?: number,
   ) {
-    this.parser = createParser({
-      onEvent: (event) => {
-        this.events++;
-        if (event.event === 'error') {
-          this.handleErrorEvent(event.data);
-        } else {
-          this.handleData(event.data);
-        }
-      },
-      onError: (error) => this.handleParseError(error, maxEventBytes),
-      ...(maxEventBytes === undefined ? {} : { maxBufferSize: maxEventBytes }),
-    });
-    // Its own BOM check looks at the first text it is fed, which is not the
-    // stream's start when events before it were read on the bytes.
-    this.parser.feed('');
     const rule = shortcut?.read.frames;
     this.splitter = new VerbatimSplitter(
       this.splitSink(rule),
       rule?.verdict,
       maxEventBytes,
     );
+  }
+
+  /**
+   * The general parser, for what the splitter does not read on the bytes
+   * (comments, `event:` lines, multi-line data, a stream with CRs): made on
+   * first use, as its closures cost a few microseconds a stream.
+   */
+  private get parser(): EventSourceParser {
+    if (this.generalParser === undefined) {
+      const { maxEventBytes } = this;
+      this.generalParser = createParser({
+        onEvent: (event) => {
+          this.events++;
+          if (event.event === 'error') {
+            this.handleErrorEvent(event.data);
+          } else {
+            this.handleData(event.data);
+          }
+        },
+        onError: (error) => this.handleParseError(error, maxEventBytes),
+        ...(maxEventBytes === undefined
+          ? {}
+          : { maxBufferSize: maxEventBytes }),
+      });
+      // Its own BOM check looks at the first text it is fed, which is not
+      // the stream's start when events before it were read on the bytes.
+      this.generalParser.feed('');
+    }
+    return this.generalParser;
   }
 
   /** How many events were complete so far (comments are not events). */
@@ -116,7 +137,9 @@ export class ChatSseParser<T = never> {
   /** Flushes the decoder at the end of the body. */
   end(): void {
     this.splitter.end();
-    this.parser.feed(this.decoder.decode());
+    if (this.decoder !== undefined) {
+      this.parser.feed(this.decoder.decode());
+    }
     this.throwIfFailed();
   }
 
@@ -132,14 +155,14 @@ export class ChatSseParser<T = never> {
       payload: (data) => {
         this.events++;
         this.handleData(
-          typeof data === 'string' ? data : this.eventDecoder.decode(data),
+          typeof data === 'string' ? data : EVENT_DECODER.decode(data),
         );
       },
-      event: (bytes) => this.parser.feed(this.eventDecoder.decode(bytes)),
+      event: (bytes) => this.parser.feed(EVENT_DECODER.decode(bytes)),
       rest: (bytes, atStart) => {
-        if (atStart) {
-          this.decoder = new TextDecoder();
-        }
+        this.decoder ??= atStart
+          ? new TextDecoder()
+          : new TextDecoder('utf-8', { ignoreBOM: true });
         this.parser.feed(this.decoder.decode(bytes, { stream: true }));
       },
       tooLarge: () => {
