@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { GatewayException } from '../common/errors/gateway.exception.js';
 import { FlowControl } from '../common/sse/flow-control.js';
-import { readChatStream } from './chat-stream.reader.js';
+import { type ReadOptions, readChatStream } from './chat-stream.reader.js';
 
 const frame = (content: string, finish: string | null = null): string =>
   `data: ${JSON.stringify({
@@ -130,17 +130,25 @@ describe(`${readChatStream.name}, a burst of 'data' events`, () => {
     });
   }
 
-  it('reads the burst as one read: its events, one progress, an event cut between two chunks joined', async () => {
+  /** Starts reading a burst body, keeping each chunk's text; resolves once the reader listens. */
+  async function startReading(options: Partial<ReadOptions<never>> = {}) {
     const source = burstBody();
     const texts: unknown[] = [];
-    let progress = 0;
     const reading = readChatStream(
       source,
       'local',
       (chunk) => texts.push(chunk.choices[0]?.delta.content),
-      { isClosed: () => false, onProgress: () => (progress += 1) },
+      { isClosed: () => false, ...options },
     );
     await new Promise((resolve) => setImmediate(resolve));
+    return { source, texts, reading };
+  }
+
+  it('reads the burst as one read: its events, one progress, an event cut between two chunks joined', async () => {
+    let progress = 0;
+    const { source, texts, reading } = await startReading({
+      onProgress: () => (progress += 1),
+    });
     const cut = frame('c', 'stop');
     source.burst(frame('a'), frame('b'), cut.slice(0, 20), cut.slice(20));
     await new Promise((resolve) => setImmediate(resolve));
@@ -153,15 +161,7 @@ describe(`${readChatStream.name}, a burst of 'data' events`, () => {
   });
 
   it('reads what came before a transport failure in the same burst, then fails', async () => {
-    const source = burstBody();
-    const texts: unknown[] = [];
-    const reading = readChatStream(
-      source,
-      'local',
-      (chunk) => texts.push(chunk.choices[0]?.delta.content),
-      { isClosed: () => false },
-    );
-    await new Promise((resolve) => setImmediate(resolve));
+    const { source, texts, reading } = await startReading();
     source.burst(frame('a'), frame('b'));
     source.destroy(new Error('socket hang up'));
     await expect(reading).rejects.toThrow('socket hang up');
@@ -169,15 +169,7 @@ describe(`${readChatStream.name}, a burst of 'data' events`, () => {
   });
 
   it('reads the events of the burst before the read that makes the answer too large', async () => {
-    const source = burstBody();
-    const texts: unknown[] = [];
-    const reading = readChatStream(
-      source,
-      'local',
-      (chunk) => texts.push(chunk.choices[0]?.delta.content),
-      { isClosed: () => false, limits },
-    );
-    await new Promise((resolve) => setImmediate(resolve));
+    const { source, texts, reading } = await startReading({ limits });
     source.burst(frame('a'), frame('x'.repeat(5000)));
     await expect(reading).rejects.toMatchObject({
       code: 'upstream_bad_response',
