@@ -11,16 +11,21 @@ import type { FlowControl } from './flow-control.js';
 const MAX_COALESCED_CHARS = 256 * 1024;
 
 /**
- * Frames produced in the same tick (one upstream read often carries many
- * chunks) leave in one socket write: a write per frame costs a syscall
- * each, and on loopback the sender also pays for the receiver's TCP work.
- * The flush waits for process.nextTick. The upstream reader is an async
- * loop, so frames are written from promise jobs, and a tick scheduled from
- * a promise job runs only once the promise jobs queued meanwhile have
- * settled: the frames a stream's end produces over a few promise steps
- * (closing items, storing the response, the terminal event) go out
- * together. With the cap above, writes per 500-chunk Responses stream went
- * from 5.0 to 3.0, as many as its chat pass-through. They wait as a list
+ * Frames produced in the same turn of the event loop (one upstream read
+ * often carries many chunks, and the reads of one poll often carry a whole
+ * fast stream) leave in one socket write: a write per frame costs a
+ * syscall each, and on loopback the sender also pays for the receiver's
+ * TCP work. The flush waits for setImmediate, after the I/O callbacks of
+ * the loop's poll phase and the ticks and promise jobs they queued: the
+ * frames of every read that came together, and what a stream's end
+ * produces over a few promise steps (closing items, storing the response,
+ * the terminal event, the end of the chunked body), go out together.
+ * Frames that come apart (a model's tokens, most of the time) still leave
+ * in the turn they came in. Writes per stream to the client, against an
+ * upstream that writes a whole stream at once: a 2-chunk chat stream 2 to
+ * 1, a 200-chunk one 3 to 1, a 500-chunk Responses stream 4 to 1 (with
+ * process.nextTick, which ran before the end's promise jobs and before
+ * the next read of the same poll). They wait as a list
  * joined once per write: `+=` would build a rope that the write then walks
  * piece by piece (measured on a Responses stream: 286 µs to size the rope
  * against 45 µs for the joined text).
@@ -52,7 +57,7 @@ export class CoalescedWrites {
       this.flush();
     } else if (!this.flushScheduled) {
       this.flushScheduled = true;
-      process.nextTick(this.flush);
+      setImmediate(this.flush);
     }
   }
 

@@ -132,6 +132,57 @@ describe(writeSse.name, () => {
     expect(scenario.writes).toEqual([`end ${all}`]);
   });
 
+  it('sends frames written from a tick job with the end that promise jobs bring after them, in one write', async () => {
+    // As an upstream body is read: its frames come from a process.nextTick
+    // job (one socket read), the end of the stream from the promise jobs
+    // that follow the body's 'end'.
+    scenario.writes = [];
+    scenario.events$ = new Observable<unknown>((subscriber) => {
+      process.nextTick(() => {
+        subscriber.next({ n: 1 });
+        subscriber.next({ n: 2 });
+        void (async () => {
+          await Promise.resolve();
+          await Promise.resolve();
+          subscriber.complete();
+        })();
+      });
+    });
+    const answer = await fetch(url);
+    const all = 'data: {"n":1}\n\ndata: {"n":2}\n\ndata: [DONE]\n\n';
+    expect(await answer.text()).toBe(all);
+    expect(scenario.writes).toEqual([`end ${all}`]);
+  });
+
+  it('writes a frame at once, not waiting for the next one', async () => {
+    scenario.writes = [];
+    const source = new Subject<unknown>();
+    scenario.events$ = source;
+    const response = fetch(url);
+    await waitForSubscriber(source);
+    source.next({ n: 1 });
+    // The client reads the first frame before the second exists.
+    const answer = await response;
+    const reader = answer.body!.getReader();
+    const first = await reader.read();
+    expect(Buffer.from(first.value).toString()).toBe('data: {"n":1}\n\n');
+    source.next({ n: 2 });
+    source.complete();
+    let rest = '';
+    for (
+      let part = await reader.read();
+      !part.done;
+      part = await reader.read()
+    ) {
+      rest += Buffer.from(part.value).toString();
+    }
+    expect(rest).toBe('data: {"n":2}\n\ndata: [DONE]\n\n');
+    expect(scenario.writes).toEqual([
+      'write data: {"n":1}\n\n',
+      'end data: {"n":2}\n\ndata: [DONE]\n\n',
+    ]);
+  });
+
   it('writes frames given as bytes and as text of one batch together, in order', async () => {
     scenario.writes = [];
     const text = 'data: {"n":"é"}\n\n';
