@@ -206,6 +206,43 @@ describe('VerbatimSplitter (through ChatSseParser)', () => {
     expect((items[0] as VerbatimFrames).bytes).toEqual(Buffer.from(body));
   });
 
+  it('joins only the bytes of an event a read completes, and forwards the rest of that read uncopied', () => {
+    const text = `data: ${JSON.stringify(chunk({ content: 'hi' }))}\n\n`;
+    const items: (VerbatimChunk | VerbatimFrames)[] = [];
+    const sut = new ChatSseParser<VerbatimChunk | VerbatimFrames>(
+      () => undefined,
+      'test-upstream',
+      { read: passThroughShortcut(true), onItem: (item) => items.push(item) },
+    );
+    const cut = 10;
+    const second = Buffer.from(text.slice(cut) + text.repeat(3));
+    sut.feed(Buffer.from(text.slice(0, cut)));
+    sut.feed(second);
+    const frames = items as VerbatimFrames[];
+    expect(frames.map((item) => item.count)).toEqual([1, 3]);
+    expect(Buffer.from(frames[0]!.bytes).toString()).toBe(text);
+    // The run after the completed event is a view of the read's own memory.
+    expect(frames[1]!.bytes.buffer).toBe(second.buffer);
+    expect(Buffer.from(frames[1]!.bytes).toString()).toBe(text.repeat(3));
+  });
+
+  it('completes an event whose blank line is split between two reads', () => {
+    const text = `data: ${JSON.stringify(chunk({ content: 'hi' }))}\n\n`;
+    const items: (VerbatimChunk | VerbatimFrames)[] = [];
+    const sut = new ChatSseParser<VerbatimChunk | VerbatimFrames>(
+      () => undefined,
+      'test-upstream',
+      { read: passThroughShortcut(true), onItem: (item) => items.push(item) },
+    );
+    sut.feed(Buffer.from(text.slice(0, -1)));
+    sut.feed(Buffer.from(`\n${text}`));
+    const frames = items as VerbatimFrames[];
+    expect(frames.reduce((sum, item) => sum + item.count, 0)).toBe(2);
+    expect(Buffer.concat(frames.map((item) => item.bytes)).toString()).toBe(
+      text.repeat(2),
+    );
+  });
+
   it("cuts OpenAI's null usage from the bytes when the client did not ask for usage", () => {
     const written = (usage: object) =>
       `data: ${JSON.stringify(chunk({ content: 'é' }, { ...usage, obfuscation: 'ab' }))}\n\n`;

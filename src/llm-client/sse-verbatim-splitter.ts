@@ -72,11 +72,10 @@ export class VerbatimSplitter {
     this.started = true;
     // A long event comes in many reads: only the new bytes are searched
     // for its end, and its reads are joined once, when it is complete.
-    if (this.pendingBytes > 0 && !this.completesEvent(fresh)) {
-      this.hold(fresh);
+    const buffer = this.pendingBytes > 0 ? this.completePending(fresh) : fresh;
+    if (buffer === undefined || buffer.length === 0) {
       return;
     }
-    const buffer = this.takePending(fresh);
     const end = this.splitEvents(buffer);
     if (end < buffer.length) {
       this.hold(buffer.subarray(end));
@@ -96,12 +95,30 @@ export class VerbatimSplitter {
     this.sink.rest(this.takePending(fresh), atStart);
   }
 
-  private completesEvent(fresh: Buffer): boolean {
-    const last = this.pending.at(-1);
-    return (
-      fresh.indexOf(EVENT_END) >= 0 ||
-      (last?.[last.length - 1] === LF && fresh[0] === LF)
-    );
+  /**
+   * Hands on the unfinished event if `fresh` completes it, and returns the
+   * rest of `fresh`; else holds `fresh` too and returns undefined. Only the
+   * event's own bytes are joined: a read of many events that completes the
+   * last one of the read before is not copied whole.
+   */
+  private completePending(fresh: Buffer): Buffer | undefined {
+    const eventEnd = this.pendingEventEnd(fresh);
+    if (eventEnd === undefined) {
+      this.hold(fresh);
+      return undefined;
+    }
+    this.splitEvents(this.takePending(fresh.subarray(0, eventEnd)));
+    return fresh.subarray(eventEnd);
+  }
+
+  /** Where in `fresh` the unfinished event's blank line ends, if it does. */
+  private pendingEventEnd(fresh: Buffer): number | undefined {
+    const last = this.pending.at(-1)!;
+    if (last[last.length - 1] === LF && fresh[0] === LF) {
+      return 1;
+    }
+    const at = fresh.indexOf(EVENT_END);
+    return at < 0 ? undefined : at + EVENT_END.length;
   }
 
   private hold(bytes: Buffer): void {

@@ -34,6 +34,8 @@ interface Scenario {
   result?: Promise<void>;
   /** When set, every body write and end on the raw response, in order. */
   writes?: string[];
+  /** When set, the buffers of each write to the socket (one syscall each). */
+  socketWrites?: number[];
   options?: SseWriteOptions;
 }
 
@@ -51,6 +53,31 @@ function recordWrites(raw: ServerResponse, writes: string[]): void {
   }) as typeof raw.end;
 }
 
+const SOCKET_WRITES = Symbol('socket writes');
+
+/** Records into `writes` how many buffers each write to the response's socket joins. */
+function recordSocketWrites(raw: ServerResponse, writes: number[]): void {
+  const socket = raw.socket as unknown as {
+    [SOCKET_WRITES]?: number[];
+    _writev: (chunks: unknown[], done: unknown) => void;
+    _write: (chunk: unknown, encoding: unknown, done: unknown) => void;
+  };
+  // A kept-alive socket is wrapped once, and records for its latest request.
+  if (socket[SOCKET_WRITES] === undefined) {
+    const writev = socket._writev.bind(socket);
+    const write = socket._write.bind(socket);
+    socket._writev = (chunks, done) => {
+      socket[SOCKET_WRITES]?.push(chunks.length);
+      writev(chunks, done);
+    };
+    socket._write = (chunk, encoding, done) => {
+      socket[SOCKET_WRITES]?.push(1);
+      write(chunk, encoding, done);
+    };
+  }
+  socket[SOCKET_WRITES] = writes;
+}
+
 describe(writeSse.name, () => {
   let app: FastifyInstance;
   let url: string;
@@ -65,6 +92,9 @@ describe(writeSse.name, () => {
     app.get('/sse', async (_request, reply) => {
       if (scenario.writes) {
         recordWrites(reply.raw, scenario.writes);
+      }
+      if (scenario.socketWrites) {
+        recordSocketWrites(reply.raw, scenario.socketWrites);
       }
       scenario.result = writeSse(
         reply,
@@ -183,8 +213,9 @@ describe(writeSse.name, () => {
     ]);
   });
 
-  it('writes frames given as bytes and as text of one batch together, in order', async () => {
+  it('writes frames given as bytes and as text of one batch together, in order, the bytes uncopied', async () => {
     scenario.writes = [];
+    scenario.socketWrites = [];
     const text = 'data: {"n":"é"}\n\n';
     const bytes = Buffer.from(text);
     scenario.events$ = new Observable<unknown>((subscriber) => {
@@ -197,6 +228,37 @@ describe(writeSse.name, () => {
     });
     const answer = await fetch(url);
     const all = `${text}data: {"n":2}\n\n${text}data: [DONE]\n\n`;
+    expect(await answer.text()).toBe(all);
+    // Each frame of bytes goes to the response as it is, between texts
+    // joined as one; the response's cork makes the pieces one socket write.
+    expect(scenario.writes).toEqual([
+      `write ${text}`,
+      'write data: {"n":2}\n\n',
+      `write ${text}`,
+      'end data: [DONE]\n\n',
+    ]);
+    expect(scenario.socketWrites).toHaveLength(1);
+    scenario.socketWrites = undefined;
+  });
+
+  it('joins a batch of many short runs of bytes and texts into one piece', async () => {
+    scenario.writes = [];
+    const text = 'data: {"n":"é"}\n\n';
+    scenario.events$ = new Observable<unknown>((subscriber) => {
+      void Promise.resolve().then(() => {
+        for (let n = 0; n < 10; n += 1) {
+          subscriber.next(Buffer.from(text));
+          subscriber.next({ n });
+        }
+        subscriber.complete();
+      });
+    });
+    const answer = await fetch(url);
+    const frames = Array.from(
+      { length: 10 },
+      (_, n) => `${text}data: {"n":${n}}\n\n`,
+    ).join('');
+    const all = `${frames}data: [DONE]\n\n`;
     expect(await answer.text()).toBe(all);
     expect(scenario.writes).toEqual([`end ${all}`]);
   });
