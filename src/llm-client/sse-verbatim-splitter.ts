@@ -107,6 +107,8 @@ export class VerbatimSplitter {
       this.hold(fresh);
       return undefined;
     }
+    // The joined bytes end in the event's blank line, the first one in
+    // them (the held bytes hold none): all of them are split.
     this.splitEvents(this.takePending(fresh.subarray(0, eventEnd)));
     return fresh.subarray(eventEnd);
   }

@@ -11,24 +11,32 @@ import type { FlowControl } from './flow-control.js';
 const MAX_COALESCED_CHARS = 256 * 1024;
 
 /**
- * Frames produced in the same turn of the event loop (one upstream read
- * often carries many chunks, and the reads of one poll often carry a whole
- * fast stream) leave in one socket write: a write per frame costs a
- * syscall each, and on loopback the sender also pays for the receiver's
- * TCP work. The flush waits for setImmediate, after the I/O callbacks of
- * the loop's poll phase and the ticks and promise jobs they queued: the
- * frames of every read that came together, and what a stream's end
- * produces over a few promise steps (closing items, storing the response,
- * the terminal event, the end of the chunked body), go out together.
- * Frames that come apart (a model's tokens, most of the time) still leave
- * in the turn they came in. Writes per stream to the client, against an
- * upstream that writes a whole stream at once: a 2-chunk chat stream 2 to
- * 1, a 200-chunk one 3 to 1, a 500-chunk Responses stream 4 to 1 (with
- * process.nextTick, which ran before the end's promise jobs and before
- * the next read of the same poll). Texts wait as a list
- * joined once per write: `+=` would build a rope that the write then walks
- * piece by piece (measured on a Responses stream: 286 µs to size the rope
- * against 45 µs for the joined text). Bytes are not copied (takePending).
+ * Byte frames at least this long (an upstream read's run of forwarded
+ * events) are written as they are; shorter pieces are joined first, as a
+ * write costs more than copying a few KiB.
+ */
+const MIN_BYTES_WRITTEN_AS_IS = 4 * 1024;
+
+/**
+ * Frames produced in the same turn of the event loop leave in one socket
+ * write: a write per frame costs a syscall each, and on loopback the
+ * sender also pays for the receiver's TCP work. The flush waits for
+ * setImmediate, after the poll phase's I/O callbacks and the ticks and
+ * promise jobs they queued, so the frames of every upstream read that came
+ * in together, and what a stream's end produces over a few promise steps
+ * (closing items, storing the response, the terminal event, the end of the
+ * chunked body), go out together; frames that come apart (a model's
+ * tokens, most of the time) still leave in the turn they came in. Client
+ * writes per stream against an upstream that writes a whole stream at
+ * once, measured against the flush on process.nextTick (which ran before
+ * the next read of the same poll and before the end's promise jobs): a
+ * 2-chunk chat stream 2 → 1, a 200-chunk one 3 → 1, a 500-chunk Responses
+ * stream 4 → 1. (A test with fake timers must leave setImmediate real.)
+ *
+ * Texts wait as a list joined once per write: `+=` would build a rope that
+ * the write then walks piece by piece (measured on a Responses stream:
+ * 286 µs to size the rope against 45 µs for the joined text). Long byte
+ * frames are not copied at all (takePending).
  *
  * A write that does not fit the socket buffer pauses `flow`; whoever owns
  * the response resumes it on 'drain'.
@@ -45,9 +53,9 @@ export class CoalescedWrites {
   ) {}
 
   /**
-   * Queues a frame: it leaves with the others of this tick, or at once past
-   * the cap. Bytes (frames forwarded as the upstream wrote them) are
-   * written as they are, never decoded.
+   * Queues a frame: it leaves with the others of this turn of the event
+   * loop, or at once past the cap. Bytes (frames forwarded as the upstream
+   * wrote them) are written as they are, never decoded.
    */
   write(frame: string | Uint8Array): void {
     this.pending.push(frame);
@@ -61,7 +69,11 @@ export class CoalescedWrites {
     }
   }
 
-  /** Ends the response: the last frames and the end of the chunked body share one write. */
+  /**
+   * Ends the response. The last frames and the end of the chunked body
+   * leave in one socket write: end() uncorks what the writes before it
+   * corked.
+   */
   end(): void {
     const pieces = this.takePending();
     const last = pieces.pop();
@@ -88,12 +100,9 @@ export class CoalescedWrites {
 
   /**
    * The pending frames as the pieces to write, emptied; none when nothing
-   * can be written. Node's response corks the socket for the writes of one
-   * tick, so the pieces still leave in one syscall: forwarded bytes (an
-   * upstream read's run of frames, tens of KiB each) are written as they
-   * are, not copied into one buffer, and each run of texts is joined. Past
-   * a few pieces (a stream whose forwarded runs are short), one buffer
-   * costs less than a write each.
+   * can be written. Node's response corks its socket for the writes of one
+   * tick, so the pieces leave in one syscall: a long byte frame goes to the
+   * response as it is, and each run of the others between them is joined.
    */
   private takePending(): (string | Uint8Array)[] {
     const { pending, pendingBytes } = this;
@@ -103,42 +112,43 @@ export class CoalescedWrites {
     if (this.raw.destroyed || pending.length === 0) {
       return [];
     }
-    if (!pendingBytes) {
-      return [pending.length === 1 ? pending[0]! : pending.join('')];
-    }
-    const pieces = textsJoined(pending);
-    return pieces.length <= MAX_PIECES_PER_WRITE
-      ? pieces
-      : [Buffer.concat(pieces.map(asBytes))];
+    return pendingBytes ? longBytesApart(pending) : [joined(pending)];
   }
 }
 
-/** Above this many pieces, a flush joins them into one buffer. */
-const MAX_PIECES_PER_WRITE = 8;
-
-/** The frames with each run of consecutive texts joined into one. */
-function textsJoined(
+/** The frames with each run of frames between long byte frames joined into one. */
+function longBytesApart(
   frames: readonly (string | Uint8Array)[],
 ): (string | Uint8Array)[] {
   const pieces: (string | Uint8Array)[] = [];
-  let texts: string[] = [];
+  let run: (string | Uint8Array)[] = [];
   for (const frame of frames) {
-    if (typeof frame === 'string') {
-      texts.push(frame);
+    if (typeof frame === 'string' || frame.length < MIN_BYTES_WRITTEN_AS_IS) {
+      run.push(frame);
       continue;
     }
-    if (texts.length > 0) {
-      pieces.push(texts.join(''));
-      texts = [];
+    if (run.length > 0) {
+      pieces.push(joined(run));
+      run = [];
     }
     pieces.push(frame);
   }
-  if (texts.length > 0) {
-    pieces.push(texts.join(''));
+  if (run.length > 0) {
+    pieces.push(joined(run));
   }
   return pieces;
 }
 
-function asBytes(piece: string | Uint8Array): Uint8Array {
-  return typeof piece === 'string' ? Buffer.from(piece) : piece;
+/** The frames as one text, or one buffer when any is bytes. */
+function joined(frames: readonly (string | Uint8Array)[]): string | Uint8Array {
+  if (frames.length === 1) {
+    return frames[0]!;
+  }
+  return frames.every((frame) => typeof frame === 'string')
+    ? frames.join('')
+    : Buffer.concat(
+        frames.map((frame) =>
+          typeof frame === 'string' ? Buffer.from(frame) : frame,
+        ),
+      );
 }

@@ -34,21 +34,29 @@ interface Scenario {
   result?: Promise<void>;
   /** When set, every body write and end on the raw response, in order. */
   writes?: string[];
+  /** With `writes`, the chunks themselves, as the response was given them. */
+  chunks?: unknown[];
   /** When set, the buffers of each write to the socket (one syscall each). */
   socketWrites?: number[];
   options?: SseWriteOptions;
 }
 
-/** Records the raw response's body writes and its end into `writes`. */
-function recordWrites(raw: ServerResponse, writes: string[]): void {
+/** Records the raw response's body writes and its end into `writes` (and `chunks`). */
+function recordWrites(
+  raw: ServerResponse,
+  writes: string[],
+  chunks: unknown[] = [],
+): void {
   const write = raw.write.bind(raw) as (chunk: unknown) => boolean;
   const end = raw.end.bind(raw) as (chunk?: unknown) => ServerResponse;
   raw.write = ((chunk: unknown) => {
     writes.push(`write ${chunk as string}`);
+    chunks.push(chunk);
     return write(chunk);
   }) as typeof raw.write;
   raw.end = ((chunk?: unknown) => {
     writes.push(chunk === undefined ? 'end' : `end ${chunk as string}`);
+    chunks.push(chunk);
     return end(chunk);
   }) as typeof raw.end;
 }
@@ -91,7 +99,7 @@ describe(writeSse.name, () => {
     });
     app.get('/sse', async (_request, reply) => {
       if (scenario.writes) {
-        recordWrites(reply.raw, scenario.writes);
+        recordWrites(reply.raw, scenario.writes, scenario.chunks);
       }
       if (scenario.socketWrites) {
         recordSocketWrites(reply.raw, scenario.socketWrites);
@@ -213,9 +221,8 @@ describe(writeSse.name, () => {
     ]);
   });
 
-  it('writes frames given as bytes and as text of one batch together, in order, the bytes uncopied', async () => {
+  it('writes frames given as bytes and as text of one batch together, in order', async () => {
     scenario.writes = [];
-    scenario.socketWrites = [];
     const text = 'data: {"n":"é"}\n\n';
     const bytes = Buffer.from(text);
     scenario.events$ = new Observable<unknown>((subscriber) => {
@@ -229,16 +236,63 @@ describe(writeSse.name, () => {
     const answer = await fetch(url);
     const all = `${text}data: {"n":2}\n\n${text}data: [DONE]\n\n`;
     expect(await answer.text()).toBe(all);
-    // Each frame of bytes goes to the response as it is, between texts
-    // joined as one; the response's cork makes the pieces one socket write.
+    expect(scenario.writes).toEqual([`end ${all}`]);
+  });
+
+  it('hands long frames of bytes to the response as they are, in one socket write with the rest', async () => {
+    scenario.writes = [];
+    scenario.chunks = [];
+    scenario.socketWrites = [];
+    const long = (n: number) =>
+      Buffer.from(`data: {"n":"${String(n).repeat(5000)}"}\n\n`);
+    const [first, second] = [long(1), long(3)];
+    scenario.events$ = new Observable<unknown>((subscriber) => {
+      void Promise.resolve().then(() => {
+        subscriber.next(first);
+        subscriber.next({ n: 2 });
+        subscriber.next(second);
+        subscriber.complete();
+      });
+    });
+    const answer = await fetch(url);
+    const text = (bytes: Buffer) => bytes.toString();
+    expect(await answer.text()).toBe(
+      `${text(first)}data: {"n":2}\n\n${text(second)}data: [DONE]\n\n`,
+    );
     expect(scenario.writes).toEqual([
-      `write ${text}`,
+      `write ${text(first)}`,
       'write data: {"n":2}\n\n',
-      `write ${text}`,
+      `write ${text(second)}`,
       'end data: [DONE]\n\n',
     ]);
+    expect(scenario.chunks[0]).toBe(first);
+    expect(scenario.chunks[2]).toBe(second);
     expect(scenario.socketWrites).toHaveLength(1);
-    scenario.socketWrites = undefined;
+  });
+
+  it('flushes a turn of long bytes and texts in one socket write before the stream ends', async () => {
+    scenario.writes = [];
+    scenario.socketWrites = [];
+    const source = new Subject<unknown>();
+    scenario.events$ = source;
+    const response = fetch(url);
+    await waitForSubscriber(source);
+    const long = Buffer.from(`data: {"n":"${'x'.repeat(5000)}"}\n\n`);
+    source.next(long);
+    source.next({ n: 2 });
+    source.next(long);
+    const reader = (await response).body!.getReader();
+    const expected = `${long.toString()}data: {"n":2}\n\n${long.toString()}`;
+    let got = '';
+    while (got.length < expected.length) {
+      const part = await reader.read();
+      got += Buffer.from(part.value).toString();
+    }
+    expect(got).toBe(expected);
+    expect(scenario.writes).toHaveLength(3);
+    expect(scenario.socketWrites).toHaveLength(1);
+    source.complete();
+    await reader.read();
   });
 
   it('joins a batch of many short runs of bytes and texts into one piece', async () => {

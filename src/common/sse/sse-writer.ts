@@ -44,7 +44,7 @@ export function keepaliveComments(intervalMs: number): Observable<string> {
  *
  * - Nothing is written until the first event: an error before it rejects the
  *   returned promise, so the exception filter answers with a normal HTTP error.
- * - After that the reply is hijacked; frames of one tick are coalesced into
+ * - After that the reply is hijacked; frames of one turn of the event loop are coalesced into
  *   one write (CoalescedWrites), and writes honour backpressure through
  *   `flow` (paused when the socket buffer is full, resumed on 'drain').
  * - A client disconnect is seen on the raw response's 'close' (the request's
