@@ -63,6 +63,20 @@ function passThroughOutput(
   return Buffer.concat(out).toString('latin1') + ending;
 }
 
+/** A pass-through's parser, and the items it hands on. */
+function passThroughParser(keepsUsage: boolean) {
+  const items: (VerbatimChunk | VerbatimFrames)[] = [];
+  const sut = new ChatSseParser<VerbatimChunk | VerbatimFrames>(
+    () => undefined,
+    'test-upstream',
+    {
+      read: passThroughShortcut(keepsUsage),
+      onItem: (item) => items.push(item),
+    },
+  );
+  return { sut, items };
+}
+
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /** Stands in, in an event list, for a chunk whose content holds the bytes FF FE. */
 const NOT_UTF8 = '<not utf-8>';
@@ -192,12 +206,7 @@ describe('VerbatimSplitter (through ChatSseParser)', () => {
 
   it('forwards a run of plain chunks as one item of their own bytes', () => {
     const text = `data: ${JSON.stringify(chunk({ content: 'héllo 👋' }))}\n\n`;
-    const items: (VerbatimChunk | VerbatimFrames)[] = [];
-    const sut = new ChatSseParser<VerbatimChunk | VerbatimFrames>(
-      () => undefined,
-      'test-upstream',
-      { read: passThroughShortcut(true), onItem: (item) => items.push(item) },
-    );
+    const { sut, items } = passThroughParser(true);
     const body = encoder.encode(text.repeat(3));
     sut.feed(body);
     expect(items).toHaveLength(1);
@@ -208,12 +217,7 @@ describe('VerbatimSplitter (through ChatSseParser)', () => {
 
   it('joins only the bytes of an event a read completes, and forwards the rest of that read uncopied', () => {
     const text = `data: ${JSON.stringify(chunk({ content: 'hi' }))}\n\n`;
-    const items: (VerbatimChunk | VerbatimFrames)[] = [];
-    const sut = new ChatSseParser<VerbatimChunk | VerbatimFrames>(
-      () => undefined,
-      'test-upstream',
-      { read: passThroughShortcut(true), onItem: (item) => items.push(item) },
-    );
+    const { sut, items } = passThroughParser(true);
     const cut = 10;
     const rest = text.slice(cut) + text.repeat(3);
     // Memory of its own, not a slice of Node's shared pool of small buffers.
@@ -234,12 +238,7 @@ describe('VerbatimSplitter (through ChatSseParser)', () => {
 
   it('completes an event whose blank line is split between two reads', () => {
     const text = `data: ${JSON.stringify(chunk({ content: 'hi' }))}\n\n`;
-    const items: (VerbatimChunk | VerbatimFrames)[] = [];
-    const sut = new ChatSseParser<VerbatimChunk | VerbatimFrames>(
-      () => undefined,
-      'test-upstream',
-      { read: passThroughShortcut(true), onItem: (item) => items.push(item) },
-    );
+    const { sut, items } = passThroughParser(true);
     sut.feed(Buffer.from(text.slice(0, -1)));
     expect(items).toHaveLength(0);
     // A read of the blank line's last LF alone completes the event.
@@ -253,12 +252,7 @@ describe('VerbatimSplitter (through ChatSseParser)', () => {
   it("cuts OpenAI's null usage from the bytes when the client did not ask for usage", () => {
     const written = (usage: object) =>
       `data: ${JSON.stringify(chunk({ content: 'é' }, { ...usage, obfuscation: 'ab' }))}\n\n`;
-    const items: (VerbatimChunk | VerbatimFrames)[] = [];
-    const sut = new ChatSseParser<VerbatimChunk | VerbatimFrames>(
-      () => undefined,
-      'test-upstream',
-      { read: passThroughShortcut(false), onItem: (item) => items.push(item) },
-    );
+    const { sut, items } = passThroughParser(false);
     sut.feed(encoder.encode(written({ usage: null }).repeat(2)));
     expect(items).toHaveLength(1);
     expect(Buffer.from((items[0] as VerbatimFrames).bytes).toString()).toBe(
