@@ -40,7 +40,28 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     ignores: ['src/**/*.spec.ts'],
-    rules: { 'no-console': 'error' },
+    rules: {
+      'no-console': 'error',
+      // Their indexes load the whole package into every gateway (idle RSS):
+      // values come from the parts files, types from the package.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'class-validator',
+              allowTypeImports: true,
+              message: 'Import from src/common/validation/class-validator.ts.',
+            },
+            {
+              name: 'undici',
+              allowTypeImports: true,
+              message: 'Import from src/llm-client/undici-parts.ts.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // Tests poke at loosely typed JSON from the wire on purpose.

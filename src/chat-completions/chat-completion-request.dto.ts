@@ -1,4 +1,9 @@
-import { IsArray, IsBoolean, IsOptional, IsString } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsOptional,
+  IsString,
+} from '../common/validation/class-validator.js';
 import type {
   ChatCompletionRequest,
   ChatMessage,

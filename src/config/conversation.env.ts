@@ -5,7 +5,7 @@ import {
   IsString,
   Matches,
   Min,
-} from 'class-validator';
+} from '../common/validation/class-validator.js';
 import {
   MCP_TOOL_NAME_PREFIXES,
   type McpToolNamePrefix,

@@ -1,5 +1,6 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
+import { validateSync } from '../common/validation/class-validator.js';
+import type { ValidationError } from 'class-validator';
 
 /** Raw environment: the only type that ever holds `process.env`. */
 export type RawEnvironment = Record<string, string | undefined>;

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { getMetadataStorage } from 'class-validator';
+import { getMetadataStorage } from '../common/validation/class-validator.js';
 import { ConversationEnvironment } from './conversation.env.js';
 import { LifecycleEnvironment } from './lifecycle.env.js';
 import { LimitsEnvironment } from './limits.env.js';

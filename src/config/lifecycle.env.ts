@@ -1,4 +1,4 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from '../common/validation/class-validator.js';
 import { Setting } from './setting.decorator.js';
 
 /** Process lifecycle: how shutdown drains. */

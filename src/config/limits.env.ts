@@ -1,4 +1,4 @@
-import { IsIn, IsInt, Min } from 'class-validator';
+import { IsIn, IsInt, Min } from '../common/validation/class-validator.js';
 import { Setting } from './setting.decorator.js';
 
 /** What a limited key's request meets when the limit store (Redis) fails. */

@@ -6,7 +6,7 @@ import {
   Max,
   Min,
   MinLength,
-} from 'class-validator';
+} from '../common/validation/class-validator.js';
 import { EVENT_NAMINGS, type EventNaming } from '../protocol/event-naming.js';
 import { Setting } from './setting.decorator.js';
 

@@ -1,4 +1,8 @@
-import { IsOptional, IsString, Matches } from 'class-validator';
+import {
+  IsOptional,
+  IsString,
+  Matches,
+} from '../common/validation/class-validator.js';
 import {
   keySourcesConfigured,
   loadTenantKeys,

@@ -8,7 +8,7 @@ import {
   Matches,
   Max,
   Min,
-} from 'class-validator';
+} from '../common/validation/class-validator.js';
 import { HEADER_NAME_LIST } from './header-list.js';
 import { toBoolean } from './env-parsing.js';
 import { Setting } from './setting.decorator.js';

@@ -5,7 +5,7 @@ import {
   IsString,
   IsUrl,
   Min,
-} from 'class-validator';
+} from '../common/validation/class-validator.js';
 import { Setting } from './setting.decorator.js';
 
 /** Settings of the response store shared by every replica. */

@@ -1,4 +1,10 @@
-import { IsInt, IsOptional, IsString, IsUrl, Min } from 'class-validator';
+import {
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Min,
+} from '../common/validation/class-validator.js';
 import { Setting } from './setting.decorator.js';
 
 /** Settings of the default Chat Completions upstream. */

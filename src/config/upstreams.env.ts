@@ -6,7 +6,7 @@ import {
   Matches,
   Max,
   Min,
-} from 'class-validator';
+} from '../common/validation/class-validator.js';
 import { AGENT_FORMAT_PATTERN } from './agent-format-setting.js';
 import { Setting } from './setting.decorator.js';
 

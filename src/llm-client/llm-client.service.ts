@@ -7,7 +7,8 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Observable } from 'rxjs';
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, requestUrl } from './undici-parts.js';
 import { upstreamConfig } from '../config/upstream.config.js';
 import { upstreamsConfig } from '../config/upstreams.config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -175,7 +176,7 @@ export class LlmClientService implements OnApplicationShutdown {
     target: UpstreamTarget = this.defaultTarget,
   ): Promise<Dispatcher.ResponseData> {
     const send = (to: UpstreamTarget): Promise<Dispatcher.ResponseData> =>
-      request(upstreamUrl(to, req.pathAndQuery), {
+      requestUrl(upstreamUrl(to, req.pathAndQuery), {
         dispatcher: this.agent,
         method: req.method,
         headers: {
@@ -210,7 +211,7 @@ export class LlmClientService implements OnApplicationShutdown {
   ): Promise<unknown> {
     const response = await upstreamCall(
       target,
-      request(upstreamUrl(target, pathAndQuery), {
+      requestUrl(upstreamUrl(target, pathAndQuery), {
         dispatcher: this.agent,
         method: 'GET',
         headers: {

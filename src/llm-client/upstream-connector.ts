@@ -1,5 +1,9 @@
 import { channel } from 'node:diagnostics_channel';
-import { buildConnector, type DiagnosticsChannel } from 'undici';
+import type {
+  buildConnector as BuildConnector,
+  DiagnosticsChannel,
+} from 'undici';
+import { buildConnector } from './undici-parts.js';
 
 /** Published by undici as it writes a request's head on a socket. */
 const sendHeaders = channel('undici:client:sendHeaders');
@@ -20,8 +24,8 @@ const sendHeaders = channel('undici:client:sendHeaders');
  * to carry.
  */
 export function upstreamConnector(
-  options: buildConnector.BuildOptions,
-): buildConnector.connector {
+  options: BuildConnector.BuildOptions,
+): BuildConnector.connector {
   const connect = buildConnector(options);
   return (target, callback) => {
     connect(target, (error, socket) => {

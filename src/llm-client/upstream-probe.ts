@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { requestUrl } from './undici-parts.js';
 import {
   authHeaders,
   upstreamUrl,
@@ -16,7 +17,7 @@ export async function probeUpstream(
   timeoutMs: number,
 ): Promise<number | null> {
   try {
-    const response = await request(upstreamUrl(target, '/models'), {
+    const response = await requestUrl(upstreamUrl(target, '/models'), {
       dispatcher,
       method: 'GET',
       headers: authHeaders(target),

@@ -48,17 +48,24 @@ class InspectedGateway {
   }
 
   async loadedPackages(): Promise<string[]> {
+    return (await this.loaded()).packages;
+  }
+
+  /** The npm packages loaded so far, and their files (paths from node_modules/). */
+  async loaded(): Promise<{ packages: string[]; files: string[] }> {
     const before = this.output.length;
     this.child.kill('SIGUSR2');
     await waitFor(
-      () => this.output.indexOf('LOADED_PACKAGES ', before) >= 0,
+      () => this.output.indexOf('LOADED_FILES ', before) >= 0,
       5_000,
       'the list of loaded packages',
     );
-    const line = this.output
-      .slice(this.output.indexOf('LOADED_PACKAGES ', before))
-      .split('\n')[0]!;
-    return JSON.parse(line.slice('LOADED_PACKAGES '.length)) as string[];
+    const line = (name: string): string[] => {
+      const at = this.output.indexOf(`${name} `, before);
+      const text = this.output.slice(at + name.length + 1).split('\n')[0]!;
+      return JSON.parse(text) as string[];
+    };
+    return { packages: line('LOADED_PACKAGES'), files: line('LOADED_FILES') };
   }
 }
 
@@ -83,5 +90,20 @@ describe('a gateway nobody asked for its docs, without Redis or MCP', () => {
     const document = await fetch(`${gateway.url}/openapi.json`);
     expect(document.status).toBe(200);
     expect(await gateway.loadedPackages()).toContain('@nestjs/swagger');
+  });
+
+  // Their indexes load all of each package (src/llm-client/undici-parts.ts,
+  // src/common/validation/class-validator.ts): 6 MiB of idle heap.
+  it("loads undici's Agent and class-validator's decorators, not the packages' indexes", async () => {
+    gateway = await InspectedGateway.start();
+    const { packages, files } = await gateway.loaded();
+    expect(files).toContain('undici/lib/dispatcher/agent.js');
+    expect(files).toContain('class-validator/cjs/validation/Validator.js');
+    expect(files).not.toContain('undici/index.js');
+    expect(files.filter((file) => file.startsWith('undici/lib/web/'))).toEqual(
+      [],
+    );
+    expect(files).not.toContain('class-validator/cjs/index.js');
+    expect(packages).not.toContain('libphonenumber-js');
   });
 });

@@ -1,5 +1,6 @@
 // Preloaded into a built gateway by idle-modules.e2e-spec.ts: on SIGUSR2 it
-// writes, as one JSON line on stderr, the npm packages loaded so far, from
+// writes, as JSON lines on stderr, the npm packages loaded so far and their
+// files (relative to node_modules/), from
 // the CommonJS require cache (shared by every CommonJS module) and from the
 // ES modules a resolve hook saw (loaded-packages-hooks.mjs).
 import { createRequire, register } from 'node:module';
@@ -16,17 +17,31 @@ register('./loaded-packages-hooks.mjs', {
   transferList: [port2],
 });
 
-function loadedPackages() {
-  const names = new Set();
+/** The loaded files under node_modules/, as paths from there. */
+function loadedFiles() {
+  const files = new Set();
   for (const file of [...Object.keys(cache), ...esModules]) {
-    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file);
-    if (match) {
-      names.add(match[1]);
+    const at = file.lastIndexOf('node_modules/');
+    if (at >= 0) {
+      files.add(file.slice(at + 'node_modules/'.length));
     }
   }
+  return [...files].sort();
+}
+
+function loadedPackages(files) {
+  const names = new Set();
+  for (const file of files) {
+    names.add(/^((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1]);
+  }
+  names.delete(undefined);
   return [...names].sort();
 }
 
 process.on('SIGUSR2', () => {
-  process.stderr.write(`LOADED_PACKAGES ${JSON.stringify(loadedPackages())}\n`);
+  const files = loadedFiles();
+  process.stderr.write(
+    `LOADED_PACKAGES ${JSON.stringify(loadedPackages(files))}\n` +
+      `LOADED_FILES ${JSON.stringify(files)}\n`,
+  );
 });

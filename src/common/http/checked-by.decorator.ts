@@ -1,4 +1,5 @@
-import { ValidateBy, type ValidationError } from 'class-validator';
+import { ValidateBy } from '../validation/class-validator.js';
+import type { ValidationError } from 'class-validator';
 import { GatewayException } from '../errors/gateway.exception.js';
 
 /**

@@ -9,8 +9,8 @@ import {
   Min,
   ValidateIf,
   ValidateNested,
-} from 'class-validator';
-import { validateSync } from 'class-validator';
+} from '../validation/class-validator.js';
+import { validateSync } from '../validation/class-validator.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ChatCompletionRequestDto } from '../../chat-completions/chat-completion-request.dto.js';

@@ -1,8 +1,8 @@
 import {
   getMetadataStorage,
-  type ValidationArguments,
   ValidationTypes,
-} from 'class-validator';
+} from '../validation/class-validator.js';
+import type { ValidationArguments } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata.js';
 
 /** True only for a body that class-validator would pass too. */

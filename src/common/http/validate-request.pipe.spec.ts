@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString } from 'class-validator';
+import { IsInt, IsOptional, IsString } from '../validation/class-validator.js';
 import { describe, expect, it } from 'vitest';
 import { GatewayException } from '../errors/gateway.exception.js';
 import { CheckedBy } from './checked-by.decorator.js';

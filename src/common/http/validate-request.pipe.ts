@@ -3,7 +3,8 @@ import {
   type ArgumentMetadata,
   type PipeTransform,
 } from '@nestjs/common';
-import { validateSync, type ValidationError } from 'class-validator';
+import { validateSync } from '../validation/class-validator.js';
+import type { ValidationError } from 'class-validator';
 import { GatewayException } from '../errors/gateway.exception.js';
 import { builtInReasons, fieldRuleFailure } from './checked-by.decorator.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.js';

@@ -1,4 +1,8 @@
-import { IsArray, IsOptional, IsString } from 'class-validator';
+import {
+  IsArray,
+  IsOptional,
+  IsString,
+} from '../../common/validation/class-validator.js';
 import { CheckedBy } from '../../common/http/checked-by.decorator.js';
 import type {
   AnthropicInputMessage,

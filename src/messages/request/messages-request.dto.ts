@@ -6,7 +6,7 @@ import {
   IsObject,
   IsOptional,
   Min,
-} from 'class-validator';
+} from '../../common/validation/class-validator.js';
 import { CheckedBy } from '../../common/http/checked-by.decorator.js';
 import type { AnthropicMessagesRequest } from '../../protocol/anthropic-messages.types.js';
 import { MessagesCountTokensDto } from './messages-count-tokens.dto.js';

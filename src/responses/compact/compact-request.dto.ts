@@ -4,7 +4,7 @@ import {
   IsString,
   MaxLength,
   ValidateIf,
-} from 'class-validator';
+} from '../../common/validation/class-validator.js';
 import { CheckedBy } from '../../common/http/checked-by.decorator.js';
 import type { ResponseInputItem } from '../../protocol/responses.types.js';
 import { checkInputItems } from '../dto/input-item.rules.js';

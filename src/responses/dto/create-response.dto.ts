@@ -10,7 +10,7 @@ import {
   MaxLength,
   Min,
   ValidateIf,
-} from 'class-validator';
+} from '../../common/validation/class-validator.js';
 import { CheckedBy } from '../../common/http/checked-by.decorator.js';
 import type {
   CreateResponseRequest,

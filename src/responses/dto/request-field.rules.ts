@@ -1,4 +1,4 @@
-import { ValidateBy } from 'class-validator';
+import { ValidateBy } from '../../common/validation/class-validator.js';
 import { GatewayException } from '../../common/errors/gateway.exception.js';
 import {
   invalidRequest,

@@ -1,4 +1,7 @@
-import { ArrayMaxSize, IsOptional } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsOptional,
+} from '../../../common/validation/class-validator.js';
 import { CheckedBy } from '../../../common/http/checked-by.decorator.js';
 import type { ResponseInputItem } from '../../../protocol/responses.types.js';
 import { checkInputItems } from '../../dto/input-item.rules.js';
