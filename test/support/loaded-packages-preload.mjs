@@ -1,6 +1,7 @@
 // Preloaded into a built gateway by idle-modules.e2e-spec.ts: on SIGUSR2 it
 // writes, as JSON lines on stderr, the npm packages loaded so far and their
-// files (relative to node_modules/), from
+// files (relative to the first node_modules/: a nested package counts as the
+// one that holds it), from
 // the CommonJS require cache (shared by every CommonJS module) and from the
 // ES modules a resolve hook saw (loaded-packages-hooks.mjs).
 import { createRequire, register } from 'node:module';
@@ -21,7 +22,7 @@ register('./loaded-packages-hooks.mjs', {
 function loadedFiles() {
   const files = new Set();
   for (const file of [...Object.keys(cache), ...esModules]) {
-    const at = file.lastIndexOf('node_modules/');
+    const at = file.indexOf('node_modules/');
     if (at >= 0) {
       files.add(file.slice(at + 'node_modules/'.length));
     }
