@@ -59,6 +59,13 @@ export default tseslint.config(
               message: 'Import from src/llm-client/undici-parts.ts.',
             },
           ],
+          patterns: [
+            {
+              group: ['undici/index*', 'class-validator/*/index*'],
+              message:
+                "A package's index: import from its parts file in src/ instead.",
+            },
+          ],
         },
       ],
     },
