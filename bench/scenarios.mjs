@@ -55,6 +55,17 @@ const AGAINST_FLOOR_AND_PEER = [
   ['portkey', 'floor'],
   ['gateway', 'portkey'],
 ];
+/**
+ * The scenarios of the `÷ floor` targets also run the minimal gateway
+ * (minimal-gateway.mjs): what its parts alone cost over the floor, and
+ * what the gateway's own work costs over them.
+ */
+const WITH_MINIMAL = [...FOUR_TARGETS, 'minimal'];
+const AGAINST_FLOOR_PEER_AND_MINIMAL = [
+  ...AGAINST_FLOOR_AND_PEER,
+  ['minimal', 'floor'],
+  ['gateway', 'minimal'],
+];
 
 const atLeast = (metric, subject, reference, min) => ({
   kind: 'ratio',
@@ -110,8 +121,10 @@ function chatStream200(shape, { usage = true } = {}) {
     connections: 8,
     chunksPerRequest: 200,
     countChunks: countChatChunks,
-    runs: FOUR_TARGETS,
-    compare: AGAINST_FLOOR_AND_PEER,
+    // The minimal gateway pipes a stream as it came: the client asks for usage.
+    runs: vllm || !usage ? FOUR_TARGETS : WITH_MINIMAL,
+    compare:
+      vllm || !usage ? AGAINST_FLOOR_AND_PEER : AGAINST_FLOOR_PEER_AND_MINIMAL,
     addedLatency: [],
     goals: [
       // The issue's streaming target names the OpenAI-shaped upstream.
@@ -176,8 +189,8 @@ export const SCENARIOS = [
     body: { model: 'bench-model', messages: CHAT_MESSAGES },
     connections: 32,
     chunksPerRequest: 0,
-    runs: FOUR_TARGETS,
-    compare: AGAINST_FLOOR_AND_PEER,
+    runs: WITH_MINIMAL,
+    compare: AGAINST_FLOOR_PEER_AND_MINIMAL,
     addedLatency: [],
     goals: [
       atLeast('rps', 'gateway', 'floor', 0.8),

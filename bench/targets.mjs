@@ -6,7 +6,9 @@
  * - `gateway`: the built gateway (dist/main.js) in front of it;
  * - `portkey`: Portkey's open-source gateway in front of it, a peer. Its
  *   runs carry the headers that route a request to an OpenAI-compatible
- *   custom host. When it cannot start, its runs fail and the rest go on.
+ *   custom host. When it cannot start, its runs fail and the rest go on;
+ * - `minimal`: minimal-gateway.mjs in front of it, a reference: the least a
+ *   gateway does per request, on the gateway's own stack.
  *
  * The floor, the gateway and Portkey preload gc-probe.mjs, so their idle RSS
  * is read after a forced GC, once each answers.
@@ -75,7 +77,12 @@ export async function startTargets({ config, benchDir, repoRoot, profileDir }) {
     memoryProbe: true,
   });
   const portkey = await portkeyTarget(repoRoot, upstreamOrigin);
-  const targets = { direct, floor, gateway, portkey };
+  const minimal = await forkHelper(
+    'minimal gateway',
+    `${benchDir}minimal-gateway.mjs`,
+    { UPSTREAM_ORIGIN: upstreamOrigin },
+  );
+  const targets = { direct, floor, gateway, portkey, minimal };
   const idle = new Map();
   for (const name of ['gateway', 'floor', 'portkey']) {
     if (!targets[name].error) {
