@@ -110,20 +110,26 @@ app.post(UPSTREAM_PATH, async (request, reply) => {
     body: JSON.stringify(body),
     signal: cancel,
   });
-  const observeCall = () =>
+  // The client's model names a series: unbounded, as a reference may be
+  // (the gateway bounds its labels).
+  const observeCall = (outcome) =>
     upstreamSeconds.observe(
-      { model: body.model, outcome: answer.statusCode < 400 ? 'ok' : 'error' },
+      { model: body.model, outcome },
       (performance.now() - startedAt) / 1000,
     );
+  const outcome = answer.statusCode < 400 ? 'ok' : 'error';
   void reply.code(answer.statusCode);
   if (body.stream === true) {
-    answer.body.once('end', observeCall);
+    // 'close' comes however the stream ends; 'end' only when it was read whole.
+    answer.body.once('close', () =>
+      observeCall(answer.body.readableEnded ? outcome : 'aborted'),
+    );
     return reply
       .header('content-type', answer.headers['content-type'])
       .send(answer.body);
   }
   const completion = JSON.parse(await answer.body.text());
-  observeCall();
+  observeCall(outcome);
   return reply
     .header('content-type', 'application/json')
     .send(JSON.stringify(completion));

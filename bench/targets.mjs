@@ -54,6 +54,19 @@ async function portkeyTarget(repoRoot, upstreamOrigin) {
   }
 }
 
+/** The minimal gateway, or a stand-in whose runs fail with the reason it did not start. */
+async function minimalTarget(benchDir, upstreamOrigin) {
+  try {
+    return await forkHelper(
+      'minimal gateway',
+      `${benchDir}minimal-gateway.mjs`,
+      { UPSTREAM_ORIGIN: upstreamOrigin },
+    );
+  } catch (error) {
+    return { name: 'minimal', error: `did not start: ${message(error)}` };
+  }
+}
+
 /**
  * Starts every target; returns them by name, and the idle RSS of the
  * proxies: `{ targets, idle: Map<name, { bytes, how }> }`.
@@ -77,11 +90,7 @@ export async function startTargets({ config, benchDir, repoRoot, profileDir }) {
     memoryProbe: true,
   });
   const portkey = await portkeyTarget(repoRoot, upstreamOrigin);
-  const minimal = await forkHelper(
-    'minimal gateway',
-    `${benchDir}minimal-gateway.mjs`,
-    { UPSTREAM_ORIGIN: upstreamOrigin },
-  );
+  const minimal = await minimalTarget(benchDir, upstreamOrigin);
   const targets = { direct, floor, gateway, portkey, minimal };
   const idle = new Map();
   for (const name of ['gateway', 'floor', 'portkey']) {
