@@ -1,7 +1,8 @@
 /**
  * `npm run bench:instructions`: CPU instructions a non-streamed chat request
- * costs the gateway and the floor, counted by valgrind's callgrind
- * (Debian's `valgrind` package; `apt-get install valgrind`). One request at
+ * costs the gateway, the floor and the minimal gateway (minimal-gateway.mjs),
+ * counted by valgrind's callgrind (Debian's `valgrind` package;
+ * `apt-get install valgrind`). One request at
  * a time through the fake upstream: after a warm-up run uninstrumented,
  * callgrind counts the instructions of the next requests in user space,
  * JIT code included; the kernel's share (socket writes) is not counted.
@@ -9,7 +10,7 @@
  * one build spread by up to a tenth (V8's tier-ups, its background threads
  * and where the GCs fall move them; a busy machine moves them more), where
  * CPU times per slice spread by more than half. The process runs ~50×
- * slower under valgrind: a run takes about four minutes.
+ * slower under valgrind: a run takes about six minutes.
  *
  * `node bench/instructions.mjs [DIR]` counts the build in DIR (its dist/)
  * instead of this one's, to compare two builds.
@@ -139,6 +140,13 @@ try {
     (port) => ({ UPSTREAM_ORIGIN: origin, FLOOR_PORT: String(port) }),
     outDir,
   );
+  const minimal = await count(
+    'minimal',
+    join(repoRoot, 'bench/minimal-gateway.mjs'),
+    repoRoot,
+    (port) => ({ UPSTREAM_ORIGIN: origin, MINIMAL_PORT: String(port) }),
+    outDir,
+  );
   const gateway = await count(
     'gateway',
     'dist/main.js',
@@ -154,7 +162,7 @@ try {
   );
   const thousands = (n) => `${(n / 1000).toFixed(0)}k`;
   console.log(
-    `instructions per non-streamed chat request: floor ${thousands(floor)}, gateway ${thousands(gateway)} (${(gateway / floor).toFixed(2)}× the floor)`,
+    `instructions per non-streamed chat request: floor ${thousands(floor)}, minimal gateway ${thousands(minimal)} (${(minimal / floor).toFixed(2)}× the floor), gateway ${thousands(gateway)} (${(gateway / floor).toFixed(2)}× the floor, ${(gateway / minimal).toFixed(2)}× the minimal gateway)`,
   );
 } finally {
   rmSync(outDir, { recursive: true, force: true });

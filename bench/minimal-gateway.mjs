@@ -21,6 +21,7 @@
  *
  * Started by run.mjs like the floor: it listens on 127.0.0.1 on a free
  * port, sends `{ port }` to the parent, and exits when the parent goes away.
+ * instructions.mjs counts the instructions of its requests too.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
@@ -135,7 +136,10 @@ app.post(UPSTREAM_PATH, async (request, reply) => {
     .send(JSON.stringify(completion));
 });
 
-app.listen({ port: 0, host: '127.0.0.1' }).then(() => {
-  process.send?.({ port: app.server.address().port });
-});
+// MINIMAL_PORT: a fixed port, for a minimal gateway started without IPC (instructions.mjs).
+app
+  .listen({ port: Number(process.env.MINIMAL_PORT ?? 0), host: '127.0.0.1' })
+  .then(() => {
+    process.send?.({ port: app.server.address().port });
+  });
 process.on('disconnect', () => process.exit(0));
