@@ -133,19 +133,20 @@ const upstream = await forkHelper(
 );
 const origin = `http://127.0.0.1:${upstream.port}`;
 try {
-  const floor = await count(
-    'floor',
-    join(repoRoot, 'bench/floor-proxy.mjs'),
-    repoRoot,
-    (port) => ({ UPSTREAM_ORIGIN: origin, FLOOR_PORT: String(port) }),
-    outDir,
-  );
-  const minimal = await count(
+  // A reference proxy of bench/, listening on the port its variable names.
+  const reference = (name, script, portVariable) =>
+    count(
+      name,
+      join(repoRoot, 'bench', script),
+      repoRoot,
+      (port) => ({ UPSTREAM_ORIGIN: origin, [portVariable]: String(port) }),
+      outDir,
+    );
+  const floor = await reference('floor', 'floor-proxy.mjs', 'FLOOR_PORT');
+  const minimal = await reference(
     'minimal',
-    join(repoRoot, 'bench/minimal-gateway.mjs'),
-    repoRoot,
-    (port) => ({ UPSTREAM_ORIGIN: origin, MINIMAL_PORT: String(port) }),
-    outDir,
+    'minimal-gateway.mjs',
+    'MINIMAL_PORT',
   );
   const gateway = await count(
     'gateway',
