@@ -18,6 +18,7 @@ import {
   startGateway,
   stopAll,
 } from './processes.mjs';
+import { KINDS, send } from './request-kinds.mjs';
 
 const REQUESTS = 500;
 const WARM_UP = 200;
@@ -26,52 +27,6 @@ const COUNTER = [
   fileURLToPath(new URL('./async-resource-counter.mjs', import.meta.url)),
 ];
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const MESSAGES = [{ role: 'user', content: 'Say hello in five words.' }];
-
-const KINDS = [
-  ['chat', '/v1/chat/completions', { model: 'bench', messages: MESSAGES }],
-  [
-    'chat stream (3 chunks)',
-    '/v1/chat/completions',
-    { model: 'bench-chunks-1', messages: MESSAGES, stream: true },
-  ],
-  [
-    'Responses stream (3 chunks)',
-    '/v1/responses',
-    { model: 'bench-chunks-1', input: 'Hi', stream: true },
-  ],
-  [
-    'Messages stream (3 chunks)',
-    '/v1/messages',
-    {
-      model: 'bench-chunks-1',
-      max_tokens: 16,
-      messages: MESSAGES,
-      stream: true,
-    },
-  ],
-];
-
-/** Sends `count` requests of `kind` one after another, each read to its end. */
-async function send(pool, [, path, body], count) {
-  for (let i = 0; i < count; i++) {
-    const answer = await pool.request({
-      path,
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'anthropic-version': '2023-06-01',
-      },
-      body: JSON.stringify(body),
-    });
-    if (answer.statusCode !== 200) {
-      throw new Error(
-        `${path} answered ${answer.statusCode}: ${await answer.body.text()}`,
-      );
-    }
-    await answer.body.dump();
-  }
-}
 
 /** The counts per request of one kind, from the counter's stderr line. */
 async function countsOf(handle, pool, kind) {

@@ -13,6 +13,7 @@ import {
   completionWithTextToolCalls,
   loopEventsWithTextToolCalls,
 } from './tool-calls-as-text.js';
+import { withFields } from '../common/objects/with-fields.js';
 
 /*
  * Where an agent format applies, for both endpoints: on the way up, the
@@ -27,7 +28,7 @@ export function modelOptionsFor<T extends ModelCallOptions>(
   format: AgentFormat,
 ): T {
   return format.kind === 'passthrough'
-    ? { ...options, textToolCalls: false }
+    ? withFields(options, { textToolCalls: false })
     : options;
 }
 
@@ -44,7 +45,9 @@ export function chatRequestFor(
     format,
     request.tools,
   );
-  return messages === request.messages ? request : { ...request, messages };
+  return messages === request.messages
+    ? request
+    : withFields(request, { messages });
 }
 
 /** The client's chunks: tool calls as tagged text (text formats only). */

@@ -26,6 +26,7 @@ import {
   ChatCompletionsService,
 } from './chat-completions.service.js';
 import { chatSseFormat } from './chat-sse.format.js';
+import { withFields } from '../common/objects/with-fields.js';
 
 /**
  * Answers `POST …/chat/completions`: one completion, or with `stream: true`
@@ -54,15 +55,14 @@ export class ChatCompletionAnswerService {
     headers: IncomingHttpHeaders,
     { upstreamName, tenant }: { upstreamName?: string; tenant?: Tenant } = {},
   ): StreamOrJson<ChatStreamItem, ChatCompletion> {
-    const options: ChatCompletionOptions = {
-      ...clientCallOptions(headers, this.server.forwardClientAuth),
-      ...(upstreamName === undefined ? {} : { upstreamName }),
-      ...(tenant === undefined ? {} : { tenant }),
-    };
+    const options: ChatCompletionOptions = withFields(
+      clientCallOptions(headers, this.server.forwardClientAuth),
+      { upstreamName, tenant },
+    );
     return {
       stream: request.stream === true,
       json: (clientAbort) =>
-        this.service.complete(request, { ...options, clientAbort }),
+        this.service.complete(request, withFields(options, { clientAbort })),
       events: (channel) =>
         Promise.resolve(this.events(request, options, channel)),
     };
@@ -74,7 +74,7 @@ export class ChatCompletionAnswerService {
     { flow }: StreamChannel,
   ): EventStream<ChatStreamItem> {
     return {
-      events$: this.service.stream(request, { ...options, flow }).pipe(
+      events$: this.service.stream(request, withFields(options, { flow })).pipe(
         // Past the shutdown grace period: a final error chunk, then [DONE].
         endAtGraceEnd<ChatStreamItem>(
           this.lifecycle.graceEndSignal,

@@ -10,6 +10,7 @@ import { ModelCallSummary } from './model-call-summary.js';
 import type { UpstreamCallOptions } from './upstream-call.types.js';
 import { readCompletion } from './upstream-response.js';
 import type { RetryResult } from './upstream-retry.js';
+import { withFields } from '../common/objects/with-fields.js';
 
 /**
  * One non-streaming chat completion (see LlmClientService
@@ -44,7 +45,7 @@ export function completeChatCall(
   try {
     sent = context.send(
       first,
-      body.stream === false ? body : { ...body, stream: false },
+      body.stream === false ? body : withFields(body, { stream: false }),
       { headers: options.headers, signal: timeouts.signal },
     );
   } catch (error) {

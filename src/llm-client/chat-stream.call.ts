@@ -17,6 +17,7 @@ import type { RetryResult } from './upstream-retry.js';
 import type { UpstreamTarget } from '../config/upstreams/upstream-target.js';
 import { UpstreamChunk } from './decoder/stream-items.js';
 import type { ChunkShortcut, ShortcutRoute } from './decoder/verbatim-chunk.js';
+import { withFields } from '../common/objects/with-fields.js';
 
 /** What an upstream call needs from LlmClientService: how to send, and its limits. */
 export interface UpstreamCallContext {
@@ -97,11 +98,12 @@ class ChatStreamCall<T> {
     const { body, options, summary, subscriber } = this;
     const answer = await this.context.send(
       this.target,
-      {
-        ...body,
+      withFields(body, {
         stream: true,
-        stream_options: { ...body.stream_options, include_usage: true },
-      },
+        stream_options: withFields(body.stream_options ?? {}, {
+          include_usage: true,
+        }),
+      }),
       { headers: options.headers, signal: this.timeouts.signal },
     );
     this.target = answer.target;

@@ -47,6 +47,7 @@ import {
   upstreamUrl,
   type UpstreamTarget,
 } from '../config/upstreams/upstream-target.js';
+import { withFields } from '../common/objects/with-fields.js';
 
 /** Where a request goes, as undici's dispatchers take it. */
 interface Endpoint {
@@ -133,10 +134,11 @@ export class LlmClientService implements OnApplicationShutdown {
     body: ChatCompletionRequest,
     options: UpstreamCallOptions = {},
   ): Promise<ChatCompletion> {
-    return completeChatCall(this.callContext, body, {
-      ...options,
-      target: options.target ?? this.defaultTarget,
-    });
+    return completeChatCall(
+      this.callContext,
+      body,
+      withFields(options, { target: options.target ?? this.defaultTarget }),
+    );
   }
 
   /**
@@ -160,7 +162,7 @@ export class LlmClientService implements OnApplicationShutdown {
     return streamChatCall(
       this.callContext,
       body,
-      { ...options, target: options.target ?? this.defaultTarget },
+      withFields(options, { target: options.target ?? this.defaultTarget }),
       shortcut,
     );
   }
@@ -248,7 +250,9 @@ export class LlmClientService implements OnApplicationShutdown {
   ): Promise<RetryResult> {
     return this.withRetries(target, body.model, options.signal, (to) =>
       this.agent.request({
-        ...this.chatEndpoint(to),
+        // Named, not spread: see withFields.
+        origin: this.chatEndpoint(to).origin,
+        path: this.chatEndpoint(to).path,
         method: 'POST',
         headers: {
           'content-type': 'application/json',

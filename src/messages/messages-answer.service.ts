@@ -22,6 +22,7 @@ import { finalMessage } from './reply/message-accumulator.js';
 import { messagesSseFormat } from './reply/messages-sse.format.js';
 import { withPings } from './reply/pings.js';
 import { MessagesService, type MessagesOptions } from './messages.service.js';
+import { withFields } from '../common/objects/with-fields.js';
 
 /**
  * Answers `POST …/v1/messages`: one message, or with `stream: true` its
@@ -44,20 +45,18 @@ export class MessagesAnswerService {
     headers: IncomingHttpHeaders,
     { upstreamName, tenant }: { upstreamName?: string; tenant?: Tenant } = {},
   ): StreamOrJson<AnthropicStreamEvent, AnthropicMessage> {
-    const options: MessagesOptions = {
-      ...clientCallOptions(headers, this.server.forwardClientAuth),
-      ...(upstreamName === undefined ? {} : { upstreamName }),
-      ...(tenant === undefined ? {} : { tenant }),
-    };
+    const options: MessagesOptions = withFields(
+      clientCallOptions(headers, this.server.forwardClientAuth),
+      { upstreamName, tenant },
+    );
     return {
       stream: request.stream === true,
       json: (clientAbort) =>
         finalMessage(
-          this.service.events(request, {
-            ...options,
-            clientAbort,
-            stream: false,
-          }),
+          this.service.events(
+            request,
+            withFields(options, { clientAbort, stream: false }),
+          ),
         ),
       events: (channel) =>
         Promise.resolve(this.stream(request, options, channel)),
@@ -70,7 +69,7 @@ export class MessagesAnswerService {
     { flow }: StreamChannel,
   ): EventStream<AnthropicStreamEvent> {
     const events$: Observable<AnthropicStreamEvent> = this.service
-      .events(request, { ...options, flow, stream: true })
+      .events(request, withFields(options, { flow, stream: true }))
       .pipe(
         withPings(this.server.keepaliveIntervalMs),
         // Past the shutdown grace period: an `error` event ends the stream.

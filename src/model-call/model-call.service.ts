@@ -24,6 +24,7 @@ import {
   type TextToolCallParsing,
   type ToolCallFamily,
 } from '../tool-calls/index.js';
+import { withFields } from '../common/objects/with-fields.js';
 
 /** Options of one model call. */
 export interface ModelCallOptions {
@@ -118,7 +119,7 @@ export class ModelCallService {
       body:
         routed.model === request.model
           ? request
-          : { ...request, model: routed.model },
+          : withFields(request, { model: routed.model }),
       call: {
         target: routed.target,
         signal: options.signal,

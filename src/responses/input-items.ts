@@ -2,6 +2,7 @@ import { invalidRequest } from '../common/http/field-guards.js';
 import { newId } from './core/ids.js';
 import { inputItemType, isItemReference } from './core/input-item-fields.js';
 import type { ResponseInputItem } from '../protocol/responses.types.js';
+import { withFields } from '../common/objects/with-fields.js';
 
 /**
  * The request's `input` as stored items: a string becomes one user message,
@@ -32,9 +33,9 @@ function withIdAndStatus(item: ResponseInputItem): ResponseInputItem {
   const itemType = inputItemType(item);
   const type = typeof itemType === 'string' ? itemType : 'message';
   if (type === 'item_reference') {
-    return { ...item, type };
+    return withFields(item, { type });
   }
-  const normalized: ResponseInputItem = { ...item, type };
+  const normalized: ResponseInputItem = withFields(item, { type });
   if (type === 'message' && typeof item.content === 'string') {
     const partType = item.role === 'assistant' ? 'output_text' : 'input_text';
     normalized.content =

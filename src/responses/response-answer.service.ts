@@ -29,6 +29,7 @@ import {
   type ResponseCallOptions,
   ResponsesService,
 } from './responses.service.js';
+import { withFields } from '../common/objects/with-fields.js';
 
 /**
  * Answers `POST …/responses`, on the plain and the upstream-named routes:
@@ -59,18 +60,20 @@ export class ResponseAnswerService {
     headers: IncomingHttpHeaders,
     { upstreamName, tenant }: { upstreamName?: string; tenant?: Tenant } = {},
   ): StreamOrJson<ResponseStreamEvent, ResponseObject> {
-    const options: ResponseCallOptions = {
-      ...clientCallOptions(headers, this.server.forwardClientAuth),
-      ...(upstreamName === undefined ? {} : { upstreamName }),
-      ...(tenant === undefined ? {} : { tenant }),
-    };
+    const options: ResponseCallOptions = withFields(
+      clientCallOptions(headers, this.server.forwardClientAuth),
+      { upstreamName, tenant },
+    );
     if (request.background === true) {
       return this.backgroundAnswer(request, options, headers);
     }
     return {
       stream: request.stream === true,
       json: (client) =>
-        this.service.create(request, { ...options, signal: client.signal }),
+        this.service.create(
+          request,
+          withFields(options, { signal: client.signal }),
+        ),
       events: (channel) => this.events(request, options, headers, channel),
       // The gateway never truncates: a prompt too long for the model is a 400.
       clientError: asContextLengthError,
@@ -115,18 +118,20 @@ export class ResponseAnswerService {
   ): Promise<EventStream<ResponseStreamEvent>> {
     // `: keepalive` comments while response.created waits for the model.
     const comments = new Subject<string>();
-    const events$ = await this.service.stream(request, {
-      ...options,
-      flow,
-      onWaiting: () => comments.next(KEEPALIVE_COMMENT),
-      // An upstream failing mid-answer is the upstream's fault, told to
-      // the client as response.failed: a warning, not a gateway error.
-      onFailed: (error) =>
-        log.warn(
-          { err: error },
-          'response failed after response.created (sent as response.failed)',
-        ),
-    });
+    const events$ = await this.service.stream(
+      request,
+      withFields(options, {
+        flow,
+        onWaiting: () => comments.next(KEEPALIVE_COMMENT),
+        // An upstream failing mid-answer is the upstream's fault, told to
+        // the client as response.failed: a warning, not a gateway error.
+        onFailed: (error: unknown) =>
+          log.warn(
+            { err: error },
+            'response failed after response.created (sent as response.failed)',
+          ),
+      }),
+    );
     const naming = eventNamingOf(
       headers[EVENT_NAMING_HEADER],
       this.service.defaultEventNaming,

@@ -76,6 +76,7 @@ import {
   type BackgroundTurnHooks,
   failWhenStopped,
 } from './background/background-turn.js';
+import { withFields } from '../common/objects/with-fields.js';
 
 /** Options of one Responses request. */
 export type ResponseCallOptions = ModelCallOptions &
@@ -231,7 +232,7 @@ export class ResponsesService {
     caller?: Tenant,
   ): Promise<{ object: 'response.input_tokens'; input_tokens: number }> {
     const { plan } = await this.turns.prepare(
-      { ...request, model: request.model ?? '' },
+      withFields(request, { model: request.model ?? '' }),
       { caller },
     );
     const text =

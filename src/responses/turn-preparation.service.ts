@@ -30,6 +30,7 @@ import {
 } from './conversations/conversation-turns.js';
 import { historyBefore, type History } from './store/conversation-history.js';
 import { RESPONSE_STORE, type ResponseStore } from './store/response-store.js';
+import { withFields } from '../common/objects/with-fields.js';
 
 /** What a turn's conversation is made of: these fields of a create or compact request. */
 export interface ConversationRequest {
@@ -131,7 +132,9 @@ export class TurnPreparationService {
       conversation,
       caller,
     );
-    const plan = { ...mapped, chat: chatRequestFor(mapped.chat, format) };
+    const plan = withFields(mapped, {
+      chat: chatRequestFor(mapped.chat, format),
+    });
     if (plan.droppedTools.length > 0) {
       this.logger.log(
         { dropped: plan.droppedTools },
@@ -244,11 +247,10 @@ export class TurnPreparationService {
     const restore = (items: readonly ResponseInputItem[], param: string) =>
       this.restoreCompactions(items, param, caller);
     return toChatRequest(
-      {
-        ...request,
+      withFields(request, {
         instructions: conversation.instructions,
         input: [...restore(conversation.inputItems, 'input')],
-      },
+      }),
       restore(
         conversation.history,
         request.conversation ? 'conversation' : 'previous_response_id',

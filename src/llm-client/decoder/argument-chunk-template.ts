@@ -12,6 +12,7 @@ import {
   stringInEnvelope,
 } from './string-envelope.js';
 import { isOneLineObject } from './verbatim-chunk.js';
+import { withFields } from '../../common/objects/with-fields.js';
 
 type Choice = ChatCompletionChunk['choices'][number];
 type FunctionDelta = NonNullable<ChatToolCallDelta['function']>;
@@ -85,11 +86,17 @@ function withArguments(
   args: string,
   data: string,
 ): ChatCompletionChunk {
-  const toolCall = { ...call, function: { ...fn, arguments: args } };
-  const choices = [{ ...choice, delta: { ...delta, tool_calls: [toolCall] } }];
+  const toolCall = withFields(call, {
+    function: withFields(fn, { arguments: args }),
+  });
+  const choices = [
+    withFields(choice, {
+      delta: withFields(delta, { tool_calls: [toolCall] }),
+    }),
+  ];
   return padded
-    ? { ...chunk, obfuscation: paddingOf(data), choices }
-    : { ...chunk, choices };
+    ? withFields(chunk, { obfuscation: paddingOf(data), choices })
+    : withFields(chunk, { choices });
 }
 
 /** The parts of a decoded chunk when it continues one call's arguments, and nothing else. */
@@ -133,14 +140,16 @@ function learn(data: string, parts: Continuation): Template | undefined {
   ) {
     return undefined;
   }
-  return {
-    ...envelopeAround(data, at.start, at.end, parts.chunk['obfuscation']),
-    chunk: { ...parts.chunk },
-    choice: { ...parts.choice },
-    delta: { ...parts.delta },
-    call: { ...parts.call },
-    fn: { ...parts.fn },
-  };
+  return withFields(
+    envelopeAround(data, at.start, at.end, parts.chunk['obfuscation']),
+    {
+      chunk: { ...parts.chunk },
+      choice: { ...parts.choice },
+      delta: { ...parts.delta },
+      call: { ...parts.call },
+      fn: { ...parts.fn },
+    },
+  );
 }
 
 /**

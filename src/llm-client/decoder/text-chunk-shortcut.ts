@@ -18,6 +18,7 @@ import {
 } from './string-envelope.js';
 import { type ChunkShortcut, isOneLineObject } from './verbatim-chunk.js';
 import { isRecord } from '../../common/is-record.js';
+import { withFields } from '../../common/objects/with-fields.js';
 
 // The marks of a plain text chunk, spelled from CHUNK_FIELDS' names.
 const CHOICES = `${jsonKey('choices')}:[{`;
@@ -103,10 +104,16 @@ function withText(
   text: string,
   data: string,
 ): ChatCompletionChunk {
-  const choices = [{ ...choice, delta: { ...choice.delta, [field]: text } }];
+  // A copy, then the text: a computed key in a literal is a runtime call.
+  const delta: ChatCompletionChunk['choices'][number]['delta'] = withFields(
+    choice.delta,
+    {},
+  );
+  delta[field] = text;
+  const choices = [withFields(choice, { delta })];
   return padded
-    ? { ...chunk, obfuscation: paddingOf(data), choices }
-    : { ...chunk, choices };
+    ? withFields(chunk, { obfuscation: paddingOf(data), choices })
+    : withFields(chunk, { choices });
 }
 
 /** Reads `data` through the stream's templates; see textChunkShortcut. */
@@ -174,12 +181,10 @@ function learnTemplate(data: string): Template | undefined {
   if (choice === undefined || choice.delta[at.field] !== text) {
     return undefined;
   }
-  return {
-    ...envelopeAround(data, at.start, at.end, chunk['obfuscation']),
-    field: at.field,
-    chunk,
-    choice,
-  };
+  return withFields(
+    envelopeAround(data, at.start, at.end, chunk['obfuscation']),
+    { field: at.field, chunk, choice },
+  );
 }
 
 /** Where the text of a plain text chunk lies in `data`, and its field. */

@@ -9,6 +9,7 @@ import type { ResponseObject } from '../../protocol/responses.types.js';
 import type { PreparedTurn } from '../turn-preparation.service.js';
 import { ownerOf, type ResponseStore } from './response-store.js';
 import { notStored } from './store-errors.js';
+import { withFields } from '../../common/objects/with-fields.js';
 
 /**
  * A turn that will be stored needs a store that is up: a shared store
@@ -38,7 +39,7 @@ export async function persistTurn(
 ): Promise<void> {
   await saveResponse(turn, shared, logger);
   try {
-    await appendTurn({ ...turn, response: turn.machine.response });
+    await appendTurn(withFields(turn, { response: turn.machine.response }));
   } catch (error) {
     const failure = notStored(normalizeError(error));
     // The client is told the turn failed: the stored response says so too.
