@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { endStartUpHeap, holdStartUpHeap } from './lifecycle/start-up-heap.js';
+import { keepTickObjectShape } from './lifecycle/tick-object-shape.js';
 
 /**
  * Starts the gateway (start-gateway.ts): validates the environment (exit 1
@@ -10,6 +11,8 @@ import { endStartUpHeap, holdStartUpHeap } from './lifecycle/start-up-heap.js';
  * is most of start-up's garbage.
  */
 export async function bootstrap(): Promise<void> {
+  // Before start-up's full GC: see keepTickObjectShape.
+  keepTickObjectShape();
   holdStartUpHeap();
   const { startGateway } = await import('./start-gateway.js');
   await startGateway();
