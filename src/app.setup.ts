@@ -14,6 +14,7 @@ import { InflightBodyBudget } from './common/admission/inflight-body-budget.js';
 import { memoryBudget } from './config/memory-budget.js';
 import { OpenAiExceptionFilter } from './common/errors/openai-exception.filter.js';
 import { clientErrorHandler } from './common/http/client-error-handler.js';
+import { installDirectRoutes } from './common/http/direct-routes.js';
 import { installClosingAnswer } from './common/http/closing-answer.js';
 import { serverTimeoutOptions } from './common/http/server-timeouts.js';
 import { ValidateRequestPipe } from './common/http/validate-request.pipe.js';
@@ -93,7 +94,8 @@ export function configureApp(
   logger: Logger,
 ): void {
   app.useLogger(new PinoNestLogger(logger));
-  app.useGlobalFilters(new OpenAiExceptionFilter());
+  const exceptionFilter = new OpenAiExceptionFilter();
+  app.useGlobalFilters(exceptionFilter);
   app.useGlobalPipes(new ValidateRequestPipe());
   const security = app.get<ConfigType<typeof securityConfig>>(
     securityConfig.KEY,
@@ -110,8 +112,9 @@ export function configureApp(
   const answeredClosing = installClosingAnswer(fastify);
   installRequestContext(fastify);
   httpMetrics.install(fastify);
-  // Before the routes exist: it hooks the Messages routes as they are added.
+  // Before the routes exist: these hook routes as they are added.
   installAnthropicErrorShape(fastify);
+  installDirectRoutes(app, fastify, exceptionFilter);
   // The app's one onRequest hook: every later hook, handler and log line of
   // the request runs in its context; a request during close is neither
   // tracked nor counted.

@@ -2,6 +2,7 @@ import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiUpstreamParam, callerRequestOf } from '../auth/caller-request.js';
 import { ApiOperation, ApiTags } from '../common/http/api-docs-decorators.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DirectRoute } from '../common/http/direct-routes.js';
 import { replyStreamOrJson } from '../common/http/stream-or-json.js';
 import {
   ApiJsonBody,
@@ -23,6 +24,7 @@ export class ChatCompletionsController {
 
   @Post(['v1/chat/completions', ':upstream/v1/chat/completions'])
   @HttpCode(200)
+  @DirectRoute()
   @ApiOperation({
     operationId: 'createChatCompletion',
     summary: 'Create a chat completion, running MCP tools server-side',

@@ -13,6 +13,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiUpstreamParam, callerRequestOf } from '../auth/caller-request.js';
 import { CallerTenant } from '../auth/request-tenant.js';
 import { ApiOperation, ApiTags } from '../common/http/api-docs-decorators.js';
+import { DirectRoute } from '../common/http/direct-routes.js';
 import { replyStreamOrJson } from '../common/http/stream-or-json.js';
 import type { Tenant } from '../config/security/tenant.js';
 import {
@@ -44,6 +45,7 @@ export class MessagesController {
 
   @Post(['v1/messages', ':upstream/v1/messages'])
   @HttpCode(200)
+  @DirectRoute()
   @ApiOperation({
     operationId: 'createMessage',
     summary:

@@ -16,6 +16,7 @@ import {
   ApiTags,
 } from '../common/http/api-docs-decorators.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DirectRoute } from '../common/http/direct-routes.js';
 import { replyStreamOrJson } from '../common/http/stream-or-json.js';
 import {
   ApiErrorResponse,
@@ -56,6 +57,7 @@ export class ResponsesController {
 
   @Post()
   @HttpCode(200)
+  @DirectRoute()
   @ApiOperation({
     operationId: 'createResponse',
     summary: 'Create a response on the Chat Completions backend',

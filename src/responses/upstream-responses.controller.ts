@@ -1,15 +1,7 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import {
-  Body,
-  Controller,
-  Headers,
-  HttpCode,
-  Param,
-  Post,
-  Res,
-} from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '../common/http/api-docs-decorators.js';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DirectRoute } from '../common/http/direct-routes.js';
 import { replyStreamOrJson } from '../common/http/stream-or-json.js';
 import {
   ApiErrorResponse,
@@ -17,8 +9,7 @@ import {
   ApiJsonOrStreamOk,
 } from '../openapi/api-docs.decorators.js';
 import { ApiResponsesRequestHeaders } from '../openapi/request-headers.js';
-import { CallerTenant } from '../auth/request-tenant.js';
-import type { Tenant } from '../config/security/tenant.js';
+import { ApiUpstreamParam, callerRequestOf } from '../auth/caller-request.js';
 import { CreateResponseDto } from './dto/create-response.dto.js';
 import { ResponseAnswerService } from './response-answer.service.js';
 
@@ -34,6 +25,7 @@ export class UpstreamResponsesController {
 
   @Post()
   @HttpCode(200)
+  @DirectRoute()
   @ApiOperation({
     operationId: 'createResponseOnUpstream',
     summary: 'Create a response on the named upstream',
@@ -46,13 +38,16 @@ export class UpstreamResponsesController {
     'The response; with `stream: true`, its events as `event:`/`data:` frames, then `data: [DONE]`.',
   )
   @ApiErrorResponse(404, 'No upstream has this name.')
+  // Last, so applied first: the path parameter leads the list.
+  @ApiUpstreamParam()
   create(
-    @Param('upstream') upstreamName: string,
-    @Body() body: CreateResponseDto,
-    @Headers() headers: IncomingHttpHeaders,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
-    @CallerTenant() tenant: Tenant | undefined,
   ): Promise<void> {
+    const { body, headers, tenant, upstreamName } = callerRequestOf(
+      request,
+      CreateResponseDto,
+    );
     return replyStreamOrJson(
       reply,
       this.answers.create(body, headers, { upstreamName, tenant }),
