@@ -1,6 +1,7 @@
+import { decimalDigits } from '../common/strings/decimal-digits.js';
 import { flatCopy } from '../common/strings/flat-copy.js';
 import type { ResponseStreamEvent } from '../protocol/responses.types.js';
-import { escapedText } from './text-delta-frame.js';
+import { escapedText, hasKeysInOrder } from './text-delta-frame.js';
 
 /**
  * The delta events framed here, each with its exact key order: the order
@@ -65,8 +66,7 @@ export class ItemDeltaFrames {
     }
     return (
       (HEADS.get(event.type) as string) +
-      // toFixed builds a new one-byte string; String(n) may not (bench/README.md).
-      event.sequence_number.toFixed(0) +
+      decimalDigits(event.sequence_number) +
       this.middleOf(event) +
       escapedText(event['delta'] as string) +
       '"}\n\n'
@@ -105,15 +105,8 @@ function hasExactly(
   event: ResponseStreamEvent,
   keys: readonly string[],
 ): boolean {
-  let at = 0;
-  for (const key in event) {
-    if (keys[at] !== key) {
-      return false;
-    }
-    at += 1;
-  }
   return (
-    at === keys.length &&
+    hasKeysInOrder(event, keys) &&
     Number.isSafeInteger(event.sequence_number) &&
     typeof event['item_id'] === 'string' &&
     Number.isSafeInteger(event['output_index']) &&

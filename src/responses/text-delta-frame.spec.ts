@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { namedFrame } from '../common/sse/sse-writer.js';
+import { EventLog, ItemSink } from './core/event-log.js';
 import { ResponsesSseFormat } from './responses-sse.format.js';
-import { TextDeltaFrames } from './text-delta-frame.js';
+import { escapedText, TextDeltaFrames } from './text-delta-frame.js';
 
 const anyText = fc.oneof(
   fc.string({ unit: 'grapheme' }),
@@ -96,6 +97,33 @@ describe(TextDeltaFrames.name, () => {
           );
         },
       ),
+    );
+  });
+
+  it("takes the text deltas the event machine builds (their keys, in the machine's order)", () => {
+    const log = new EventLog();
+    new ItemSink(log, 0, 'msg_0a1b2c').outputTextDelta(0, 'Hello');
+    const [event] = log.drain();
+    expect(new TextDeltaFrames().frame(event!)).toBeDefined();
+    // The same fields in another order take the generic path.
+    const { type, delta, ...rest } = textDelta('Hello', 0, 0);
+    expect(
+      new TextDeltaFrames().frame({ type, delta, ...rest }),
+    ).toBeUndefined();
+  });
+
+  it('escapes a text as JSON.stringify does, short or long', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          anyText,
+          fc.string({ unit: 'binary', minLength: 30, maxLength: 40 }),
+        ),
+        (text) => {
+          expect(escapedText(text)).toBe(JSON.stringify(text).slice(1, -1));
+        },
+      ),
+      { numRuns: 2_000 },
     );
   });
 });
