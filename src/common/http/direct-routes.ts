@@ -34,9 +34,9 @@ type RawHandler = (request: FastifyRequest, reply: FastifyReply) => unknown;
  * (installDirectRoutes). For the model-call endpoints, whose handlers take
  * the raw request and reply only: Nest's execution context around them
  * (its guards, pipes and interceptors steps, none of which they have, and
- * the result handling a raw reply skips) made 12 of a non-streamed chat
+ * the result handling a raw reply skips) made 11 of a non-streamed chat
  * request's 24 promises, each with an async-context hook on Node 20, and
- * 3% of its instructions (bench/README.md, "Fast paths").
+ * 3.5% of its instructions (bench/README.md, "Fast paths").
  */
 export function DirectRoute(): MethodDecorator {
   return SetMetadata(DIRECT_ROUTE, true);
