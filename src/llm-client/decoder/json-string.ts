@@ -21,14 +21,15 @@ export function closingQuoteOf(data: string, from: number): number {
  * is not one: an unescaped quote, a dangling backslash, a bad escape.
  */
 export function decodeJsonString(raw: string): string | undefined {
-  if (!raw.includes('\\')) {
-    if (raw.includes('"')) {
-      return undefined;
+  if (raw.length < SHORT_SUBSTRING) {
+    // Most chunks: a token of a few characters, read in one pass (two
+    // `includes` and a loop cost ~300 instructions a chunk).
+    const kind = shortStringKind(raw);
+    if (kind !== ESCAPED) {
+      return kind === PLAIN ? raw : undefined;
     }
-    if (raw.length < SHORT_SUBSTRING) {
-      // JSON.parse refuses a raw control character; so must this.
-      return hasControlCharacter(raw) ? undefined : raw;
-    }
+  } else if (!raw.includes('\\') && raw.includes('"')) {
+    return undefined;
   }
   try {
     // Also copies a long text out of the upstream read it was sliced from.
@@ -38,13 +39,25 @@ export function decodeJsonString(raw: string): string | undefined {
   }
 }
 
-function hasControlCharacter(text: string): boolean {
-  for (let at = 0; at < text.length; at++) {
-    if (text.charCodeAt(at) < 0x20) {
-      return true;
+const PLAIN = 0;
+/** An unescaped quote or a raw control character, which JSON.parse refuses. */
+const INVALID = 1;
+/** A backslash: JSON.parse decides. */
+const ESCAPED = 2;
+
+/** What a short string body holds, as decodeJsonString reads it, in one pass. */
+function shortStringKind(raw: string): number {
+  let kind = PLAIN;
+  for (let at = 0; at < raw.length; at++) {
+    const code = raw.charCodeAt(at);
+    if (code === 0x5c /* \ */) {
+      return ESCAPED;
+    }
+    if (code < 0x20 || code === 0x22 /* " */) {
+      kind = INVALID;
     }
   }
-  return false;
+  return kind;
 }
 
 /**
