@@ -7,6 +7,8 @@ import {
 } from './upstream-errors.js';
 import type { ChatCompletion } from '../protocol/chat-completion.types.js';
 import { decodeCompletion } from './decoder/completion-decoder.js';
+import { keepsDecodedForm } from './decoder/completion-form.js';
+import { keepJsonText } from '../common/http/json-text.js';
 import { tooLargeException } from './upstream-limits.js';
 import type { UpstreamTarget } from '../config/upstreams/upstream-target.js';
 import { isRecord } from '../common/is-record.js';
@@ -74,9 +76,15 @@ export function readCompletion(
     if (!isRecord(parsed)) {
       throw badResponse(target, 'a completion that is not a JSON object');
     }
-    return decodeCompletion(parsed, target.name, (what) =>
+    // Asked before decoding, which works in place.
+    const unchanged = keepsDecodedForm(parsed);
+    const completion = decodeCompletion(parsed, target.name, (what) =>
       badResponse(target, what),
     );
+    if (unchanged) {
+      keepJsonText(completion, text);
+    }
+    return completion;
   });
 }
 

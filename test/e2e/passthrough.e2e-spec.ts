@@ -38,6 +38,90 @@ describe('chat completions and pass-through', () => {
     expect(sent.headers.authorization).toBe('Bearer sk-upstream-secret');
   });
 
+  // A completion the decoder would not change goes out as the upstream's
+  // own text (no JSON.stringify); one it changes goes out as decoded.
+  it("sends a completion in OpenAI's own form as the upstream wrote it, others as decoded", async () => {
+    const openAiForm = {
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1_700_000_000,
+      model: 'fake-model',
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: 'caf\u00e9 "q"',
+            refusal: null,
+            annotations: [],
+          },
+          logprobs: null,
+          finish_reason: 'stop',
+        },
+      ],
+      usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+      service_tier: 'default',
+      system_fingerprint: null,
+    };
+    const answer = async (body: string) => {
+      harness.upstream.enqueue({
+        kind: 'raw',
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      const response = await fetch(
+        `${harness.gateway.url}/v1/chat/completions`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: 'Bearer sk-client',
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({
+            model: 'fake-model',
+            messages: [{ role: 'user', content: 'hi' }],
+          }),
+        },
+      );
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe(
+        'application/json; charset=utf-8',
+      );
+      return response.text();
+    };
+
+    // OpenAI's API writes its JSON indented: the client gets those bytes.
+    const pretty = JSON.stringify(openAiForm, null, 2);
+    expect(await answer(pretty)).toBe(pretty);
+
+    // vLLM's nulls (no refusal key, details null) are decoded away.
+    const vllmForm = {
+      ...openAiForm,
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: 'hi',
+            reasoning_content: null,
+          },
+          finish_reason: 'stop',
+        },
+      ],
+      usage: { ...openAiForm.usage, prompt_tokens_details: null },
+    };
+    const decoded = JSON.parse(
+      await answer(JSON.stringify(vllmForm, null, 2)),
+    ) as typeof openAiForm;
+    expect(decoded.choices[0]!.message).toEqual({
+      role: 'assistant',
+      content: 'hi',
+      refusal: null,
+    });
+    expect(decoded.usage).toEqual(openAiForm.usage);
+  });
+
   it('streams a completion chunk by chunk through the openai client', async () => {
     harness.upstream.enqueue({
       kind: 'stream',

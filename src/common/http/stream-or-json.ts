@@ -4,6 +4,7 @@ import { FlowControl } from '../sse/flow-control.js';
 import { type SseFormat, writeSse } from '../sse/sse-writer.js';
 import { rejection } from '../rejection.js';
 import { ClientAbort } from './client-abort.js';
+import { sendJson } from './json-text.js';
 
 /** A stream's events, and how they go on the wire. */
 export interface EventStream<T> {
@@ -60,9 +61,7 @@ export function replyStreamOrJson<TEvent, TBody>(
   } catch (error) {
     return rejection(error).catch(told);
   }
-  return body.then((value) => {
-    void reply.send(value);
-  }, told);
+  return body.then((value) => sendJson(reply, value), told);
 }
 
 async function replyStream<TEvent, TBody>(
