@@ -6,7 +6,8 @@ import type {
   FastifyRequest,
   onSendHookHandler,
 } from 'fastify';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { CellCounter, CellHistogram } from './cell-metrics.js';
 import { contextOf } from '../common/logging/request-context.js';
 import { EVENT_STREAM_OPEN_CHANNEL } from '../common/sse/event-stream-channel.js';
 
@@ -80,9 +81,9 @@ interface Observation {
  * stream (see install).
  */
 export class HttpMetrics {
-  private readonly requests: Counter<RequestLabels>;
-  private readonly duration: Histogram<RequestLabels>;
-  private readonly firstByte: Histogram<'route' | 'method'>;
+  private readonly requests: CellCounter<RequestLabels>;
+  private readonly duration: CellHistogram<RequestLabels>;
+  private readonly firstByte: CellHistogram<'route' | 'method'>;
   /** Route pattern, then method: bounded (patterns, and the methods Node parses). */
   private readonly series = new Map<string, Map<string, RouteSeries>>();
   private readonly observations = new WeakMap<ServerResponse, Observation>();
@@ -99,20 +100,20 @@ export class HttpMetrics {
     private readonly tenantLabel: (label: string | undefined) => string,
   ) {
     const registers = [registry];
-    this.requests = new Counter({
+    this.requests = new CellCounter({
       name: 'gateway_requests_total',
       help: "HTTP requests by route pattern, method, status (499: the connection closed before the response ended) and tenant (the key's name, unnamed, or none).",
       labelNames: ['route', 'method', 'status', 'tenant'],
       registers,
     });
-    this.duration = new Histogram({
+    this.duration = new CellHistogram({
       name: 'gateway_request_duration_seconds',
       help: 'Time from the request to the end of its response (a whole stream), by route, method, status and tenant.',
       labelNames: ['route', 'method', 'status', 'tenant'],
       buckets: DURATION_BUCKETS,
       registers,
     });
-    this.firstByte = new Histogram({
+    this.firstByte = new CellHistogram({
       name: 'gateway_time_to_first_byte_seconds',
       help: 'Time from the request to the response headers (for a stream: its first event), by route and method.',
       labelNames: ['route', 'method'],

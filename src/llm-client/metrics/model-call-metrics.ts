@@ -1,4 +1,5 @@
-import { Histogram, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { CellHistogram } from '../../metrics/cell-metrics.js';
 import { MetricLabels } from '../../metrics/metric-labels.js';
 
 /** How one model call ended: answered, failed, or cancelled by the client. */
@@ -18,22 +19,22 @@ const FIRST_TOKEN_BUCKETS = [
  * knows, else `other`.
  */
 export class ModelCallMetrics {
-  private readonly duration: Histogram<'upstream' | 'model' | 'outcome'>;
-  private readonly firstToken: Histogram<'upstream' | 'model'>;
+  private readonly duration: CellHistogram<'upstream' | 'model' | 'outcome'>;
+  private readonly firstToken: CellHistogram<'upstream' | 'model'>;
 
   constructor(
     registry: Registry,
     private readonly labels: MetricLabels,
   ) {
     const registers = [registry];
-    this.duration = new Histogram({
+    this.duration = new CellHistogram({
       name: 'gateway_model_call_duration_seconds',
       help: 'Model calls from the first upstream attempt to their last chunk, by upstream, model and outcome (ok, error, cancelled).',
       labelNames: ['upstream', 'model', 'outcome'],
       buckets: CALL_BUCKETS,
       registers,
     });
-    this.firstToken = new Histogram({
+    this.firstToken = new CellHistogram({
       name: 'gateway_time_to_first_token_seconds',
       help: 'Streamed model calls: time from the first upstream attempt to the first chunk, by upstream and model.',
       labelNames: ['upstream', 'model'],

@@ -1,4 +1,5 @@
-import { Counter, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { CellCounter } from '../../metrics/cell-metrics.js';
 import type { Dispatcher } from 'undici';
 import {
   GatewayException,
@@ -45,35 +46,35 @@ export interface StreamMeter {
  * any other name is counted as `other`.
  */
 export class UpstreamMetrics {
-  private readonly requests: Counter<'upstream' | 'outcome'>;
-  private readonly errors: Counter<'upstream' | 'kind'>;
-  private readonly retries: Counter<'upstream'>;
-  private readonly tokens: Counter<'model' | 'direction' | 'tenant'>;
+  private readonly requests: CellCounter<'upstream' | 'outcome'>;
+  private readonly errors: CellCounter<'upstream' | 'kind'>;
+  private readonly retries: CellCounter<'upstream'>;
+  private readonly tokens: CellCounter<'model' | 'direction' | 'tenant'>;
 
   constructor(
     registry: Registry,
     private readonly labels: MetricLabels,
   ) {
     const registers = [registry];
-    this.requests = new Counter({
+    this.requests = new CellCounter({
       name: 'gateway_upstream_requests_total',
       help: 'Upstream HTTP attempts (retries included) by upstream and outcome (ok, error, aborted).',
       labelNames: ['upstream', 'outcome'],
       registers,
     });
-    this.errors = new Counter({
+    this.errors = new CellCounter({
       name: 'gateway_upstream_errors_total',
       help: 'Upstream failures by kind: http_<status>, timeout, unreachable, bad_response, other.',
       labelNames: ['upstream', 'kind'],
       registers,
     });
-    this.retries = new Counter({
+    this.retries = new CellCounter({
       name: 'gateway_upstream_retries_total',
       help: 'Upstream attempts that failed and were retried, or handed to the fallback upstream.',
       labelNames: ['upstream'],
       registers,
     });
-    this.tokens = new Counter({
+    this.tokens = new CellCounter({
       name: 'gateway_tokens_total',
       help: "Tokens the upstream reported, by model (a configured or listed model, else other), direction (input, output) and tenant (the key's name, unnamed, or none).",
       labelNames: ['model', 'direction', 'tenant'],
