@@ -35,6 +35,7 @@ import type { LimitRefusal } from './rate-limit-answers.js';
 import type { RateLimitMetrics } from './rate-limit-metrics.js';
 import { declaredLength, estimateTokens } from './token-estimate.js';
 import { settleFromModelCalls } from './token-settlement.js';
+import { ObjectSlot } from '../common/objects/object-slot.js';
 
 const ONE_REQUEST: LimitCost = { requests: 1, tokens: 0 };
 
@@ -73,15 +74,15 @@ export interface TurnLimitCheck {
  * on send, so a pass-through answer's upstream headers do not replace them).
  */
 export class RateLimits implements OnApplicationShutdown {
-  private readonly headersOf = new WeakMap<
+  private readonly headersOf = new ObjectSlot<
     FastifyRequest,
     Record<string, string>
-  >();
+  >('rate limit headers');
   /** The reservations of pass-through requests, settled from their answer. */
-  private readonly passThrough = new WeakMap<
+  private readonly passThrough = new ObjectSlot<
     FastifyRequest,
     TokenReservation
-  >();
+  >('pass-through reservation');
 
   /**
    * Whether the limits read this request's body whole (a pass-through POST

@@ -10,6 +10,7 @@ import { Gauge, type Registry } from 'prom-client';
 import { CellCounter, CellHistogram } from './cell-metrics.js';
 import { contextOf } from '../common/logging/request-context.js';
 import { EVENT_STREAM_OPEN_CHANNEL } from '../common/sse/event-stream-channel.js';
+import { ObjectSlot } from '../common/objects/object-slot.js';
 
 /** The `route` label of a request no route matched (a 404). */
 const UNMATCHED_ROUTE = 'unmatched';
@@ -86,7 +87,9 @@ export class HttpMetrics {
   private readonly firstByte: CellHistogram<'route' | 'method'>;
   /** Route pattern, then method: bounded (patterns, and the methods Node parses). */
   private readonly series = new Map<string, Map<string, RouteSeries>>();
-  private readonly observations = new WeakMap<ServerResponse, Observation>();
+  private readonly observations = new ObjectSlot<ServerResponse, Observation>(
+    'http metrics observation',
+  );
   /** Read by the gauges at scrape time: no prom-client call per request. */
   private openRequests = 0;
   private openStreams = 0;

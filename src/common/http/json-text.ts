@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { ObjectSlot } from '../objects/object-slot.js';
 
 /**
  * The JSON text a decoded object was read from, for an object that the
@@ -7,9 +8,9 @@ import type { FastifyReply } from 'fastify';
  * instructions; bench/README.md, "Fast paths"). Whoever keeps a text
  * vouches that the object is what the text says; a step that changes such
  * an object makes a new one (copy on change, as every step here does),
- * which has no text. Weak: a text lives as long as its object.
+ * which has no text. The text lives as long as its object.
  */
-const texts = new WeakMap<object, string>();
+const texts = new ObjectSlot<object, string>('JSON text');
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 

@@ -7,6 +7,7 @@ import {
 import { currentRequest } from './request-context.js';
 import { knownSecrets, type SecretRedactor } from './secret-redactor.js';
 import { truncateFields, truncateForLog } from './truncate-for-log.js';
+import { ObjectSlot } from '../objects/object-slot.js';
 
 /**
  * Header and field paths that may hold credentials. pino replaces their
@@ -96,7 +97,7 @@ export function createLogger(
 }
 
 /** Whether a logger binds `reqId`, by logger: bindings are set when a child is made. */
-const requestIdBound = new WeakMap<Logger, boolean>();
+const requestIdBound = new ObjectSlot<Logger, boolean>('binds reqId');
 
 /**
  * Whether `logger` (Fastify's request.log, or a child of it) binds `reqId`

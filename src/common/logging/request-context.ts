@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ChatUsage } from '../../protocol/chat-completion.types.js';
+import { ObjectSlot } from '../objects/object-slot.js';
 
 /** What the log lines written while serving one request share. */
 export interface RequestContext {
@@ -26,7 +27,9 @@ export interface RequestContext {
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
-const contexts = new WeakMap<FastifyRequest, RequestContext>();
+const contexts = new ObjectSlot<FastifyRequest, RequestContext>(
+  'request context',
+);
 
 /** The request being served by the current async context, if any. */
 export function currentRequest(): RequestContext | undefined {

@@ -3,11 +3,12 @@ import type {
   ResponseStreamEvent,
 } from '../../protocol/responses.types.js';
 import type { ResponseEcho } from './response-snapshot.js';
+import { ObjectSlot } from '../../common/objects/object-slot.js';
 
 /** The echo each Response of buildResponse was built from. */
-const echoOf = new WeakMap<ResponseObject, ResponseEcho>();
+const echoOf = new ObjectSlot<ResponseObject, ResponseEcho>('echo');
 /** An echo's settings (all but `background`) as JSON text without its braces. */
-const settingsText = new WeakMap<ResponseEcho, string>();
+const settingsText = new ObjectSlot<ResponseEcho, string>('settings text');
 
 /** Called by buildResponse: `response` spreads `echo`'s settings. */
 export function rememberEcho(
@@ -120,7 +121,9 @@ const HEAD_KEYS = [
   'incomplete_details',
 ];
 /** The keys of a Response built from an echo, in order. */
-const responseKeys = new WeakMap<ResponseEcho, readonly string[]>();
+const responseKeys = new ObjectSlot<ResponseEcho, readonly string[]>(
+  'response keys',
+);
 
 function keysOf(echo: ResponseEcho): readonly string[] {
   let keys = responseKeys.get(echo);

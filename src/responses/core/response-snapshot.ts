@@ -11,6 +11,7 @@ import type {
   ResponseUsage,
 } from '../../protocol/responses.types.js';
 import { copyJsonInPlace } from './json-copy.js';
+import { ObjectSlot } from '../../common/objects/object-slot.js';
 
 /** What changes while a response is produced. */
 export interface ResponseState {
@@ -129,7 +130,9 @@ function responseEcho(
 }
 
 /** Each echo's Response with placeholder state: buildResponse clones it. */
-const templates = new WeakMap<ResponseEcho, ResponseObject>();
+const templates = new ObjectSlot<ResponseEcho, ResponseObject>(
+  'response template',
+);
 
 /**
  * The full Response object, fields in the order of the spec's examples:
