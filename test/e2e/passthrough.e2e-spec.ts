@@ -18,6 +18,21 @@ describe('chat completions and pass-through', () => {
     apiKey: 'sk-client',
   });
 
+  /** POSTs a chat request for `fake-model` with the client key, plus `fields`. */
+  const postChat = (fields: Record<string, unknown>): Promise<Response> =>
+    fetch(`${harness.gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: 'Bearer sk-client',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        model: 'fake-model',
+        messages: [{ role: 'user', content: 'hi' }],
+        ...fields,
+      }),
+    });
+
   it('returns a non-streaming completion through the openai client', async () => {
     harness.upstream.enqueue({
       kind: 'json',
@@ -70,20 +85,7 @@ describe('chat completions and pass-through', () => {
         headers: { 'content-type': 'application/json' },
         body,
       });
-      const response = await fetch(
-        `${harness.gateway.url}/v1/chat/completions`,
-        {
-          method: 'POST',
-          headers: {
-            authorization: 'Bearer sk-client',
-            'content-type': 'application/json',
-          },
-          body: JSON.stringify({
-            model: 'fake-model',
-            messages: [{ role: 'user', content: 'hi' }],
-          }),
-        },
-      );
+      const response = await postChat({});
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe(
         'application/json; charset=utf-8',
@@ -185,22 +187,10 @@ describe('chat completions and pass-through', () => {
         kind: 'stream',
         chunks: upstreamLines.map((line) => `data: ${line}\n\n`),
       });
-      const response = await fetch(
-        `${harness.gateway.url}/v1/chat/completions`,
-        {
-          method: 'POST',
-          headers: {
-            authorization: 'Bearer sk-client',
-            'content-type': 'application/json',
-          },
-          body: JSON.stringify({
-            model: 'fake-model',
-            messages: [{ role: 'user', content: 'hi' }],
-            stream: true,
-            stream_options: { include_usage: includeUsage },
-          }),
-        },
-      );
+      const response = await postChat({
+        stream: true,
+        stream_options: { include_usage: includeUsage },
+      });
       const text = await response.text();
       return text
         .split('\n\n')
