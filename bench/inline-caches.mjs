@@ -1,7 +1,7 @@
 /**
  * `npm run bench:ic`: the misses of V8's inline caches per request in the
- * gateway, for each kind of request-kinds.mjs (the agent's too), and the
- * code that misses.
+ * gateway, and the hidden classes it makes per request, for each kind of
+ * request-kinds.mjs (the agent's too), and the code that does it.
  *
  * A property read or write whose cache does not know the object's hidden
  * class goes to V8's runtime, some hundred times the cost of a hit. Once a
@@ -12,7 +12,13 @@
  * counts the misses of `REQUESTS` requests after `WARM_UP` others, one
  * gateway process per kind, and names each site by the code V8 logged at
  * its address. Exact to about 0.1 a request (the log is buffered when the
- * warm-up ends), and quick. `node bench/inline-caches.mjs DIR` measures the
+ * warm-up ends), and quick.
+ *
+ * A hidden class made per request (V8's `--log-maps`: a transition that
+ * makes a new class, or an object turned into a dictionary) is the same
+ * fault seen from the other side, and on Node 20 its object also outlives
+ * young GCs: each is listed by the code that made it and the key it added
+ * (bench/README.md, "Pretenuring and hidden classes"). `node bench/inline-caches.mjs DIR` measures the
  * build in DIR (its dist/) instead of this one's.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -76,36 +82,71 @@ class CodeMap {
   }
 }
 
+/** Per-request counts of events by site: the code that caused them, and the keys. */
+class Sites {
+  count = 0;
+  #byCode = new Map();
+
+  add(code, key) {
+    this.count++;
+    const site = this.#byCode.get(code) ?? { count: 0, keys: new Set() };
+    site.count++;
+    site.keys.add(key);
+    this.#byCode.set(code, site);
+  }
+
+  /** The most frequent sites, as text: `code 1.0 (key, …)`; '–' for none. */
+  listed() {
+    const listed = [...this.#byCode]
+      .filter(([, site]) => site.count / REQUESTS >= LISTED)
+      .sort((a, b) => b[1].count - a[1].count)
+      .slice(0, SHOWN)
+      .map(
+        ([code, { count, keys }]) =>
+          `${code} ${(count / REQUESTS).toFixed(1)} (${[...keys].join(', ')})`,
+      );
+    return listed.join('; ') || '–';
+  }
+}
+
+/** Map events that make a hidden class (not the deprecations and the like). */
+const NEW_CLASS_EVENTS = new Set([
+  'Transition',
+  'Normalize',
+  'NormalizeCached',
+]);
+
 /**
- * `{ perRequest, sites }` of the IC events logged past byte `from`: sites
- * by the function whose code missed, with the property names.
+ * The IC misses and new hidden classes logged past byte `from`, by the
+ * function whose code caused them.
  */
-function missesIn(log, from) {
+function eventsIn(log, from) {
   const codes = new CodeMap();
-  const sites = new Map();
+  const misses = new Sites();
+  const classes = new Sites();
   let offset = 0;
-  let misses = 0;
   for (const line of log.split('\n')) {
     const measured = offset >= from;
     offset += Buffer.byteLength(line) + 1;
     const fields = line.split(',');
-    if (!/IC$/.test(fields[0])) {
+    const codeAt = (pc) =>
+      codes
+        .nameAt(parseInt(pc, 16))
+        .replace(/file:\/\/|\/[^ ]*\/(?=(dist|node_modules)\/)/g, '')
+        .split(',')[0];
+    if (/IC$/.test(fields[0])) {
+      // type, pc, time, line, column, old state, new state, map, key, …
+      if (measured) misses.add(codeAt(fields[1]), fields[8]);
+    } else if (fields[0] === 'map') {
+      // map, kind, time, from, to, pc, line, column, reason, key
+      if (measured && NEW_CLASS_EVENTS.has(fields[1])) {
+        classes.add(codeAt(fields[5]), fields[9] || fields[1]);
+      }
+    } else {
       codes.note(fields);
-      continue;
     }
-    if (!measured) continue;
-    misses++;
-    // type, pc, time, line, column, old state, new state, map, key, …
-    const code = codes
-      .nameAt(parseInt(fields[1], 16))
-      .replace(/file:\/\/|\/[^ ]*\/(?=(dist|node_modules)\/)/g, '')
-      .split(',')[0];
-    const site = sites.get(code) ?? { misses: 0, keys: new Set() };
-    site.misses++;
-    site.keys.add(fields[8]);
-    sites.set(code, site);
   }
-  return { perRequest: misses / REQUESTS, sites };
+  return { misses, classes };
 }
 
 /** Starts a gateway logging its IC events, warms `kind` up, measures it. */
@@ -116,6 +157,7 @@ async function measure(upstreamOrigin, kind, logDir) {
     upstreamBaseUrl: `${upstreamOrigin}/v1`,
     nodeArgs: [
       '--log-ic',
+      '--log-maps',
       `--logfile=${logfile}`,
       '--no-logfile-per-isolate',
       // Exits on SIGUSR2: a process a signal ends does not flush its log.
@@ -133,7 +175,7 @@ async function measure(upstreamOrigin, kind, logDir) {
   await pool.close();
   // The log is complete once the process has exited.
   await stopChild(gateway, 'SIGUSR2');
-  return missesIn(readFileSync(logfile, 'utf8'), from);
+  return eventsIn(readFileSync(logfile, 'utf8'), from);
 }
 
 installCleanup();
@@ -144,25 +186,17 @@ const upstream = await forkHelper(
 const logDir = mkdtempSync(join(tmpdir(), 'bench-ic-'));
 try {
   console.log(
-    '| request | IC misses per request | functions that miss (per request; properties) |',
+    '| request | IC misses per request | functions that miss (per request; properties) | new hidden classes per request | code that makes them (per request; keys) |',
   );
-  console.log('| --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- |');
   for (const kind of MEASURED_KINDS) {
-    const { perRequest, sites } = await measure(
+    const { misses, classes } = await measure(
       `http://127.0.0.1:${upstream.port}`,
       kind,
       logDir,
     );
-    const listed = [...sites]
-      .filter(([, site]) => site.misses / REQUESTS >= LISTED)
-      .sort((a, b) => b[1].misses - a[1].misses)
-      .slice(0, SHOWN)
-      .map(
-        ([code, { misses, keys }]) =>
-          `${code} ${(misses / REQUESTS).toFixed(1)} (${[...keys].join(', ')})`,
-      );
     console.log(
-      `| ${kind[0]} | ${perRequest.toFixed(1)} | ${listed.join('; ') || '–'} |`,
+      `| ${kind[0]} | ${(misses.count / REQUESTS).toFixed(1)} | ${misses.listed()} | ${(classes.count / REQUESTS).toFixed(1)} | ${classes.listed()} |`,
     );
   }
 } finally {

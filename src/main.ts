@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { endStartUpHeap, holdStartUpHeap } from './lifecycle/start-up-heap.js';
+import { stopPretenuring } from './lifecycle/no-pretenuring.js';
 import { keepTickObjectShape } from './lifecycle/tick-object-shape.js';
 
 /**
@@ -11,6 +12,7 @@ import { keepTickObjectShape } from './lifecycle/tick-object-shape.js';
  * is most of start-up's garbage.
  */
 export async function bootstrap(): Promise<void> {
+  stopPretenuring();
   // Before start-up's full GC: see keepTickObjectShape.
   keepTickObjectShape();
   holdStartUpHeap();

@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { chosenByOperator } from './operator-v8-flags.js';
 
 /**
  * Start-up (loading the modules, Nest's scan) allocates far more
@@ -22,18 +23,6 @@ const V8_DEFAULT_GROWTH = 2;
  * as before.
  */
 const TURBOFAN_FLAGS = ['turbofan', 'opt', 'jitless'];
-
-/** The operator chose one of these V8 flags (NODE_OPTIONS or a node flag): leave it. */
-function chosenByOperator(...flags: string[]): boolean {
-  const names = flags.flatMap((flag) => [`--${flag}`, `--no-${flag}`]);
-  return [
-    ...process.execArgv,
-    ...(process.env.NODE_OPTIONS ?? '').split(/\s+/),
-  ].some((arg) => {
-    const name = arg.replaceAll('_', '-').split('=')[0];
-    return name !== undefined && names.includes(name);
-  });
-}
 
 /**
  * Before the gateway's modules load: the young generation stays small and

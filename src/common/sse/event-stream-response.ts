@@ -18,7 +18,7 @@ const SSE_HEADERS = {
  */
 export function openEventStream(reply: FastifyReply): void {
   reply.hijack();
-  reply.raw.writeHead(200, { ...headersSetSoFar(reply), ...SSE_HEADERS });
+  reply.raw.writeHead(200, streamHeaders(reply));
   if (eventStreamOpened.hasSubscribers) {
     eventStreamOpened.publish(reply);
   }
@@ -63,15 +63,18 @@ function errorCodeOf(error: Error): string {
   return typeof code === 'string' ? code : error.message;
 }
 
-/** Headers set on the reply before hijack (request id, CORS…), kept on the stream. */
-function headersSetSoFar(
-  reply: FastifyReply,
-): Record<string, string | string[]> {
+/**
+ * The headers set on the reply before hijack (request id, CORS…), then the
+ * SSE headers. Built by assignment, not as `{ ...a, ...b }`: on Node 20
+ * such a literal gets a hidden class of its own each time, and its object
+ * outlives young GCs (see withFields).
+ */
+function streamHeaders(reply: FastifyReply): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(reply.getHeaders())) {
     if (value !== undefined) {
       headers[name] = Array.isArray(value) ? value : String(value);
     }
   }
-  return headers;
+  return Object.assign(headers, SSE_HEADERS);
 }

@@ -5,8 +5,14 @@ import type {
 import type { ResponseEcho } from './response-snapshot.js';
 import { ObjectSlot } from '../../common/objects/object-slot.js';
 
-/** The echo each Response of buildResponse was built from. */
-const echoOf = new ObjectSlot<ResponseObject, ResponseEcho>('echo');
+/**
+ * The echo each lifecycle event's Response was built from. A WeakMap, not
+ * an ObjectSlot: a Response is a spread's copy of its template, and on
+ * Node 20 a key added to such a copy gives it a hidden class of its own
+ * each time, whose object then outlives young GCs (see withFields). The
+ * echo never points back to its Response, so the entry keeps neither.
+ */
+const echoOf = new WeakMap<ResponseObject, ResponseEcho>();
 /** An echo's settings (all but `background`) as JSON text without its braces. */
 const settingsText = new ObjectSlot<ResponseEcho, string>('settings text');
 
