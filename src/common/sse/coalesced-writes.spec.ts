@@ -1,4 +1,5 @@
-import { Observable } from 'rxjs';
+import fc from 'fast-check';
+import { Observable, from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { useSseTestServer } from './sse-test-server.test-support.js';
 
@@ -185,5 +186,59 @@ describe('CoalescedWrites (through writeSse)', () => {
       'write',
       'end',
     ]);
+  });
+
+  /** Streams `texts` as frames of one batch; the body's bytes and what the response was given. */
+  async function streamTexts(
+    texts: string[],
+  ): Promise<{ body: Buffer; expected: Buffer; chunks: unknown[] }> {
+    server.scenario.writes = [];
+    server.scenario.chunks = [];
+    server.scenario.events$ = from(texts.map((t) => ({ t })));
+    const answer = await fetch(server.url);
+    const frames = texts.map((t) => `data: ${JSON.stringify({ t })}\n\n`);
+    return {
+      body: Buffer.from(await answer.arrayBuffer()),
+      expected: Buffer.from(`${frames.join('')}data: [DONE]\n\n`),
+      chunks: server.scenario.chunks,
+    };
+  }
+
+  it('hands a long ASCII text to the response as its bytes', async () => {
+    const { body, expected, chunks } = await streamTexts(['a'.repeat(3000)]);
+    expect(body.equals(expected)).toBe(true);
+    expect(chunks).toHaveLength(1);
+    expect(Buffer.isBuffer(chunks[0])).toBe(true);
+  });
+
+  it('writes any text as its UTF-8 bytes, as bytes exactly when it is long ASCII', async () => {
+    // ASCII of any length around the 1 KiB threshold, with any Unicode (an
+    // astral character, é…) put in somewhere, or not.
+    const text = fc
+      .tuple(
+        fc.string({ unit: 'binary-ascii', maxLength: 2000, size: 'max' }),
+        fc.option(fc.string({ unit: 'binary', minLength: 1, maxLength: 4 })),
+        fc.nat(),
+      )
+      .map(([ascii, other, at]) => {
+        const cut = at % (ascii.length + 1);
+        return ascii.slice(0, cut) + (other ?? '') + ascii.slice(cut);
+      });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(text, { minLength: 1, maxLength: 3 }),
+        async (texts) => {
+          const { body, expected, chunks } = await streamTexts(texts);
+          expect(body.equals(expected)).toBe(true);
+          const written = chunks.at(-1);
+          const all = expected.toString();
+          const asBytes =
+            all.length >= 1024 &&
+            Array.from(all).every((char) => char.charCodeAt(0) < 0x80);
+          expect(Buffer.isBuffer(written)).toBe(asBytes);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
