@@ -13,6 +13,7 @@ import type {
   ParsedToolCall,
   ToolCallFamily,
 } from './tool-call.types.js';
+import { lastOf } from '../common/arrays/last-of.js';
 
 /**
  * Early verdict on the start of a block body: 'yes' once it clearly is this
@@ -194,7 +195,7 @@ function callsFromEvents(events: readonly BlockEvent[]): ParsedToolCall[] {
     if (e.kind === 'call_start') {
       calls.push({ name: e.name, arguments: '' });
     } else if (e.kind === 'call_arguments') {
-      const last = calls[calls.length - 1];
+      const last = lastOf(calls);
       if (last !== undefined) {
         last.arguments += e.delta;
       }

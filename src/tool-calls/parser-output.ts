@@ -1,5 +1,6 @@
 import type { ParserEvent } from './parser-events.js';
 import type { BlockEvent } from './tool-call.types.js';
+import { lastOf } from '../common/arrays/last-of.js';
 
 /** The calls of one block as the parser numbers them. */
 export interface BlockCalls {
@@ -105,7 +106,7 @@ export class ParserOutput {
         this.textSinceBlock = true;
       }
     }
-    const last = this.events[this.events.length - 1];
+    const last = lastOf(this.events);
     if (last !== undefined && last.kind === kind) {
       this.events[this.events.length - 1] = { kind, text: last.text + text };
     } else {

@@ -13,6 +13,7 @@ import {
   newToolCallId,
   type TextToolCallParsing,
 } from './text-tool-call-parsing.js';
+import { lastOf } from '../common/arrays/last-of.js';
 
 /** One choice of a chat completion chunk. */
 export type ChunkChoice = ChatCompletionChunk['choices'][number];
@@ -162,14 +163,14 @@ export class TextToolCallChoice {
       out.unshift(this.takeHeld());
     }
     if (!finishing) {
-      const last = out[out.length - 1];
+      const last = lastOf(out);
       if (last?.kind === 'start' || last?.kind === 'arguments') {
         this.held = out.pop();
       }
       return out.map((p) => p.choice);
     }
     this.whitespace = '';
-    const target = out[out.length - 1] ?? this.held;
+    const target = lastOf(out) ?? this.held;
     const reason = this.sawCall
       ? finishWithCalls(choice.finish_reason)
       : choice.finish_reason;
@@ -189,7 +190,7 @@ export class TextToolCallChoice {
     const out: Piece[] = [];
     const append = (kind: 'text' | 'reasoning', text: string): void => {
       const field = kind === 'text' ? 'content' : 'reasoning_content';
-      const last = out[out.length - 1];
+      const last = lastOf(out);
       if (last?.kind === kind) {
         last.choice.delta[field] = `${last.choice.delta[field] ?? ''}${text}`;
       } else {
@@ -246,7 +247,7 @@ export class TextToolCallChoice {
     delta: string,
   ): void {
     const at = this.indexOf.get(parsed) ?? parsed;
-    const last = out[out.length - 1];
+    const last = lastOf(out);
     const call = last?.choice.delta.tool_calls?.[0];
     if (last?.kind === 'arguments' && call?.index === at && call.function) {
       call.function.arguments = `${call.function.arguments ?? ''}${delta}`;

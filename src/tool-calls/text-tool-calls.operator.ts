@@ -6,6 +6,7 @@ import {
   type ChunkChoice,
 } from './text-tool-call-choice.js';
 import type { TextToolCallParsing } from './text-tool-call-parsing.js';
+import { lastOf } from '../common/arrays/last-of.js';
 
 /**
  * Turns tool calls that the model wrote as text into real `tool_calls`
@@ -115,7 +116,7 @@ function withChoices(
   choices: readonly ChunkChoice[],
 ): ChatCompletionChunk[] {
   const out = choices.map((choice) => envelope(chunk, choice));
-  const last = out[out.length - 1];
+  const last = lastOf(out);
   if (chunk.usage !== undefined) {
     if (last === undefined) {
       return [{ ...envelope(chunk, undefined), usage: chunk.usage }];

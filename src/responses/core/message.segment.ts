@@ -9,6 +9,7 @@ import type {
   OutputTextContent,
   RefusalContent,
 } from '../../protocol/responses.types.js';
+import { lastOf } from '../../common/arrays/last-of.js';
 
 /** The kinds of content part an assistant message streams. */
 export type MessagePartKind = 'output_text' | 'refusal';
@@ -38,7 +39,7 @@ export class MessageSegment extends OutputSegment {
 
   append(kind: MessagePartKind, delta: string): void {
     let index = this.parts.length - 1;
-    const last = this.parts[index];
+    const last = lastOf(this.parts);
     const sink = this.live;
     if (last === undefined || last.kind !== kind) {
       if (last !== undefined && sink !== undefined) {
