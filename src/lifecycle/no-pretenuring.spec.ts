@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext, runInThisContext } from 'node:vm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stopPretenuring } from './no-pretenuring.js';
 
 /** V8 natives: whether `object` is in the young generation. */
@@ -47,19 +47,14 @@ function literalStaysYoung(batches: number): boolean {
 }
 
 describe(stopPretenuring.name, () => {
-  const nodeOptions = process.env.NODE_OPTIONS;
   afterEach(() => {
-    if (nodeOptions === undefined) {
-      delete process.env.NODE_OPTIONS;
-    } else {
-      process.env.NODE_OPTIONS = nodeOptions;
-    }
+    vi.unstubAllEnvs();
     setFlagsFromString('--no-allocation-site-pretenuring');
   });
 
   it('leaves an operator-chosen setting alone', () => {
     setFlagsFromString('--allocation-site-pretenuring');
-    process.env.NODE_OPTIONS = '--allocation-site-pretenuring';
+    vi.stubEnv('NODE_OPTIONS', '--allocation-site-pretenuring');
     stopPretenuring();
     expect(literalStaysYoung(20)).toBe(false);
   });

@@ -1,14 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { chosenByOperator } from './operator-v8-flags.js';
 
 describe(chosenByOperator.name, () => {
-  const nodeOptions = process.env.NODE_OPTIONS;
   afterEach(() => {
-    if (nodeOptions === undefined) {
-      delete process.env.NODE_OPTIONS;
-    } else {
-      process.env.NODE_OPTIONS = nodeOptions;
-    }
+    vi.unstubAllEnvs();
   });
 
   it.each([
@@ -20,12 +15,12 @@ describe(chosenByOperator.name, () => {
     ['--max-old-space-size=512', false],
     ['', false],
   ])('NODE_OPTIONS %j: %s', (options, chosen) => {
-    process.env.NODE_OPTIONS = options;
+    vi.stubEnv('NODE_OPTIONS', options);
     expect(chosenByOperator('allocation-site-pretenuring')).toBe(chosen);
   });
 
   it('reads a flag given as a value (--flag=value)', () => {
-    process.env.NODE_OPTIONS = '--semi-space-growth-factor=3';
+    vi.stubEnv('NODE_OPTIONS', '--semi-space-growth-factor=3');
     expect(chosenByOperator('semi-space-growth-factor')).toBe(true);
   });
 });
