@@ -20,9 +20,11 @@ const PRETENURING_FLAG = 'allocation-site-pretenuring';
  * instead of with those in flight: on Node 20 8.5 KB of every 2-chunk chat
  * stream survived a scavenge at concurrency 1, 16 KB of a Responses stream,
  * 1.5 KB of a non-streamed request; 0.6, 3.5 and 0.1 KB without
- * pretenuring (bench/README.md, "Pretenuring"). What the gateway keeps for
- * long (configuration, caches, stored responses) is still promoted, by
- * surviving two young GCs.
+ * pretenuring (bench/README.md, "Pretenuring and hidden classes"). What
+ * the gateway keeps for long (configuration, caches, stored responses) is
+ * still promoted, by surviving two young GCs. Where a request's objects do
+ * live long (many concurrent streams at saturation) pretenuring pays
+ * instead; the operator can keep it with `--allocation-site-pretenuring`.
  */
 export function stopPretenuring(): void {
   if (!chosenByOperator(PRETENURING_FLAG)) {
