@@ -139,35 +139,13 @@ function longBytesApart(
   return pieces;
 }
 
-/**
- * Texts at least this long are handed to the socket as bytes when they are
- * ASCII (asciiBytes); shorter ones cost less as they are.
- */
-const MIN_TEXT_AS_BYTES = 1024;
-
-/**
- * A long ASCII text as its bytes: a text written to a chunked response is
- * sized as UTF-8 twice (the chunk's length, then the socket write's buffer)
- * and encoded once more; its Latin-1 copy is the same bytes, made in one
- * pass. A text is ASCII exactly when its UTF-8 length is its length (every
- * other character, a lone surrogate too, takes two bytes or more). A 500-chunk
- * Responses stream: 0.95× the CPU (bench/README.md, "Fast paths").
- */
-function asciiBytes(text: string): string | Uint8Array {
-  return text.length >= MIN_TEXT_AS_BYTES &&
-    Buffer.byteLength(text) === text.length
-    ? Buffer.from(text, 'latin1')
-    : text;
-}
-
-/** The frames as one text (long ASCII as bytes), or one buffer when any is bytes. */
+/** The frames as one text, or one buffer when any is bytes. */
 function joined(frames: readonly (string | Uint8Array)[]): string | Uint8Array {
   if (frames.length === 1) {
-    const frame = frames[0]!;
-    return typeof frame === 'string' ? asciiBytes(frame) : frame;
+    return frames[0]!;
   }
   return frames.every((frame) => typeof frame === 'string')
-    ? asciiBytes(frames.join(''))
+    ? frames.join('')
     : Buffer.concat(
         frames.map((frame) =>
           typeof frame === 'string' ? Buffer.from(frame) : frame,
