@@ -1,7 +1,8 @@
 import { decimalDigits } from '../common/strings/decimal-digits.js';
 import { flatCopy } from '../common/strings/flat-copy.js';
 import type { ResponseStreamEvent } from '../protocol/responses.types.js';
-import { escapedText, hasKeysInOrder } from './text-delta-frame.js';
+import { escapedText } from '../common/strings/escaped-text.js';
+import { hasKeysInOrder } from './text-delta-frame.js';
 
 /**
  * The delta events framed here, each with its exact key order: the order

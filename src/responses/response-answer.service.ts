@@ -19,12 +19,15 @@ import {
 import type {
   CreateResponseRequest,
   ResponseObject,
-  ResponseStreamEvent,
 } from '../protocol/responses.types.js';
 import { asContextLengthError } from './core/context-length.js';
 import { BackgroundResponses } from './background/background-responses.service.js';
 import { BackgroundRuns } from './background/background-runs.service.js';
 import { ResponsesSseFormat } from './responses-sse.format.js';
+import {
+  type ResponseStreamItem,
+  withItemNaming,
+} from './core/text-delta-run.js';
 import {
   type ResponseCallOptions,
   ResponsesService,
@@ -59,7 +62,7 @@ export class ResponseAnswerService {
     request: CreateResponseRequest,
     headers: IncomingHttpHeaders,
     { upstreamName, tenant }: { upstreamName?: string; tenant?: Tenant } = {},
-  ): StreamOrJson<ResponseStreamEvent, ResponseObject> {
+  ): StreamOrJson<ResponseStreamItem, ResponseObject> {
     const options: ResponseCallOptions = withFields(
       clientCallOptions(headers, this.server.forwardClientAuth),
       { upstreamName, tenant },
@@ -89,7 +92,7 @@ export class ResponseAnswerService {
     request: CreateResponseRequest,
     options: ResponseCallOptions,
     headers: IncomingHttpHeaders,
-  ): StreamOrJson<ResponseStreamEvent, ResponseObject> {
+  ): StreamOrJson<ResponseStreamItem, ResponseObject> {
     const naming = eventNamingOf(
       headers[EVENT_NAMING_HEADER],
       this.service.defaultEventNaming,
@@ -115,7 +118,7 @@ export class ResponseAnswerService {
     options: ResponseCallOptions,
     headers: IncomingHttpHeaders,
     { flow, log }: StreamChannel,
-  ): Promise<EventStream<ResponseStreamEvent>> {
+  ): Promise<EventStream<ResponseStreamItem>> {
     // `: keepalive` comments while response.created waits for the model.
     const comments = new Subject<string>();
     const events$ = await this.service.stream(
@@ -137,7 +140,7 @@ export class ResponseAnswerService {
       this.service.defaultEventNaming,
     );
     return {
-      events$: events$.pipe(withEventNaming(naming)),
+      events$: events$.pipe(withItemNaming(naming)),
       format: new ResponsesSseFormat(),
       comments,
     };

@@ -10,6 +10,7 @@ import type {
 import type { McpToolListing } from '../mcp/tool-loop/request-toolset.js';
 import { listedTool } from './mcp-output.mapper.js';
 import { RunCancelled } from './background/run-cancelled.js';
+import type { ResponseStreamItem } from './core/text-delta-run.js';
 
 /** How a response is driven. */
 export interface ResponseStreamOptions {
@@ -74,7 +75,7 @@ export class ResponseStreamDriver {
   };
 
   constructor(
-    private readonly subscriber: Subscriber<ResponseStreamEvent>,
+    private readonly subscriber: Subscriber<ResponseStreamItem>,
     private readonly machine: ResponseEventMachine,
     private readonly options: ResponseStreamOptions,
   ) {}
@@ -82,7 +83,7 @@ export class ResponseStreamDriver {
   /** Drives the machine from `source$`, each item through `apply`; returns the teardown. */
   run<T>(
     source$: Observable<T>,
-    apply: (item: T) => ResponseStreamEvent[],
+    apply: (item: T) => ResponseStreamItem[],
   ): TeardownLogic {
     this.waitForStart();
     if (this.options.startAtOnce === true) {
@@ -107,7 +108,7 @@ export class ResponseStreamDriver {
     };
   }
 
-  private emit(events: ResponseStreamEvent[]): void {
+  private emit(events: ResponseStreamItem[]): void {
     if (this.terminated) {
       return;
     }
@@ -139,10 +140,11 @@ export class ResponseStreamDriver {
    * throws, even synchronously, still lets a terminal event out:
    * response.failed, saying the response was not stored.
    */
-  private finishWith(events: ResponseStreamEvent[]): void {
+  private finishWith(events: ResponseStreamItem[]): void {
     this.terminated = true;
     this.stopTimers();
-    const terminal = events[events.length - 1];
+    // The machine's last event once terminated: never a run of deltas.
+    const terminal = events[events.length - 1] as ResponseStreamEvent;
     for (const event of events.slice(0, -1)) {
       this.subscriber.next(event);
     }

@@ -9,7 +9,12 @@ import {
 } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GatewayException } from '../common/errors/gateway.exception.js';
-import { TextDelta } from '../llm-client/decoder/stream-items.js';
+import { TextDelta, TextRun } from '../llm-client/decoder/stream-items.js';
+import {
+  expandedEvents,
+  expandTextRuns,
+  TextDeltaRun,
+} from './core/text-delta-run.js';
 import { textStream } from '../../test/support/chat-chunks.js';
 import type { ChatCompletionChunk } from '../protocol/chat-completion.types.js';
 import type {
@@ -137,10 +142,27 @@ describe(singleRoundEvents.name, () => {
       responseEvents(singleRound(from(round)), machine()).pipe(toArray()),
     );
     const viaLane = await lastValueFrom(
-      singleRoundEvents(from(lane), machine()).pipe(toArray()),
+      singleRoundEvents(from(lane), machine()).pipe(
+        expandTextRuns(),
+        toArray(),
+      ),
     );
     expect(withItemIdsNumbered(viaLane)).toBe(withItemIdsNumbered(viaLoop));
     checkStream(viaLane);
+    // The same deltas read together, as the lane's textRuns() joins them.
+    const deltas = lane.filter((item) => item instanceof TextDelta);
+    const joined = [
+      ...lane.filter((item) => !(item instanceof TextDelta)).slice(0, 1),
+      new TextRun(deltas.map((delta) => delta.text)),
+      ...lane.filter((item) => !(item instanceof TextDelta)).slice(1),
+    ];
+    const viaRun = await lastValueFrom(
+      singleRoundEvents(from(joined), machine()).pipe(toArray()),
+    );
+    expect(viaRun.some((item) => item instanceof TextDeltaRun)).toBe(true);
+    expect(withItemIdsNumbered(expandedEvents(viaRun))).toBe(
+      withItemIdsNumbered(viaLoop),
+    );
   });
 
   it('ends in response.failed when the round fails after its first item', async () => {
@@ -151,7 +173,7 @@ describe(singleRoundEvents.name, () => {
           throwError(() => new Error('lost')),
         ),
         machine(),
-      ).pipe(toArray()),
+      ).pipe(expandTextRuns(), toArray()),
     );
     expect(events.at(-1)).toMatchObject({ type: 'response.failed' });
     checkStream(events);

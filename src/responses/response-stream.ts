@@ -1,10 +1,11 @@
 import { map, Observable } from 'rxjs';
-import type { TextDelta } from '../llm-client/decoder/stream-items.js';
+import { type TextDelta, TextRun } from '../llm-client/decoder/stream-items.js';
 import type { ChatCompletionChunk } from '../protocol/chat-completion.types.js';
 import type { ToolLoopEvent } from '../mcp/tool-loop/tool-loop.types.js';
 import type { ResponseEventMachine } from './core/response-event-machine.js';
 import type { ResponseStreamEvent } from '../protocol/responses.types.js';
 import { mcpCallOutcome } from './mcp-output.mapper.js';
+import type { ResponseStreamItem } from './core/text-delta-run.js';
 import {
   ResponseStreamDriver,
   type ResponseStreamOptions,
@@ -47,17 +48,22 @@ export function responseEvents(
 
 /**
  * As responseEvents over singleRound(items$), for the text lane (textLane):
- * the model call's chunks and TextDeltas feed the machine directly, without
- * a loop event per chunk.
+ * the model call's chunks, TextDeltas and TextRuns feed the machine
+ * directly, without a loop event per chunk. A TextRun's deltas come out as
+ * TextDeltaRuns (ResponseEventMachine.onTextRun).
  */
 export function singleRoundEvents(
-  items$: Observable<ChatCompletionChunk | TextDelta>,
+  items$: Observable<ChatCompletionChunk | TextDelta | TextRun>,
   machine: ResponseEventMachine,
   options: ResponseStreamOptions = {},
-): Observable<ResponseStreamEvent> {
-  return new Observable<ResponseStreamEvent>((subscriber) =>
-    new ResponseStreamDriver(subscriber, machine, options).run(items$, (item) =>
-      machine.onChunk(item),
+): Observable<ResponseStreamItem> {
+  return new Observable<ResponseStreamItem>((subscriber) =>
+    new ResponseStreamDriver(subscriber, machine, options).run(
+      items$,
+      (item) =>
+        item instanceof TextRun
+          ? machine.onTextRun(item)
+          : machine.onChunk(item),
     ),
   );
 }

@@ -7,6 +7,11 @@ import type { ResponseStreamEvent } from '../protocol/responses.types.js';
 import { lifecycleEventJson } from './core/response-json.js';
 import { ItemDeltaFrames } from './item-delta-frame.js';
 import { TextDeltaFrames } from './text-delta-frame.js';
+import {
+  type ResponseStreamItem,
+  TextDeltaRun,
+} from './core/text-delta-run.js';
+import { jsonText } from '../common/json/json-text.js';
 
 /**
  * Responses streams: `event: <type>` + `data: <json>` frames, then a
@@ -17,28 +22,35 @@ import { TextDeltaFrames } from './text-delta-frame.js';
  * `response.failed`. One per stream: it keeps the stream's text-delta frame
  * pieces (TextDeltaFrames, ItemDeltaFrames).
  */
-export class ResponsesSseFormat implements SseFormat<ResponseStreamEvent> {
+export class ResponsesSseFormat implements SseFormat<ResponseStreamItem> {
   readonly trailer = 'data: [DONE]\n\n';
   private readonly textDeltas = new TextDeltaFrames();
   private readonly itemDeltas = new ItemDeltaFrames();
 
-  frame(event: ResponseStreamEvent): string {
+  frame(event: ResponseStreamItem): string | Uint8Array {
+    if (event instanceof TextDeltaRun) {
+      return this.textDeltas.frameRun(event);
+    }
     return (
       this.textDeltas.frame(event) ??
       this.itemDeltas.frame(event) ??
       lifecycleFrame(event) ??
-      namedFrame(event.type, event)
+      `event: ${event.type}\ndata: ${jsonText(event)}\n\n`
     );
   }
 
   errorFrame(
     error: GatewayException,
-    lastWritten: ResponseStreamEvent | undefined,
+    lastWritten: ResponseStreamItem | undefined,
   ): string {
     const { error: body } = toOpenAiError(error).body;
+    const lastSequence =
+      lastWritten instanceof TextDeltaRun
+        ? lastWritten.lastSequence
+        : lastWritten?.sequence_number;
     return namedFrame('error', {
       type: 'error',
-      sequence_number: (lastWritten?.sequence_number ?? -1) + 1,
+      sequence_number: (lastSequence ?? -1) + 1,
       code: body.code === null ? null : String(body.code),
       message: body.message,
       param: body.param,

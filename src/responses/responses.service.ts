@@ -44,10 +44,10 @@ import {
 import { enforceAllowedTools } from './core/allowed-tool-calls.js';
 import type { EventNaming } from '../protocol/event-naming.js';
 import { completionToChunks } from './core/response-event-machine.js';
+import type { ResponseStreamItem } from './core/text-delta-run.js';
 import type {
   CreateResponseRequest,
   ResponseObject,
-  ResponseStreamEvent,
 } from '../protocol/responses.types.js';
 import {
   responseEvents,
@@ -129,11 +129,15 @@ export class ResponsesService {
     return this.responses.eventNaming;
   }
 
-  /** A streamed turn: Responses events, ending in exactly one terminal event. */
+  /**
+   * A streamed turn: Responses events, ending in exactly one terminal event.
+   * Text deltas read together come as TextDeltaRuns: a consumer other than
+   * the SSE writer takes them apart (expandTextRuns).
+   */
   async stream(
     request: CreateResponseRequest,
     options: ResponseCallOptions,
-  ): Promise<Observable<ResponseStreamEvent>> {
+  ): Promise<Observable<ResponseStreamItem>> {
     this.assertAccess(request, options);
     assertStorable(request, this.store);
     const turn = await this.turns.prepare(request, {

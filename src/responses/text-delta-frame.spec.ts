@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { namedFrame } from '../common/sse/sse-writer.js';
 import { EventLog, ItemSink } from './core/event-log.js';
 import { ResponsesSseFormat } from './responses-sse.format.js';
-import { escapedText, TextDeltaFrames } from './text-delta-frame.js';
+import { escapedText } from '../common/strings/escaped-text.js';
+import { TextDeltaFrames } from './text-delta-frame.js';
 
 const anyText = fc.oneof(
   fc.string({ unit: 'grapheme' }),
@@ -90,7 +91,7 @@ describe(TextDeltaFrames.name, () => {
         fc.jsonValue(),
         (text, field, value) => {
           const event = { ...textDelta(text, 7, 0), [field]: value };
-          const frame = new ResponsesSseFormat().frame(event);
+          const frame = new ResponsesSseFormat().frame(event) as string;
           expect(frame).toBe(namedFrame(event.type, event));
           expect(dataOf(frame, event.type)).toEqual(
             JSON.parse(JSON.stringify(event)),

@@ -1,6 +1,10 @@
 import { decimalDigits } from '../common/strings/decimal-digits.js';
+import { escapedText } from '../common/strings/escaped-text.js';
 import { flatCopy } from '../common/strings/flat-copy.js';
+import { MIN_BYTES_WRITTEN_AS_IS } from '../common/sse/coalesced-writes.js';
+import { DELTA_TAIL, textRunBytes } from './text-run-bytes.js';
 import type { ResponseStreamEvent } from '../protocol/responses.types.js';
+import type { TextDeltaRun } from './core/text-delta-run.js';
 
 const TEXT_DELTA = 'response.output_text.delta';
 
@@ -41,7 +45,13 @@ interface PlainTextDelta extends ResponseStreamEvent {
  * part's head.
  */
 export class TextDeltaFrames {
-  private head = { itemId: '', output: -1, content: -1, text: '' };
+  private head: PartHead = {
+    itemId: '',
+    output: -1,
+    content: -1,
+    text: '',
+    bytes: undefined,
+  };
 
   /** The frame of `event`, or undefined when it is not a plain text delta. */
   frame(event: ResponseStreamEvent): string | undefined {
@@ -49,43 +59,87 @@ export class TextDeltaFrames {
       return undefined;
     }
     return (
-      this.headOf(event) +
+      this.headOf(event.item_id, event.output_index, event.content_index).text +
       escapedText(event.delta) +
-      '","logprobs":[],"sequence_number":' +
+      DELTA_TAIL +
       decimalDigits(event.sequence_number) +
       '}\n\n'
     );
   }
 
+  /**
+   * The frames of a run's events, byte for byte what frame() gives each of
+   * them, with no event and no frame string per delta: as bytes when the
+   * run is long enough to be written as it is (textRunBytes), else as one
+   * text, its pieces joined once.
+   */
+  frameRun(run: TextDeltaRun): string | Uint8Array {
+    const head = this.headOf(run.itemId, run.outputIndex, run.contentIndex);
+    const { deltas } = run;
+    if (
+      head.bytes !== undefined &&
+      deltas.length * head.bytes.length >= MIN_BYTES_WRITTEN_AS_IS
+    ) {
+      return textRunBytes(head.bytes, run.firstSequence, deltas);
+    }
+    const pieces: string[] = [];
+    let sequence = run.firstSequence;
+    for (const delta of deltas) {
+      pieces.push(
+        head.text,
+        escapedText(delta),
+        DELTA_TAIL,
+        decimalDigits(sequence),
+        '}\n\n',
+      );
+      sequence += 1;
+    }
+    return pieces.join('');
+  }
+
   /** The frame up to the escaped text: event line, type, placement and the text's opening quote. */
-  private headOf(delta: PlainTextDelta): string {
+  private headOf(itemId: string, output: number, content: number): PartHead {
     const last = this.head;
     if (
-      last.itemId === delta.item_id &&
-      last.output === delta.output_index &&
-      last.content === delta.content_index
+      last.itemId === itemId &&
+      last.output === output &&
+      last.content === content
     ) {
-      return last.text;
+      return last;
     }
     // Kept for the whole part and embedded in every frame: flat, see flatCopy.
     const text = flatCopy(
       `event: ${TEXT_DELTA}\ndata: {"type":"${TEXT_DELTA}","item_id":` +
-        JSON.stringify(delta.item_id) +
+        JSON.stringify(itemId) +
         ',"output_index":' +
-        delta.output_index.toFixed(0) +
+        output.toFixed(0) +
         ',"content_index":' +
-        delta.content_index.toFixed(0) +
+        content.toFixed(0) +
         ',"delta":"',
     );
     this.head = {
-      itemId: delta.item_id,
-      output: delta.output_index,
-      content: delta.content_index,
+      itemId,
+      output,
+      content,
       text,
+      bytes: ASCII.test(text) ? Buffer.from(text, 'latin1') : undefined,
     };
-    return text;
+    return this.head;
   }
 }
+
+/** A part's frame head, as text and (when ASCII, as item ids are) as bytes. */
+interface PartHead {
+  itemId: string;
+  output: number;
+  content: number;
+  text: string;
+  bytes: Uint8Array | undefined;
+}
+
+/** Text whose latin1 bytes are its UTF-8 bytes. */
+// eslint-disable-next-line no-control-regex -- ASCII is what it matches
+const ASCII = /^[\u0000-\u007f]*$/;
 
 /**
  * True for a text delta the fast frame writes exactly: the fields of
@@ -121,44 +175,4 @@ export function hasKeysInOrder(
     at += 1;
   }
   return at === keys.length;
-}
-
-/**
- * What JSON.stringify escapes in a string: the quote, the backslash, control
- * characters and (to keep the JSON well-formed) lone surrogates. A pair's
- * halves match too; such text simply takes JSON.stringify.
- */
-// eslint-disable-next-line no-control-regex -- control characters are what it finds
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/**
- * Texts up to this long are checked a character at a time: a regex test
- * costs ~260 instructions on a token's few characters (entering the regex
- * engine), the loop a few per character.
- */
-const SHORT_TEXT = 32;
-
-/** The text between its JSON quotes: the text itself when nothing in it needs escaping. */
-export function escapedText(text: string): string {
-  const needsEscape =
-    text.length > SHORT_TEXT
-      ? NEEDS_ESCAPE.test(text)
-      : hasCharacterToEscape(text);
-  return needsEscape ? JSON.stringify(text).slice(1, -1) : text;
-}
-
-/** NEEDS_ESCAPE's test, one character at a time. */
-function hasCharacterToEscape(text: string): boolean {
-  for (let at = 0; at < text.length; at++) {
-    const code = text.charCodeAt(at);
-    if (
-      code < 0x20 ||
-      code === 0x22 /* " */ ||
-      code === 0x5c /* \ */ ||
-      (code >= 0xd800 && code <= 0xdfff)
-    ) {
-      return true;
-    }
-  }
-  return false;
 }

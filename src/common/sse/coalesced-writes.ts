@@ -15,7 +15,7 @@ const MAX_COALESCED_CHARS = 256 * 1024;
  * events) are written as they are; shorter pieces are joined first, as a
  * write costs more than copying a few KiB.
  */
-const MIN_BYTES_WRITTEN_AS_IS = 4 * 1024;
+export const MIN_BYTES_WRITTEN_AS_IS = 4 * 1024;
 
 /**
  * Frames produced in the same turn of the event loop leave in one socket

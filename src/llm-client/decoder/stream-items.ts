@@ -25,6 +25,16 @@ export class TextDelta {
   constructor(readonly text: string) {}
 }
 
+/**
+ * The texts of consecutive plain text chunks read together (one upstream
+ * read: a fast server's burst, or what waited while the gateway was busy),
+ * in order: each stands for a chunk as a TextDelta does. A consumer takes
+ * them in one step instead of one step per chunk (see textRuns).
+ */
+export class TextRun {
+  constructor(readonly texts: readonly string[]) {}
+}
+
 /** A chunk the gateway built or changed: written by serialising it. */
 export function gatewayChunk(chunk: ChatCompletionChunk): UpstreamChunk {
   return new UpstreamChunk(chunk, undefined);

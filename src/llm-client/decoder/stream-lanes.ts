@@ -1,6 +1,7 @@
 import { identity, map, type OperatorFunction } from 'rxjs';
 import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
-import { type TextDelta, UpstreamChunk } from './stream-items.js';
+import type { TextDelta, TextRun, UpstreamChunk } from './stream-items.js';
+import { textRuns } from './text-runs.js';
 import { textChunkShortcut, textDeltaShortcut } from './text-chunk-shortcut.js';
 import {
   type ChatStreamItem,
@@ -41,16 +42,17 @@ export const upstreamChunkLane: StreamLane<UpstreamChunk, UpstreamChunk> = {
 };
 
 /**
- * The text lane: a plain text chunk arrives as a TextDelta, every other
- * chunk decoded. For a consumer that reads nothing but the text of a plain
- * text chunk (the Responses event machine on one model round).
+ * The text lane: a plain text chunk arrives as a TextDelta, the plain text
+ * chunks of one upstream read as a TextRun (textRuns), every other chunk
+ * decoded. For a consumer that reads nothing but the text of a plain text
+ * chunk (the Responses event machine on one model round).
  */
 export const textLane: StreamLane<
   TextDelta | UpstreamChunk,
-  TextDelta | ChatCompletionChunk
+  TextDelta | TextRun | ChatCompletionChunk
 > = {
   shortcut: textDeltaShortcut,
-  operator: map((item) => (item instanceof UpstreamChunk ? item.chunk : item)),
+  operator: textRuns(),
 };
 
 /**

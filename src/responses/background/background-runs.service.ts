@@ -28,6 +28,7 @@ import {
   type BackgroundBackend,
 } from './background.providers.js';
 import { BackgroundRun, type RunDeps } from './background-run.js';
+import { expandTextRuns } from '../core/text-delta-run.js';
 
 /** Seconds a client refused for too many background runs is told to wait. */
 const RETRY_AFTER_SECONDS = 1;
@@ -99,7 +100,12 @@ export class BackgroundRuns
       if (run === undefined) {
         throw new Error('the background turn was never prepared');
       }
-      return this.detach(run, events$, releaseSlot, stopper);
+      return this.detach(
+        run,
+        events$.pipe(expandTextRuns()),
+        releaseSlot,
+        stopper,
+      );
     } catch (error) {
       releaseSlot();
       throw error;

@@ -23,6 +23,7 @@ import {
   inMemoryBackgroundBackend,
 } from './background.providers.js';
 import { replayRun } from './background-replay.js';
+import type { ResponseStreamItem } from '../core/text-delta-run.js';
 
 export const KEY_A: Tenant = {
   id: 'key:aaaaaaaaaaaaaaaa',
@@ -74,7 +75,7 @@ export function setUpRuns(
     stream: async (
       request: CreateResponseRequest,
       options: ResponseCallOptions,
-    ): Promise<Observable<ResponseStreamEvent>> => {
+    ): Promise<Observable<ResponseStreamItem>> => {
       const background = options.background!;
       const turn = await turns.prepare(request, { caller: options.tenant });
       await background.prepared(turn);

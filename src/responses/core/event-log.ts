@@ -2,9 +2,12 @@ import type {
   ResponseOutputItem,
   ResponseStreamEvent,
 } from '../../protocol/responses.types.js';
-
-/** The `logprobs` of every text delta: one frozen list, not one per chunk. */
-const NO_LOGPROBS: readonly unknown[] = Object.freeze([]);
+import {
+  expandedEvents,
+  outputTextDelta,
+  type ResponseStreamItem,
+  TextDeltaRun,
+} from './text-delta-run.js';
 
 /** Numbers events from 0 and collects them until the caller drains them. */
 export class EventLog {
@@ -13,8 +16,12 @@ export class EventLog {
    * Events not drained yet: the first `count` slots of a list kept for the
    * whole stream, so a drain makes no garbage list per chunk.
    */
-  private readonly pending: (ResponseStreamEvent | undefined)[] = [];
+  private readonly pending: (ResponseStreamItem | undefined)[] = [];
   private count = 0;
+  /** While set, text deltas of one part gather into a TextDeltaRun (withRuns). */
+  private collectingRuns = false;
+  /** A run is pending: drain() takes it apart. */
+  private pendingRuns = false;
 
   /** A numbered event, not queued (keepalives go straight to the caller). */
   create(type: string, fields: Record<string, unknown>): ResponseStreamEvent {
@@ -34,19 +41,75 @@ export class EventLog {
     return this.nextSequence++;
   }
 
-  /** The queued events, in order, as a new array the caller owns. */
+  /**
+   * Queues a `response.output_text.delta`. During withRuns it joins the run
+   * queued last when that run is of the same part and nothing came after
+   * it (so its numbers stay consecutive), else starts a run.
+   */
+  pushTextDelta(
+    itemId: string,
+    outputIndex: number,
+    contentIndex: number,
+    delta: string,
+  ): void {
+    const sequence = this.nextSequence++;
+    if (!this.collectingRuns) {
+      this.push(
+        outputTextDelta(sequence, itemId, outputIndex, contentIndex, delta),
+      );
+      return;
+    }
+    const last = this.count > 0 ? this.pending[this.count - 1] : undefined;
+    if (
+      last instanceof TextDeltaRun &&
+      last.itemId === itemId &&
+      last.outputIndex === outputIndex &&
+      last.contentIndex === contentIndex
+    ) {
+      last.deltas.push(delta);
+      return;
+    }
+    this.pendingRuns = true;
+    this.pending[this.count++] = new TextDeltaRun(
+      itemId,
+      outputIndex,
+      contentIndex,
+      sequence,
+      [delta],
+    );
+  }
+
+  /** Runs `step` with text deltas gathered into runs; drain with drainItems(). */
+  withRuns(step: () => void): void {
+    this.collectingRuns = true;
+    try {
+      step();
+    } finally {
+      this.collectingRuns = false;
+    }
+  }
+
+  /** The queued events, in order, as a new array the caller owns; runs taken apart. */
   drain(): ResponseStreamEvent[] {
+    const runs = this.pendingRuns;
+    const items = this.drainItems();
+    return runs ? expandedEvents(items) : (items as ResponseStreamEvent[]);
+  }
+
+  /** The queued events and runs, in order, as a new array the caller owns. */
+  drainItems(): ResponseStreamItem[] {
     const count = this.count;
     this.count = 0;
+    this.pendingRuns = false;
     if (count === 1) {
-      const event = this.pending[0] as ResponseStreamEvent;
+      const item = this.pending[0] as ResponseStreamItem;
       this.pending[0] = undefined;
-      return [event];
+      return [item];
     }
-    const events = this.pending.slice(0, count) as ResponseStreamEvent[];
+    const items = this.pending.slice(0, count) as ResponseStreamItem[];
     // Drained events are the caller's: the list does not keep them alive.
     this.pending.fill(undefined, 0, count);
-    return events;
+    return items;
   }
 }
 
@@ -83,19 +146,8 @@ export class ItemSink {
     });
   }
 
-  /**
-   * `response.output_text.delta`, the event of almost every chunk, built as
-   * one literal (no spreads) with the field order `event()` would give.
-   */
+  /** `response.output_text.delta`, the event of almost every chunk (see EventLog.pushTextDelta). */
   outputTextDelta(contentIndex: number, delta: string): void {
-    this.log.push({
-      type: 'response.output_text.delta',
-      sequence_number: this.log.nextNumber(),
-      item_id: this.itemId,
-      output_index: this.outputIndex,
-      content_index: contentIndex,
-      delta,
-      logprobs: NO_LOGPROBS,
-    });
+    this.log.pushTextDelta(this.itemId, this.outputIndex, contentIndex, delta);
   }
 }

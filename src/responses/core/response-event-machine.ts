@@ -1,4 +1,7 @@
-import { TextDelta } from '../../llm-client/decoder/stream-items.js';
+import {
+  TextDelta,
+  type TextRun,
+} from '../../llm-client/decoder/stream-items.js';
 import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
 import { choiceZeroOf } from './choice-zero.js';
 import { EventLog } from './event-log.js';
@@ -30,6 +33,7 @@ import type {
   ResponseUsage,
 } from '../../protocol/responses.types.js';
 import type { ToolNameMap } from './tool-name-map.js';
+import type { ResponseStreamItem } from './text-delta-run.js';
 import { addResponseUsage, toResponseUsage } from './usage.mapper.js';
 
 export { completionToChunks } from '../../protocol/completion-to-chunks.js';
@@ -106,6 +110,24 @@ export class ResponseEventMachine {
       this.timeline.pump('completed');
     }
     return this.log.drain();
+  }
+
+  /**
+   * The events of a TextRun's chunks fed one by one (onChunk), with each
+   * unbroken series of text deltas of one part as a TextDeltaRun: the same
+   * events once taken apart (expandTextRuns).
+   */
+  onTextRun(run: TextRun): ResponseStreamItem[] {
+    this.ensureStarted();
+    if (!this.ended) {
+      this.log.withRuns(() => {
+        for (const text of run.texts) {
+          this.round.appendText(text);
+          this.timeline.pump('completed');
+        }
+      });
+    }
+    return this.log.drainItems();
   }
 
   /**

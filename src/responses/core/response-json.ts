@@ -4,6 +4,7 @@ import type {
 } from '../../protocol/responses.types.js';
 import type { ResponseEcho } from './response-snapshot.js';
 import { ObjectSlot } from '../../common/objects/object-slot.js';
+import { jsonText } from '../../common/json/json-text.js';
 
 /**
  * The echo each lifecycle event's Response was built from. A WeakMap, not
@@ -41,11 +42,11 @@ export function responseJson(response: ResponseObject): string {
     response.usage === undefined ||
     !sharesSettings(response, echo)
   ) {
-    return JSON.stringify(response);
+    return jsonText(response);
   }
   const settings = settingsOf(echo);
   if (settings === '') {
-    return JSON.stringify(response);
+    return jsonText(response);
   }
   const head = JSON.stringify({
     id: response.id,
@@ -57,7 +58,7 @@ export function responseJson(response: ResponseObject): string {
     error: response.error,
     incomplete_details: response.incomplete_details,
   });
-  return `${head.slice(0, -1)},${settings},"output":${JSON.stringify(response.output)},"usage":${JSON.stringify(response.usage)}}`;
+  return `${head.slice(0, -1)},${settings},"output":${jsonText(response.output)},"usage":${JSON.stringify(response.usage)}}`;
 }
 
 /**
@@ -106,7 +107,7 @@ function settingsOf(echo: ResponseEcho): string {
  * without that key cost more than writing it.
  */
 function withoutBackground(echo: ResponseEcho): string {
-  const whole = JSON.stringify(echo);
+  const whole = jsonText(echo);
   const head = `{"background":${JSON.stringify(echo.background)},`;
   if (whole.startsWith(head)) {
     return whole.slice(head.length, -1);

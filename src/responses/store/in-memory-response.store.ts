@@ -17,6 +17,7 @@ import {
   conversationIncomplete,
   conversationTooLarge,
 } from './store-errors.js';
+import { jsonText } from '../../common/json/json-text.js';
 
 /** One stored response and its place in its conversation. */
 interface Node {
@@ -90,7 +91,7 @@ export class InMemoryResponseStore implements ResponseStore, MemoryHolder {
       inputItems: entry.inputItems,
       ...ownerOf(entry),
     };
-    const bytes = JSON.stringify(turn).length;
+    const bytes = jsonText(turn).length;
     const chainBytes =
       bytes +
       (previousId === undefined ? 0 : sumBytes(this.chainOf(previousId).links));

@@ -18,6 +18,7 @@ import {
 } from './response-store.js';
 import { conversationIncomplete, storeUnavailable } from './store-errors.js';
 import { connectStoreRedis } from './store-redis-connection.js';
+import { jsonText } from '../../common/json/json-text.js';
 
 /** How a RedisResponseStore bounds and names what it writes. */
 export interface RedisResponseStoreOptions {
@@ -183,7 +184,7 @@ export class RedisResponseStore
     return this.run(RESPONSE_STORE_SCRIPTS.save, [
       this.options.ttlSeconds,
       record.response.id,
-      JSON.stringify(record),
+      jsonText(record),
       this.options.capacity,
       this.maxLinks,
       previousId,

@@ -29,6 +29,7 @@ import {
   type TurnAdmissionContext,
   type TurnOptions,
 } from './websocket-turn-admission.js';
+import { expandTextRuns } from '../core/text-delta-run.js';
 
 /** What a connection's turns share, fixed at the upgrade. */
 export interface SessionContext extends TurnAdmissionContext {
@@ -261,7 +262,7 @@ export class ResponsesWebSocketSession {
     const format = responsesWebSocketFormat(sequence);
     const end = await writeWebSocket(
       this.socket,
-      events$.pipe(withEventNaming(this.context.naming)),
+      events$.pipe(expandTextRuns(), withEventNaming(this.context.naming)),
       {
         frame: (event: ResponseStreamEvent) => {
           failedTerminal ||= FAILED_TERMINALS.has(event.type);
