@@ -2,7 +2,13 @@ import { decimalDigits } from '../common/strings/decimal-digits.js';
 import { escapedText } from '../common/strings/escaped-text.js';
 import { flatCopy } from '../common/strings/flat-copy.js';
 import { MIN_BYTES_WRITTEN_AS_IS } from '../common/sse/coalesced-writes.js';
-import { DELTA_TAIL, textRunBytes } from './text-run-bytes.js';
+import {
+  DELTA_KEY,
+  FRAME_END,
+  type RunHead,
+  runHead,
+  textRunBytes,
+} from './text-run-bytes.js';
 import type { ResponseStreamEvent } from '../protocol/responses.types.js';
 import type { TextDeltaRun } from './core/text-delta-run.js';
 
@@ -38,9 +44,9 @@ interface PlainTextDelta extends ResponseStreamEvent {
 /**
  * The SSE frames of one stream's `output_text.delta` events, the event of
  * almost every chunk: the event's JSON from a head kept for the whole part,
- * the escaped text, and a tail with `sequence_number` moved to the end (key
- * order carries no meaning in JSON; the spec checks that the frame parses
- * back to the event). Why each piece has the shape it has is in
+ * the sequence number and the escaped text last, so that between two
+ * deltas lies one piece of constant text (key order carries no meaning in
+ * JSON; the spec checks that the frame parses back to the event). Why each piece has the shape it has is in
  * bench/README.md ("Fast paths"). One per stream: it keeps the current
  * part's head.
  */
@@ -60,10 +66,10 @@ export class TextDeltaFrames {
     }
     return (
       this.headOf(event.item_id, event.output_index, event.content_index).text +
-      escapedText(event.delta) +
-      DELTA_TAIL +
       decimalDigits(event.sequence_number) +
-      '}\n\n'
+      DELTA_KEY +
+      escapedText(event.delta) +
+      FRAME_END
     );
   }
 
@@ -78,7 +84,7 @@ export class TextDeltaFrames {
     const { deltas } = run;
     if (
       head.bytes !== undefined &&
-      deltas.length * head.bytes.length >= MIN_BYTES_WRITTEN_AS_IS
+      deltas.length * head.bytes.head.length >= MIN_BYTES_WRITTEN_AS_IS
     ) {
       return textRunBytes(head.bytes, run.firstSequence, deltas);
     }
@@ -87,17 +93,17 @@ export class TextDeltaFrames {
     for (const delta of deltas) {
       pieces.push(
         head.text,
-        escapedText(delta),
-        DELTA_TAIL,
         decimalDigits(sequence),
-        '}\n\n',
+        DELTA_KEY,
+        escapedText(delta),
+        FRAME_END,
       );
       sequence += 1;
     }
     return pieces.join('');
   }
 
-  /** The frame up to the escaped text: event line, type, placement and the text's opening quote. */
+  /** The frame up to the sequence number's digits: event line, type, placement, logprobs. */
   private headOf(itemId: string, output: number, content: number): PartHead {
     const last = this.head;
     if (
@@ -115,14 +121,14 @@ export class TextDeltaFrames {
         output.toFixed(0) +
         ',"content_index":' +
         content.toFixed(0) +
-        ',"delta":"',
+        ',"logprobs":[],"sequence_number":',
     );
     this.head = {
       itemId,
       output,
       content,
       text,
-      bytes: ASCII.test(text) ? Buffer.from(text, 'latin1') : undefined,
+      bytes: ASCII.test(text) ? runHead(text) : undefined,
     };
     return this.head;
   }
@@ -134,7 +140,7 @@ interface PartHead {
   output: number;
   content: number;
   text: string;
-  bytes: Uint8Array | undefined;
+  bytes: RunHead | undefined;
 }
 
 /** Text whose latin1 bytes are its UTF-8 bytes. */

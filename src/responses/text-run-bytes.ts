@@ -1,31 +1,49 @@
 import { escapedText } from '../common/strings/escaped-text.js';
 import { decimalDigits } from '../common/strings/decimal-digits.js';
 
-/** A text delta frame from the text's closing quote to the sequence number's digits. */
-export const DELTA_TAIL = '","logprobs":[],"sequence_number":';
-const TAIL_BYTES = Buffer.from(DELTA_TAIL, 'latin1');
-/** The frame's end after the digits: `}` and the blank line. */
-const END = [0x7d, 0x0a, 0x0a] as const;
+/** A text delta frame between the sequence number's digits and the escaped text. */
+export const DELTA_KEY = ',"delta":"';
+/** A text delta frame after the escaped text: the string's and the object's end, the blank line. */
+export const FRAME_END = '"}\n\n';
+
+const DELTA_KEY_BYTES = [...DELTA_KEY].map((char) => char.charCodeAt(0));
+const FRAME_END_BYTES = Buffer.from(FRAME_END, 'latin1');
 /** The longest a sequence number's digits can be (a safe integer). */
 const MAX_DIGITS = 16;
 /** UTF-8 bytes a UTF-16 unit can take once escaped: `\u001f` is six. */
 const MAX_BYTES_PER_UNIT = 6;
 
+/** A part's frame head as bytes, alone (the run's first frame) and after a frame's end (every later one). */
+export interface RunHead {
+  head: Uint8Array;
+  /** FRAME_END then the head: all that lies between two deltas' digits. */
+  joint: Uint8Array;
+}
+
+/** The bytes of an ASCII head, for textRunBytes. */
+export function runHead(asciiHead: string): RunHead {
+  return {
+    head: Buffer.from(asciiHead, 'latin1'),
+    joint: Buffer.from(FRAME_END + asciiHead, 'latin1'),
+  };
+}
+
 /**
- * The frames of a run of text deltas written straight into bytes, each
- * `head`, the escaped delta, the tail and `sequence` counting up: the same
- * bytes as the frames' text encoded as UTF-8 (a property test holds them
- * equal). A delta of printable ASCII with no quote or backslash, most
- * tokens, is copied a character at a time; any other is escaped as the
- * text frame escapes it and written as UTF-8.
+ * The frames of a run of text deltas written straight into bytes, each the
+ * head, `sequence` counting up, DELTA_KEY, the escaped delta and
+ * FRAME_END: the same bytes as the frames' text encoded as UTF-8 (a
+ * property test holds them equal). A delta of printable ASCII with no
+ * quote or backslash, most tokens, is copied a character at a time; any
+ * other is escaped as the text frame escapes it and written as UTF-8.
  *
  * Why bytes: a run framed as text was joined, then measured and encoded as
  * UTF-8 again by the chunked write (`Utf8Length`, the join and the copies
  * were ~1.3k instructions a delta, callgrind); bytes of this size are
- * written as they are (CoalescedWrites).
+ * written as they are (CoalescedWrites). One constant piece between two
+ * deltas (the joint) is one copy per delta.
  */
 export function textRunBytes(
-  headBytes: Uint8Array,
+  { head, joint }: RunHead,
   firstSequence: number,
   deltas: readonly string[],
 ): Uint8Array {
@@ -33,27 +51,28 @@ export function textRunBytes(
   for (const delta of deltas) {
     units += delta.length;
   }
-  const perFrame =
-    headBytes.length + TAIL_BYTES.length + MAX_DIGITS + END.length;
+  const perFrame = joint.length + MAX_DIGITS + DELTA_KEY_BYTES.length;
   const out = Buffer.allocUnsafe(
     deltas.length * perFrame + units * MAX_BYTES_PER_UNIT,
   );
-  let at = 0;
+  out.set(head, 0);
+  let at = head.length;
   let sequence = firstSequence;
   for (const delta of deltas) {
-    out.set(headBytes, at);
-    at += headBytes.length;
-    at = writeDelta(out, at, delta);
-    out.set(TAIL_BYTES, at);
-    at += TAIL_BYTES.length;
+    if (sequence !== firstSequence) {
+      out.set(joint, at);
+      at += joint.length;
+    }
     at = writeAscii(out, at, decimalDigits(sequence));
-    out[at] = END[0];
-    out[at + 1] = END[1];
-    out[at + 2] = END[2];
-    at += END.length;
+    for (const byte of DELTA_KEY_BYTES) {
+      out[at] = byte;
+      at += 1;
+    }
+    at = writeDelta(out, at, delta);
     sequence += 1;
   }
-  return out.subarray(0, at);
+  out.set(FRAME_END_BYTES, at);
+  return out.subarray(0, at + FRAME_END_BYTES.length);
 }
 
 /** Writes the delta's escaped text at `at`; returns where it ends. */

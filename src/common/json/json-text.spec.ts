@@ -52,6 +52,19 @@ describe(jsonText.name, () => {
     expect(jsonText({ text: long })).toBe(JSON.stringify({ text: long }));
   });
 
+  it('writes each long string as its own, the same ones again and again', () => {
+    const clean = 'a'.repeat(400);
+    const quoted = `${'a'.repeat(398)}"b`;
+    const control = `${'a'.repeat(398)}\n\u0001`;
+    for (let round = 0; round < 3; round++) {
+      for (const text of [clean, quoted, control, clean.slice(1) + 'a']) {
+        expect(jsonText({ text, again: [text] })).toBe(
+          JSON.stringify({ text, again: [text] }),
+        );
+      }
+    }
+  });
+
   it('hands over what it does not walk: toJSON, class instances, boxed values', () => {
     class Point {
       constructor(readonly x: number) {}

@@ -10,6 +10,16 @@ import { escapedText } from '../strings/escaped-text.js';
  */
 const LONG_STRING = 256;
 
+/**
+ * The long strings written last, with their escaped text: a response's
+ * text is written five times, the same string each time, and the test is
+ * not free either (~10 instructions a character). Bounded: up to
+ * RECENT_STRINGS strings of up to RECENT_MAX_LENGTH characters are held.
+ */
+const recent: { text: string; escaped: string }[] = [];
+const RECENT_STRINGS = 8;
+const RECENT_MAX_LENGTH = 64 * 1024;
+
 /** Deeper values are handed to JSON.stringify whole: a cycle throws there, as it should. */
 const MAX_DEPTH = 64;
 
@@ -30,7 +40,7 @@ export function jsonText(value: unknown): string | undefined {
 function textOf(value: unknown, depth: number): string | undefined {
   if (typeof value === 'string') {
     return value.length >= LONG_STRING
-      ? `"${escapedText(value)}"`
+      ? `"${escapedLong(value)}"`
       : JSON.stringify(value);
   }
   if (
@@ -48,6 +58,21 @@ function textOf(value: unknown, depth: number): string | undefined {
   return prototype === Object.prototype || prototype === null
     ? objectText(value as Record<string, unknown>, depth + 1)
     : JSON.stringify(value);
+}
+
+/** escapedText of a long string, remembered for the next few writes of it. */
+function escapedLong(text: string): string {
+  // Strings compare by pointer when they are one object, by length first else.
+  const known = recent.find((entry) => entry.text === text);
+  if (known !== undefined) {
+    return known.escaped;
+  }
+  const escaped = escapedText(text);
+  if (text.length <= RECENT_MAX_LENGTH) {
+    recent.unshift({ text, escaped });
+    recent.length = Math.min(recent.length, RECENT_STRINGS);
+  }
+  return escaped;
 }
 
 function arrayText(array: readonly unknown[], depth: number): string {

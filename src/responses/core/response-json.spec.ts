@@ -67,7 +67,7 @@ describe('lifecycle event frames', () => {
           const events = eventsOf(input, texts, end);
           const lifecycle = events.filter((event) => 'response' in event);
           expect(lifecycle.length).toBeGreaterThanOrEqual(3);
-          // Delta frames put sequence_number last (text-delta-frame.ts): only these compare as bytes.
+          // Delta frames order their keys their own way (text-delta-frame.ts): only these compare as bytes.
           for (const event of lifecycle) {
             expect(format.frame(event)).toBe(namedFrame(event.type, event));
             expect(lifecycleEventJson(event)).toBe(JSON.stringify(event));
