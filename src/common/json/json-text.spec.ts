@@ -71,6 +71,10 @@ describe(jsonText.name, () => {
     }
     const values = [
       { toJSON: () => ({ replaced: 'x'.repeat(300) }) },
+      {
+        byKey: { toJSON: (key: string) => `${key}:${'k'.repeat(300)}` },
+        list: [{ toJSON: (key: string) => key }],
+      },
       new Point(1),
       [new String('boxed'), new Number(2)],
       Object.create(null) as object,

@@ -25,11 +25,13 @@ const MAX_DEPTH = 64;
 
 /**
  * `JSON.stringify(value)`, character for character, cheaper for values that
- * hold long strings. Arrays and plain objects are walked; every other value
- * (numbers, short strings, anything with a `toJSON`, class instances,
- * boxed primitives, what lies deeper than MAX_DEPTH) is JSON.stringify's.
- * A property test holds the two equal. An object's text is never
- * undefined (a function is not a value this is for).
+ * hold long strings. Arrays and plain objects are walked, a `toJSON` called
+ * with the property's key as JSON.stringify calls it; every other value
+ * (numbers, short strings, class instances, boxed primitives, what a
+ * `toJSON` returns that has a `toJSON` of its own, what lies deeper than
+ * MAX_DEPTH) is JSON.stringify's. A property test holds the two equal. An
+ * object's text is never undefined (a function is not a value this is
+ * for).
  */
 export function jsonText(value: object): string;
 export function jsonText(value: unknown): string | undefined;
@@ -37,7 +39,9 @@ export function jsonText(value: unknown): string | undefined {
   return textOf(value, 0);
 }
 
-function textOf(value: unknown, depth: number): string | undefined {
+function textOf(input: unknown, depth: number, key = ''): string | undefined {
+  // As JSON.stringify: a toJSON is called with the property's key, once.
+  const value = hasToJson(input) ? input.toJSON(key) : input;
   if (typeof value === 'string') {
     return value.length >= LONG_STRING
       ? `"${escapedLong(value)}"`
@@ -47,7 +51,7 @@ function textOf(value: unknown, depth: number): string | undefined {
     typeof value !== 'object' ||
     value === null ||
     depth >= MAX_DEPTH ||
-    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+    hasToJson(value)
   ) {
     return JSON.stringify(value);
   }
@@ -58,6 +62,16 @@ function textOf(value: unknown, depth: number): string | undefined {
   return prototype === Object.prototype || prototype === null
     ? objectText(value as Record<string, unknown>, depth + 1)
     : JSON.stringify(value);
+}
+
+function hasToJson(
+  value: unknown,
+): value is { toJSON: (key: string) => unknown } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  );
 }
 
 /** escapedText of a long string, remembered for the next few writes of it. */
@@ -79,7 +93,7 @@ function arrayText(array: readonly unknown[], depth: number): string {
   const parts: string[] = [];
   // By index, as JSON.stringify reads it: a hole is `null` too.
   for (let at = 0; at < array.length; at++) {
-    parts.push(textOf(array[at], depth) ?? 'null');
+    parts.push(textOf(array[at], depth, String(at)) ?? 'null');
   }
   return `[${parts.join(',')}]`;
 }
@@ -87,7 +101,7 @@ function arrayText(array: readonly unknown[], depth: number): string {
 function objectText(object: Record<string, unknown>, depth: number): string {
   const parts: string[] = [];
   for (const key of Object.keys(object)) {
-    const text = textOf(object[key], depth);
+    const text = textOf(object[key], depth, key);
     if (text !== undefined) {
       parts.push(`${JSON.stringify(key)}:${text}`);
     }
