@@ -85,9 +85,31 @@ describe(jsonText.name, () => {
     }
   });
 
+  it('calls each toJSON once, with its key, long strings in its value or not', () => {
+    const calls: string[] = [];
+    const counted = (text: string) => ({
+      toJSON: (key: string) => {
+        calls.push(key);
+        return { text };
+      },
+    });
+    const input = {
+      short: counted('s'),
+      long: counted('l'.repeat(300)),
+      list: [counted('x'), { deeper: counted('d'.repeat(300)) }],
+    };
+    const expected = JSON.stringify(input);
+    expect(calls.splice(0)).toEqual(['short', 'long', '0', 'deeper']);
+    expect(jsonText(input)).toBe(expected);
+    expect(calls).toEqual(['short', 'long', '0', 'deeper']);
+  });
+
   it('throws on a cycle, as JSON.stringify does', () => {
     const cycle: Record<string, unknown> = { long: 'y'.repeat(300) };
     cycle['self'] = cycle;
     expect(() => jsonText(cycle)).toThrow(TypeError);
+    const shortCycle: Record<string, unknown> = { short: 'y' };
+    shortCycle['self'] = [shortCycle];
+    expect(() => jsonText(shortCycle)).toThrow(TypeError);
   });
 });

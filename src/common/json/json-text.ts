@@ -55,13 +55,58 @@ function textOf(input: unknown, depth: number, key = ''): string | undefined {
   ) {
     return JSON.stringify(value);
   }
-  if (Array.isArray(value)) {
-    return arrayText(value, depth + 1);
+  // A value with no long string in it is JSON.stringify's whole: one call
+  // into V8 instead of one per string and key (most events, a Response's
+  // tools), as a walk of the values costs less than writing them.
+  if (!mayHoldLong(value, depth)) {
+    return JSON.stringify(value);
   }
+  return Array.isArray(value)
+    ? arrayText(value, depth + 1)
+    : objectText(value as Record<string, unknown>, depth + 1);
+}
+
+/**
+ * True when `value` is or may hold a long string that textOf would write
+ * itself: a long string in an array or plain object, down to MAX_DEPTH, or
+ * a value with a `toJSON`, whose result is only known by calling it (once,
+ * in textOf). Class instances are JSON.stringify's either way.
+ */
+function mayHoldLong(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') {
+    return value.length >= LONG_STRING;
+  }
+  if (typeof value !== 'object' || value === null || depth >= MAX_DEPTH) {
+    return false;
+  }
+  if (hasToJson(value)) {
+    return true;
+  }
+  if (Array.isArray(value)) {
+    for (let at = 0; at < value.length; at++) {
+      if (mayHoldLong(value[at], depth + 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  if (!isPlainObject(value)) {
+    return false;
+  }
+  for (const key in value) {
+    if (
+      Object.hasOwn(value, key) &&
+      mayHoldLong((value as Record<string, unknown>)[key], depth + 1)
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function isPlainObject(value: object): boolean {
   const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null
-    ? objectText(value as Record<string, unknown>, depth + 1)
-    : JSON.stringify(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function hasToJson(

@@ -25,6 +25,14 @@ export class ContentRouter {
     }
   }
 
+  /** As ModelRound.continueText: only once the think block is settled. */
+  continueText(texts: readonly string[], from: number): boolean {
+    return (
+      (this.splitter === undefined || this.splitter.passesThrough) &&
+      this.timeline.continueText(texts, from)
+    );
+  }
+
   /** Places what the splitter still holds back (a possible tag prefix). */
   flush(): void {
     this.place(this.splitter?.flush() ?? []);

@@ -79,6 +79,40 @@ export class EventLog {
     );
   }
 
+  /**
+   * pushTextDelta of each non-empty text of `texts` from `from` on, with
+   * the run looked up once.
+   */
+  pushTextDeltas(
+    itemId: string,
+    outputIndex: number,
+    contentIndex: number,
+    texts: readonly string[],
+    from: number,
+  ): void {
+    let at = from;
+    while (at < texts.length && texts[at] === '') {
+      at += 1;
+    }
+    if (at === texts.length) {
+      return;
+    }
+    this.pushTextDelta(itemId, outputIndex, contentIndex, texts[at] as string);
+    const run = this.collectingRuns ? this.pending[this.count - 1] : undefined;
+    for (at += 1; at < texts.length; at++) {
+      const text = texts[at] as string;
+      if (text === '') {
+        continue;
+      }
+      if (run instanceof TextDeltaRun) {
+        this.nextSequence += 1;
+        run.deltas.push(text);
+      } else {
+        this.pushTextDelta(itemId, outputIndex, contentIndex, text);
+      }
+    }
+  }
+
   /** Runs `step` with text deltas gathered into runs; drain with drainItems(). */
   withRuns(step: () => void): void {
     this.collectingRuns = true;
@@ -144,6 +178,21 @@ export class ItemSink {
       output_index: this.outputIndex,
       ...fields,
     });
+  }
+
+  /** outputTextDelta of each non-empty text from `from` on (EventLog.pushTextDeltas). */
+  outputTextDeltas(
+    contentIndex: number,
+    texts: readonly string[],
+    from: number,
+  ): void {
+    this.log.pushTextDeltas(
+      this.itemId,
+      this.outputIndex,
+      contentIndex,
+      texts,
+      from,
+    );
   }
 
   /** `response.output_text.delta`, the event of almost every chunk (see EventLog.pushTextDelta). */

@@ -61,6 +61,25 @@ export class MessageSegment extends OutputSegment {
     }
   }
 
+  /**
+   * `texts` from `from` on appended to the open output_text part, each as
+   * append() would (an empty text is no delta), when the item is opened and
+   * its last part is output_text; false (nothing taken) otherwise.
+   */
+  continueText(texts: readonly string[], from: number): boolean {
+    const sink = this.live;
+    const index = this.parts.length - 1;
+    const part = this.parts[index];
+    if (sink === undefined || part?.kind !== 'output_text') {
+      return false;
+    }
+    for (let at = from; at < texts.length; at++) {
+      part.text += texts[at] as string;
+    }
+    sink.outputTextDeltas(index, texts, from);
+    return true;
+  }
+
   protected createId(): string {
     return newId('msg');
   }

@@ -40,6 +40,15 @@ export class ModelRound {
     this.content.append(text);
   }
 
+  /**
+   * `texts` from `from` on as message text, at once, when they continue an
+   * open output_text part and no `<think>` block is still being settled;
+   * false (nothing taken) otherwise.
+   */
+  continueText(texts: readonly string[], from: number): boolean {
+    return this.content.continueText(texts, from);
+  }
+
   /** Takes in what choice 0 of a chunk says. */
   absorb(choice: Choice): void {
     const delta = choice.delta;

@@ -72,6 +72,20 @@ export class OutputTimeline {
     segment.append(kind, text);
   }
 
+  /**
+   * Message text that continues the last item's open output_text part, at
+   * once (MessageSegment.continueText). No pump: an opened item is the
+   * head, and more text changes nothing the pump reads.
+   */
+  continueText(texts: readonly string[], from: number): boolean {
+    const last = this.last;
+    return (
+      last instanceof MessageSegment &&
+      !last.sealed &&
+      last.continueText(texts, from)
+    );
+  }
+
   /** Adds an item after closing every earlier one (`closeStatus`): the gateway's own items. */
   addAfterAll(segment: OutputSegment, closeStatus: ItemStatus): void {
     this.sealAll();
