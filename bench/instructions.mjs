@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { garbageCollectorInstructions } from './callgrind-gc.mjs';
 import { forkHelper, freePort, installCleanup, stopAll } from './processes.mjs';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -147,23 +148,31 @@ async function count(name, script, cwd, env, outDir, request = CHAT) {
   // Files `<name>.<pid>.<part>-<thread>`: thread 01 is the main thread.
   let main = 0;
   let all = 0;
+  let mainGc = 0;
   for (const file of readdirSync(outDir).filter((f) =>
     f.startsWith(`${name}.`),
   )) {
-    const totals = /^totals: (\d+)/m.exec(
-      readFileSync(join(outDir, file), 'utf8'),
-    );
+    const path = join(outDir, file);
+    const totals = /^totals: (\d+)/m.exec(readFileSync(path, 'utf8'));
     const instructions = Number(totals?.[1] ?? 0);
     all += instructions;
     if (file.endsWith('-01')) {
       main += instructions;
+      mainGc += garbageCollectorInstructions(path);
     }
   }
-  return { main: main / request.measured, all: all / request.measured };
+  const per = (n) => n / request.measured;
+  return {
+    main: per(main),
+    mutator: per(main - mainGc),
+    gc: per(mainGc),
+    all: per(all),
+  };
 }
 
 const THREADS = [
   ['main', 'main thread'],
+  ['mutator', "main thread less V8's garbage collector (callgrind-gc.mjs)"],
   ['all', 'all threads'],
 ];
 const thousands = (n) => `${(n / 1000).toFixed(0)}k`;
@@ -217,6 +226,9 @@ async function countStreams(origin, gatewayDir, outDir) {
       `instructions per ${STREAM_CHUNKS}-chunk stream, ${label}: chat pass-through ${thousands(p)} (${perChunk(p)}k a chunk), Responses ${thousands(r)} (${perChunk(r)}k a chunk, ${(r / p).toFixed(2)}× the pass-through)`,
     );
   }
+  console.log(
+    `of which V8's garbage collector on the main thread: chat pass-through ${thousands(pass.gc)}, Responses ${thousands(responses.gc)}`,
+  );
 }
 
 function countGateway(name, origin, gatewayDir, outDir, request = CHAT) {
