@@ -42,10 +42,9 @@ export function jsonText(value: unknown): string | undefined {
 function textOf(input: unknown, depth: number, key = ''): string | undefined {
   // As JSON.stringify: a toJSON is called with the property's key, once.
   const value = hasToJson(input) ? input.toJSON(key) : input;
-  if (typeof value === 'string') {
-    return value.length >= LONG_STRING
-      ? `"${escapedLong(value)}"`
-      : JSON.stringify(value);
+  const primitive = primitiveText(value);
+  if (primitive !== undefined) {
+    return primitive;
   }
   if (
     typeof value !== 'object' ||
@@ -64,6 +63,28 @@ function textOf(input: unknown, depth: number, key = ''): string | undefined {
   return Array.isArray(value)
     ? arrayText(value, depth + 1)
     : objectText(value as Record<string, unknown>, depth + 1);
+}
+
+/**
+ * JSON.stringify's text of a string, finite number, boolean or null, written
+ * here: a walk met one such value per key, and each JSON.stringify call
+ * costs more than writing a short value (~2× a Response's walk, measured
+ * alone). Undefined for any other value.
+ */
+function primitiveText(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    return value.length >= LONG_STRING
+      ? `"${escapedLong(value)}"`
+      : `"${escapedText(value)}"`;
+  }
+  if (typeof value === 'number') {
+    // JSON writes a finite number as String does (-0 as 0), others as null.
+    return Number.isFinite(value) ? String(value) : 'null';
+  }
+  if (typeof value === 'boolean') {
+    return value ? 'true' : 'false';
+  }
+  return value === null ? 'null' : undefined;
 }
 
 /**
@@ -148,7 +169,7 @@ function objectText(object: Record<string, unknown>, depth: number): string {
   for (const key of Object.keys(object)) {
     const text = textOf(object[key], depth, key);
     if (text !== undefined) {
-      parts.push(`${JSON.stringify(key)}:${text}`);
+      parts.push(`"${escapedText(key)}":${text}`);
     }
   }
   return `{${parts.join(',')}}`;

@@ -77,6 +77,8 @@ export class ResponseEventMachine {
   private readonly mcpCalls = new Map<string, McpCallSegment>();
   private started = false;
   private ended = false;
+  /** The terminal event's Response, once it is out. */
+  private final: ResponseObject | undefined;
 
   constructor(private readonly seed: ResponseSeed) {
     this.echo = privateEcho(seed.request, seed.previousResponseId);
@@ -256,13 +258,18 @@ export class ResponseEventMachine {
   }
 
   /**
-   * The Response as it stands; the final Response after finish()/fail().
-   * A new object on every call, sharing only what never changes: the echo
-   * (a private copy of the request's settings) and the items already closed.
-   * Neither the machine nor its callers mutate what it handed out (a test
-   * holds it to that), so no deep copy is needed.
+   * The Response as it stands: a new object on every call, sharing only
+   * what never changes, the echo (a private copy of the request's
+   * settings) and the items already closed. Once the terminal event is out,
+   * the final Response: that event's own, so that the store and the event
+   * write one Response, once (responseJson). Neither the machine nor its
+   * callers mutate what it handed out (a test holds it to that), so no deep
+   * copy is needed.
    */
   get response(): ResponseObject {
+    if (this.final !== undefined) {
+      return this.final;
+    }
     const output = this.timeline.snapshot();
     return buildResponse(this.echo, { ...this.state, output });
   }
@@ -326,13 +333,15 @@ export class ResponseEventMachine {
   /** A terminal event carrying the final Response. */
   private emitTerminal(type: string): void {
     this.ended = true;
-    this.log.emit(type, { response: this.eventSnapshot() });
+    this.final = this.eventSnapshot();
+    this.log.emit(type, { response: this.final });
   }
 
   /**
    * A snapshot for a lifecycle event, whose frame writes the echo's JSON
    * once per response (rememberEcho). Only these: a Response kept for
-   * longer (a store's) would keep that JSON alive with it.
+   * longer (a store's) would keep that JSON alive with it. The final one,
+   * which a store keeps, lets go of its echo once written (responseJson).
    */
   private eventSnapshot(): ResponseObject {
     const response = this.response;

@@ -32,9 +32,50 @@ export function rememberEcho(
  * `response.created`, `response.in_progress` and the terminal event alike.
  * Safe because nothing mutates a Response or its echo once built (the
  * machine's snapshot test holds it to that); a settings field replaced on
- * the Response itself is noticed, and the Response is written in full.
+ * the Response itself is noticed, and the Response is written in full. A
+ * final Response (completed, failed…) is written once: its JSON is kept
+ * for the next write of it (recentResponses).
  */
 export function responseJson(response: ResponseObject): string {
+  const known = recentResponses.find((entry) => entry.response === response);
+  if (known !== undefined) {
+    return known.json;
+  }
+  const json = writtenResponse(response);
+  if (isFinal(response)) {
+    // A store keeps the final Response: the echo's texts must not stay
+    // with it. Written again, it is the JSON kept here, or written whole.
+    echoOf.delete(response);
+    if (json.length <= RECENT_MAX_LENGTH) {
+      recentResponses.unshift({ response, json });
+      recentResponses.length = Math.min(
+        recentResponses.length,
+        RECENT_RESPONSES,
+      );
+    }
+  }
+  return json;
+}
+
+/**
+ * The last few final Responses written, with their JSON: a stream's final
+ * Response is written by the store (storedTurnJson) and then by the
+ * terminal event, the same object (ResponseEventMachine.response), and a
+ * long answer's output is most of both writes. Bounded: up to
+ * RECENT_RESPONSES entries of up to RECENT_MAX_LENGTH characters. A
+ * Response is never changed once built (see responseJson), so its JSON
+ * stays its JSON.
+ */
+const recentResponses: { response: ResponseObject; json: string }[] = [];
+const RECENT_RESPONSES = 4;
+const RECENT_MAX_LENGTH = 1024 * 1024;
+
+/** A Response no later event replaces: the one its store and terminal event write. */
+function isFinal(response: ResponseObject): boolean {
+  return response.status !== 'in_progress' && response.status !== 'queued';
+}
+
+function writtenResponse(response: ResponseObject): string {
   const echo = echoOf.get(response);
   if (
     echo === undefined ||
@@ -72,12 +113,20 @@ export function lifecycleEventJson(
   if (
     typeof response !== 'object' ||
     response === null ||
-    !echoOf.has(response as ResponseObject) ||
+    !isBuiltResponse(response as ResponseObject) ||
     !isLifecycleShape(event)
   ) {
     return undefined;
   }
   return `{"type":${JSON.stringify(event.type)},"sequence_number":${JSON.stringify(event.sequence_number)},"response":${responseJson(response as ResponseObject)}}`;
+}
+
+/** A Response the machine built: its echo is known, or it was written (final) already. */
+function isBuiltResponse(response: ResponseObject): boolean {
+  return (
+    echoOf.has(response) ||
+    recentResponses.some((entry) => entry.response === response)
+  );
 }
 
 function isLifecycleShape(event: ResponseStreamEvent): boolean {

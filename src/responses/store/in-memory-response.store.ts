@@ -17,7 +17,7 @@ import {
   conversationIncomplete,
   conversationTooLarge,
 } from './store-errors.js';
-import { jsonText } from '../../common/json/json-text.js';
+import { storedTurnJson } from './stored-turn-json.js';
 
 /** One stored response and its place in its conversation. */
 interface Node {
@@ -91,7 +91,7 @@ export class InMemoryResponseStore implements ResponseStore, MemoryHolder {
       inputItems: entry.inputItems,
       ...ownerOf(entry),
     };
-    const bytes = jsonText(turn).length;
+    const bytes = storedTurnJson(turn).length;
     const chainBytes =
       bytes +
       (previousId === undefined ? 0 : sumBytes(this.chainOf(previousId).links));

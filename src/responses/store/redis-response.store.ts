@@ -18,7 +18,7 @@ import {
 } from './response-store.js';
 import { conversationIncomplete, storeUnavailable } from './store-errors.js';
 import { connectStoreRedis } from './store-redis-connection.js';
-import { jsonText } from '../../common/json/json-text.js';
+import { storedTurnJson } from './stored-turn-json.js';
 
 /** How a RedisResponseStore bounds and names what it writes. */
 export interface RedisResponseStoreOptions {
@@ -184,7 +184,7 @@ export class RedisResponseStore
     return this.run(RESPONSE_STORE_SCRIPTS.save, [
       this.options.ttlSeconds,
       record.response.id,
-      jsonText(record),
+      storedTurnJson(record),
       this.options.capacity,
       this.maxLinks,
       previousId,
