@@ -15,6 +15,7 @@ import {
 import { type RawObject } from './decoder/raw-fields.js';
 import {
   type ShortcutRoute,
+  type TextRunRule,
   VerbatimFrames,
   type VerbatimFramesRule,
 } from './decoder/verbatim-chunk.js';
@@ -77,10 +78,12 @@ export class ChatSseParser<T = never> {
     private readonly maxEventBytes?: number,
   ) {
     const rule = shortcut?.read.frames;
+    const texts = shortcut?.read.texts;
     this.splitter = new VerbatimSplitter(
-      this.splitSink(rule),
+      this.splitSink(rule, texts),
       rule?.verdict,
       maxEventBytes,
+      texts?.text,
     );
   }
 
@@ -144,12 +147,21 @@ export class ChatSseParser<T = never> {
   }
 
   /** What the splitter reads goes where the general parser's events go. */
-  private splitSink(rule: VerbatimFramesRule<T> | undefined): SplitEvents {
+  private splitSink(
+    rule: VerbatimFramesRule<T> | undefined,
+    textRule: TextRunRule<T> | undefined,
+  ): SplitEvents {
     return {
       frames: (bytes, count) => {
         this.events += count;
         if (rule && !this.done && !this.failure) {
           this.shortcut?.onItem(rule.item(new VerbatimFrames(bytes, count)));
+        }
+      },
+      texts: (texts) => {
+        this.events += texts.length;
+        if (textRule && !this.done && !this.failure) {
+          this.shortcut?.onItem(textRule.item(texts));
         }
       },
       payload: (data) => {

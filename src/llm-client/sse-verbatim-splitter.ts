@@ -1,5 +1,8 @@
 import { isAscii, isUtf8 } from 'node:buffer';
-import type { VerbatimFramesRule } from './decoder/verbatim-chunk.js';
+import type {
+  TextRunRule,
+  VerbatimFramesRule,
+} from './decoder/verbatim-chunk.js';
 
 /** Where a VerbatimSplitter sends what it reads. */
 export interface SplitEvents {
@@ -10,6 +13,11 @@ export interface SplitEvents {
    * `data: `): its bytes, or its text when the whole read was ASCII.
    */
   payload(data: Uint8Array | string): void;
+  /**
+   * The texts `textOf` read from consecutive `data: ` events of one
+   * all-ASCII read (see VerbatimSplitter's `textOf`), in order.
+   */
+  texts(texts: string[]): void;
   /** Any other complete event, as SSE text ending in its blank line. */
   event(bytes: Uint8Array): void;
   /**
@@ -53,6 +61,13 @@ export class VerbatimSplitter {
     /** Without one, no event is forwarded as bytes: each is handed on. */
     private readonly verdict?: VerbatimFramesRule<unknown>['verdict'],
     private readonly maxEventBytes = Infinity,
+    /**
+     * Reads a payload of an all-ASCII read as a text, or not (undefined):
+     * the texts of consecutive events it reads go on together (`texts`),
+     * the other events as they would without it. For a splitter without
+     * a verdict.
+     */
+    private readonly textOf?: TextRunRule<unknown>['text'],
   ) {}
 
   feed(bytes: Uint8Array): void {
@@ -159,6 +174,9 @@ export class VerbatimSplitter {
         ? this.verdict
         : undefined;
     const run = new FramesRun(buffer, this.sink);
+    // Only an ASCII read's payloads are their own text (see `ascii`).
+    const textOf = ascii ? this.textOf : undefined;
+    let texts: string[] = [];
     let start = 0;
     for (
       let end = text.indexOf(EVENT_END, start);
@@ -166,6 +184,18 @@ export class VerbatimSplitter {
       end = text.indexOf(EVENT_END, start)
     ) {
       const oneDataLine = isOneDataLine(text, start, end);
+      if (oneDataLine && textOf !== undefined) {
+        const read = textOf(text.slice(start + DATA_PREFIX.length, end));
+        if (read !== undefined) {
+          texts.push(read);
+          start = end + 2;
+          continue;
+        }
+      }
+      if (texts.length > 0) {
+        this.sink.texts(texts);
+        texts = [];
+      }
       const judged =
         oneDataLine &&
         verdict !== undefined &&
@@ -184,6 +214,9 @@ export class VerbatimSplitter {
         run.add(start, judged === true ? undefined : judged);
       }
       start = end + 2;
+    }
+    if (texts.length > 0) {
+      this.sink.texts(texts);
     }
     run.flush(start);
     return start;

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ChatCompletionChunk } from '../../protocol/chat-completion.types.js';
 import { ChatSseParser } from '../chat-sse.parser.js';
 import { ChunkDecoder } from './chunk-decoder.js';
-import { TextDelta, UpstreamChunk } from './stream-items.js';
+import { TextDelta, TextRun, UpstreamChunk } from './stream-items.js';
 import { textChunkShortcut, textDeltaShortcut } from './text-chunk-shortcut.js';
 import {
   arbitraryToolStream,
@@ -27,12 +27,12 @@ type Read = [chunk: ChatCompletionChunk, raw: string | undefined] | string;
 
 /** The payloads through the SSE parser with `shortcut`, in order. */
 function readThrough(
-  shortcut: ChunkShortcut<UpstreamChunk | TextDelta>,
+  shortcut: ChunkShortcut<UpstreamChunk | TextDelta | TextRun>,
   payloads: readonly string[],
 ): { reads: Read[]; templated: number } {
   const reads: Read[] = [];
   let templated = 0;
-  const parser = new ChatSseParser<UpstreamChunk | TextDelta>(
+  const parser = new ChatSseParser<UpstreamChunk | TextDelta | TextRun>(
     (chunk, raw) => reads.push([chunk, raw]),
     'test-upstream',
     {
@@ -40,6 +40,11 @@ function readThrough(
       onItem: (item) => {
         if (item instanceof TextDelta) {
           reads.push(item.text);
+          return;
+        }
+        // The texts of one read of ASCII (textDeltaShortcut's TextRunRule).
+        if (item instanceof TextRun) {
+          reads.push(...item.texts);
           return;
         }
         // Text templates never read a chunk with tool calls.

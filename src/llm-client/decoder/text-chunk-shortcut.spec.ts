@@ -371,7 +371,12 @@ describe(textDeltaShortcut.name, () => {
         const shortcut = textDeltaShortcut();
         for (const value of chunks) {
           const data = JSON.stringify(value);
+          // What the reader's TextRunRule reads, before the shortcut learns from this payload.
+          const viaRule = shortcut.texts?.text(data);
           const fast = shortcut(data);
+          expect(viaRule).toBe(
+            fast instanceof TextDelta ? fast.text : undefined,
+          );
           if (fast instanceof TextDelta) {
             strings += 1;
             const parsed = JSON.parse(data) as ChatCompletionChunk;
@@ -387,8 +392,10 @@ describe(textDeltaShortcut.name, () => {
               expect(other ?? null).toBeNull();
             }
           } else if (fast !== undefined) {
-            thoughts += reasoningOf(fast.chunk) === undefined ? 0 : 1;
-            expect(fast.chunk).toEqual(decoded(data));
+            expect(fast).toBeInstanceOf(UpstreamChunk);
+            const { chunk } = fast as UpstreamChunk;
+            thoughts += reasoningOf(chunk) === undefined ? 0 : 1;
+            expect(chunk).toEqual(decoded(data));
           }
         }
       }),

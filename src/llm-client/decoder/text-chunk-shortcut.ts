@@ -9,7 +9,7 @@ import {
   TEXT_TEMPLATE_NEEDS_PARSE,
   type TextField,
 } from './read-fields.js';
-import { TextDelta, UpstreamChunk } from './stream-items.js';
+import { TextDelta, TextRun, UpstreamChunk } from './stream-items.js';
 import {
   envelopeAround,
   paddingOf,
@@ -88,14 +88,22 @@ export function textChunkShortcut(
  * A chunk a template is learned from, and one read through a reasoning or
  * argument template, still come as the decoded chunk.
  */
-export function textDeltaShortcut(): ChunkShortcut<TextDelta | UpstreamChunk> {
-  return templateReader<TextDelta | UpstreamChunk>({
-    decoded: (chunk) => new UpstreamChunk(chunk, undefined),
-    matched: (template, text, data) =>
-      template.field === 'content'
-        ? new TextDelta(text)
-        : new UpstreamChunk(withText(template, text, data), undefined),
-  });
+export function textDeltaShortcut(): ChunkShortcut<
+  TextDelta | TextRun | UpstreamChunk
+> {
+  return templateReader<TextDelta | TextRun | UpstreamChunk>(
+    {
+      decoded: (chunk) => new UpstreamChunk(chunk, undefined),
+      matched: (template, text, data) =>
+        template.field === 'content'
+          ? new TextDelta(text)
+          : new UpstreamChunk(withText(template, text, data), undefined),
+    },
+    (texts) =>
+      texts.length === 1
+        ? new TextDelta(texts[0] as string)
+        : new TextRun(texts),
+  );
 }
 
 /** The template's chunk with another text (and padding): three small copies. */
@@ -116,10 +124,23 @@ function withText(
     : withFields(chunk, { choices });
 }
 
-/** Reads `data` through the stream's templates; see textChunkShortcut. */
-function templateReader<T>(items: TemplateItems<T>): ChunkShortcut<T> {
+/**
+ * Reads `data` through the stream's templates; see textChunkShortcut. With
+ * `run`, the shortcut also has a TextRunRule: the texts of chunks read
+ * through the `content` template (the ones `matched` is given) go on
+ * together, as `run` makes them, one item per upstream read instead of
+ * one per chunk (bench/README.md, "Text runs").
+ */
+function templateReader<T>(
+  items: TemplateItems<T>,
+  run?: (texts: string[]) => T,
+): ChunkShortcut<T> {
   const templates: Template[] = [];
   const args = new ArgumentChunkTemplate();
+  const contentText = (data: string): string | undefined => {
+    const content = templates.find(({ field }) => field === 'content');
+    return content && stringInEnvelope(data, content);
+  };
   const read = (data: string): T | undefined => {
     // The last template that read a chunk first: text comes in runs.
     for (let at = templates.length - 1; at >= 0; at--) {
@@ -151,6 +172,7 @@ function templateReader<T>(items: TemplateItems<T>): ChunkShortcut<T> {
   return Object.assign(read, {
     learnFrom: (data: string, chunk: ChatCompletionChunk, rewritten: boolean) =>
       args.learnFrom(data, chunk, rewritten),
+    ...(run && { texts: { text: contentText, item: run } }),
   });
 }
 

@@ -9,14 +9,16 @@ import { TextDelta, TextRun, UpstreamChunk } from './stream-items.js';
  * until any other item, error or completion comes, which the held texts
  * go out before. Order is kept and nothing waits past the job that read it;
  * a lone TextDelta goes on as it is, as a paced model's tokens come one
- * read each. Decoded chunks go on as chunks.
+ * read each. Decoded chunks go on as chunks, and a TextRun that the reader
+ * made of an upstream read's texts (textDeltaShortcut's TextRunRule) as it
+ * is, after what was held.
  *
  * Why: a burst of a fast server's 500 chunks was 500 trips through the
  * event machine, the driver and the SSE writer (bench/README.md, "Text
  * runs"); a run is one.
  */
 export function textRuns(): OperatorFunction<
-  TextDelta | UpstreamChunk,
+  TextDelta | TextRun | UpstreamChunk,
   TextDelta | TextRun | ChatCompletionChunk
 > {
   return (items$) =>
@@ -46,7 +48,8 @@ export function textRuns(): OperatorFunction<
             return;
           }
           release();
-          subscriber.next(item.chunk);
+          // A run the reader made (TextRunRule) goes on as it is.
+          subscriber.next(item instanceof TextRun ? item : item.chunk);
         },
         error: (error: unknown) => {
           release();

@@ -39,6 +39,7 @@ export type ChatStreamItem = VerbatimChunk | VerbatimFrames | UpstreamChunk;
  */
 export type ChunkShortcut<T> = ((data: string) => T | undefined) & {
   readonly frames?: VerbatimFramesRule<T>;
+  readonly texts?: TextRunRule<T>;
   /**
    * Told of each payload that took the full parse, as the stream's decoder
    * decoded it (with DecodedChunk.rewritten), before it goes on: for a
@@ -71,6 +72,19 @@ export interface VerbatimFramesRule<T> {
     latin1Payload: string,
   ): boolean | readonly [number, number];
   item(this: void, frames: VerbatimFrames): T;
+}
+
+/**
+ * For a shortcut that reads some payloads as a text alone (the text lane):
+ * the reader may hand the texts of consecutive such events of one read on
+ * as one item, without an item per event. `text` sees the payload of a
+ * read that is all ASCII, which is its own decoding; what it returns for
+ * a payload is what the shortcut would have made an item of.
+ */
+export interface TextRunRule<T> {
+  text(this: void, payload: string): string | undefined;
+  /** One item for the texts of consecutive events, in order (at least one). */
+  item(this: void, texts: string[]): T;
 }
 
 /** A shortcut and where its items go (parsed chunks go elsewhere). */
