@@ -79,6 +79,7 @@ function passThroughParser(keepsUsage: boolean) {
 }
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
 describe('VerbatimSplitter (through ChatSseParser)', () => {
   // However the body is cut, and whatever it holds, the bytes written and
   // the way the stream ends are those of the general SSE parser reading the

@@ -44,8 +44,9 @@ export const upstreamChunkLane: StreamLane<UpstreamChunk, UpstreamChunk> = {
 /**
  * The text lane: a plain text chunk arrives as a TextDelta, the plain text
  * chunks of one upstream read as a TextRun (made by the reader for a read
- * of ASCII, see TextRunRule, else by textRuns), every other chunk decoded. For a consumer that reads nothing but the text of a plain text
- * chunk (the Responses event machine on one model round).
+ * of ASCII, see TextRunRule, else by textRuns), every other chunk decoded.
+ * For a consumer that reads nothing but the text of a plain text chunk
+ * (the Responses event machine on one model round).
  */
 export const textLane: StreamLane<
   TextDelta | TextRun | UpstreamChunk,
