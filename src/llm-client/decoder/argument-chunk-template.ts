@@ -80,23 +80,30 @@ export class ArgumentChunkTemplate {
   }
 }
 
-/** The template's chunk with other arguments (and padding): five small copies. */
+/**
+ * The template's chunk with other arguments (and padding): five small
+ * copies, each a spread whose keys (all its own) then get new values: see
+ * withFields for why not it.
+ */
 function withArguments(
   { chunk, choice, delta, call, fn, padded }: Template,
   args: string,
   data: string,
 ): ChatCompletionChunk {
-  const toolCall = withFields(call, {
-    function: withFields(fn, { arguments: args }),
-  });
-  const choices = [
-    withFields(choice, {
-      delta: withFields(delta, { tool_calls: [toolCall] }),
-    }),
-  ];
-  return padded
-    ? withFields(chunk, { obfuscation: paddingOf(data), choices })
-    : withFields(chunk, { choices });
+  const fnCopy = { ...fn };
+  fnCopy.arguments = args;
+  const callCopy = { ...call };
+  callCopy.function = fnCopy;
+  const deltaCopy = { ...delta };
+  deltaCopy.tool_calls = [callCopy];
+  const choiceCopy = { ...choice };
+  choiceCopy.delta = deltaCopy;
+  const out = { ...chunk };
+  if (padded) {
+    out.obfuscation = paddingOf(data);
+  }
+  out.choices = [choiceCopy];
+  return out;
 }
 
 /** The parts of a decoded chunk when it continues one call's arguments, and nothing else. */

@@ -106,22 +106,26 @@ export function textDeltaShortcut(): ChunkShortcut<
   );
 }
 
-/** The template's chunk with another text (and padding): three small copies. */
+/**
+ * The template's chunk with another text (and padding): three small copies,
+ * each a spread whose keys (all its own) then get new values: see
+ * withFields for why not it.
+ */
 function withText(
   { chunk, choice, padded, field }: Template,
   text: string,
   data: string,
 ): ChatCompletionChunk {
-  // A copy, then the text: a computed key in a literal is a runtime call.
-  const delta: ChatCompletionChunk['choices'][number]['delta'] = withFields(
-    choice.delta,
-    {},
-  );
+  const delta = { ...choice.delta };
   delta[field] = text;
-  const choices = [withFields(choice, { delta })];
-  return padded
-    ? withFields(chunk, { obfuscation: paddingOf(data), choices })
-    : withFields(chunk, { choices });
+  const copy = { ...choice };
+  copy.delta = delta;
+  const out = { ...chunk };
+  if (padded) {
+    out.obfuscation = paddingOf(data);
+  }
+  out.choices = [copy];
+  return out;
 }
 
 /**
