@@ -7,6 +7,7 @@ import {
 } from './text-tool-call-choice.js';
 import type { TextToolCallParsing } from './text-tool-call-parsing.js';
 import { lastOf } from '../common/arrays/last-of.js';
+import { withFields } from '../common/objects/with-fields.js';
 
 /**
  * Turns tool calls that the model wrote as text into real `tool_calls`
@@ -119,7 +120,7 @@ function withChoices(
   const last = lastOf(out);
   if (chunk.usage !== undefined) {
     if (last === undefined) {
-      return [{ ...envelope(chunk, undefined), usage: chunk.usage }];
+      return [withFields(envelope(chunk, undefined), { usage: chunk.usage })];
     }
     last.usage = chunk.usage;
   }
@@ -131,5 +132,6 @@ function envelope(
   choice: ChunkChoice | undefined,
 ): ChatCompletionChunk {
   const { usage: _usage, choices: _choices, ...rest } = chunk;
-  return { ...rest, choices: choice === undefined ? [] : [choice] };
+  // Not a literal that adds `choices` after the spread: see withFields.
+  return withFields(rest, { choices: choice === undefined ? [] : [choice] });
 }
