@@ -23,7 +23,7 @@ const SPREAD_KEEPS_SHAPE = Number.parseInt(process.versions.v8, 10) >= 12;
  * (`const copy = { ...base }; copy.key = value;`): a store to a key the
  * copy has keeps the spread's hidden class, one per source shape (an added
  * key gives each copy one of its own, as in a literal). The chunk
- * templates' copies (withText, withArguments) cost a fifth of this there.
+ * templates' copies (withText, withArguments) cost about a quarter of this.
  * Not as a shared helper: its spread and keyed stores would see every
  * caller's shapes, and megamorphic they cost more than this function.
  */
