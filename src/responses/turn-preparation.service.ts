@@ -147,6 +147,7 @@ export class TurnPreparationService {
       request,
       tools: plan.tools,
       previousResponseId: request.previous_response_id ?? null,
+      echoScope: caller?.id,
     });
     return {
       request,

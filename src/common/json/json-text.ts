@@ -20,6 +20,23 @@ const recent: { text: string; escaped: string }[] = [];
 const RECENT_STRINGS = 8;
 const RECENT_MAX_LENGTH = 64 * 1024;
 
+/**
+ * The JSON text of values that never change, told by their owner
+ * (rememberJsonText): a value shared by many Responses, such as a coding
+ * agent's tool list (interned-tools.ts), is written once, not once per
+ * Response. Weak: the text goes with its value.
+ */
+const knownTexts = new WeakMap<object, string>();
+
+/**
+ * Remembers `text` as `value`'s JSON text, for every later jsonText of it or
+ * of a value that holds it. The caller promises `value` is never changed
+ * again (freeze it) and `text` is `JSON.stringify(value)`.
+ */
+export function rememberJsonText(value: object, text: string): void {
+  knownTexts.set(value, text);
+}
+
 /** Deeper values are handed to JSON.stringify whole: a cycle throws there, as it should. */
 const MAX_DEPTH = 64;
 
@@ -53,6 +70,10 @@ function textOf(input: unknown, depth: number, key = ''): string | undefined {
     hasToJson(value)
   ) {
     return JSON.stringify(value);
+  }
+  const known = knownTexts.get(value);
+  if (known !== undefined) {
+    return known;
   }
   // A value with no long string in it is JSON.stringify's whole: one call
   // into V8 instead of one per string and key (most events, a Response's
@@ -89,9 +110,11 @@ function primitiveText(value: unknown): string | undefined {
 
 /**
  * True when `value` is or may hold a long string that textOf would write
- * itself: a long string in an array or plain object, down to MAX_DEPTH, or
- * a value with a `toJSON`, whose result is only known by calling it (once,
- * in textOf). Class instances are JSON.stringify's either way.
+ * itself: a long string in an array or plain object, down to MAX_DEPTH, a
+ * value with a `toJSON`, whose result is only known by calling it (once,
+ * in textOf), or one whose long JSON text is known (a short one is cheaper
+ * written again inside its holder's one JSON.stringify). Class instances
+ * are JSON.stringify's either way.
  */
 function mayHoldLong(value: unknown, depth: number): boolean {
   if (typeof value === 'string') {
@@ -100,7 +123,7 @@ function mayHoldLong(value: unknown, depth: number): boolean {
   if (typeof value !== 'object' || value === null || depth >= MAX_DEPTH) {
     return false;
   }
-  if (hasToJson(value)) {
+  if (hasToJson(value) || (knownTexts.get(value)?.length ?? 0) >= LONG_STRING) {
     return true;
   }
   if (Array.isArray(value)) {

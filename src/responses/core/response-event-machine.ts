@@ -47,6 +47,8 @@ export interface ResponseSeed {
   request: CreateResponseRequest;
   tools: ToolNameMap;
   previousResponseId?: string | null;
+  /** Whose echo it is (the caller's tenant): see internedTools. */
+  echoScope?: string;
   /** Split `<think>…</think>` at the start of content into reasoning (default true). */
   splitThinkTags?: boolean;
   /** Unix seconds now, for `completed_at` (default: the system clock). */
@@ -81,7 +83,11 @@ export class ResponseEventMachine {
   private final: ResponseObject | undefined;
 
   constructor(private readonly seed: ResponseSeed) {
-    this.echo = privateEcho(seed.request, seed.previousResponseId);
+    this.echo = privateEcho(
+      seed.request,
+      seed.previousResponseId,
+      seed.echoScope,
+    );
     this.timeline = new OutputTimeline(
       this.log,
       reasoningFormOf(seed.request.reasoning),

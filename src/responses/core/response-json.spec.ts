@@ -8,6 +8,8 @@ import type {
   ResponseStreamEvent,
 } from '../../protocol/responses.types.js';
 import { ResponsesSseFormat } from '../responses-sse.format.js';
+import { toChatRequest } from './to-chat-request.js';
+import { ResponseEventMachine } from './response-event-machine.js';
 import { lifecycleEventJson, responseJson } from './response-json.js';
 
 // Text with what JSON escapes: quotes, backslashes, control characters, lone surrogates.
@@ -119,5 +121,49 @@ describe('lifecycle event frames', () => {
       response: { ...(created.response as object) },
     };
     expect(lifecycleEventJson(copied)).toBeUndefined();
+  });
+});
+
+describe('a tool list echoed again', () => {
+  const agentRequest = (): CreateResponseRequest => ({
+    model: 'gpt-test',
+    input: 'hi',
+    tools: [
+      {
+        type: 'function',
+        name: 'read_file',
+        description: 'Reads a file. '.repeat(40),
+        parameters: {
+          type: 'object',
+          properties: { path: { type: 'string' } },
+        },
+      },
+    ],
+  });
+  const createdOf = (echoScope: string): ResponseObject => {
+    const request = agentRequest();
+    const sut = new ResponseEventMachine({
+      id: 'resp_test',
+      createdAt: 1_700_000_000,
+      request,
+      tools: toChatRequest(request, []).tools,
+      echoScope,
+    });
+    const [created] = sut.start() as [{ response: ResponseObject }];
+    expect(responseJson(created.response)).toBe(
+      JSON.stringify(created.response),
+    );
+    return created.response;
+  };
+
+  it("is the caller's one frozen copy, in every Response of that caller, written as JSON.stringify writes it", () => {
+    const first = createdOf('team-a');
+    const again = createdOf('team-a');
+    expect(again.tools).toBe(first.tools);
+    expect(Object.isFrozen(again.tools)).toBe(true);
+    expect(again.tools).toEqual([
+      { ...agentRequest().tools?.[0], strict: null },
+    ]);
+    expect(createdOf('team-b').tools).not.toBe(first.tools);
   });
 });

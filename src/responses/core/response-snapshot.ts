@@ -11,6 +11,7 @@ import type {
   ResponseUsage,
 } from '../../protocol/responses.types.js';
 import { copyJsonInPlace } from './json-copy.js';
+import { internedTools } from './interned-tools.js';
 import { ObjectSlot } from '../../common/objects/object-slot.js';
 
 /** What changes while a response is produced. */
@@ -72,12 +73,21 @@ export function initialState(id: string, createdAt: number): ResponseState {
  * The echo as a private copy: the request's objects (metadata, tools) stay
  * the caller's. The request came as JSON: copyJsonInPlace gives what a JSON
  * round trip would, sharing the strings, and keeps the echo's literal shape.
+ * The tools are the interned copy of an equal list `scope` (the caller)
+ * echoed before, if any (internedTools): stored in place of the list
+ * copyJsonInPlace left, the echo keeps its shape.
  */
 export function privateEcho(
   request: CreateResponseRequest,
   previousResponseId?: string | null,
+  scope = '',
 ): ResponseEcho {
-  return copyJsonInPlace(responseEcho(request, previousResponseId));
+  const fresh = responseEcho(request, previousResponseId);
+  const tools = fresh.tools;
+  fresh.tools = [];
+  const echo = copyJsonInPlace(fresh);
+  echo.tools = internedTools(tools, scope) as ResponseTool[];
+  return echo;
 }
 
 /** Builds the echo once per response (§2: defaults as in the spec examples). */
