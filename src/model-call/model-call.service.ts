@@ -153,7 +153,7 @@ export class ModelCallService {
   }
 
   /** An unknown format is an operator's mistake: reported once, then `auto`. */
-  private familiesFor(routed: RoutedModel): ToolCallFamily[] {
+  private familiesFor(routed: RoutedModel): readonly ToolCallFamily[] {
     try {
       return resolveToolCallFamilies(routed.toolCallFormat, routed.model);
     } catch (error) {

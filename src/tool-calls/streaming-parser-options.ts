@@ -1,3 +1,4 @@
+import { toFamilyList } from './family-detection.js';
 import type { ReasoningTags, ToolCallFamily } from './tool-call.types.js';
 
 /** Options of the StreamingToolCallParser. */
@@ -23,7 +24,7 @@ export const DEFAULT_MAX_BUFFER_CHARS = 256 * 1024;
 export const THINK_TAGS: ReasoningTags = { open: '<think>', close: '</think>' };
 
 /** `<think>` and the families' own reasoning tags, once each (none when not parsed). */
-export function reasoningTagsOf(
+function reasoningTagsOf(
   families: readonly ToolCallFamily[],
   options: StreamingToolCallParserOptions,
 ): ReasoningTags[] {
@@ -33,4 +34,66 @@ export function reasoningTagsOf(
   return [THINK_TAGS, ...families.flatMap((f) => f.reasoningTags ?? [])].filter(
     (tag, i, all) => all.findIndex((t) => t.open === tag.open) === i,
   );
+}
+
+/** What a parser looks for, worked out from its families and options. */
+export interface ParserMarkers {
+  /** The families that can match: all of them with tools declared, else those active without. */
+  readonly families: readonly ToolCallFamily[];
+  readonly reasoningTags: readonly ReasoningTags[];
+  readonly reasoningOpens: readonly string[];
+  readonly reasoningCloses: readonly string[];
+  readonly toolMarkers: readonly string[];
+  readonly leadingToolMarkers: readonly string[];
+}
+
+/**
+ * The markers of a parser of `families`, remembered per list (the same
+ * frozen list comes back for a model: resolveToolCallFamilies), as every
+ * stream of a model with tools declared builds a parser: worked out anew
+ * each time, they were ~3% of an agent-shaped stream's CPU.
+ */
+export function parserMarkersOf(
+  families: ToolCallFamily | readonly ToolCallFamily[],
+  withTools: boolean,
+  options: StreamingToolCallParserOptions,
+): ParserMarkers {
+  const variant =
+    (withTools ? 1 : 0) + (options.parseReasoning === false ? 0 : 2);
+  let variants = remembered.get(families);
+  if (variants === undefined) {
+    variants = [];
+    remembered.set(families, variants);
+  }
+  let markers = variants[variant];
+  if (markers === undefined) {
+    markers = markersOf(toFamilyList(families), withTools, options);
+    variants[variant] = markers;
+  }
+  return markers;
+}
+
+const remembered = new WeakMap<object, (ParserMarkers | undefined)[]>();
+
+function markersOf(
+  list: readonly ToolCallFamily[],
+  withTools: boolean,
+  options: StreamingToolCallParserOptions,
+): ParserMarkers {
+  const families = list.filter(
+    (f) => withTools || f.activeWithoutTools === true,
+  );
+  const reasoningTags = reasoningTagsOf(list, options);
+  return Object.freeze({
+    families,
+    reasoningTags,
+    reasoningOpens: reasoningTags.map((t) => t.open),
+    reasoningCloses: unique(reasoningTags.map((t) => t.close)),
+    toolMarkers: unique(families.flatMap((f) => f.startMarkers)),
+    leadingToolMarkers: unique(families.flatMap((f) => f.leadingMarkers ?? [])),
+  });
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
 }

@@ -1,10 +1,10 @@
 import { BlockRace } from './block-race.js';
-import { familiesAt, toFamilyList } from './family-detection.js';
+import { familiesAt } from './family-detection.js';
 import type { ParserEvent } from './parser-events.js';
 import { ParserOutput, type BlockCalls } from './parser-output.js';
 import {
   DEFAULT_MAX_BUFFER_CHARS,
-  reasoningTagsOf,
+  parserMarkersOf,
   type StreamingToolCallParserOptions,
 } from './streaming-parser-options.js';
 import {
@@ -31,10 +31,6 @@ type Mode =
   | BlockMode;
 
 const TEXT_MODE: Mode = { kind: 'text' };
-
-function unique<T>(items: readonly T[]): T[] {
-  return [...new Set(items)];
-}
 
 /**
  * Streaming extraction of text tool calls and reasoning from assistant
@@ -73,22 +69,15 @@ export class StreamingToolCallParser {
     private readonly ctx: ParseContext,
     options: StreamingToolCallParserOptions = {},
   ) {
-    const list = toFamilyList(families);
-    this.families = list.filter(
-      (f) => ctx.tools.size > 0 || f.activeWithoutTools === true,
-    );
-    this.reasoningTags = reasoningTagsOf(list, options);
-    this.reasoningOpens = this.reasoningTags.map((t) => t.open);
-    this.toolMarkers = unique(this.families.flatMap((f) => f.startMarkers));
-    this.leadingToolMarkers = unique(
-      this.families.flatMap((f) => f.leadingMarkers ?? []),
-    );
+    const markers = parserMarkersOf(families, ctx.tools.size > 0, options);
+    this.families = markers.families;
+    this.reasoningTags = markers.reasoningTags;
+    this.reasoningOpens = markers.reasoningOpens;
+    this.toolMarkers = markers.toolMarkers;
+    this.leadingToolMarkers = markers.leadingToolMarkers;
     this.maxBufferChars = options.maxBufferChars ?? DEFAULT_MAX_BUFFER_CHARS;
     if (options.startInReasoning === true && this.reasoningTags.length > 0) {
-      this.mode = {
-        kind: 'reasoning',
-        closes: unique(this.reasoningTags.map((t) => t.close)),
-      };
+      this.mode = { kind: 'reasoning', closes: markers.reasoningCloses };
     }
   }
 

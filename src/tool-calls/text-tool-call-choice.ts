@@ -3,10 +3,8 @@ import type {
   ChatToolCallDelta,
 } from '../protocol/chat-completion.types.js';
 import type { ParserEvent } from './parser-events.js';
-import {
-  THINK_TAGS,
-  type StreamingToolCallParserOptions,
-} from './streaming-parser-options.js';
+import { markerStartTest } from './marker-start-test.js';
+import type { StreamingToolCallParserOptions } from './streaming-parser-options.js';
 import { StreamingToolCallParser } from './streaming-tool-call-parser.js';
 import {
   finishWithCalls,
@@ -26,30 +24,6 @@ interface Piece {
 }
 
 const BLANK = /^\s*$/;
-
-/**
- * A test for "could `text` change the parser's state after plain prose":
- * true when it holds the first character of any start marker, leading
- * marker or reasoning open tag. Text without one is emitted as it is.
- */
-function markerStartTest(
-  parsing: TextToolCallParsing,
-): (text: string) => boolean {
-  const markers = parsing.families.flatMap((f) => [
-    ...f.startMarkers,
-    ...(f.leadingMarkers ?? []),
-    ...(f.reasoningTags ?? []).map((t) => t.open),
-  ]);
-  const starts = [
-    ...new Set([...markers, THINK_TAGS.open].map((m) => m.charAt(0))),
-  ];
-  // One character class: a regex scan is the cheapest per-delta check.
-  const pattern = new RegExp(
-    `[${starts.map((c) => c.replace(/[\\\]^-]/g, '\\$&')).join('')}]`,
-    'u',
-  );
-  return (text) => pattern.test(text);
-}
 
 /**
  * The text-tool-call state of one choice of a stream: its parser, the call

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveToolCallFamilies } from './tool-call-format.js';
 import { ALL_TOOL_CALL_FAMILIES } from './tool-call-families.js';
 import { parseToolCallsFromText } from './parse-tool-calls-from-text.js';
+import { parserMarkersOf } from './streaming-parser-options.js';
 
 const names = (format: string, model: string) =>
   resolveToolCallFamilies(format, model).map((f) => f.name);
@@ -74,5 +75,34 @@ describe(resolveToolCallFamilies.name, () => {
       /Unknown tool-call format/,
     );
     expect(() => resolveToolCallFamilies(',</x>', 'x')).toThrow();
+  });
+});
+
+describe('family lists and their parser markers, worked out once', () => {
+  it('gives a format and model the same frozen list each time, a bounded number of them', () => {
+    const qwen = resolveToolCallFamilies('auto', 'Qwen/Qwen3-8B');
+    expect(resolveToolCallFamilies('auto', 'Qwen/Qwen3-8B')).toBe(qwen);
+    expect(Object.isFrozen(qwen)).toBe(true);
+    expect(resolveToolCallFamilies('auto', 'zai-org/GLM-4.6')).not.toBe(qwen);
+    for (let model = 0; model < 256; model++) {
+      resolveToolCallFamilies('auto', `client-model-${model}`);
+    }
+    const again = resolveToolCallFamilies('auto', 'Qwen/Qwen3-8B');
+    expect(again).not.toBe(qwen);
+    expect(again).toEqual(qwen);
+  });
+
+  it('keeps one set of markers per list, tools and reasoning options', () => {
+    const list = resolveToolCallFamilies('auto', 'unknown-model');
+    const markers = parserMarkersOf(list, true, {});
+    expect(parserMarkersOf(list, true, {})).toBe(markers);
+    expect(markers.toolMarkers).toContain('<tool_call>');
+    expect(markers.reasoningOpens[0]).toBe('<think>');
+    const withoutTools = parserMarkersOf(list, false, {});
+    expect(withoutTools).not.toBe(markers);
+    expect(withoutTools.families.length).toBeLessThan(markers.families.length);
+    expect(parserMarkersOf(list, true, { parseReasoning: false })).toEqual(
+      expect.objectContaining({ reasoningTags: [], reasoningOpens: [] }),
+    );
   });
 });

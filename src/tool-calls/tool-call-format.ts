@@ -12,12 +12,36 @@ import type { ToolCallFamily } from './tool-call.types.js';
  * - `"START,END"`: a custom family whose block holds JSON
  *   `{"name": …, "arguments": {…}}` or a list of them.
  *
+ * The same format and model give the same frozen list (remembered for the
+ * last RESOLVED_LISTS pairs): a parser's markers are worked out once per
+ * list (parserMarkersOf), not once per stream.
+ *
  * @throws Error for an unknown format (a configuration error).
  */
 export function resolveToolCallFamilies(
   format: string,
   modelName: string,
-): ToolCallFamily[] {
+): readonly ToolCallFamily[] {
+  const key = `${format}\n${modelName}`;
+  let families = resolved.get(key);
+  if (families === undefined) {
+    families = Object.freeze(familiesFor(format, modelName));
+    if (resolved.size >= RESOLVED_LISTS) {
+      // Least recently resolved first: a Map keeps insertion order.
+      resolved.delete(resolved.keys().next().value as string);
+    }
+  } else {
+    resolved.delete(key);
+  }
+  resolved.set(key, families);
+  return families;
+}
+
+/** Pairs remembered: model names come from clients, so the map is bounded. */
+const RESOLVED_LISTS = 256;
+const resolved = new Map<string, readonly ToolCallFamily[]>();
+
+function familiesFor(format: string, modelName: string): ToolCallFamily[] {
   const value = format.trim();
   const lower = value.toLowerCase();
   if (lower === 'none') {

@@ -30,7 +30,9 @@ describe(internedTools.name, () => {
     expect(Object.isFrozen(interned)).toBe(true);
     expect(Object.isFrozen(interned[0])).toBe(true);
     expect(
-      Object.isFrozen((interned[0] as { parameters: object }).parameters),
+      Object.isFrozen(
+        (interned[0] as unknown as { parameters: object }).parameters,
+      ),
     ).toBe(true);
     expect(jsonText({ tools: interned })).toBe(
       JSON.stringify({ tools: first }),
@@ -40,8 +42,9 @@ describe(internedTools.name, () => {
   it("shares nothing with the request's own objects", () => {
     const request = agentTools();
     const interned = internedTools(request, 'team-a');
-    (request[0] as { parameters: { type: string } }).parameters.type =
-      'changed';
+    (
+      request[0] as unknown as { parameters: { type: string } }
+    ).parameters.type = 'changed';
     expect(JSON.stringify(interned)).not.toContain('changed');
   });
 

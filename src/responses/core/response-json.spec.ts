@@ -149,7 +149,7 @@ describe('a tool list echoed again', () => {
       tools: toChatRequest(request, []).tools,
       echoScope,
     });
-    const [created] = sut.start() as [{ response: ResponseObject }];
+    const [created] = sut.start() as unknown as [{ response: ResponseObject }];
     expect(responseJson(created.response)).toBe(
       JSON.stringify(created.response),
     );
