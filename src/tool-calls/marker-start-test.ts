@@ -3,8 +3,8 @@ import type { TextToolCallParsing } from './text-tool-call-parsing.js';
 import type { ToolCallFamily } from './tool-call.types.js';
 
 /**
- * markerStartTest's test of each family list (resolveToolCallFamilies
- * gives a model the same frozen list): a choice of every stream with tools
+ * markerStartTest's test of each frozen family list (resolveToolCallFamilies
+ * gives a model the same one): a choice of every stream with tools
  * declared asks for one, and building its pattern anew each time was ~1%
  * of an agent-shaped stream's CPU.
  */
@@ -21,6 +21,10 @@ const tests = new WeakMap<
 export function markerStartTest(
   parsing: TextToolCallParsing,
 ): (text: string) => boolean {
+  if (!Object.isFrozen(parsing.families)) {
+    // A list built for one call: see parserMarkersOf.
+    return newMarkerStartTest(parsing.families);
+  }
   let test = tests.get(parsing.families);
   if (test === undefined) {
     test = newMarkerStartTest(parsing.families);

@@ -48,8 +48,8 @@ export interface ParserMarkers {
 }
 
 /**
- * The markers of a parser of `families`, remembered per list (the same
- * frozen list comes back for a model: resolveToolCallFamilies), as every
+ * The markers of a parser of `families`, remembered per frozen list (the
+ * same one comes back for a model: resolveToolCallFamilies), as every
  * stream of a model with tools declared builds a parser: worked out anew
  * each time, they were ~3% of an agent-shaped stream's CPU.
  */
@@ -58,6 +58,12 @@ export function parserMarkersOf(
   withTools: boolean,
   options: StreamingToolCallParserOptions,
 ): ParserMarkers {
+  if (!Array.isArray(families) || !Object.isFrozen(families)) {
+    // Not a resolved list (a family of its own, a list built for one
+    // call): an entry keyed by a short-lived object would outlast it in
+    // Node 20's young GC (see ObjectSlot).
+    return markersOf(toFamilyList(families), withTools, options);
+  }
   const variant =
     (withTools ? 1 : 0) + (options.parseReasoning === false ? 0 : 2);
   let variants = remembered.get(families);

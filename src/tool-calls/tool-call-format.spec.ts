@@ -92,6 +92,21 @@ describe('family lists and their parser markers, worked out once', () => {
     expect(again).toEqual(qwen);
   });
 
+  it('does not remember a model name longer than 256 characters (a client could send megabytes)', () => {
+    const long = `Qwen/Qwen3-8B-${'x'.repeat(300)}`;
+    const once = resolveToolCallFamilies('auto', long);
+    expect(Object.isFrozen(once)).toBe(true);
+    expect(once.map((f) => f.name)).toEqual(['hermes-json']);
+    expect(resolveToolCallFamilies('auto', long)).not.toBe(once);
+  });
+
+  it('works out the markers of a list built for one call anew, remembering nothing', () => {
+    const built = [...resolveToolCallFamilies('auto', 'Qwen/Qwen3-8B')];
+    const markers = parserMarkersOf(built, true, {});
+    expect(parserMarkersOf(built, true, {})).not.toBe(markers);
+    expect(parserMarkersOf(built, true, {})).toEqual(markers);
+  });
+
   it('keeps one set of markers per list, tools and reasoning options', () => {
     const list = resolveToolCallFamilies('auto', 'unknown-model');
     const markers = parserMarkersOf(list, true, {});

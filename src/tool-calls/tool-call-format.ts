@@ -22,6 +22,10 @@ export function resolveToolCallFamilies(
   format: string,
   modelName: string,
 ): readonly ToolCallFamily[] {
+  if (modelName.length > MAX_REMEMBERED_NAME) {
+    // A client's name: remembered, it would keep its whole length alive.
+    return Object.freeze(familiesFor(format, modelName));
+  }
   const key = `${format}\n${modelName}`;
   let families = resolved.get(key);
   if (families === undefined) {
@@ -37,8 +41,9 @@ export function resolveToolCallFamilies(
   return families;
 }
 
-/** Pairs remembered: model names come from clients, so the map is bounded. */
+/** Pairs remembered: model names come from clients, so the map is bounded, and so are the names it keeps. */
 const RESOLVED_LISTS = 256;
+const MAX_REMEMBERED_NAME = 256;
 const resolved = new Map<string, readonly ToolCallFamily[]>();
 
 function familiesFor(format: string, modelName: string): ToolCallFamily[] {

@@ -1,5 +1,5 @@
-/** Deeper values are never called equal: the body's depth limit is far below. */
-const MAX_DEPTH = 64;
+/** Deeper values are never called equal: the body's depth limit (MAX_JSON_DEPTH) is this. */
+const MAX_DEPTH = 128;
 
 /**
  * True only when `JSON.stringify(value)` and `JSON.stringify(copy)` are the
@@ -25,6 +25,9 @@ function equalAt(value: unknown, copy: unknown, depth: number): boolean {
   if (typeof copy !== 'object' || copy === null || depth >= MAX_DEPTH) {
     return false;
   }
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return false;
+  }
   if (Array.isArray(value)) {
     return (
       Array.isArray(copy) &&
@@ -35,7 +38,6 @@ function equalAt(value: unknown, copy: unknown, depth: number): boolean {
   return (
     !Array.isArray(copy) &&
     Object.getPrototypeOf(value) === Object.prototype &&
-    typeof (value as { toJSON?: unknown }).toJSON !== 'function' &&
     objectsEqual(
       value as Record<string, unknown>,
       copy as Record<string, unknown>,

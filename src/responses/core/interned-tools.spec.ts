@@ -87,6 +87,24 @@ describe(internedTools.name, () => {
     ).not.toBe(once);
   });
 
+  it("keys a list by its tools' names only when they are strings (a hosted tool's name is not checked)", () => {
+    const odd = [
+      { type: 'web_search', name: { toString: null } },
+      { type: 'web_search', name: 7 },
+    ] as unknown as ResponseTool[];
+    const interned = internedTools(odd, 'team-a');
+    expect(JSON.stringify(interned)).toBe(JSON.stringify(odd));
+    expect(
+      internedTools(
+        [
+          { type: 'web_search', name: { toString: null } },
+          { type: 'web_search', name: 7 },
+        ] as unknown as ResponseTool[],
+        'team-a',
+      ),
+    ).toBe(interned);
+  });
+
   it('gives no tools as a new empty list', () => {
     expect(internedTools([], 'team-a')).toEqual([]);
     expect(internedTools([], 'team-a')).not.toBe(internedTools([], 'team-a'));

@@ -3,7 +3,11 @@ import { rememberJsonText } from '../../common/json/json-text.js';
 import type { ResponseTool } from '../../protocol/responses.types.js';
 import { copyJson } from './json-copy.js';
 
-/** Lists held at most, and their keys' and JSON's characters at most, all scopes together. */
+/**
+ * Lists held at most, and their keys' and JSON's characters at most, all
+ * scopes together. Live, a frozen copy takes more than its JSON (up to
+ * ~20× for a list of tiny objects): still bounded.
+ */
 const MAX_LISTS = 64;
 const MAX_CHARS = 4 * 1024 * 1024;
 /** A longer list is copied for its Response alone, as before interning. */
@@ -64,9 +68,15 @@ function namesOf(tools: readonly ResponseTool[]): string {
   for (const tool of tools) {
     const named: { type?: unknown; name?: unknown } =
       typeof tool === 'object' && tool !== null ? tool : {};
-    names += `${String(named.type)}:${String(named.name)},`;
+    // Only strings: a hosted tool's `name` is not checked, and String() of
+    // `{"toString":null}` throws. The key only picks the list to compare.
+    names += `${textOrMark(named.type)}:${textOrMark(named.name)},`;
   }
   return names;
+}
+
+function textOrMark(value: unknown): string {
+  return typeof value === 'string' ? value : '?';
 }
 
 function hold(key: string, list: InternedList): void {
