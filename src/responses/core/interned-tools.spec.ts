@@ -78,6 +78,20 @@ describe(internedTools.name, () => {
     expect(internedTools(agentTools(), 'caller-0')).not.toBe(first);
   });
 
+  it('holds a bounded amount of JSON, the least recently used leaving first', () => {
+    // Three tools of ~60 KB each: ~180 KB a list, six of them past the 1 MiB cap.
+    const big = () => agentTools('z'.repeat(60 * 1024));
+    const first = internedTools(big(), 'caller-0');
+    expect(internedTools(big(), 'caller-0')).toBe(first);
+    for (let caller = 1; caller <= 5; caller++) {
+      internedTools(big(), `caller-${caller}`);
+    }
+    expect(internedTools(big(), 'caller-5')).toBe(
+      internedTools(big(), 'caller-5'),
+    );
+    expect(internedTools(big(), 'caller-0')).not.toBe(first);
+  });
+
   it('copies a list too long to hold for its Response alone', () => {
     const long = agentTools('y'.repeat(256 * 1024));
     const once = internedTools(long, 'team-a');

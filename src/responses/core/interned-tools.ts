@@ -6,12 +6,13 @@ import { copyJson } from './json-copy.js';
 /**
  * Lists held at most, and their keys' and JSON's characters at most, all
  * scopes together. Live, a frozen copy takes more than its JSON (up to
- * ~20× for a list of tiny objects): still bounded.
+ * ~20× for a list of tiny objects, ~20 MB at the cap): a coding agent's
+ * twenty tools are ~11 KB of JSON, so the cap still holds dozens.
  */
 const MAX_LISTS = 64;
-const MAX_CHARS = 4 * 1024 * 1024;
+const MAX_CHARS = 1024 * 1024;
 /** A longer list is copied for its Response alone, as before interning. */
-const MAX_LIST_CHARS = 512 * 1024;
+const MAX_LIST_CHARS = 256 * 1024;
 
 interface InternedList {
   tools: readonly ResponseTool[];
